@@ -80,3 +80,21 @@ export interface SearchOptions {
   /** Restrict to one file. */
   file?: string | null;
 }
+
+/** One indexed report, as listed by /sources. */
+export interface ReportSummary {
+  file: string;
+  title: string;
+  district: District | null;
+  year: number | null;
+  passages: number;
+}
+
+/** The search engine every front end (CLI, bot, bench) shares. Load once, query many times. */
+export interface Engine {
+  search(query: string, options?: SearchOptions): Promise<Answer>;
+  /** The passage and up to `radius` neighbours on each side from the same file, in order (for "原文"). */
+  context(passageId: number, radius?: number): Passage[];
+  passage(id: number): Passage | undefined;
+  reports(): ReportSummary[];
+}

@@ -1,0 +1,99 @@
+// The one place that reads the environment. Everything else receives a Config.
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Project root (two levels above this file), so commands work from any working directory. */
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const idList = z
+  .string()
+  .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^-?\d+$/, 'must be numeric Telegram ids separated by commas')))
+  .transform((ids) => ids.map(Number));
+
+const schema = z.object({
+  CORPUS_DIR: z.string().default('corpus'),
+  INDEX_DIR: z.string().default('embeddings/index'),
+  MODEL_DIR: z.string().default('embeddings/models'),
+  MODEL_ID: z.string().min(1).default('BAAI/bge-small-zh-v1.5'),
+  ALLOW_REMOTE_MODELS: bool.default('false'),
+  QUERY_INSTRUCTION: bool.default('false'),
+  SYNONYMS_FILE: z.string().default('src/search/synonyms.json'),
+  BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]{20,}$/, 'looks malformed: expected "123456:ABC…" from @BotFather')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  ALLOWED_USER_IDS: idList.default(''),
+  ALLOWED_CHAT_IDS: idList.default(''),
+  ADMIN_USER_IDS: idList.default(''),
+  TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  RESULTS_PER_PAGE: z.coerce.number().int().min(1).max(10).default(3),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
+  QUERY_LOG: z.string().default('data/queries.jsonl'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface Config {
+  corpusDir: string;
+  indexDir: string;
+  modelDir: string;
+  modelId: string;
+  allowRemoteModels: boolean;
+  /** Prefix bge's retrieval instruction to queries (measured: see README). */
+  queryInstruction: boolean;
+  synonymsFile: string;
+  botToken: string | undefined;
+  allowedUserIds: number[];
+  allowedChatIds: number[];
+  adminUserIds: number[];
+  telegramApiRoot: string;
+  resultsPerPage: number;
+  rateLimitPerMinute: number;
+  queryLog: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export class ConfigError extends Error {}
+
+/** Parse and validate; a bad value throws a ConfigError naming the variable. */
+export function parseConfig(env: Record<string, string | undefined> = process.env, root = ROOT): Config {
+  const raw = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k]?.trim()]));
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration (check .env or the environment):\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const abs = (p: string) => resolve(root, p);
+  return {
+    corpusDir: abs(e.CORPUS_DIR),
+    indexDir: abs(e.INDEX_DIR),
+    modelDir: abs(e.MODEL_DIR),
+    modelId: e.MODEL_ID,
+    allowRemoteModels: e.ALLOW_REMOTE_MODELS,
+    queryInstruction: e.QUERY_INSTRUCTION,
+    synonymsFile: abs(e.SYNONYMS_FILE),
+    botToken: e.BOT_TOKEN,
+    allowedUserIds: e.ALLOWED_USER_IDS,
+    allowedChatIds: e.ALLOWED_CHAT_IDS,
+    adminUserIds: e.ADMIN_USER_IDS,
+    telegramApiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+    resultsPerPage: e.RESULTS_PER_PAGE,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    queryLog: abs(e.QUERY_LOG),
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Load .env (if any) from the project root, then parse. */
+export async function loadConfig(): Promise<Config> {
+  const dotenv = await import('dotenv');
+  dotenv.config({ path: resolve(ROOT, '.env'), quiet: true } as Parameters<typeof dotenv.config>[0]);
+  return parseConfig(process.env);
+}

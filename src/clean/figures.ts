@@ -1,0 +1,24 @@
+// Figures: numbers with their unit or %, as reporters quote them ("6725人", "96.95亿元", "80%以上").
+
+const UNITS = [
+  '个百分点', '万平方米', '平方米', '平方公里', '公顷', '万亩', '亩', '公里', '千米', '米', '蒸吨', '吨',
+  '万元', '亿元', '元', '万人次', '人次', '万人', '人', '万户', '户', '家', '个', '项', '件', '所', '座', '套',
+  '辆', '张', '名', '处', '次', '期', '场', '条', '部', '村', '类', '头只', '头', '只', '床', '天', '小时',
+  '倍', '批', '台', '栋', '间', '册', '位', '岁', '%', '％', '‰',
+].sort((a, b) => b.length - a.length);
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\%]/g, '\\$&');
+const NUMBER = String.raw`\d+(?:[.,]\d+)*`;
+const MAGNITUDE = String.raw`(?:余|多)?[万亿千百]*(?:余|多)?`;
+const QUALIFIER = '(?:以上|以内|以下|左右)?';
+
+/** Matches one figure; `g` so it can be used with matchAll. */
+export const FIGURE_RE = new RegExp(`${NUMBER}${MAGNITUDE}(?:${UNITS.map(escape).join('|')})${QUALIFIER}`, 'g');
+
+/** Figures in a text, in order of appearance, without duplicates. */
+export function findFigures(text: string): string[] {
+  const compact = text.replace(/\s+/g, '');
+  return [...new Set(Array.from(compact.matchAll(FIGURE_RE), (m) => m[0]))];
+}
+
+export const hasFigure = (text: string) => findFigures(text).length > 0;

@@ -1,0 +1,227 @@
+import { hasFigure } from './figures.js';
+
+// Undo PDF-extraction damage without changing meaning, keeping track of which original line every
+// character came from (so each passage can cite its lines).
+
+/** Where a piece of cleaned text starts: text[start..] came from original line `line`. */
+export interface LineMark {
+  line: number;
+  start: number;
+  page?: number;
+}
+
+export type BlockKind = 'heading' | 'body' | 'meta';
+
+/** A cleaned paragraph (body), a heading, or a byline (meta). */
+export interface Block {
+  kind: BlockKind;
+  text: string;
+  /** Increasing `start`s; the first is 0. */
+  marks: LineMark[];
+}
+
+/** Ideographs, CJK punctuation and full-width forms: no spaces belong between these. */
+const WIDE = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u2010-\u206f]/;
+const ASCII_WORD = /[A-Za-z0-9]/;
+/** Punctuation that ends a sentence, possibly followed by closing quotes or brackets. */
+const TERMINAL = /[。！？；!?;…][”’"'）)」』】]*$/;
+const CLAUSE_PUNCT = /[。！？；!?;，,、]/;
+/** Byline and layout credits: kept out of passages. */
+const META_LINE = /^[(（]?(本报记者|记者|通讯员|设计制图|制图|摄影|图\/|图：|责任编辑|编辑)[\s：:]/;
+/** "市人大代表、城北区委副书记、区长 王刚": who is speaking, not what the report says. */
+const SPEAKER_LINE = /^[^。！？；，,]{2,40}(?:代表|委员|书记|区长|市长|县长|主任|局长|主席)\s+[\u4e00-\u9fa5·]{2,4}$/;
+
+/**
+ * Collapse a token whose every run is printed twice (fake-bold headings in PDFs):
+ * `20222022年工作回顾年工作回顾` -> `2022年工作回顾`. Returns null when the token is not fully doubled,
+ * so genuine repetition such as `学习学习再学习` survives.
+ */
+export function undouble(token: string): string | null {
+  const chars = Array.from(token);
+  const n = chars.length;
+  if (n < 2) return null;
+  const memo = new Map<number, number[] | null>();
+  // parse(i): lengths of runs covering chars[i..] where each run is immediately repeated; longest runs first.
+  const parse = (i: number): number[] | null => {
+    if (i === n) return [];
+    const cached = memo.get(i);
+    if (cached !== undefined) return cached;
+    let result: number[] | null = null;
+    for (let len = Math.floor((n - i) / 2); len >= 1 && !result; len--) {
+      let same = true;
+      for (let k = 0; k < len && same; k++) same = chars[i + k] === chars[i + len + k];
+      if (!same) continue;
+      const rest = parse(i + 2 * len);
+      if (rest) result = [len, ...rest];
+    }
+    memo.set(i, result);
+    return result;
+  };
+  const runs = parse(0);
+  if (!runs) return null;
+  let out = '';
+  let i = 0;
+  for (const len of runs) {
+    out += chars.slice(i, i + len).join('');
+    i += 2 * len;
+  }
+  return out;
+}
+
+/** A whole line printed twice (every whitespace-separated token doubled), collapsed; else null. */
+export function undoubleLine(line: string): string | null {
+  const tokens = line.trim().split(/\s+/).filter(Boolean);
+  if (tokens.length === 0) return null;
+  const collapsed = tokens.map(undouble);
+  if (collapsed.some((t) => t === null)) return null;
+  const joined = collapsed.join(' ');
+  // Require some Chinese so short numeric lines ("1111") are not mistaken for headings.
+  return /[\u3400-\u9fff]/.test(joined) ? joined : null;
+}
+
+/**
+ * Remove whitespace that PDF extraction put inside Chinese text or between Chinese and figures
+ * (`同 比 增 长 91.06% ` -> `同比增长91.06%`); keep one space between two Latin words or numbers.
+ */
+export function removeSpuriousSpaces(s: string): string {
+  const t = s.replace(/[\u00a0\u2000-\u200b\u3000\t]/g, ' ').trim();
+  return t.replace(/ +/g, (spaces, offset: number, all: string) => {
+    const before = all[offset - 1] ?? '';
+    const after = all[offset + spaces.length] ?? '';
+    return ASCII_WORD.test(before) && ASCII_WORD.test(after) ? ' ' : '';
+  });
+}
+
+/** Strip Markdown marks that text exports carry (`## `, `**bold**`, `- ` bullets, decorative squares). */
+export function stripMarkdown(line: string): { text: string; heading: boolean; bullet: boolean } {
+  let text = line;
+  let heading = false;
+  let bullet = false;
+  const h = /^\s*#{1,6}\s+/.exec(text);
+  if (h) {
+    heading = true;
+    text = text.slice(h[0].length);
+  }
+  const b = /^\s*(?:[-*+•]|\d+[.)、])\s+/.exec(text);
+  if (!heading && b && /^\s*[-*+•]/.test(b[0])) {
+    bullet = true;
+    text = text.slice(b[0].length);
+  }
+  text = text.replace(/\*\*|__/g, '').replace(/^[■□●◆◇▲△★☆▶►]+\s*/, '');
+  return { text, heading, bullet };
+}
+
+interface CleanLine {
+  line: number;
+  page?: number;
+  text: string;
+  /** Line forced to be a block of its own: doubled heading, Markdown heading, bullet, byline. */
+  own?: BlockKind;
+  bullet?: boolean;
+}
+
+/** Clean one original line (markdown, doubling, spaces), classifying lines that stand alone. */
+export function cleanLine(raw: string, line: number, page?: number): CleanLine {
+  const md = stripMarkdown(raw.replace(/[\u200b-\u200d\ufeff]/g, ''));
+  const undoubled = undoubleLine(md.text);
+  const text = removeSpuriousSpaces(undoubled ?? md.text);
+  const base: CleanLine = page === undefined ? { line, text } : { line, page, text };
+  if (text === '') return base;
+  if (META_LINE.test(md.text.trim()) || SPEAKER_LINE.test(md.text.trim())) return { ...base, own: 'meta' };
+  if (undoubled !== null || md.heading) return { ...base, own: 'heading' };
+  if (md.bullet) return { ...base, own: 'body', bullet: true };
+  return base;
+}
+
+const terminated = (s: string) => TERMINAL.test(s);
+
+/** Joining two lines of one paragraph: a space only between Latin words/numbers. */
+function joiner(a: string, b: string, statCard: boolean): string {
+  if (statCard) return ' ';
+  return ASCII_WORD.test(a.slice(-1)) && ASCII_WORD.test(b.slice(0, 1)) ? ' ' : '';
+}
+
+function toBlock(kind: BlockKind, lines: CleanLine[], statCard = false): Block {
+  let text = '';
+  const marks: LineMark[] = [];
+  for (const l of lines) {
+    if (text) text += joiner(text, l.text, statCard);
+    marks.push(l.page === undefined ? { line: l.line, start: text.length } : { line: l.line, start: text.length, page: l.page });
+    text += l.text;
+  }
+  return { kind, text, marks };
+}
+
+/** Append b to a (a paragraph continued after a blank line), shifting b's marks. */
+function concat(a: Block, b: Block): Block {
+  const sep = joiner(a.text, b.text, false);
+  const offset = a.text.length + sep.length;
+  return { kind: a.kind, text: a.text + sep + b.text, marks: [...a.marks, ...b.marks.map((m) => ({ ...m, start: m.start + offset }))] };
+}
+
+/**
+ * Lines of a report -> blocks in reading order: headings, bylines and body paragraphs, with lines broken
+ * mid-sentence joined (also across the blank lines PDF columns leave inside a sentence).
+ */
+export function cleanReport(lines: string[], pages?: number[]): Block[] {
+  // 1. group cleaned lines into raw blocks at blank lines and at lines that stand alone
+  const groups: { lines: CleanLine[]; own?: BlockKind; bullet?: boolean }[] = [];
+  let current: CleanLine[] = [];
+  const flush = () => {
+    if (current.length) groups.push({ lines: current });
+    current = [];
+  };
+  lines.forEach((raw, i) => {
+    const cl = cleanLine(raw, i + 1, pages?.[i]);
+    if (cl.text === '') return flush();
+    if (cl.own) {
+      flush();
+      groups.push({ lines: [cl], own: cl.own, bullet: cl.bullet ?? false });
+      return;
+    }
+    current.push(cl);
+  });
+  flush();
+
+  // 2. classify: a block without clause punctuation and without figures, made of short lines, is a heading
+  //    (or a list of sub-headings); a block of figures without punctuation is a statistics card.
+  const blocks: (Block & { statCard: boolean; bullet: boolean })[] = groups.map((g) => {
+    const joined = g.lines.map((l) => l.text).join('');
+    if (g.own) return { ...toBlock(g.own, g.lines), statCard: false, bullet: g.bullet ?? false };
+    const noPunct = !CLAUSE_PUNCT.test(joined);
+    if (noPunct && !hasFigure(joined) && g.lines.every((l) => Array.from(l.text).length <= 24)) {
+      return { ...toBlock('heading', g.lines), statCard: false, bullet: false };
+    }
+    const statCard = noPunct && hasFigure(joined);
+    return { ...toBlock('body', g.lines, statCard), statCard, bullet: false };
+  });
+
+  // 3. join a body paragraph that stops mid-sentence with the body paragraph that follows it
+  const out: Block[] = [];
+  let open: (Block & { statCard: boolean }) | null = null;
+  for (const b of blocks) {
+    if (open && b.kind === 'body' && !b.bullet && !b.statCard && !open.statCard && !terminated(open.text)) {
+      open = { ...concat(open, b), statCard: false };
+      continue;
+    }
+    if (open) out.push(stripExtra(open));
+    open = b.kind === 'body' ? b : null;
+    if (!open) out.push(stripExtra(b));
+  }
+  if (open) out.push(stripExtra(open));
+  return out;
+}
+
+function stripExtra(b: Block & { statCard?: boolean; bullet?: boolean }): Block {
+  return { kind: b.kind, text: b.text, marks: b.marks };
+}
+
+/** Original line (and page) of a character offset in a block. */
+export function lineAt(block: Block, offset: number): LineMark {
+  let found = block.marks[0]!;
+  for (const m of block.marks) {
+    if (m.start <= offset) found = m;
+    else break;
+  }
+  return found;
+}

@@ -1,0 +1,107 @@
+// Corpus files -> decoded text lines. Decoding problems skip one file with a reason; they never stop a build.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+
+/** A report file as read from disk, before any cleaning. */
+export interface ReportFile {
+  file: string;
+  /** sha256 of the file's bytes: what staleness checks compare. */
+  hash: string;
+  /** Lines of the original file (1-based line n is lines[n - 1]). */
+  lines: string[];
+  /** 1-based page of each line, for paginated formats. */
+  pages?: number[];
+  encoding: string;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export const TEXT_EXTENSIONS = ['.txt', '.md'];
+
+export function hashBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Report files in a folder (sorted by name), by extension. */
+export function listReportFiles(dir: string, extensions: string[] = TEXT_EXTENSIONS): string[] {
+  return readdirSync(dir)
+    .filter((f) => !f.startsWith('.') && extensions.includes(extname(f).toLowerCase()))
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .sort();
+}
+
+export type Decoded = { text: string; encoding: string } | { error: string };
+
+/**
+ * Decode report bytes: UTF-8 (with or without BOM), UTF-16 (BOM or tell-tale NUL pattern), GB18030/GBK.
+ * Anything else (binary, empty) is refused with a reason.
+ */
+export function decodeReport(bytes: Uint8Array): Decoded {
+  if (bytes.length === 0) return { error: 'empty file' };
+  const b = bytes;
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return strictDecode(b.subarray(3), 'utf-8');
+  if (b[0] === 0xff && b[1] === 0xfe) return strictDecode(b.subarray(2), 'utf-16le');
+  if (b[0] === 0xfe && b[1] === 0xff) return strictDecode(b.subarray(2), 'utf-16be');
+
+  const utf16 = guessUtf16(b);
+  if (utf16) return strictDecode(b, utf16);
+  if (b.includes(0)) return { error: 'binary file (contains NUL bytes), not a text report' };
+
+  const utf8 = strictDecode(b, 'utf-8');
+  if ('text' in utf8) return utf8;
+  // Not valid UTF-8: the usual suspect for Chinese text is GBK/GB18030. Accept it only if it reads as Chinese.
+  const gb = strictDecode(b, 'gb18030');
+  if ('text' in gb && cjkShare(gb.text) > 0.3) return gb;
+  return { error: 'unknown text encoding (not UTF-8, UTF-16 or GB18030): save the file as UTF-8' };
+}
+
+function strictDecode(bytes: Uint8Array, encoding: string): Decoded {
+  try {
+    const text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    if (text.trim() === '') return { error: 'empty file (no text)' };
+    if (controlShare(text) > 0.05) return { error: `binary content (decoded as ${encoding} it is mostly control characters)` };
+    return { text, encoding };
+  } catch {
+    return { error: `invalid ${encoding}` };
+  }
+}
+
+/** UTF-16 without BOM: most ASCII/CJK text has a NUL in every other byte for one parity. */
+function guessUtf16(b: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  const n = Math.min(b.length - (b.length % 2), 4096);
+  if (n < 4) return null;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (b[i] === 0) evenNul++;
+    if (b[i + 1] === 0) oddNul++;
+  }
+  const pairs = n / 2;
+  if (oddNul > pairs * 0.2 && evenNul < pairs * 0.02) return 'utf-16le';
+  if (evenNul > pairs * 0.2 && oddNul < pairs * 0.02) return 'utf-16be';
+  return null;
+}
+
+const CJK = /[\u3400-\u9fff]/g;
+const cjkShare = (s: string) => (s.match(CJK)?.length ?? 0) / Math.max(1, s.replace(/\s/g, '').length);
+const controlShare = (s: string) =>
+  (s.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0) / Math.max(1, s.length);
+
+/** Split decoded text into lines the way editors number them. */
+export function splitLines(text: string): string[] {
+  const lines = text.split(/\r\n|\r|\n/);
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Read one plain-text report; returns a reason instead of throwing for undecodable files. */
+export function readTextReport(path: string, file: string): ReportFile | SkippedFile {
+  const bytes = readFileSync(path);
+  const decoded = decodeReport(bytes);
+  if ('error' in decoded) return { file, reason: decoded.error };
+  return { file, hash: hashBytes(bytes), lines: splitLines(decoded.text), encoding: decoded.encoding };
+}

@@ -36,6 +36,8 @@ const schema = z.object({
   RESULTS_PER_PAGE: z.coerce.number().int().min(1).max(10).default(3),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
   QUERY_LOG: z.string().default('data/queries.jsonl'),
+  QUERY_LOG_SALT: z.string().default(''),
+  SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(10080).default(720),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -56,6 +58,10 @@ export interface Config {
   resultsPerPage: number;
   rateLimitPerMinute: number;
   queryLog: string;
+  /** Mixed into the sha256 of user ids in the query log, so the hashes cannot be reversed by trying every id. */
+  queryLogSalt: string;
+  /** How long the buttons under an answer card keep working. */
+  sessionTtlMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -87,6 +93,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     resultsPerPage: e.RESULTS_PER_PAGE,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     queryLog: abs(e.QUERY_LOG),
+    queryLogSalt: e.QUERY_LOG_SALT,
+    sessionTtlMinutes: e.SESSION_TTL_MINUTES,
     logLevel: e.LOG_LEVEL,
   };
 }

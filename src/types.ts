@@ -42,6 +42,8 @@ export interface SearchResult {
   highlight: string;
   /** Figures (numbers with units or %) in the highlight. */
   figures: string[];
+  /** The figure that best answers and the clause around it, for a card's first line ("6725人 · 全年城镇新增就业"). */
+  keyFigure?: { figure: string; clause: string };
   section: string | null;
   passageId: number;
   source: Source;
@@ -55,6 +57,8 @@ export interface Answer {
   reason?: string;
   /** What the question was understood to ask for. */
   understood: QueryUnderstanding;
+  /** How well the best passage matched: dense cosine similarity and IDF-weighted share of the question's words. */
+  evidence?: { similarity: number; coverage: number };
   tookMs: number;
 }
 
@@ -68,8 +72,10 @@ export interface QueryUnderstanding {
   year: { absolute: number } | { relative: -1 | 0 | 1 } | null;
   /** Does the question ask for a number (多少, 几, 比例...)? */
   wantsFigure: boolean;
-  /** Words the lexical index searches for. */
+  /** Words the lexical index searches for (question words and their synonyms). */
   terms: string[];
+  /** The question's words, each with the alternatives (synonyms) that also count as mentioning it. */
+  concepts: string[][];
 }
 
 export interface SearchOptions {

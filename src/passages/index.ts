@@ -36,7 +36,7 @@ export function splitSentences(text: string): Sentence[] {
 }
 
 const DISTRICT_PATTERNS: [Exclude<District, '西宁市'>, RegExp][] = [
-  ['城中区', /城中区|(?<!城)中区/g],
+  ['城中区', /城中区|(?<![城湟])中区/g],
   ['城西区', /城西区|(?<!城)西区/g],
   ['城北区', /城北区|(?<!城)北区/g],
   ['湟中区', /湟中/g],

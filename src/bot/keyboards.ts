@@ -1,0 +1,54 @@
+// Inline keyboards. Every button carries encoded callback data (callback-data.ts), never state.
+import { InlineKeyboard } from 'grammy';
+import { pageCount, pageSlice } from '../present/telegram.js';
+import { DISTRICTS, type District } from '../types.js';
+import { encodeCallback } from './callback-data.js';
+import type { QuerySession } from './sessions.js';
+
+/** Telegram shows at most 8 buttons per row; 5 keeps the labels readable on a phone. */
+const PER_ROW = 5;
+
+/** Pager row (◀ 2/4 ▶) and one "原文 n" button per result on the page. */
+export function answerKeyboard(session: QuerySession, page: number, perPage: number): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  const results = session.answer.results;
+  const pages = pageCount(results.length, perPage);
+  if (pages > 1) {
+    if (page > 0) kb.text('◀ 上一页', encodeCallback({ kind: 'page', sid: session.id, page: page - 1 }));
+    kb.text(`${page + 1}/${pages}`, encodeCallback({ kind: 'noop' }));
+    if (page < pages - 1) kb.text('下一页 ▶', encodeCallback({ kind: 'page', sid: session.id, page: page + 1 }));
+    kb.row();
+  }
+  pageSlice(results, page, perPage).forEach((r, i) => {
+    if (i > 0 && i % PER_ROW === 0) kb.row();
+    kb.text(`📄 原文 ${page * perPage + i + 1}`, encodeCallback({ kind: 'context', sid: session.id, passageId: r.passageId }));
+  });
+  return kb;
+}
+
+/** Under a "原文" card: move to the paragraph before or after. */
+export function contextKeyboard(sid: string, prevId: number | null, nextId: number | null): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  if (prevId !== null) kb.text('◀ 上一段', encodeCallback({ kind: 'move', sid, passageId: prevId }));
+  if (nextId !== null) kb.text('下一段 ▶', encodeCallback({ kind: 'move', sid, passageId: nextId }));
+  return kb;
+}
+
+export function districtKeyboard(current: District | null): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  DISTRICTS.forEach((d, i) => {
+    if (i > 0 && i % 3 === 0) kb.row();
+    kb.text(d === current ? `✅ ${d}` : d, encodeCallback({ kind: 'district', index: i }));
+  });
+  return kb.row().text(current === null ? '✅ 全部' : '全部', encodeCallback({ kind: 'district', index: null }));
+}
+
+export function clearScopeKeyboard(): InlineKeyboard {
+  return new InlineKeyboard().text('取消限定，在全部报告中查找', encodeCallback({ kind: 'district', index: null }));
+}
+
+export function examplesKeyboard(examples: readonly string[]): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  examples.forEach((q, i) => kb.text(q, encodeCallback({ kind: 'example', index: i })).row());
+  return kb;
+}

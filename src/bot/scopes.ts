@@ -1,0 +1,67 @@
+// Per-chat restriction set by /district or /report: the next questions in that chat search only one
+// district or one report. Bounded like the sessions, least recently set goes first.
+import { DISTRICTS, type District, type ReportSummary } from '../types.js';
+
+export interface Scope {
+  district: District | null;
+  file: string | null;
+}
+
+export const NO_SCOPE: Scope = { district: null, file: null };
+
+export class ScopeStore {
+  private readonly scopes = new Map<number, Scope>();
+  constructor(private readonly maxEntries = 10_000) {}
+
+  get(chatId: number | undefined): Scope {
+    return (chatId !== undefined && this.scopes.get(chatId)) || NO_SCOPE;
+  }
+
+  set(chatId: number, scope: Scope): void {
+    this.scopes.delete(chatId);
+    if (scope.district === null && scope.file === null) return;
+    if (this.scopes.size >= this.maxEntries) {
+      const oldest = this.scopes.keys().next();
+      if (!oldest.done) this.scopes.delete(oldest.value);
+    }
+    this.scopes.set(chatId, scope);
+  }
+}
+
+/** Traditional forms of the characters in district names, so "城中區" and "西寧市" work too. */
+const TRADITIONAL: Record<string, string> = { 區: '区', 寧: '宁', 沒: '没', 縣: '县' };
+const toSimplified = (s: string) => s.replace(/[區寧沒縣]/g, (c) => TRADITIONAL[c] ?? c);
+
+const CLEAR_WORDS = new Set(['全部', '所有', '不限', '取消', '清除', 'all', 'none', 'clear', '-']);
+
+export type ScopeArg = { kind: 'clear' } | { kind: 'district'; district: District } | { kind: 'unknown'; text: string };
+
+/** Parse the argument of /district: a district name (with or without 区/市, simplified or traditional) or "全部". */
+export function parseDistrictArg(arg: string): ScopeArg {
+  const text = toSimplified(arg.trim()).replace(/\s+/g, '');
+  if (CLEAR_WORDS.has(text.toLowerCase())) return { kind: 'clear' };
+  const hit = DISTRICTS.find((d) => d === text || d.replace(/[区市]$/, '') === text);
+  return hit ? { kind: 'district', district: hit } : { kind: 'unknown', text: arg.trim() };
+}
+
+export type ReportArg = { kind: 'clear' } | { kind: 'report'; report: ReportSummary } | { kind: 'unknown'; text: string };
+
+/** Parse the argument of /report: its number in /sources, its file name, or "全部". */
+export function parseReportArg(arg: string, reports: readonly ReportSummary[]): ReportArg {
+  const text = arg.trim();
+  if (CLEAR_WORDS.has(text.toLowerCase())) return { kind: 'clear' };
+  if (/^\d{1,4}$/.test(text)) {
+    const r = reports[Number(text) - 1];
+    return r ? { kind: 'report', report: r } : { kind: 'unknown', text };
+  }
+  const r = reports.find((x) => x.file === text || x.file.replace(/\.[^.]+$/, '') === text);
+  return r ? { kind: 'report', report: r } : { kind: 'unknown', text };
+}
+
+export function scopeLabel(scope: Scope, reports: readonly ReportSummary[]): string | null {
+  if (scope.file) {
+    const r = reports.find((x) => x.file === scope.file);
+    return r ? `《${r.title}》` : scope.file;
+  }
+  return scope.district;
+}

@@ -1,0 +1,77 @@
+// npm run eval -- FILE.jsonl [--json] [--mode hybrid|dense|lexical] [--instruction] [--misses]
+// Scores a question set (format of tests/dev.jsonl) through the real engine.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { scoreQuestions, type EvalQuestion } from '../search/evaluate.js';
+import { fatal, openEngineForCli, startup } from './common.js';
+
+const QuestionSchema = z.object({
+  id: z.string().optional(),
+  question: z.string(),
+  source: z.string().nullable(),
+  answer: z.string().nullable(),
+  evidence: z.string().nullable(),
+  kind: z.string().optional(),
+  alt_sources: z.array(z.string()).optional(),
+  alt_evidence: z.array(z.string()).optional(),
+});
+
+export function readQuestions(path: string): EvalQuestion[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .map((line, i) => [line.trim(), i + 1] as const)
+    .filter(([line]) => line !== '')
+    .map(([line, n]) => {
+      const parsed = QuestionSchema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${path}:${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+      return parsed.data;
+    });
+}
+
+async function main() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      mode: { type: 'string' },
+      instruction: { type: 'boolean' },
+      misses: { type: 'boolean' },
+    },
+  });
+  const file = positionals[0] ?? 'tests/dev.jsonl';
+  const mode = (values.mode ?? 'hybrid') as 'hybrid' | 'dense' | 'lexical';
+  if (!['hybrid', 'dense', 'lexical'].includes(mode)) throw new Error('--mode must be hybrid, dense or lexical');
+  const questions = readQuestions(file);
+  const { config, log } = await startup();
+  if (values.instruction) config.queryInstruction = true;
+  const engine = await openEngineForCli(config, log);
+  engine.rank.mode = mode;
+  const report = await scoreQuestions(engine, questions);
+
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ file, mode, instruction: config.queryInstruction, ...report }, null, 2) + '\n');
+    return;
+  }
+  const m = report.metrics;
+  const pct = (x: number) => x.toFixed(3);
+  const rows: [string, string][] = [
+    ['questions (answerable / not answerable)', `${m.answerable} / ${m.unanswerable}`],
+    ['recall@1', pct(m.recallAt1)],
+    ['recall@3', pct(m.recallAt3)],
+    ['recall@5', pct(m.recallAt5)],
+    ['MRR', pct(m.mrr)],
+    ['answer inside highlight (share of hits)', pct(m.highlightHasAnswer)],
+    ['not-answerable answered found:false', pct(m.notFoundCorrect)],
+    ['answerable answered found:true', pct(m.foundCorrect)],
+    ['latency mean / p95 (ms)', `${m.latencyMeanMs.toFixed(1)} / ${m.latencyP95Ms.toFixed(1)}`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  process.stdout.write(`${file} · mode ${mode}${config.queryInstruction ? ' · with query instruction' : ''}\n`);
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+  if (values.misses) {
+    for (const d of report.details.filter((d) => !d.ok)) process.stdout.write(`miss ${d.id ?? ''} ${d.question} -> ${d.note}\n`);
+  }
+}
+
+main().catch(fatal);

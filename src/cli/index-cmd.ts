@@ -1,0 +1,31 @@
+// npm run index [-- --force]: build or update the index from corpus/, embedding only new or changed files.
+import { parseArgs } from 'node:util';
+import { loadEmbedder } from '../embed/index.js';
+import { updateIndex } from '../index/build.js';
+import { fatal, progressReporter, startup } from './common.js';
+
+async function main() {
+  const { values } = parseArgs({ options: { force: { type: 'boolean' } } });
+  const { config, log } = await startup();
+  const report = await updateIndex(config, {
+    embedder: () => loadEmbedder(config),
+    onProgress: progressReporter(log),
+    warn: (m) => log.warn(m),
+    force: values.force ?? false,
+  });
+  if (!report.rebuilt) {
+    log.info(`index is up to date: ${report.passageCount} passages from ${report.unchanged.length} files (${config.indexDir})`);
+    return;
+  }
+  const list = (label: string, files: string[]) => (files.length ? `\n  ${label}: ${files.join(', ')}` : '');
+  log.info(
+    `index written: ${report.passageCount} passages in ${report.seconds.toFixed(1)} s (${config.indexDir})` +
+      list('added', report.added) +
+      list('changed', report.changed) +
+      list('removed', report.removed) +
+      list('unchanged (not re-embedded)', report.unchanged) +
+      list('skipped', report.skipped.map((s) => `${s.file} (${s.reason})`)),
+  );
+}
+
+main().catch(fatal);

@@ -1,0 +1,168 @@
+// Corpus folder -> index on disk. Incremental: only new or changed files are embedded; a deleted file's
+// passages disappear.
+import { join } from 'node:path';
+import type { Config } from '../config/index.js';
+import { hashBytes, listReportFiles, readTextReport, type ReportFile, type SkippedFile } from '../corpus/load.js';
+import type { Embedder } from '../embed/index.js';
+import { segmentReport } from '../passages/index.js';
+import type { Passage } from '../types.js';
+import { readFileSync } from 'node:fs';
+import { buildHnsw, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
+
+/**
+ * The text a passage is indexed under. Short passages (statistics cards such as "21.98亿元 较2022年15.22亿元")
+ * mean nothing without their heading, so the heading is indexed with them; longer ones stand on their own
+ * (headings in newspaper PDFs are often placed far from the text they belong to).
+ */
+export function indexedText(p: Passage): string {
+  const district = p.source.district ?? '';
+  const section = p.section && Array.from(p.text).length < 60 ? `${p.section}：` : '';
+  return `${district} ${section}${p.text}`.trim();
+}
+
+export type Progress = { phase: 'read' | 'embed' | 'write'; done: number; total: number; file?: string };
+
+export interface BuildOptions {
+  embedder: () => Promise<Embedder>;
+  onProgress?: (p: Progress) => void;
+  warn?: (message: string) => void;
+  /** Re-embed everything even when nothing changed. */
+  force?: boolean;
+  hnsw?: HnswParams;
+}
+
+export interface BuildReport {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: string[];
+  skipped: SkippedFile[];
+  passageCount: number;
+  /** False when the index on disk was already up to date. */
+  rebuilt: boolean;
+  seconds: number;
+}
+
+export type IndexStatus = { state: 'fresh' } | { state: 'missing' | 'stale'; reason: string };
+
+interface CorpusEntry {
+  file: string;
+  hash: string;
+  path: string;
+}
+
+function scanCorpus(corpusDir: string): CorpusEntry[] {
+  return listReportFiles(corpusDir).map((file) => {
+    const path = join(corpusDir, file);
+    return { file, path, hash: hashBytes(readFileSync(path)) };
+  });
+}
+
+/** Is the index on disk present, built by the configured model, and built from the current corpus files? */
+export function indexStatus(config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>): IndexStatus {
+  const manifest = readManifest(config.indexDir);
+  if (!manifest) return { state: 'missing', reason: `no index at ${config.indexDir}` };
+  if (manifest.formatVersion !== FORMAT_VERSION) return { state: 'stale', reason: `index format ${manifest.formatVersion} != ${FORMAT_VERSION}` };
+  if (manifest.model.id !== config.modelId) return { state: 'stale', reason: `index built with ${manifest.model.id}, configured model is ${config.modelId}` };
+  const onDisk = new Map(scanCorpus(config.corpusDir).map((e) => [e.file, e.hash]));
+  const indexed = new Map(manifest.files.map((f) => [f.file, f.hash]));
+  for (const [file, hash] of onDisk) {
+    if (!indexed.has(file)) return { state: 'stale', reason: `new file ${file}` };
+    if (indexed.get(file) !== hash) return { state: 'stale', reason: `${file} changed` };
+  }
+  for (const file of indexed.keys()) if (!onDisk.has(file)) return { state: 'stale', reason: `${file} was removed` };
+  return { state: 'fresh' };
+}
+
+/** Bring the index in line with the corpus folder, embedding only what changed. */
+export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>, options: BuildOptions): Promise<BuildReport> {
+  const started = performance.now();
+  const hnsw = options.hnsw ?? DEFAULT_HNSW;
+  const status = indexStatus(config);
+  const entries = scanCorpus(config.corpusDir);
+  let previous: StoredIndex | null = null;
+  if (status.state !== 'missing' && !options.force) {
+    try {
+      previous = await readIndex(config.indexDir);
+      if (previous.manifest.model.id !== config.modelId || previous.manifest.formatVersion !== FORMAT_VERSION) previous = null;
+    } catch {
+      previous = null;
+    }
+  }
+  const before = new Map(previous?.manifest.files.map((f) => [f.file, f]) ?? []);
+  const report: BuildReport = { added: [], changed: [], removed: [], unchanged: [], skipped: [], passageCount: 0, rebuilt: false, seconds: 0 };
+  for (const f of before.keys()) if (!entries.some((e) => e.file === f)) report.removed.push(f);
+
+  // Segment every file (cheap); reuse stored passages and vectors of unchanged files.
+  type Part = { meta: Omit<ManifestFile, 'firstId'>; passages: Passage[]; vectors: (Float32Array | null)[] };
+  const parts: Part[] = [];
+  entries.forEach((entry, i) => {
+    options.onProgress?.({ phase: 'read', done: i + 1, total: entries.length, file: entry.file });
+    const old = before.get(entry.file);
+    if (previous && old && old.hash === entry.hash) {
+      report.unchanged.push(entry.file);
+      const ids = Array.from({ length: old.passages }, (_, k) => old.firstId + k);
+      parts.push({ meta: stripFirstId(old), passages: ids.map((id) => previous!.passages[id]!), vectors: ids.map((id) => previous!.vectors[id]!) });
+      return;
+    }
+    const read: ReportFile | SkippedFile = readTextReport(entry.path, entry.file);
+    if ('reason' in read) {
+      report.skipped.push(read);
+      options.warn?.(`skipped ${read.file}: ${read.reason}`);
+      return;
+    }
+    const segmented = segmentReport(read);
+    if (segmented.passages.length === 0) {
+      report.skipped.push({ file: entry.file, reason: 'no passages (no body text found)' });
+      options.warn?.(`skipped ${entry.file}: no passages (no body text found)`);
+      return;
+    }
+    (old ? report.changed : report.added).push(entry.file);
+    const { passages, ...meta } = segmented;
+    parts.push({ meta: { ...meta, passages: passages.length }, passages, vectors: passages.map(() => null) });
+  });
+
+  if (previous && report.added.length === 0 && report.changed.length === 0 && report.removed.length === 0 && status.state === 'fresh') {
+    return { ...report, passageCount: previous.manifest.passageCount, seconds: (performance.now() - started) / 1000 };
+  }
+
+  // Embed what is new.
+  const todo = parts.flatMap((part) => part.passages.map((p, k) => ({ part, k, text: indexedText(p) }))).filter(({ part, k }) => part.vectors[k] === null);
+  const embedder = await options.embedder();
+  if (todo.length > 0) {
+    const vectors = await embedder.embed(
+      todo.map((t) => t.text),
+      { onBatch: (done) => options.onProgress?.({ phase: 'embed', done, total: todo.length }) },
+    );
+    todo.forEach((t, i) => (t.part.vectors[t.k] = vectors[i]!));
+  }
+
+  // Renumber passages globally and write a new version.
+  const passages: Passage[] = [];
+  const vectors: Float32Array[] = [];
+  const files: ManifestFile[] = [];
+  for (const part of parts) {
+    files.push({ ...part.meta, firstId: passages.length });
+    part.passages.forEach((p, k) => {
+      passages.push({ ...p, id: passages.length });
+      vectors.push(part.vectors[k]!);
+    });
+  }
+  options.onProgress?.({ phase: 'write', done: 0, total: 1 });
+  const manifest: Manifest = {
+    formatVersion: FORMAT_VERSION,
+    model: { id: embedder.modelId, dimension: embedder.dimension },
+    files,
+    passageCount: passages.length,
+    builtAt: new Date().toISOString(),
+    hnsw,
+  };
+  await writeIndex(config.indexDir, manifest, passages, vectors, buildHnsw(vectors, embedder.dimension, hnsw));
+  options.onProgress?.({ phase: 'write', done: 1, total: 1 });
+  return { ...report, passageCount: passages.length, rebuilt: true, seconds: (performance.now() - started) / 1000 };
+}
+
+function stripFirstId(f: ManifestFile): Omit<ManifestFile, 'firstId'> {
+  const { firstId: _, ...rest } = f;
+  return rest;
+}

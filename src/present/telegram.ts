@@ -1,0 +1,413 @@
+// Answer -> Telegram HTML. Pure functions: no grammY, no I/O, so every card can be unit-tested as a string.
+//
+// Rules that hold for every function here:
+// - every piece of report text and user text goes through escapeHtml before it meets a tag;
+// - quotes are verbatim substrings of the report; where we shorten, we cut at a sentence (or clause)
+//   boundary and mark the cut with "…", never paraphrase;
+// - the result of every render* function is at most TELEGRAM_TEXT_LIMIT UTF-16 code units. We measure
+//   the HTML source, which is never shorter than the text Telegram counts, so the bound is safe.
+import type { Answer, Passage, QueryUnderstanding, SearchResult, Source } from '../types.js';
+
+/** Telegram rejects message texts longer than this (in UTF-16 code units, after entity parsing). */
+export const TELEGRAM_TEXT_LIMIT = 4096;
+/** Inline-mode article descriptions are shown on one or two lines; longer ones are only noise. */
+const INLINE_DESCRIPTION_LIMIT = 200;
+/** Keeps a quote in the answer card "short": one sentence, or the clauses around its figure. */
+const QUOTE_LIMIT = 220;
+/** Echoing a hostile 4096-character question back would crowd out the answer. */
+const ECHO_LIMIT = 60;
+
+const ELLIPSIS = '…';
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const escapedLength = (s: string) => escapeHtml(s).length;
+
+// ---------------------------------------------------------------------------------------------
+// Cutting text at sentence boundaries
+
+/** Sentence ends, with trailing closing quotes/brackets kept on the sentence they close. */
+const SENTENCE_RE = /[^。！？!?；;\n]*(?:[。！？!?；;\n]+[”’」』）)]*|$)/g;
+const CLAUSE_RE = /[^，,、：:。！？!?；;\n]*(?:[，,、：:。！？!?；;\n]+[”’」』）)]*|$)/g;
+
+export function splitSentences(text: string): string[] {
+  return (text.match(SENTENCE_RE) ?? []).filter((s) => s.length > 0);
+}
+
+function splitClauses(text: string): string[] {
+  return (text.match(CLAUSE_RE) ?? []).filter((s) => s.length > 0);
+}
+
+/** Cut by code points, never inside a surrogate pair (emoji, rare CJK). */
+function hardCut(text: string, max: number, measure: (s: string) => number): string {
+  let out = '';
+  for (const ch of text) {
+    if (measure(out + ch) > max) break;
+    out += ch;
+  }
+  return out;
+}
+
+/**
+ * Longest prefix (or suffix, with from='end') of `text` made of whole sentences whose measured size,
+ * plus the "…" marking the cut, is at most `max`. Falls back to whole clauses, then to characters,
+ * when even the first sentence is too long. Returns the text unchanged when it already fits.
+ */
+export function cutAtSentence(
+  text: string,
+  max: number,
+  { from = 'start', measure = escapedLength }: { from?: 'start' | 'end'; measure?: (s: string) => number } = {},
+): string {
+  if (measure(text) <= max) return text;
+  const budget = max - ELLIPSIS.length;
+  if (budget <= 0) return '';
+  for (const split of [splitSentences, splitClauses]) {
+    const parts = split(text);
+    if (from === 'end') parts.reverse();
+    let kept = '';
+    for (const p of parts) {
+      const next = from === 'start' ? kept + p : p + kept;
+      if (measure(next) > budget) break;
+      kept = next;
+    }
+    if (kept.length > 0) return from === 'start' ? kept + ELLIPSIS : ELLIPSIS + kept;
+  }
+  if (from === 'end') {
+    const rev = hardCut([...text].reverse().join(''), budget, (s) => measure([...s].reverse().join('')));
+    return ELLIPSIS + [...rev].reverse().join('');
+  }
+  return hardCut(text, budget, measure) + ELLIPSIS;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures and quotes
+
+/**
+ * The engine finds figures in the sentence with whitespace removed ("248套" in "分配公租房 248套"), so
+ * match them allowing whitespace between characters.
+ */
+function figurePattern(figures: readonly string[]): RegExp | null {
+  const wanted = [...new Set(figures.map((f) => f.replace(/\s+/g, '')).filter((f) => f.length > 0))];
+  if (wanted.length === 0) return null;
+  // Longest first, so "4500余万元" wins over "4500".
+  wanted.sort((a, b) => b.length - a.length);
+  const alt = wanted.map((f) => [...f].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*'));
+  return new RegExp(alt.join('|'), 'gu');
+}
+
+/** Position of a figure in `text` (whitespace-tolerant), or -1. */
+function indexOfFigure(text: string, figure: string): { at: number; length: number } | null {
+  const re = figurePattern([figure]);
+  const m = re ? re.exec(text) : null;
+  return m ? { at: m.index, length: m[0].length } : null;
+}
+
+/** Escape `raw` and wrap every occurrence of a figure in <b>. Matches never overlap, so tags nest correctly. */
+export function boldFigures(raw: string, figures: readonly string[]): string {
+  const re = figurePattern(figures);
+  if (!re) return escapeHtml(raw);
+  let out = '';
+  let last = 0;
+  for (const m of raw.matchAll(re)) {
+    if (m[0].length === 0) continue;
+    out += escapeHtml(raw.slice(last, m.index)) + '<b>' + escapeHtml(m[0]) + '</b>';
+    last = m.index + m[0].length;
+  }
+  return out + escapeHtml(raw.slice(last));
+}
+
+/**
+ * A short verbatim quote of the highlight: the whole sentence when it is short, otherwise the clauses
+ * around its first figure (or its first clauses), with "…" where it was cut.
+ */
+export function shortQuote(highlight: string, figures: readonly string[], max = QUOTE_LIMIT): string {
+  const text = highlight.trim();
+  if (escapedLength(text) <= max) return text;
+  const clauses = splitClauses(text);
+  const first = figures.map((f) => indexOfFigure(text, f)).find((x) => x !== null);
+  let center = 0;
+  if (first) {
+    const at = first.at;
+    let pos = 0;
+    center = clauses.findIndex((c) => {
+      pos += c.length;
+      return pos > at;
+    });
+    if (center < 0) center = 0;
+  }
+  let lo = center;
+  let hi = center;
+  const render = (a: number, b: number) =>
+    (a > 0 ? ELLIPSIS : '') + clauses.slice(a, b + 1).join('') + (b < clauses.length - 1 ? ELLIPSIS : '');
+  if (escapedLength(render(lo, hi)) > max) {
+    // One clause longer than the budget: fall back to a character cut around the figure's clause.
+    return cutAtSentence(clauses[center] ?? text, max);
+  }
+  // Grow the window one clause at a time, preferring what follows (the figure's own object).
+  for (;;) {
+    const grewHi = hi + 1 < clauses.length && escapedLength(render(lo, hi + 1)) <= max;
+    if (grewHi) hi += 1;
+    const grewLo = lo > 0 && escapedLength(render(lo - 1, hi)) <= max;
+    if (grewLo) lo -= 1;
+    if (!grewHi && !grewLo) break;
+  }
+  return render(lo, hi);
+}
+
+/** Year the figure is about, for the headline: explicit in the sentence, else from the question, else from the report. */
+export function figureYear(result: SearchResult, understood?: QueryUnderstanding): number | null {
+  const explicit = result.highlight.match(/((?:19|20)\d{2})\s*年/);
+  if (explicit?.[1]) return Number(explicit[1]);
+  const reportYear = result.source.year;
+  const asked = understood?.year;
+  if (asked && 'absolute' in asked) return asked.absolute;
+  if (reportYear === null) return null;
+  if (asked && 'relative' in asked) return reportYear + asked.relative;
+  // A report's figures are mostly its review of the previous year; targets are phrased as such.
+  return /目标|预期|力争|计划|今年/.test(result.highlight) ? reportYear : reportYear - 1;
+}
+
+/** The words before the figure in its clause: "全年城镇新增就业" for "全年城镇新增就业6725人". */
+export function figureContext(highlight: string, figure: string, max = 24): string {
+  const hit = indexOfFigure(highlight, figure);
+  if (!hit) return '';
+  const at = hit.at;
+  const before = highlight.slice(0, at);
+  const clauseStart = Math.max(...[...'，,、；;：:。！？!?\n'].map((p) => before.lastIndexOf(p))) + 1;
+  let words = before.slice(clauseStart).trim();
+  if (words.length === 0) {
+    // "6725人新增就业": the context follows the figure.
+    const after = highlight.slice(at + hit.length);
+    words = (after.match(/^[^，,、；;：:。！？!?\n]*/)?.[0] ?? '').trim();
+    return [...words].slice(0, max).join('');
+  }
+  const chars = [...words];
+  return chars.length > max ? ELLIPSIS + chars.slice(-max).join('') : words;
+}
+
+/** "<b>6725人</b> · 城中区 2023 全年城镇新增就业", or null when the top result has no figure. */
+export function headline(answer: Answer): string | null {
+  const top = answer.results[0];
+  // The engine's pick (keyFigure) when it made one; otherwise the first figure and its clause.
+  const figure = top?.keyFigure?.figure ?? top?.figures[0];
+  if (!answer.found || !top || !figure) return null;
+  const year = figureYear(top, answer.understood);
+  const where = [top.source.district, year === null ? null : String(year)].filter(Boolean).join(' ');
+  const context = top.keyFigure ? cutAtSentence(top.keyFigure.clause, 40, { measure: (x) => [...x].length }) : figureContext(top.highlight, figure);
+  const rest = [where, context].filter((x) => x.length > 0).join(' ');
+  return `<b>${escapeHtml(figure)}</b>` + (rest ? ` · ${escapeHtml(rest)}` : '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Source lines
+
+function lineRange([a, b]: [number, number]): string {
+  return a === b ? `第${a}行` : `第${a}–${b}行`;
+}
+
+/** Title, district, year, paragraph, page, file and lines, escaped. */
+export function sourceLine(source: Source, { titleLimit = 40 }: { titleLimit?: number } = {}): string {
+  const title = [...source.title].length > titleLimit ? [...source.title].slice(0, titleLimit).join('') + ELLIPSIS : source.title;
+  const parts = [
+    `《${title}》`,
+    source.district,
+    source.year === null ? null : `${source.year}年`,
+    `第${source.paragraph}段`,
+    source.page === undefined ? null : `第${source.page}页`,
+    `${source.file} ${lineRange(source.lines)}`,
+  ].filter((p): p is string => p !== null);
+  return escapeHtml(parts.join(' · '));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cards
+
+export interface CardOptions {
+  /** 0-based page to show. Out-of-range pages are clamped. */
+  page?: number;
+  perPage: number;
+  /** The chat's active restriction, e.g. "城中区", shown so a narrowed search is never a surprise. */
+  scopeLabel?: string | null;
+}
+
+export function pageCount(total: number, perPage: number): number {
+  return Math.max(1, Math.ceil(total / Math.max(1, perPage)));
+}
+
+export function clampPage(page: number, total: number, perPage: number): number {
+  return Math.min(Math.max(0, Math.trunc(page) || 0), pageCount(total, perPage) - 1);
+}
+
+export function pageSlice<T>(items: readonly T[], page: number, perPage: number): T[] {
+  const p = clampPage(page, items.length, perPage);
+  return items.slice(p * perPage, p * perPage + perPage);
+}
+
+/** One result: verbatim quote with bold figures in a blockquote, then its source line. */
+export function resultBlock(result: SearchResult, n: number): string {
+  const quote = shortQuote(result.highlight, result.figures);
+  return `<blockquote>${n}. ${boldFigures(quote, result.figures)}</blockquote>\n📄 ${sourceLine(result.source)}`;
+}
+
+/** Join blocks while they fit; a block that does not fit is dropped and the omission said. */
+export function fitBlocks(blocks: readonly string[], limit = TELEGRAM_TEXT_LIMIT, sep = '\n\n'): string {
+  const omitted = '（内容过长，已省略部分结果）';
+  let out = '';
+  let dropped = false;
+  for (const b of blocks) {
+    const next = out.length === 0 ? b : out + sep + b;
+    if (next.length + sep.length + omitted.length <= limit) out = next;
+    else dropped = true;
+  }
+  if (dropped) out = out.length === 0 ? omitted : out + sep + omitted;
+  return out.length <= limit ? out : out.slice(0, limit);
+}
+
+function echo(query: string): string {
+  const q = query.replace(/\s+/g, ' ').trim();
+  return escapeHtml([...q].length > ECHO_LIMIT ? [...q].slice(0, ECHO_LIMIT).join('') + ELLIPSIS : q);
+}
+
+/** The answer card for one page of a found answer. */
+export function renderAnswerCard(answer: Answer, opts: CardOptions): string {
+  if (!answer.found || answer.results.length === 0) return renderNotFoundCard(answer, opts);
+  const total = answer.results.length;
+  const page = clampPage(opts.page ?? 0, total, opts.perPage);
+  const pages = pageCount(total, opts.perPage);
+  const blocks: string[] = [];
+  const head = page === 0 ? headline(answer) : null;
+  blocks.push(head ?? (page === 0 ? '🔎 最相关的原文' : `🔎 更多原文（第${page + 1}/${pages}页）`));
+  pageSlice(answer.results, page, opts.perPage).forEach((r, i) => blocks.push(resultBlock(r, page * opts.perPage + i + 1)));
+  const footer = [
+    pages > 1 ? `第${page + 1}/${pages}页` : null,
+    `问：${echo(answer.query)}`,
+    opts.scopeLabel ? `限定：${escapeHtml(opts.scopeLabel)}` : null,
+  ].filter(Boolean);
+  blocks.push(`<i>${footer.join(' · ')}</i>`);
+  return fitBlocks(blocks);
+}
+
+/** Nothing found: say so, say why, suggest how to rephrase. Never quotes a passage. */
+export function renderNotFoundCard(answer: Pick<Answer, 'query' | 'reason'>, opts: { scopeLabel?: string | null } = {}): string {
+  const lines = ['🔍 <b>没有找到能回答这个问题的原文。</b>'];
+  if (answer.reason) lines.push(escapeHtml(cutAtSentence(answer.reason, 600)));
+  if (opts.scopeLabel) {
+    lines.push(`当前只在“${escapeHtml(opts.scopeLabel)}”的报告中查找；发送 /district 全部 可取消限定。`);
+  }
+  lines.push(
+    '',
+    '可以换个问法试试：',
+    '• 用报告里的说法，如“城镇新增就业”“固定资产投资”“优抚资金”',
+    '• 写明是哪个区：城中区、城西区、城北区、湟中区或西宁市',
+    '• 写明年份：“去年”“今年”或“2023年”',
+    '发送 /sources 查看已收录的报告。',
+    '',
+    `<i>问：${echo(answer.query)}</i>`,
+  );
+  return fitBlocks([lines.join('\n')]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context ("原文") card
+
+export interface ParagraphView {
+  paragraph: number;
+  text: string;
+  lines: [number, number];
+  passageIds: number[];
+}
+
+/**
+ * Merge passages into whole paragraphs, in order. Consecutive passages of one paragraph may overlap by
+ * whole sentences (sliding windows); the overlap is shown once.
+ */
+export function paragraphsOf(passages: readonly Passage[]): ParagraphView[] {
+  const out: (ParagraphView & { sentences: string[] })[] = [];
+  for (const p of passages) {
+    const last = out[out.length - 1];
+    const sentences = p.sentences.length > 0 ? p.sentences : [p.text];
+    if (last && last.paragraph === p.source.paragraph) {
+      let k = Math.min(last.sentences.length, sentences.length);
+      while (k > 0 && last.sentences.slice(-k).join('') !== sentences.slice(0, k).join('')) k -= 1;
+      last.sentences.push(...sentences.slice(k));
+      last.lines = [Math.min(last.lines[0], p.source.lines[0]), Math.max(last.lines[1], p.source.lines[1])];
+      last.passageIds.push(p.id);
+    } else {
+      out.push({ paragraph: p.source.paragraph, text: '', sentences: [...sentences], lines: [...p.source.lines], passageIds: [p.id] });
+    }
+  }
+  return out.map(({ sentences, ...v }) => ({ ...v, text: sentences.join('') }));
+}
+
+/** Escape a paragraph and bold one sentence of it (the highlight), if present. */
+function markSentence(text: string, sentence: string | undefined): string {
+  const at = sentence ? text.indexOf(sentence) : -1;
+  if (!sentence || at < 0) return escapeHtml(text);
+  return escapeHtml(text.slice(0, at)) + '<b>' + escapeHtml(sentence) + '</b>' + escapeHtml(text.slice(at + sentence.length));
+}
+
+/**
+ * The paragraph holding `centerId`, whole, with the paragraphs before and after it, as one message.
+ * When it would not fit, the neighbours lose sentences first (the one before keeps its end, the one
+ * after its beginning), then the center paragraph is cut at a sentence boundary.
+ */
+export function renderContextCard(passages: readonly Passage[], centerId: number, opts: { highlight?: string } = {}): string {
+  const center = passages.find((p) => p.id === centerId);
+  if (!center) return '这段原文已不在索引中，请重新提问。';
+  const paras = paragraphsOf(passages.filter((p) => p.source.file === center.source.file));
+  const ci = paras.findIndex((v) => v.passageIds.includes(centerId));
+  const mid = paras[ci]!;
+  const before = ci > 0 ? paras[ci - 1] : undefined;
+  const after = paras[ci + 1];
+  const s = center.source;
+  const first = before ?? mid;
+  const last = after ?? mid;
+  const header =
+    `📄 <b>原文</b> · ${escapeHtml([`《${s.title}》`, s.district, s.year === null ? null : `${s.year}年`].filter(Boolean).join(' · '))}\n` +
+    `<i>${escapeHtml(`${s.file} ${lineRange([first.lines[0], last.lines[1]])}`)}</i>`;
+  const label = (v: ParagraphView) => `<i>第${v.paragraph}段</i>\n`;
+
+  const budget = TELEGRAM_TEXT_LIMIT - header.length - 200; // 200: labels, separators, tags
+  const highlight = opts.highlight && mid.text.includes(opts.highlight) ? opts.highlight : undefined;
+  // The center paragraph gets what it needs up to the whole budget; neighbours share the rest.
+  let midText = mid.text;
+  if (escapedLength(midText) + (highlight ? 7 : 0) > budget) midText = cutAtSentence(midText, budget - 7);
+  const rest = budget - escapedLength(midText);
+  const share = Math.max(0, Math.floor(rest / 2));
+  const beforeText = before ? cutAtSentence(before.text, share, { from: 'end' }) : '';
+  const afterText = after ? cutAtSentence(after.text, share) : '';
+
+  const blocks = [header];
+  if (before && beforeText) blocks.push(label(before) + escapeHtml(beforeText));
+  blocks.push(label(mid) + `<blockquote>${markSentence(midText, highlight)}</blockquote>`);
+  if (after && afterText) blocks.push(label(after) + escapeHtml(afterText));
+  return fitBlocks(blocks);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inline mode
+
+export interface InlineArticle {
+  /** "6725人 · 城中区": figure and district (or the start of the quote when it has no figure). */
+  title: string;
+  /** The quote, plain text. */
+  description: string;
+  /** What gets posted in the chat: the quote with bold figures, and its source (HTML). */
+  messageHtml: string;
+}
+
+export function renderInlineArticle(result: SearchResult): InlineArticle {
+  const quote = shortQuote(result.highlight, result.figures);
+  const figure = result.figures[0];
+  const lead = figure ?? cutAtSentence(result.highlight, 30, { measure: (x) => [...x].length });
+  const title = [lead, result.source.district, result.source.year === null ? null : `${result.source.year}年报告`]
+    .filter(Boolean)
+    .join(' · ');
+  return {
+    title,
+    description: cutAtSentence(quote, INLINE_DESCRIPTION_LIMIT, { measure: (x) => x.length }),
+    messageHtml: fitBlocks([`<blockquote>${boldFigures(quote, result.figures)}</blockquote>\n📄 ${sourceLine(result.source)}`]),
+  };
+}

@@ -1,0 +1,47 @@
+// Answer -> plain text for the terminal (the CLI and the no-token terminal chat).
+import type { Answer, Passage, ReportSummary, SearchResult, Source } from '../types.js';
+
+export interface TextStyle {
+  /** Wrap the highlighted sentence (ANSI bold on a terminal, 【】 otherwise). */
+  mark: (s: string) => string;
+}
+
+export const ANSI: TextStyle = { mark: (s) => `\x1b[1m${s}\x1b[22m` };
+export const PLAIN: TextStyle = { mark: (s) => `【${s}】` };
+
+export function sourceLine(s: Source): string {
+  const where = [s.district, s.year ? `${s.year}年报告` : null].filter(Boolean).join(' ');
+  const page = s.page ? ` 第${s.page}页` : '';
+  return `《${s.title}》${where ? ` · ${where}` : ''} · 第${s.paragraph}段${page} · ${s.file} 第${s.lines[0]}–${s.lines[1]}行`;
+}
+
+function quote(r: SearchResult, style: TextStyle): string {
+  const i = r.text.indexOf(r.highlight);
+  return i < 0 ? r.text : r.text.slice(0, i) + style.mark(r.highlight) + r.text.slice(i + r.highlight.length);
+}
+
+export function renderText(answer: Answer, style: TextStyle = PLAIN): string {
+  if (!answer.found) {
+    return `没有找到答案。${answer.reason ?? ''}\n换个说法试试：写明区名（城中区、城西区、城北区、湟中区）、年份和指标，例如“城中区去年城镇新增就业多少人？”`;
+  }
+  const lines: string[] = [];
+  const lead = answer.results[0]?.keyFigure;
+  if (lead) {
+    const s = answer.results[0]!.source;
+    lines.push(`${lead.figure} · ${[s.district, lead.clause].filter(Boolean).join(' ')}`, '');
+  }
+  for (const r of answer.results) {
+    lines.push(`${r.rank}. ${quote(r, style)}`);
+    if (r.figures.length) lines.push(`   数字：${r.figures.join('、')}`);
+    lines.push(`   出处：${sourceLine(r.source)}`, '');
+  }
+  return lines.join('\n').trimEnd();
+}
+
+export function renderContext(passages: Passage[], focusId: number): string {
+  return passages.map((p) => (p.id === focusId ? PLAIN.mark(p.text) : p.text)).join('\n') + (passages[0] ? `\n出处：${sourceLine(passages[0].source)}` : '');
+}
+
+export function renderSources(reports: ReportSummary[]): string {
+  return reports.map((r) => `· 《${r.title}》 ${r.district ?? '未知区'} ${r.year ?? ''}年 · ${r.passages}段 · ${r.file}`).join('\n');
+}

@@ -1,0 +1,252 @@
+// The search function every front end shares: question -> ranked, cited, highlighted passages, or a plain
+// "not found". Loads the model and the index once.
+import type { Config } from '../config/index.js';
+import { type Embedder, loadEmbedder } from '../embed/index.js';
+import { indexedText, indexStatus, type Progress, updateIndex } from '../index/build.js';
+import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
+import { readIndex, type StoredIndex } from '../index/store.js';
+import { type Logger, silentLogger } from '../log.js';
+import type { Answer, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult } from '../types.js';
+import { clauseOf, highlight } from './highlight.js';
+import { loadSynonyms, understand, type Synonyms } from './understand.js';
+
+/** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
+export interface RankOptions {
+  /** How many candidates each retriever contributes before fusion. */
+  candidates: number;
+  /**
+   * How the two rankings are fused: 'rrf' (reciprocal-rank fusion, ignores score gaps) or 'linear'
+   * (weighted sum of min-max normalised scores, keeps a decisive BM25 or cosine margin).
+   */
+  fusion: 'rrf' | 'linear';
+  /** Reciprocal-rank-fusion constant: larger flattens the difference between ranks. */
+  rrfK: number;
+  /** Weight of the lexical (BM25) side in the fusion; the dense side gets 1 - lexicalWeight (linear) or 1 (rrf). */
+  lexicalWeight: number;
+  /** Score multiplier for passages with a figure when the question asks for a number. */
+  figureBoost: number;
+  /** Score multiplier when a passage's year visibly contradicts the year asked about. */
+  yearPenalty: number;
+  /**
+   * "Found" is decided on the best passage's confidence = coverage + similarityWeight * (similarity - similarityFloor),
+   * where coverage is the IDF-weighted share of the question's words it contains and similarity its dense cosine.
+   * Words carry most of the decision (a figure never reported has no passage naming it); similarity rescues
+   * paraphrases and sinks passages that share words but not meaning.
+   */
+  minConfidence: number;
+  similarityWeight: number;
+  similarityFloor: number;
+  /** Which retrievers to use (for the ablation in README). */
+  mode: 'hybrid' | 'dense' | 'lexical';
+}
+
+export const DEFAULT_RANK: RankOptions = {
+  candidates: 50,
+  fusion: 'linear',
+  rrfK: 60,
+  lexicalWeight: 0.5,
+  figureBoost: 1.1,
+  yearPenalty: 0.9,
+  minConfidence: 0.5,
+  similarityWeight: 2,
+  similarityFloor: 0.6,
+  mode: 'hybrid',
+};
+
+export interface OpenOptions {
+  log?: Logger;
+  onProgress?: (p: Progress) => void;
+  rank?: Partial<RankOptions>;
+  /** Reuse an already loaded embedder (tests, benchmarks). */
+  embedder?: Embedder;
+}
+
+/** Open the engine: build or refresh the index when needed (saying so), load model and index once. */
+export async function openEngine(config: Config, options: OpenOptions = {}): Promise<Engine & { rank: RankOptions; index: StoredIndex }> {
+  const log = options.log ?? silentLogger;
+  let embedder: Promise<Embedder> | undefined = options.embedder ? Promise.resolve(options.embedder) : undefined;
+  const getEmbedder = () => (embedder ??= loadEmbedder(config));
+
+  const status = indexStatus(config);
+  if (status.state !== 'fresh') {
+    log.info(`index ${status.state} (${status.reason}): building…`);
+    const built = await updateIndex(config, { embedder: getEmbedder, onProgress: options.onProgress, warn: (m) => log.warn(m) });
+    log.info(`index ready: ${built.passageCount} passages in ${built.seconds.toFixed(1)} s`, {
+      added: built.added.length,
+      changed: built.changed.length,
+      removed: built.removed.length,
+      skipped: built.skipped.length,
+    });
+  }
+  const [model, index] = await Promise.all([getEmbedder(), readIndex(config.indexDir)]);
+  const synonyms = loadSynonyms(config.synonymsFile);
+  return createEngine(index, model, synonyms, { ...DEFAULT_RANK, ...options.rank }, config.queryInstruction);
+}
+
+interface Candidate {
+  id: number;
+  similarity: number;
+  lexical: number;
+  score: number;
+}
+
+export function createEngine(index: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, _instruction = false) {
+  const { passages } = index;
+  const lexical: LexicalIndex = buildLexicalIndex(passages.map(indexedText));
+  const texts = passages.map((p) => indexedText(p).replace(/\s+/g, ''));
+  const covered = new Set(index.manifest.files.map((f) => f.district).filter((d): d is District => d !== null));
+  const byFile = new Map<string, Passage[]>();
+  for (const p of passages) {
+    const list = byFile.get(p.source.file) ?? [];
+    list.push(p);
+    byFile.set(p.source.file, list);
+  }
+  const weight = (t: string) => lexical.idf(t) || 1;
+
+  const notFound = (query: string, understood: QueryUnderstanding, reason: string, started: number): Answer => ({
+    query,
+    found: false,
+    results: [],
+    reason,
+    understood,
+    tookMs: performance.now() - started,
+  });
+
+  async function search(query: string, options: SearchOptions = {}): Promise<Answer> {
+    const started = performance.now();
+    const top = Math.max(1, Math.min(options.top ?? 3, 20));
+    const understood = understand(query, { synonyms, covered });
+    if (understood.normalized.replace(/[\p{P}\p{S}\s]/gu, '') === '') {
+      return notFound(query, understood, '问题是空的：请输入一个关于政府工作报告的问题。', started);
+    }
+    if (understood.uncoveredPlace) {
+      return notFound(query, understood, `已收录的报告中没有${understood.uncoveredPlace}的报告。`, started);
+    }
+    const district = options.district ?? (understood.district !== '西宁市' ? understood.district : null);
+    if (district && !covered.has(district)) return notFound(query, understood, `已收录的报告中没有${district}的报告。`, started);
+    const allowed = (id: number) => {
+      const p = passages[id]!;
+      return (!district || p.source.district === district) && (!options.file || p.source.file === options.file);
+    };
+
+    // Retrieve from both sides, restricted to the district/file asked about.
+    const k = Math.min(rank.candidates, passages.length);
+    const candidates = new Map<number, Candidate>();
+    const get = (id: number) => {
+      let c = candidates.get(id);
+      if (!c) candidates.set(id, (c = { id, similarity: 0, lexical: 0, score: 0 }));
+      return c;
+    };
+    const queryVector = await model.embedQuery(expandForEmbedding(understood));
+    const denseRanks = new Map<number, number>();
+    const lexicalRanks = new Map<number, number>();
+    if (rank.mode !== 'lexical') {
+      const dense = index.dense.searchKnn(Array.from(queryVector), k, allowed);
+      dense.neighbors.forEach((id, r) => {
+        get(id).similarity = 1 - dense.distances[r]!;
+        denseRanks.set(id, r);
+      });
+    }
+    if (rank.mode !== 'dense') {
+      lexical.search(understood.terms, k, allowed).forEach(({ doc, score }, r) => {
+        get(doc).lexical = score;
+        lexicalRanks.set(doc, r);
+      });
+    }
+    for (const c of candidates.values()) if (!denseRanks.has(c.id)) c.similarity = dot(queryVector, index.vectors[c.id]!);
+    const all = [...candidates.values()];
+    const maxLexical = Math.max(0, ...all.map((c) => c.lexical));
+    const sims = all.map((c) => c.similarity);
+    const [minSim, maxSim] = [Math.min(...sims), Math.max(...sims)];
+    const wLex = rank.mode === 'dense' ? 0 : rank.mode === 'lexical' ? 1 : rank.lexicalWeight;
+    for (const c of all) {
+      if (rank.fusion === 'rrf') {
+        const dr = denseRanks.get(c.id);
+        const lr = lexicalRanks.get(c.id);
+        c.score = (dr === undefined ? 0 : 1 / (rank.rrfK + dr + 1)) + (lr === undefined ? 0 : rank.lexicalWeight / (rank.rrfK + lr + 1));
+      } else {
+        const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
+        const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
+        c.score = (1 - wLex) * dense + wLex * lex;
+      }
+      if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
+      if (contradictsYear(passages[c.id]!, understood)) c.score *= rank.yearPenalty;
+    }
+    const ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
+    const best = ranked[0];
+    const evidence = best ? { similarity: round(best.similarity), coverage: round(coverage(texts[best.id]!, understood.concepts, weight)) } : undefined;
+    const confidence = evidence ? evidence.coverage + rank.similarityWeight * (evidence.similarity - rank.similarityFloor) : 0;
+    if (!best || confidence < rank.minConfidence) {
+      const where = district ? `${district}的报告` : '已收录的报告';
+      return { ...notFound(query, understood, `${where}里没有找到能回答这个问题的段落。`, started), evidence };
+    }
+
+    const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
+      const p = passages[c.id]!;
+      const h = highlight(p.sentences, understood.terms, weight, understood.wantsFigure);
+      const lead = h.figures[0];
+      return {
+        rank: i + 1,
+        score: round(c.score * 100),
+        text: p.text,
+        highlight: h.sentence,
+        figures: h.figures,
+        ...(lead ? { keyFigure: { figure: lead, clause: clauseOf(h.sentence, lead) } } : {}),
+        section: p.section,
+        passageId: p.id,
+        source: p.source,
+      };
+    });
+    return { query, found: true, results, understood, evidence, tookMs: performance.now() - started };
+  }
+
+  function context(passageId: number, radius = 1): Passage[] {
+    const p = passages[passageId];
+    if (!p) return [];
+    const siblings = byFile.get(p.source.file)!;
+    const at = siblings.indexOf(p);
+    return siblings.slice(Math.max(0, at - radius), at + radius + 1);
+  }
+
+  function reports(): ReportSummary[] {
+    return index.manifest.files.map(({ file, title, district, year, passages: n }) => ({ file, title, district, year, passages: n }));
+  }
+
+  return { search, context, passage: (id: number) => passages[id], reports, rank, index };
+}
+
+/** IDF-weighted share of the question's concepts that a text mentions (any alternative counts). */
+function coverage(text: string, concepts: string[][], weight: (t: string) => number): number {
+  let total = 0;
+  let hit = 0;
+  for (const alternatives of concepts) {
+    const w = Math.max(...alternatives.map(weight));
+    total += w;
+    if (alternatives.some((a) => text.includes(a))) hit += w;
+  }
+  return total > 0 ? hit / total : 0;
+}
+
+/** The question as embedded: normalised, with synonyms so "GDP" meets "地区生产总值". */
+function expandForEmbedding(u: QueryUnderstanding): string {
+  return u.normalized;
+}
+
+/** A passage that names a year, none of which is the one asked about (resolved against its report's year). */
+function contradictsYear(p: Passage, u: QueryUnderstanding): boolean {
+  if (!u.year) return false;
+  const target = 'absolute' in u.year ? u.year.absolute : p.source.year !== null ? p.source.year + u.year.relative : null;
+  if (target === null) return false;
+  const named = [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]));
+  if (named.length > 0) return !named.includes(target);
+  // No year in the text: a report covers its own year (plans) and the year before (review).
+  return p.source.year !== null && target !== p.source.year && target !== p.source.year - 1;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

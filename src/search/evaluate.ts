@@ -1,0 +1,93 @@
+// Scores a question set through an engine: retrieval recall, highlight quality, found/not-found decisions.
+import type { Engine } from '../types.js';
+
+export interface EvalQuestion {
+  id?: string;
+  question: string;
+  /** File that answers it, or null when no report does. */
+  source: string | null;
+  answer: string | null;
+  /** Exact substring of the source once whitespace is removed. */
+  evidence: string | null;
+  kind?: string;
+  alt_sources?: string[];
+  alt_evidence?: string[];
+}
+
+export interface EvalMetrics {
+  answerable: number;
+  unanswerable: number;
+  recallAt1: number;
+  recallAt3: number;
+  recallAt5: number;
+  mrr: number;
+  highlightHasAnswer: number;
+  notFoundCorrect: number;
+  foundCorrect: number;
+  latencyMeanMs: number;
+  latencyP95Ms: number;
+}
+
+export interface EvalDetail {
+  id?: string;
+  question: string;
+  kind?: string;
+  found: boolean;
+  /** 1-based rank of the first result that holds the evidence, or null. */
+  hitRank: number | null;
+  highlightOk: boolean | null;
+  ok: boolean;
+  note: string;
+  ms: number;
+}
+
+/** Compare texts the way the question set is written: no whitespace, no Markdown emphasis. */
+export const normalizeForMatch = (s: string) => s.replace(/\s+/g, '').replace(/\*\*|__/g, '');
+
+export async function scoreQuestions(engine: Engine, questions: EvalQuestion[]): Promise<{ metrics: EvalMetrics; details: EvalDetail[] }> {
+  const details: EvalDetail[] = [];
+  for (const q of questions) {
+    const answer = await engine.search(q.question, { top: 5 });
+    const ms = answer.tookMs;
+    if (q.source === null) {
+      const ok = !answer.found;
+      details.push({ id: q.id, question: q.question, kind: q.kind, found: answer.found, hitRank: null, highlightOk: null, ok, ms, note: ok ? 'not found, as expected' : `answered found:true (top: ${answer.results[0]?.text.slice(0, 40)}…)` });
+      continue;
+    }
+    const targets = [
+      { file: q.source, evidence: q.evidence ?? '' },
+      ...(q.alt_sources ?? []).map((file, i) => ({ file, evidence: q.alt_evidence?.[i] ?? q.evidence ?? '' })),
+    ].map((t) => ({ file: t.file, evidence: normalizeForMatch(t.evidence) }));
+    const hit = answer.results.find((r) => targets.some((t) => r.source.file === t.file && normalizeForMatch(r.text).includes(t.evidence)));
+    const hitRank = hit ? hit.rank : null;
+    const highlightOk = hit ? normalizeForMatch(hit.highlight).includes(normalizeForMatch(q.answer ?? '')) : null;
+    const ok = answer.found && hitRank === 1 && highlightOk === true;
+    const top = answer.results[0];
+    const note = !answer.found
+      ? `found:false (${answer.reason})`
+      : hitRank === null
+        ? `evidence not in top 5 (top: ${top?.source.file} ${top?.text.slice(0, 40)}…)`
+        : `hit at ${hitRank}${highlightOk ? '' : `, highlight misses "${q.answer}": ${hit!.highlight.slice(0, 50)}`}`;
+    details.push({ id: q.id, question: q.question, kind: q.kind, found: answer.found, hitRank, highlightOk, ok, ms, note });
+  }
+
+  const answerable = details.filter((d, i) => questions[i]!.source !== null);
+  const unanswerable = details.filter((d, i) => questions[i]!.source === null);
+  const share = (xs: EvalDetail[], f: (d: EvalDetail) => boolean) => (xs.length ? xs.filter(f).length / xs.length : 0);
+  const hits = answerable.filter((d) => d.hitRank !== null);
+  const latencies = details.map((d) => d.ms).sort((a, b) => a - b);
+  const metrics: EvalMetrics = {
+    answerable: answerable.length,
+    unanswerable: unanswerable.length,
+    recallAt1: share(answerable, (d) => d.hitRank !== null && d.hitRank <= 1),
+    recallAt3: share(answerable, (d) => d.hitRank !== null && d.hitRank <= 3),
+    recallAt5: share(answerable, (d) => d.hitRank !== null && d.hitRank <= 5),
+    mrr: answerable.length ? answerable.reduce((s, d) => s + (d.hitRank ? 1 / d.hitRank : 0), 0) / answerable.length : 0,
+    highlightHasAnswer: share(hits, (d) => d.highlightOk === true),
+    notFoundCorrect: share(unanswerable, (d) => !d.found),
+    foundCorrect: share(answerable, (d) => d.found),
+    latencyMeanMs: latencies.reduce((s, x) => s + x, 0) / Math.max(1, latencies.length),
+    latencyP95Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))] ?? 0,
+  };
+  return { metrics, details };
+}

@@ -1,0 +1,49 @@
+// The sentence of a passage that best answers, and the figures in it, nearest the question's words first.
+import { findFigures } from '../clean/figures.js';
+
+export interface Highlight {
+  sentence: string;
+  /** Figures of the sentence, the one closest after a question word first. */
+  figures: string[];
+}
+
+/** Weighted words of the question found in a text (substring match, so it works on unsegmented Chinese). */
+export function matchedWeight(text: string, terms: string[], weight: (t: string) => number): number {
+  return terms.reduce((sum, t) => (text.includes(t) ? sum + weight(t) : sum), 0);
+}
+
+export function highlight(sentences: string[], terms: string[], weight: (t: string) => number, wantsFigure: boolean): Highlight {
+  let best = sentences[0] ?? '';
+  let bestScore = -Infinity;
+  for (const s of sentences) {
+    const compact = s.replace(/\s+/g, '');
+    const score = matchedWeight(compact, terms, weight) + (wantsFigure && findFigures(compact).length > 0 ? 1.5 : 0);
+    if (score > bestScore) [best, bestScore] = [s, score];
+  }
+  return { sentence: best, figures: rankFigures(best, terms) };
+}
+
+/** Order figures by distance from the nearest question word that precedes them (reports put the figure after the thing counted). */
+export function rankFigures(sentence: string, terms: string[]): string[] {
+  const compact = sentence.replace(/\s+/g, '');
+  const figures = findFigures(compact);
+  const anchors = terms.flatMap((t) => {
+    const at: number[] = [];
+    for (let i = compact.indexOf(t); i >= 0; i = compact.indexOf(t, i + 1)) at.push(i + t.length);
+    return at;
+  });
+  if (anchors.length === 0) return figures;
+  const distance = (f: string) => {
+    const pos = compact.indexOf(f);
+    const before = anchors.filter((a) => a <= pos).map((a) => pos - a);
+    return before.length ? Math.min(...before) : 1000 + Math.min(...anchors.map((a) => Math.abs(a - pos)));
+  };
+  return [...figures].sort((a, b) => distance(a) - distance(b));
+}
+
+/** The clause (between commas) of a sentence that holds a figure: the figure's context on a card. */
+export function clauseOf(sentence: string, figure: string): string {
+  const compact = sentence.replace(/\s+/g, '');
+  const clause = compact.split(/[，,；;。！？!?：:]/).find((c) => c.includes(figure)) ?? compact;
+  return clause.replace(figure, '').replace(/^[“”"、\s]+|[“”"、\s]+$/g, '');
+}

@@ -41,7 +41,7 @@ export type Decoded = { text: string; encoding: string } | { error: string };
  * Anything else (binary, empty) is refused with a reason.
  */
 export function decodeReport(bytes: Uint8Array): Decoded {
-  if (bytes.length === 0) return { error: 'empty file' };
+  if (bytes.every((x) => x === 0x20 || x === 0x09 || x === 0x0a || x === 0x0d)) return { error: 'empty file (no text)' };
   const b = bytes;
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return strictDecode(b.subarray(3), 'utf-8');
   if (b[0] === 0xff && b[1] === 0xfe) return strictDecode(b.subarray(2), 'utf-16le');
@@ -70,19 +70,21 @@ function strictDecode(bytes: Uint8Array, encoding: string): Decoded {
   }
 }
 
-/** UTF-16 without BOM: most ASCII/CJK text has a NUL in every other byte for one parity. */
+/**
+ * UTF-16 without BOM: ASCII characters (digits, newlines) put a NUL in every other byte, nearly always at the
+ * same parity; UTF-8 and GB18030 text never contains NUL.
+ */
 function guessUtf16(b: Uint8Array): 'utf-16le' | 'utf-16be' | null {
-  const n = Math.min(b.length - (b.length % 2), 4096);
-  if (n < 4) return null;
+  const n = Math.min(b.length - (b.length % 2), 65536);
   let evenNul = 0;
   let oddNul = 0;
   for (let i = 0; i < n; i += 2) {
     if (b[i] === 0) evenNul++;
     if (b[i + 1] === 0) oddNul++;
   }
-  const pairs = n / 2;
-  if (oddNul > pairs * 0.2 && evenNul < pairs * 0.02) return 'utf-16le';
-  if (evenNul > pairs * 0.2 && oddNul < pairs * 0.02) return 'utf-16be';
+  // A CJK character may have a 00 low byte (开 is U+5F00), so compare parities instead of requiring zero.
+  if (oddNul > 4 * evenNul) return 'utf-16le';
+  if (evenNul > 4 * oddNul) return 'utf-16be';
   return null;
 }
 

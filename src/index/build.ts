@@ -1,12 +1,14 @@
 // Corpus folder -> index on disk. Incremental: only new or changed files are embedded; a deleted file's
 // passages disappear.
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.js';
 import { hashBytes, listReportFiles, readTextReport, type ReportFile, type SkippedFile } from '../corpus/load.js';
 import type { Embedder } from '../embed/index.js';
 import { segmentReport } from '../passages/index.js';
 import type { Passage } from '../types.js';
-import { readFileSync } from 'node:fs';
 import { buildHnsw, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
 
 /**
@@ -19,6 +21,21 @@ export function indexedText(p: Passage): string {
   const section = p.section && Array.from(p.text).length < 60 ? `${p.section}：` : '';
   return `${district} ${section}${p.text}`.trim();
 }
+
+/**
+ * Fingerprint of the code that turns files into indexed passages (loading, cleaning, segmentation, indexed
+ * text). Stored in the manifest: changing that code makes the index stale, so nobody searches passages cut
+ * by an older version.
+ */
+export const PIPELINE_FINGERPRINT = (() => {
+  const src = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const hash = createHash('sha256');
+  for (const dir of ['corpus', 'clean', 'passages']) {
+    for (const f of readdirSync(join(src, dir)).filter((f) => f.endsWith('.ts')).sort()) hash.update(readFileSync(join(src, dir, f)));
+  }
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  return hash.digest('hex').slice(0, 16);
+})();
 
 export type Progress = { phase: 'read' | 'embed' | 'write'; done: number; total: number; file?: string };
 
@@ -63,6 +80,7 @@ export function indexStatus(config: Pick<Config, 'corpusDir' | 'indexDir' | 'mod
   const manifest = readManifest(config.indexDir);
   if (!manifest) return { state: 'missing', reason: `no index at ${config.indexDir}` };
   if (manifest.formatVersion !== FORMAT_VERSION) return { state: 'stale', reason: `index format ${manifest.formatVersion} != ${FORMAT_VERSION}` };
+  if (manifest.pipeline !== PIPELINE_FINGERPRINT) return { state: 'stale', reason: 'the segmentation code changed since the index was built' };
   if (manifest.model.id !== config.modelId) return { state: 'stale', reason: `index built with ${manifest.model.id}, configured model is ${config.modelId}` };
   const onDisk = new Map(scanCorpus(config.corpusDir).map((e) => [e.file, e.hash]));
   const indexed = new Map(manifest.files.map((f) => [f.file, f.hash]));
@@ -84,7 +102,8 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   if (status.state !== 'missing' && !options.force) {
     try {
       previous = await readIndex(config.indexDir);
-      if (previous.manifest.model.id !== config.modelId || previous.manifest.formatVersion !== FORMAT_VERSION) previous = null;
+      const m = previous.manifest;
+      if (m.model.id !== config.modelId || m.formatVersion !== FORMAT_VERSION || m.pipeline !== PIPELINE_FINGERPRINT) previous = null;
     } catch {
       previous = null;
     }
@@ -151,6 +170,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
   const manifest: Manifest = {
     formatVersion: FORMAT_VERSION,
+    pipeline: PIPELINE_FINGERPRINT,
     model: { id: embedder.modelId, dimension: embedder.dimension },
     files,
     passageCount: passages.length,

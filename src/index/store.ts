@@ -35,6 +35,8 @@ export interface ManifestFile {
 
 export interface Manifest {
   formatVersion: number;
+  /** Fingerprint of the segmentation code that produced the passages. */
+  pipeline: string;
   model: { id: string; dimension: number };
   files: ManifestFile[];
   passageCount: number;

@@ -187,7 +187,7 @@ export function createEngine(index: StoredIndex, model: Embedder, synonyms: Syno
       const lead = h.figures[0];
       return {
         rank: i + 1,
-        score: round(c.score * 100),
+        score: round(c.score),
         text: p.text,
         highlight: h.sentence,
         figures: h.figures,

@@ -1,0 +1,103 @@
+// End to end through the real model and index on the real corpus.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readQuestions } from '../src/cli/eval.js';
+import { parseConfig } from '../src/config/index.js';
+import { openEngine } from '../src/search/engine.js';
+import { scoreQuestions } from '../src/search/evaluate.js';
+import type { Engine } from '../src/types.js';
+
+const root = join(import.meta.dirname, '..');
+const run = promisify(execFile);
+const ask = (args: string[], input?: string) => {
+  const child = run(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', 'ask.ts'), ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' } });
+  if (input !== undefined) {
+    child.child.stdin!.end(input);
+  }
+  return child;
+};
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await openEngine(parseConfig({}));
+});
+
+describe('the development question set', () => {
+  it('meets the retrieval, highlight and not-found targets', async () => {
+    const { metrics, details } = await scoreQuestions(engine, readQuestions(join(root, 'tests', 'dev.jsonl')));
+    const misses = details.filter((d) => !d.ok).map((d) => `${d.id} ${d.note}`);
+    expect(metrics.recallAt3, misses.join('\n')).toBeGreaterThanOrEqual(0.95);
+    expect(metrics.recallAt1, misses.join('\n')).toBeGreaterThanOrEqual(0.85);
+    expect(metrics.highlightHasAnswer).toBeGreaterThanOrEqual(0.85);
+    expect(metrics.notFoundCorrect * metrics.unanswerable).toBeGreaterThanOrEqual(2);
+    expect(metrics.foundCorrect).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('search behaviour', () => {
+  it('answers the headline question with the figure highlighted and cited', async () => {
+    const a = await engine.search('城中区去年城镇新增就业多少人？');
+    expect(a.found).toBe(true);
+    const top = a.results[0]!;
+    expect(top.highlight).toContain('全年城镇新增就业6725人');
+    expect(top.figures[0]).toBe('6725人');
+    expect(top.source).toMatchObject({ file: '000_be770faa11c46e25.txt', district: '城中区', year: 2024, lines: [32, 37] });
+  });
+
+  it('keeps to the district the question names', async () => {
+    const a = await engine.search('城西区城镇新增就业多少人？');
+    expect(a.results.every((r) => r.source.district === '城西区')).toBe(true);
+    expect(a.results[0]!.highlight).toContain('7557人');
+  });
+
+  it('says not found for places and figures no report covers', async () => {
+    for (const q of ['湟源县2023年固定资产投资增长多少？', '城东区去年城镇新增就业多少人？', '湟中区2023年社会消费品零售总额是多少？', '城中区去年的财政赤字是多少？']) {
+      const a = await engine.search(q);
+      expect(a.found, q).toBe(false);
+      expect(a.results).toEqual([]);
+      expect(a.reason).toBeTruthy();
+    }
+  });
+
+  it('handles odd input without throwing', async () => {
+    for (const q of ['', '   ', '？？？', '🙂🙂🙂', '<b>&amp;</b> **粗体** _x_', '城中區去年城鎮新增就業多少人？', '就业'.repeat(2048)]) {
+      const a = await engine.search(q);
+      expect(typeof a.found).toBe('boolean');
+    }
+    expect((await engine.search('')).found).toBe(false);
+    expect((await engine.search('城中區去年城鎮新增就業多少人？')).results[0]?.highlight).toContain('6725人');
+  });
+});
+
+describe('command line', () => {
+  it('ask --json prints exactly one JSON object of the documented shape', async () => {
+    const { stdout } = await ask(['--json', '城中区去年城镇新增就业多少人？']);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0]!);
+    expect(Object.keys(out)).toEqual(['query', 'found', 'results']);
+    expect(out.results).toHaveLength(3);
+    expect(Object.keys(out.results[0])).toEqual(['rank', 'score', 'text', 'highlight', 'figures', 'source']);
+    expect(Object.keys(out.results[0].source)).toEqual(['file', 'title', 'district', 'year', 'paragraph', 'lines']);
+    expect(out.results[0]).toMatchObject({ rank: 1, figures: expect.arrayContaining(['6725人']), source: { file: '000_be770faa11c46e25.txt', lines: [32, 37] } });
+  });
+
+  it('ask --batch --top 1 answers one JSON line per question', async () => {
+    const { stdout } = await ask(['--batch', '--top', '1'], '城西区发放优抚资金多少？\n\n湟源县2023年固定资产投资增长多少？\n');
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    expect(lines[0].results).toHaveLength(1);
+    expect(lines[0].results[0].highlight).toContain('4500余万元');
+    expect(lines[1]).toMatchObject({ found: false, results: [] });
+  });
+
+  it('ask prints a readable answer and refuses bad arguments politely', async () => {
+    const { stdout } = await ask(['城西区发放优抚资金多少？']);
+    expect(stdout).toContain('4500余万元');
+    expect(stdout).toContain('001_338ed807dc2533c7.txt');
+    await expect(ask(['--top', 'x', '问题'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--top') });
+    await expect(ask([])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage') });
+  });
+});

@@ -1,0 +1,98 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/index.js';
+import { type Embedder, loadEmbedder } from '../src/embed/index.js';
+import { indexStatus, updateIndex } from '../src/index/build.js';
+import { currentVersion, readIndex } from '../src/index/store.js';
+import { openEngine } from '../src/search/engine.js';
+
+const root = join(import.meta.dirname, '..');
+let work: string;
+let embedder: Embedder;
+let embedCalls = 0;
+const config = () => parseConfig({ CORPUS_DIR: join(work, 'corpus'), INDEX_DIR: join(work, 'index') });
+const counting = async () => ({ ...embedder, embed: async (texts: string[], o?: Parameters<Embedder['embed']>[1]) => ((embedCalls += texts.length), embedder.embed(texts, o)) });
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'index-test-'));
+  cpSync(join(root, 'corpus', '000_be770faa11c46e25.txt'), join(work, 'corpus', '000.txt'));
+  cpSync(join(root, 'corpus', '003_82e26507ed7144a6.txt'), join(work, 'corpus', '003.txt'));
+  embedder = await loadEmbedder(parseConfig({}));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('index build, round trip and staleness', () => {
+  it('builds from nothing and reads back the same passages and vectors', async () => {
+    expect(indexStatus(config())).toMatchObject({ state: 'missing' });
+    const report = await updateIndex(config(), { embedder: counting });
+    expect(report.added).toEqual(['000.txt', '003.txt']);
+    expect(indexStatus(config())).toEqual({ state: 'fresh' });
+
+    const stored = await readIndex(config().indexDir);
+    expect(stored.manifest).toMatchObject({ formatVersion: 1, model: { id: 'BAAI/bge-small-zh-v1.5', dimension: 512 }, passageCount: report.passageCount });
+    expect(stored.manifest.files.map((f) => f.file)).toEqual(['000.txt', '003.txt']);
+    expect(stored.passages.map((p) => p.id)).toEqual(stored.passages.map((_, i) => i));
+    expect(embedCalls).toBe(stored.passages.length);
+    // the HNSW graph returns each passage's own vector as its nearest neighbour
+    const probe = stored.vectors[5]!;
+    expect(stored.dense.searchKnn(Array.from(probe), 1).neighbors[0]).toBe(5);
+    const norm = Math.sqrt(probe.reduce((s, x) => s + x * x, 0));
+    expect(norm).toBeCloseTo(1, 4);
+  });
+
+  it('does nothing when nothing changed', async () => {
+    embedCalls = 0;
+    const report = await updateIndex(config(), { embedder: counting });
+    expect(report.rebuilt).toBe(false);
+    expect(embedCalls).toBe(0);
+  });
+
+  it('re-embeds only a changed file and picks up a new one', async () => {
+    const before = await readIndex(config().indexDir);
+    const n003 = before.manifest.files.find((f) => f.file === '003.txt')!.passages;
+    writeFileSync(join(work, 'corpus', '003.txt'), readFileSync(join(work, 'corpus', '003.txt'), 'utf8') + '\n城北区新增停车位1234个。\n');
+    cpSync(join(root, 'corpus', '001_338ed807dc2533c7.txt'), join(work, 'corpus', '001.txt'));
+    expect(indexStatus(config())).toMatchObject({ state: 'stale' });
+    embedCalls = 0;
+    const report = await updateIndex(config(), { embedder: counting });
+    expect(report).toMatchObject({ added: ['001.txt'], changed: ['003.txt'], unchanged: ['000.txt'], removed: [] });
+    const after = await readIndex(config().indexDir);
+    const n001 = after.manifest.files.find((f) => f.file === '001.txt')!.passages;
+    expect(embedCalls).toBe(n001 + n003 + 1);
+    // unchanged file: same passages, same vectors
+    const old000 = before.passages.filter((p) => p.source.file === '000.txt');
+    const new000 = after.passages.filter((p) => p.source.file === '000.txt');
+    expect(new000.map((p) => p.text)).toEqual(old000.map((p) => p.text));
+    expect(Array.from(after.vectors[new000[0]!.id]!)).toEqual(Array.from(before.vectors[old000[0]!.id]!));
+  });
+
+  it("drops a deleted file's passages and keeps one complete version on disk", async () => {
+    unlinkSync(join(work, 'corpus', '001.txt'));
+    expect(indexStatus(config())).toMatchObject({ state: 'stale', reason: expect.stringContaining('001.txt') });
+    const report = await updateIndex(config(), { embedder: counting });
+    expect(report.removed).toEqual(['001.txt']);
+    const after = await readIndex(config().indexDir);
+    expect(after.passages.some((p) => p.source.file === '001.txt')).toBe(false);
+    const versions = readdirSync(config().indexDir).filter((d) => d.startsWith('v-'));
+    expect(versions).toEqual([currentVersion(config().indexDir)]);
+  });
+
+  it('an engine opened on a stale index rebuilds it first and answers from the new text', async () => {
+    writeFileSync(join(work, 'corpus', '000.txt'), readFileSync(join(work, 'corpus', '000.txt'), 'utf8') + '\n城中区全年新建口袋公园77处。\n');
+    const engine = await openEngine(config(), { embedder });
+    expect(indexStatus(config())).toEqual({ state: 'fresh' });
+    const answer = await engine.search('城中区新建口袋公园多少处？');
+    expect(answer.found).toBe(true);
+    expect(answer.results[0]!.highlight).toContain('77处');
+  });
+
+  it('refuses to load a half-written index', async () => {
+    const dir = join(config().indexDir, currentVersion(config().indexDir)!);
+    unlinkSync(join(dir, 'manifest.json'));
+    expect(existsSync(join(dir, 'passages.json'))).toBe(true);
+    await expect(readIndex(config().indexDir)).rejects.toThrow(/npm run index/);
+    expect(indexStatus(config())).toMatchObject({ state: 'missing' });
+  });
+});

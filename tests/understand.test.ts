@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tokenize } from '../src/index/tokenize.js';
+import { buildLexicalIndex } from '../src/index/lexical.js';
+import { loadSynonyms, normalizeQuestion, understand } from '../src/search/understand.js';
+import type { District } from '../src/types.js';
+
+const synonyms = loadSynonyms(join(import.meta.dirname, '..', 'src', 'search', 'synonyms.json'));
+const covered = new Set<District>(['城中区', '城西区', '城北区', '湟中区', '西宁市']);
+const u = (q: string) => understand(q, { synonyms, covered });
+
+describe('figures survive tokenization', () => {
+  it('keeps figures and percentages whole', () => {
+    const tokens = tokenize('全年城镇新增就业6725人，同比增长16.1%，完成6.5%的目标');
+    expect(tokens).toEqual(expect.arrayContaining(['6725人', '16.1%', '6.5%', '6725', '城镇', '就业']));
+  });
+  it('finds the passage that names a figure', () => {
+    const index = buildLexicalIndex(['全年城镇新增就业6725人，同比增长3.9%。', '旅游收入96.95亿元，同比增长67.83%。', '增长16.1%，新增就业1000人。']);
+    expect(index.search(tokenize('6725人'), 1)[0]?.doc).toBe(0);
+    expect(index.search(tokenize('16.1%'), 1)[0]?.doc).toBe(2);
+    expect(index.search(tokenize('67.83%'), 1)[0]?.doc).toBe(1);
+  });
+});
+
+describe('query understanding', () => {
+  it.each([
+    ['城中区去年城镇新增就业多少人？', '城中区'],
+    ['中区社会消费品零售总额增长多少', '城中区'],
+    ['城西发放优抚资金多少？', '城西区'],
+    ['西区帮农民工追回了多少欠薪？', '城西区'],
+    ['北区文化科技方面投了多少钱？', '城北区'],
+    ['湟中今年转移农村劳动力目标多少？', '湟中区'],
+    ['湟中区新建高标准农田多少亩？', '湟中区'],
+    ['城中區去年城鎮新增就業多少人？', '城中区'],
+    ['西宁获评全国养老工作成效明显城市', '西宁市'],
+    ['城中村改造了多少户？', null],
+  ])('%s -> %s', (q, district) => {
+    expect(u(q).district).toBe(district);
+  });
+
+  it('resolves relative and absolute years', () => {
+    expect(u('城中区去年新增就业多少人').year).toEqual({ relative: -1 });
+    expect(u('湟中区今年项目储备').year).toEqual({ relative: 0 });
+    expect(u('明年计划').year).toEqual({ relative: 1 });
+    expect(u('湟中区2023年新建高标准农田').year).toEqual({ absolute: 2023 });
+    expect(u('城西区发放优抚资金多少？').year).toBeNull();
+  });
+
+  it('expands reporters words with the synonym list', () => {
+    const q = u('城中区去年GDP是多少？');
+    expect(q.terms).toContain('地区生产总值');
+    expect(q.concepts.find((c) => c.includes('GDP'))).toContain('地区生产总值');
+    expect(u('城西区固投增长多少').terms).toContain('固定资产投资');
+  });
+
+  it('notices places no indexed report covers', () => {
+    expect(u('湟源县2023年固定资产投资增长多少？').uncoveredPlace).toBe('湟源县');
+    expect(u('城东区去年新增就业多少人').uncoveredPlace).toBe('城东区');
+    expect(u('大通县GDP多少').uncoveredPlace).toBe('大通县');
+    expect(u('共和镇饮水工程').uncoveredPlace).toBeNull();
+  });
+
+  it('normalises traditional characters and full-width digits', () => {
+    expect(normalizeQuestion('城中區２０２３年  旅遊收入')).toBe('城中区2023年 旅游收入');
+    expect(u('多少？').wantsFigure).toBe(true);
+    expect(u('城中区有哪些重点工作').wantsFigure).toBe(false);
+  });
+});

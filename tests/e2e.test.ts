@@ -36,6 +36,18 @@ describe('the development question set', () => {
   });
 });
 
+describe('our own question set (tests/extra.jsonl: paraphrases, plans, statistics cards, uncovered places)', () => {
+  it('meets the same targets', async () => {
+    const { metrics, details } = await scoreQuestions(engine, readQuestions(join(root, 'tests', 'extra.jsonl')));
+    const misses = details.filter((d) => !d.ok).map((d) => `${d.question} ${d.note}`).join('\n');
+    expect(metrics.recallAt3, misses).toBeGreaterThanOrEqual(0.95);
+    expect(metrics.recallAt1, misses).toBeGreaterThanOrEqual(0.85);
+    expect(metrics.highlightHasAnswer, misses).toBeGreaterThanOrEqual(0.85);
+    expect(metrics.notFoundCorrect, misses).toBeGreaterThanOrEqual(0.6);
+    expect(metrics.foundCorrect, misses).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
 describe('search behaviour', () => {
   it('answers the headline question with the figure highlighted and cited', async () => {
     const a = await engine.search('城中区去年城镇新增就业多少人？');

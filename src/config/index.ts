@@ -32,7 +32,11 @@ const schema = z.object({
   ALLOWED_USER_IDS: idList.default(''),
   ALLOWED_CHAT_IDS: idList.default(''),
   ADMIN_USER_IDS: idList.default(''),
-  TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  TELEGRAM_API_ROOT: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//, 'must start with http:// or https:// (e.g. http://127.0.0.1:8081 for a local Bot API server)')
+    .default('https://api.telegram.org'),
   RESULTS_PER_PAGE: z.coerce.number().int().min(1).max(10).default(3),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
   QUERY_LOG: z.string().default('data/queries.jsonl'),

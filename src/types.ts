@@ -60,6 +60,17 @@ export interface Answer {
   /** How well the best passage matched: dense cosine similarity and IDF-weighted share of the question's words. */
   evidence?: { similarity: number; coverage: number };
   tookMs: number;
+  /** Milliseconds spent per stage (for benchmarks and logs). */
+  timings?: StageTimings;
+}
+
+export interface StageTimings {
+  understand: number;
+  embed: number;
+  dense: number;
+  lexical: number;
+  /** Fusion, found decision and highlighting. */
+  rank: number;
 }
 
 export interface QueryUnderstanding {

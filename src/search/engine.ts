@@ -6,7 +6,7 @@ import { indexedText, indexStatus, type Progress, updateIndex } from '../index/b
 import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
 import { readIndex, type StoredIndex } from '../index/store.js';
 import { type Logger, silentLogger } from '../log.js';
-import type { Answer, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult } from '../types.js';
+import type { Answer, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { clauseOf, highlight } from './highlight.js';
 import { loadSynonyms, understand, type Synonyms } from './understand.js';
 
@@ -114,8 +114,16 @@ export function createEngine(index: StoredIndex, model: Embedder, synonyms: Syno
 
   async function search(query: string, options: SearchOptions = {}): Promise<Answer> {
     const started = performance.now();
+    const timings: StageTimings = { understand: 0, embed: 0, dense: 0, lexical: 0, rank: 0 };
+    let mark = started;
+    const lap = (stage: keyof StageTimings) => {
+      const now = performance.now();
+      timings[stage] += now - mark;
+      mark = now;
+    };
     const top = Math.max(1, Math.min(options.top ?? 3, 20));
     const understood = understand(query, { synonyms, covered });
+    lap('understand');
     if (understood.normalized.replace(/[\p{P}\p{S}\s]/gu, '') === '') {
       return notFound(query, understood, '问题是空的：请输入一个关于政府工作报告的问题。', started);
     }
@@ -138,6 +146,7 @@ export function createEngine(index: StoredIndex, model: Embedder, synonyms: Syno
       return c;
     };
     const queryVector = await model.embedQuery(expandForEmbedding(understood));
+    lap('embed');
     const denseRanks = new Map<number, number>();
     const lexicalRanks = new Map<number, number>();
     if (rank.mode !== 'lexical') {
@@ -147,12 +156,14 @@ export function createEngine(index: StoredIndex, model: Embedder, synonyms: Syno
         denseRanks.set(id, r);
       });
     }
+    lap('dense');
     if (rank.mode !== 'dense') {
       lexical.search(understood.terms, k, allowed).forEach(({ doc, score }, r) => {
         get(doc).lexical = score;
         lexicalRanks.set(doc, r);
       });
     }
+    lap('lexical');
     for (const c of candidates.values()) if (!denseRanks.has(c.id)) c.similarity = dot(queryVector, index.vectors[c.id]!);
     const all = [...candidates.values()];
     const maxLexical = Math.max(0, ...all.map((c) => c.lexical));
@@ -178,7 +189,8 @@ export function createEngine(index: StoredIndex, model: Embedder, synonyms: Syno
     const confidence = evidence ? evidence.coverage + rank.similarityWeight * (evidence.similarity - rank.similarityFloor) : 0;
     if (!best || confidence < rank.minConfidence) {
       const where = district ? `${district}的报告` : '已收录的报告';
-      return { ...notFound(query, understood, `${where}里没有找到能回答这个问题的段落。`, started), evidence };
+      lap('rank');
+      return { ...notFound(query, understood, `${where}里没有找到能回答这个问题的段落。`, started), evidence, timings };
     }
 
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
@@ -197,7 +209,8 @@ export function createEngine(index: StoredIndex, model: Embedder, synonyms: Syno
         source: p.source,
       };
     });
-    return { query, found: true, results, understood, evidence, tookMs: performance.now() - started };
+    lap('rank');
+    return { query, found: true, results, understood, evidence, tookMs: performance.now() - started, timings };
   }
 
   function context(passageId: number, radius = 1): Passage[] {

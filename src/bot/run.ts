@@ -1,0 +1,53 @@
+// Long polling for a bot made by createBot: start-up checks, the command menu, and a stop that lets
+// answers in flight finish. Kept apart from createBot so tests can drive the bot without polling.
+import { GrammyError } from 'grammy';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../log.js';
+import { isOpen } from './access.js';
+import { describe, type ReportBot } from './create-bot.js';
+import { COMMANDS } from './texts.js';
+
+export interface RunningBot {
+  /** Resolves when polling ends (after stop()); rejects if polling fails for good (e.g. token revoked). */
+  done: Promise<void>;
+  /** Stop polling, wait up to `graceMs` for answers in flight, flush the query log. Idempotent. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function runBot(bot: ReportBot, config: Config, { log }: { log: Logger }): Promise<RunningBot> {
+  if (isOpen(config)) {
+    log.warn('ALLOWED_USER_IDS and ALLOWED_CHAT_IDS are empty: anyone who finds the bot can use it. Set them in .env to restrict access.');
+  }
+  try {
+    await bot.init(); // getMe: the first call, so a bad token or an unreachable TELEGRAM_API_ROOT fails here, clearly
+  } catch (err) {
+    if (err instanceof GrammyError && err.error_code === 401) {
+      throw new Error('Telegram rejected BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather into .env');
+    }
+    throw new Error(`cannot reach the Bot API at ${config.telegramApiRoot} (TELEGRAM_API_ROOT): ${describe(err)}`);
+  }
+  try {
+    await bot.api.setMyCommands(COMMANDS.map((c) => ({ ...c })));
+  } catch (err) {
+    // The menu is a convenience; the commands work without it.
+    log.warn(`could not register the command menu (setMyCommands): ${describe(err)}; commands still work`);
+  }
+
+  const done = bot.start({
+    allowed_updates: ['message', 'callback_query', 'inline_query'],
+    onStart: (me) => log.info(`@${me.username} is answering (long polling ${config.telegramApiRoot})`),
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    done,
+    stop(graceMs = 10_000) {
+      stopping ??= (async () => {
+        log.info('stopping: no new updates; finishing answers in flight');
+        await bot.stop();
+        if (!(await bot.idle(graceMs))) log.warn(`gave up waiting for ${bot.tasks.size} answer(s) after ${graceMs} ms`);
+        await bot.queryLog.flush();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// The chat without Telegram: `npm start` with no BOT_TOKEN. Same engine, same questions, the same answers
+// rendered as plain text (src/present/text.ts), so a newcomer sees the product work on a fresh machine.
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Config } from '../config/index.js';
+import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
+import type { Answer, Engine } from '../types.js';
+import { checkQuestion, MAX_PAGES } from './create-bot.js';
+import type { QueryLog } from './query-log.js';
+import { NO_SCOPE, parseDistrictArg, parseReportArg, type Scope, scopeLabel } from './scopes.js';
+import { EXAMPLE_QUESTIONS, TEXT } from './texts.js';
+
+export const NO_TOKEN_HELP = `没有设置 BOT_TOKEN，先在终端里试用：回答和 Telegram 里的相同，只是纯文本。
+(No BOT_TOKEN set: starting a terminal chat with the same answers. To run the Telegram bot:)
+要在 Telegram 中使用：
+  1. 在 Telegram 中打开 @BotFather，发送 /newbot，按提示起名，得到形如 123456789:AAH… 的 token；
+  2. 复制 .env.example 为 .env，填入 BOT_TOKEN=你的token（建议同时设置 ALLOWED_USER_IDS，只让编辑部使用）；
+  3. 再运行 npm start。`;
+
+const HELP = `直接输入问题并回车，例如：${EXAMPLE_QUESTIONS[0]}
+  /more            下一页结果
+  /原文 N          第 N 条结果所在的整段及前后段（也可写 /context N）
+  /sources         已收录的报告
+  /district 城中区  之后只在城中区的报告中查找（/district 全部 取消）
+  /report 1        之后只在第 1 份报告中查找（/report 全部 取消）
+  /quit            退出（或 Ctrl-D）`;
+
+export interface TerminalChatOptions {
+  input: Readable;
+  output: Writable;
+  queryLog?: QueryLog;
+  /** ANSI bold on a terminal, 【】 marks otherwise. */
+  style?: TextStyle;
+}
+
+/** Runs until the input ends or the user types /quit. Never throws on user input. */
+export async function terminalChat(engine: Engine, config: Config, opts: TerminalChatOptions): Promise<void> {
+  const out = (s: string) => void opts.output.write(s + '\n');
+  const style = opts.style ?? ((opts.output as { isTTY?: boolean }).isTTY ? ANSI : PLAIN);
+  const perPage = config.resultsPerPage;
+  const interactive = Boolean((opts.input as { isTTY?: boolean }).isTTY);
+  const rl = createInterface({ input: opts.input, output: interactive ? opts.output : undefined, terminal: interactive });
+  rl.on('SIGINT', () => rl.close()); // without a listener, Ctrl-C would only pause the prompt
+  let scope: Scope = NO_SCOPE;
+  let last: { answer: Answer; page: number } | null = null;
+
+  const showPage = (answer: Answer, page: number) => {
+    // The headline figure belongs to the best result; later pages must not promote theirs to it.
+    const results = answer.results
+      .slice(page * perPage, page * perPage + perPage)
+      .map((r) => (page === 0 ? r : { ...r, keyFigure: undefined }));
+    out(renderText({ ...answer, results }, style));
+    const pages = Math.ceil(answer.results.length / perPage);
+    if (pages > 1) out(`\n（第${page + 1}/${pages}页${page + 1 < pages ? '，输入 /more 看下一页' : ''}）`);
+  };
+
+  out(`\n输入问题，/help 查看用法，/quit 退出。`);
+  const prompt = () => interactive && rl.prompt();
+  rl.setPrompt('问> ');
+  prompt();
+  for await (const raw of rl) {
+    const line = raw.replace(/\s+/g, ' ').trim();
+    try {
+      if (line === '/quit' || line === '/exit') break;
+      const [cmd = '', ...rest] = line.split(' ');
+      const arg = rest.join(' ');
+      if (line === '') {
+        // Enter on an empty line: nothing to do.
+      } else if (cmd === '/help' || cmd === '/start') out(HELP);
+      else if (cmd === '/sources') {
+        // Numbered, for /report N (renderSources gives one line per report).
+        out(renderSources(engine.reports()).split('\n').map((l, i) => `${i + 1}. ${l.replace(/^· /, '')}`).join('\n'));
+      }
+      else if (cmd === '/more') {
+        if (!last || (last.page + 1) * perPage >= last.answer.results.length) out('没有更多结果了。');
+        else showPage(last.answer, ++last.page);
+      } else if (cmd === '/原文' || cmd === '/context') {
+        const r = last?.answer.results[Number(arg) - 1];
+        if (!r) out('用法：/原文 N，N 是上一个回答中结果的编号。');
+        else out(renderContext(engine.context(r.passageId, 2), r.passageId));
+      } else if (cmd === '/district') {
+        const p = parseDistrictArg(arg);
+        if (p.kind === 'unknown') out(`不认识“${p.text}”。可选：城中区、城西区、城北区、湟中区、西宁市，或“全部”。`);
+        else {
+          scope = p.kind === 'clear' ? NO_SCOPE : { district: p.district, file: null };
+          out(`查找范围：${scopeLabel(scope, engine.reports()) ?? '全部报告'}`);
+        }
+      } else if (cmd === '/report') {
+        const p = parseReportArg(arg, engine.reports());
+        if (p.kind === 'unknown') out('用 /sources 中的编号，例如 /report 1；/report 全部 取消限定。');
+        else {
+          scope = p.kind === 'clear' ? NO_SCOPE : { district: null, file: p.report.file };
+          out(`查找范围：${scopeLabel(scope, engine.reports()) ?? '全部报告'}`);
+        }
+      } else if (cmd.startsWith('/')) out(TEXT.unknownCommand);
+      else {
+        const problem = checkQuestion(line);
+        if (problem) out(TEXT[problem]);
+        else {
+          const started = performance.now();
+          const answer = await engine.search(line, { top: perPage * MAX_PAGES, district: scope.district, file: scope.file });
+          opts.queryLog?.record({
+            userId: 'terminal',
+            via: 'terminal',
+            query: line,
+            found: answer.found,
+            results: answer.results.length,
+            latencyMs: performance.now() - started,
+            reason: answer.reason,
+            district: scope.district,
+            file: scope.file,
+          });
+          last = answer.found ? { answer, page: 0 } : null;
+          showPage(answer, 0);
+          if (scope !== NO_SCOPE) out(`（限定：${scopeLabel(scope, engine.reports())}）`);
+        }
+      }
+    } catch (err) {
+      out(`${TEXT.failed}\n(${err instanceof Error ? err.message : String(err)})`);
+    }
+    out('');
+    prompt();
+  }
+  rl.close();
+}

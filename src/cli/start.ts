@@ -1,0 +1,38 @@
+// npm start: build or refresh the index (with progress), then run the Telegram bot with BOT_TOKEN, or a
+// terminal chat without it. Stops gracefully on SIGINT/SIGTERM.
+import { createBot } from '../bot/create-bot.js';
+import { createQueryLog } from '../bot/query-log.js';
+import { runBot } from '../bot/run.js';
+import { NO_TOKEN_HELP, terminalChat } from '../bot/terminal-chat.js';
+import { fatal, openEngineForCli, startup } from './common.js';
+
+async function main() {
+  const { config, log } = await startup(); // a bad variable stops here, named
+  const engine = await openEngineForCli(config, log); // the model and the index load once, here
+  const queryLog = createQueryLog({ path: config.queryLog, salt: config.queryLogSalt, log });
+
+  if (!config.botToken) {
+    process.stdout.write(NO_TOKEN_HELP + '\n');
+    await terminalChat(engine, config, { input: process.stdin, output: process.stdout, queryLog });
+    await queryLog.flush();
+    return;
+  }
+
+  const bot = createBot(engine, config, { log, queryLog });
+  const running = await runBot(bot, config, { log });
+  const shutdown = (signal: string) => {
+    log.info(`${signal} received`);
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error(`shutdown failed: ${String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  await running.done; // rejects if polling fails for good (token revoked, another instance polling)
+}
+
+main().catch(fatal);

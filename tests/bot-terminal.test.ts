@@ -1,0 +1,51 @@
+// The no-token terminal chat: same engine, plain-text answers, commands, odd input never ends the chat.
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createQueryLog } from '../src/bot/query-log.js';
+import { terminalChat } from '../src/bot/terminal-chat.js';
+import { parseConfig } from '../src/config/index.js';
+import { silentLogger } from '../src/log.js';
+import { PLAIN } from '../src/present/text.js';
+import { createFakeEngine } from './helpers/fake-engine.js';
+
+async function chat(lines: string[], engine = createFakeEngine()) {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (d: Buffer) => (text += d.toString('utf8')));
+  const queryLog = createQueryLog({ path: null, salt: '', log: silentLogger });
+  const done = terminalChat(engine, parseConfig({}), { input, output, queryLog, style: PLAIN });
+  input.end(lines.join('\n') + '\n');
+  await done;
+  return { text, queryLog, engine };
+}
+
+describe('terminal chat', () => {
+  it('answers questions as plain text with the figure, quote and source', async () => {
+    const { text, queryLog } = await chat(['城中区去年城镇新增就业多少人？', '湟源县2023年固定资产投资增长多少？']);
+    expect(text).toContain('【全年城镇新增就业6725人');
+    expect(text).toContain('000_be770faa11c46e25.txt');
+    expect(text).toContain('没有找到答案');
+    expect(queryLog.stats()).toMatchObject({ total: 2, found: 1 });
+  });
+
+  it('pages, shows 原文, lists sources and restricts to a district', async () => {
+    const { text, engine } = await chat(['城镇新增就业多少人？', '/more', '/原文 1', '/sources', '/district 城西區', '新增就业多少人？']);
+    expect(text).toMatch(/第2\/\d页/);
+    expect(text).toContain('出处：');
+    expect(text).toContain('1. 《城中区：开好局启新程走在前作表率》');
+    expect(text).toContain('查找范围：城西区');
+    expect(engine.calls.at(-1)?.options?.district).toBe('城西区');
+  });
+
+  it('survives odd input and engine failures, and stops at /quit', async () => {
+    const engine = createFakeEngine();
+    engine.failNext = true;
+    const { text } = await chat(['城中区？', '', '😀', '<b>&', '/原文 x', '/district 火星', '/nope', '/quit', '城中区去年城镇新增就业多少人？'], engine);
+    expect(text).toContain('抱歉');
+    expect(text).toContain('没看到文字问题');
+    expect(text).toContain('用法：/原文 N');
+    expect(text).toContain('不认识“火星”');
+    expect(text).not.toContain('6725人'); // after /quit nothing is answered
+  });
+});

@@ -31,7 +31,7 @@ describe('index build, round trip and staleness', () => {
     expect(indexStatus(config())).toEqual({ state: 'fresh' });
 
     const stored = await readIndex(config().indexDir);
-    expect(stored.manifest).toMatchObject({ formatVersion: 1, model: { id: 'BAAI/bge-small-zh-v1.5', dimension: 512 }, passageCount: report.passageCount });
+    expect(stored.manifest).toMatchObject({ formatVersion: 2, model: { id: 'BAAI/bge-small-zh-v1.5', dimension: 512 }, passageCount: report.passageCount });
     expect(stored.manifest.files.map((f) => f.file)).toEqual(['000.txt', '003.txt']);
     expect(stored.passages.map((p) => p.id)).toEqual(stored.passages.map((_, i) => i));
     expect(embedCalls).toBe(stored.passages.length);

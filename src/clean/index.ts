@@ -26,6 +26,8 @@ const ASCII_WORD = /[A-Za-z0-9]/;
 /** Punctuation that ends a sentence, possibly followed by closing quotes or brackets. */
 const TERMINAL = /[。！？；!?;…][”’"'）)」』】]*$/;
 const CLAUSE_PUNCT = /[。！？；!?;，,、]/;
+/** Numbered headings ("一、2023年工作回顾", "（二）城市建设", "3.生态环境") use 、 or . after the number. */
+const NUMBERED_HEADING = /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d))[^。！？；!?;，,]{2,30}$/;
 /** Byline and layout credits: kept out of passages. */
 const META_LINE = /^[(（]?(本报记者|记者|通讯员|设计制图|制图|摄影|图\/|图：|责任编辑|编辑)[\s：:]/;
 /** "市人大代表、城北区委副书记、区长 王刚": who is speaking, not what the report says. */
@@ -189,7 +191,8 @@ export function cleanReport(lines: string[], pages?: number[]): Block[] {
     const joined = g.lines.map((l) => l.text).join('');
     if (g.own) return { ...toBlock(g.own, g.lines), statCard: false, bullet: g.bullet ?? false };
     const noPunct = !CLAUSE_PUNCT.test(joined);
-    if (noPunct && !hasFigure(joined) && g.lines.every((l) => Array.from(l.text).length <= 24)) {
+    const numbered = g.lines.length === 1 && NUMBERED_HEADING.test(joined);
+    if (numbered || (noPunct && !hasFigure(joined) && g.lines.every((l) => Array.from(l.text).length <= 24))) {
       return { ...toBlock('heading', g.lines), statCard: false, bullet: false };
     }
     const statCard = noPunct && hasFigure(joined);

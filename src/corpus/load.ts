@@ -2,6 +2,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { extractDocx } from './docx.js';
+import { ExtractError, extractPdf } from './pdf.js';
 
 /** A report file as read from disk, before any cleaning. */
 export interface ReportFile {
@@ -21,13 +23,15 @@ export interface SkippedFile {
 }
 
 export const TEXT_EXTENSIONS = ['.txt', '.md'];
+/** Every format the corpus folder accepts; all go through the same cleaning and segmentation. */
+export const REPORT_EXTENSIONS = [...TEXT_EXTENSIONS, '.pdf', '.docx'];
 
 export function hashBytes(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Report files in a folder (sorted by name), by extension. */
-export function listReportFiles(dir: string, extensions: string[] = TEXT_EXTENSIONS): string[] {
+export function listReportFiles(dir: string, extensions: string[] = REPORT_EXTENSIONS): string[] {
   return readdirSync(dir)
     .filter((f) => !f.startsWith('.') && extensions.includes(extname(f).toLowerCase()))
     .filter((f) => statSync(join(dir, f)).isFile())
@@ -102,8 +106,34 @@ export function splitLines(text: string): string[] {
 
 /** Read one plain-text report; returns a reason instead of throwing for undecodable files. */
 export function readTextReport(path: string, file: string): ReportFile | SkippedFile {
-  const bytes = readFileSync(path);
+  return decodeTextReport(readFileSync(path), file);
+}
+
+function decodeTextReport(bytes: Uint8Array, file: string): ReportFile | SkippedFile {
   const decoded = decodeReport(bytes);
   if ('error' in decoded) return { file, reason: decoded.error };
   return { file, hash: hashBytes(bytes), lines: splitLines(decoded.text), encoding: decoded.encoding };
+}
+
+/**
+ * Read a report of any accepted format from its bytes: text is decoded, PDF and DOCX are extracted to lines
+ * (PDF with a page per line). Problems (scan without text, corrupt file, wrong encoding) come back as a reason.
+ */
+export async function parseReport(bytes: Uint8Array, file: string): Promise<ReportFile | SkippedFile> {
+  const ext = extname(file).toLowerCase();
+  if (TEXT_EXTENSIONS.includes(ext)) return decodeTextReport(bytes, file);
+  if (ext !== '.pdf' && ext !== '.docx') return { file, reason: `unsupported file type "${ext || '(none)'}": use ${REPORT_EXTENSIONS.join(', ')}` };
+  try {
+    // pdfjs refuses Node Buffers and may detach what it is given: hand it a plain copy.
+    const extracted = ext === '.pdf' ? await extractPdf(new Uint8Array(bytes), file) : await extractDocx(bytes, file);
+    if (extracted.lines.every((l) => l.trim() === '')) return { file, reason: 'no text found in the document' };
+    return { file, hash: hashBytes(bytes), lines: extracted.lines, ...(extracted.pages ? { pages: extracted.pages } : {}), encoding: ext.slice(1) };
+  } catch (err) {
+    if (err instanceof ExtractError) return { file, reason: err.message };
+    return { file, reason: `could not read ${ext.slice(1).toUpperCase()}: ${(err as Error).message}` };
+  }
+}
+
+export async function readReport(path: string, file: string): Promise<ReportFile | SkippedFile> {
+  return parseReport(readFileSync(path), file);
 }

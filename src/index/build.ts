@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.js';
-import { hashBytes, listReportFiles, readTextReport, type ReportFile, type SkippedFile } from '../corpus/load.js';
+import { hashBytes, listReportFiles, readReport, type SkippedFile } from '../corpus/load.js';
 import type { Embedder } from '../embed/index.js';
 import { segmentReport } from '../passages/index.js';
 import type { Passage } from '../types.js';
@@ -83,7 +83,7 @@ export function indexStatus(config: Pick<Config, 'corpusDir' | 'indexDir' | 'mod
   if (manifest.pipeline !== PIPELINE_FINGERPRINT) return { state: 'stale', reason: 'the segmentation code changed since the index was built' };
   if (manifest.model.id !== config.modelId) return { state: 'stale', reason: `index built with ${manifest.model.id}, configured model is ${config.modelId}` };
   const onDisk = new Map(scanCorpus(config.corpusDir).map((e) => [e.file, e.hash]));
-  const indexed = new Map(manifest.files.map((f) => [f.file, f.hash]));
+  const indexed = new Map([...manifest.files, ...(manifest.skipped ?? [])].map((f) => [f.file, f.hash]));
   for (const [file, hash] of onDisk) {
     if (!indexed.has(file)) return { state: 'stale', reason: `new file ${file}` };
     if (indexed.get(file) !== hash) return { state: 'stale', reason: `${file} changed` };
@@ -97,6 +97,14 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   const started = performance.now();
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
   const status = indexStatus(config);
+  const onDisk = readManifest(config.indexDir);
+  if (status.state === 'fresh' && onDisk && !options.force) {
+    return {
+      added: [], changed: [], removed: [], unchanged: onDisk.files.map((f) => f.file),
+      skipped: onDisk.skipped.map(({ file, reason }) => ({ file, reason })),
+      passageCount: onDisk.passageCount, rebuilt: false, seconds: (performance.now() - started) / 1000,
+    };
+  }
   const entries = scanCorpus(config.corpusDir);
   let previous: StoredIndex | null = null;
   if (status.state !== 'missing' && !options.force) {
@@ -109,40 +117,41 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     }
   }
   const before = new Map(previous?.manifest.files.map((f) => [f.file, f]) ?? []);
+  const skippedBefore = new Map(previous?.manifest.skipped.map((s) => [s.file, s]) ?? []);
   const report: BuildReport = { added: [], changed: [], removed: [], unchanged: [], skipped: [], passageCount: 0, rebuilt: false, seconds: 0 };
   for (const f of before.keys()) if (!entries.some((e) => e.file === f)) report.removed.push(f);
+  const skippedNow: Manifest['skipped'] = [];
 
   // Segment every file (cheap); reuse stored passages and vectors of unchanged files.
   type Part = { meta: Omit<ManifestFile, 'firstId'>; passages: Passage[]; vectors: (Float32Array | null)[] };
   const parts: Part[] = [];
-  entries.forEach((entry, i) => {
+  for (const [i, entry] of entries.entries()) {
     options.onProgress?.({ phase: 'read', done: i + 1, total: entries.length, file: entry.file });
     const old = before.get(entry.file);
     if (previous && old && old.hash === entry.hash) {
       report.unchanged.push(entry.file);
       const ids = Array.from({ length: old.passages }, (_, k) => old.firstId + k);
       parts.push({ meta: stripFirstId(old), passages: ids.map((id) => previous!.passages[id]!), vectors: ids.map((id) => previous!.vectors[id]!) });
-      return;
+      continue;
     }
-    const read: ReportFile | SkippedFile = readTextReport(entry.path, entry.file);
-    if ('reason' in read) {
-      report.skipped.push(read);
-      options.warn?.(`skipped ${read.file}: ${read.reason}`);
-      return;
+    const knownBad = skippedBefore.get(entry.file);
+    if (knownBad && knownBad.hash === entry.hash) {
+      report.skipped.push({ file: entry.file, reason: knownBad.reason });
+      skippedNow.push(knownBad);
+      continue;
     }
-    const segmented = segmentReport(read);
-    if (segmented.passages.length === 0) {
-      report.skipped.push({ file: entry.file, reason: 'no passages (no body text found)' });
-      options.warn?.(`skipped ${entry.file}: no passages (no body text found)`);
-      return;
+    const read = await readReport(entry.path, entry.file);
+    const segmented = 'reason' in read ? null : segmentReport(read);
+    if (!segmented || segmented.passages.length === 0) {
+      const skipped = 'reason' in read ? read : { file: entry.file, reason: 'no passages (no body text found)' };
+      report.skipped.push(skipped);
+      skippedNow.push({ ...skipped, hash: entry.hash });
+      options.warn?.(`skipped ${skipped.file}: ${skipped.reason}`);
+      continue;
     }
     (old ? report.changed : report.added).push(entry.file);
     const { passages, ...meta } = segmented;
     parts.push({ meta: { ...meta, passages: passages.length }, passages, vectors: passages.map(() => null) });
-  });
-
-  if (previous && report.added.length === 0 && report.changed.length === 0 && report.removed.length === 0 && status.state === 'fresh') {
-    return { ...report, passageCount: previous.manifest.passageCount, seconds: (performance.now() - started) / 1000 };
   }
 
   // Embed what is new.
@@ -173,6 +182,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     pipeline: PIPELINE_FINGERPRINT,
     model: { id: embedder.modelId, dimension: embedder.dimension },
     files,
+    skipped: skippedNow,
     passageCount: passages.length,
     builtAt: new Date().toISOString(),
     hnsw,

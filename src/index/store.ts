@@ -8,7 +8,7 @@ import type { District, Passage } from '../types.js';
 const { HierarchicalNSW } = hnswlib;
 export type Hnsw = InstanceType<typeof HierarchicalNSW>;
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** HNSW parameters (see README "Index parameters" for the trade-offs). */
 export interface HnswParams {
@@ -39,6 +39,8 @@ export interface Manifest {
   pipeline: string;
   model: { id: string; dimension: number };
   files: ManifestFile[];
+  /** Files in the corpus folder that could not be indexed, with why; unchanged ones are not retried. */
+  skipped: { file: string; hash: string; reason: string }[];
   passageCount: number;
   builtAt: string;
   hnsw: HnswParams;

@@ -204,7 +204,7 @@ function toRawPage(pdfjs: PdfJs, page: number, viewportTransform: Matrix, width:
     const angle = (Math.atan2(b, a) * 180) / Math.PI;
     const q = Math.round(angle / 90);
     const quarter = Math.abs(angle - q * 90) <= 8 ? ((q % 4) + 4) % 4 : null;
-    const text = normalizeChars(str);
+    const text = despace(normalizeChars(str));
     placed.push({ text, x: e, y: f, w: Number.isFinite(w) && w > 0 ? w : estimateWidth(text, size), size, quarter });
   }
 
@@ -235,6 +235,45 @@ function toRawPage(pdfjs: PdfJs, page: number, viewportTransform: Matrix, width:
 /** Kangxi radicals and CJK compatibility ideographs that PDFs use for ordinary characters, mapped back. */
 function normalizeChars(s: string): string {
   return s.replace(/[\u2F00-\u2FDF\uF900-\uFAFF]/gu, (ch) => ch.normalize('NFKC'));
+}
+
+/**
+ * pdfjs puts a space wherever glyphs are spread by more than a tenth of an em, which justified Chinese lines
+ * do: "人 ， 同 比 增 长 3 . 9 %". Spaces next to CJK characters are dropped; a run of single characters
+ * separated by spaces ("3 . 9 %", "4 3 2 6 9") is closed up when it is a number or the line is letter-spaced.
+ */
+function despace(s: string): string {
+  if (!/\s/u.test(s)) return s;
+  const chars = [...s.trim()];
+  let cjkGaps = 0;
+  // Segments of non-CJK text (with their spaces) between CJK characters.
+  const parts: { cjk: boolean; text: string }[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    if (/\s/u.test(ch)) {
+      let j = i;
+      while (j + 1 < chars.length && /\s/u.test(chars[j + 1]!)) j++;
+      const l = chars[i - 1];
+      const r = chars[j + 1];
+      if (isCjk(l) && isCjk(r)) cjkGaps++;
+      if (!isCjk(l) && !isCjk(r)) parts.at(-1)!.text += ' ';
+      i = j;
+      continue;
+    }
+    const cjk = isCjk(ch);
+    const last = parts.at(-1);
+    if (last && !cjk && !last.cjk) last.text += ch;
+    else parts.push({ cjk, text: ch });
+  }
+  const letterSpaced = cjkGaps >= 2;
+  return parts
+    .map(({ cjk, text }) => {
+      if (cjk || !text.includes(' ')) return text;
+      const tokens = text.split(' ');
+      const singles = tokens.length >= 2 && tokens.every((t) => [...t].length === 1);
+      return singles && (letterSpaced || /^[0-9.,%:/+-]+$/u.test(tokens.join(''))) ? tokens.join('') : text;
+    })
+    .join('');
 }
 
 const CJK_RE = /[\u2E80-\u2FDF\u3000-\u303F\u3040-\u30FF\u3100-\u312F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFFEF\u201C\u201D\u2018\u2019\u2014\u2026\u00B7]/u;
@@ -343,12 +382,29 @@ const boxOf = (y: number, size: number) => ({ top: y - 0.8 * size, bottom: y + 0
 const overlapV = (a: { top: number; bottom: number }, b: { top: number; bottom: number }) =>
   Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
 
-/** Joins two pieces of one line: a space only where there is a visible gap between two non-CJK characters. */
-function joinPieces(left: string, right: string, gap: number, size: number): string {
+/**
+ * Joins two pieces of one line: a space only where there is a visible gap between two non-CJK characters.
+ * `minGap` is the gap that counts as a space; in justified Chinese lines drawn character by character it is
+ * raised above the spacing between the characters, so that "6 7 2 5" stays "6725".
+ */
+function joinPieces(left: string, right: string, gap: number, minGap: number): string {
   const l = left.at(-1);
   const r = right[0];
-  const needsSpace = gap > 0.25 * size && !isCjk(l) && !isCjk(r) && !/\s/.test(l ?? ' ') && !/\s/.test(r ?? ' ');
+  const needsSpace = gap > minGap && !isCjk(l) && !isCjk(r) && !/\s/.test(l ?? ' ') && !/\s/.test(r ?? ' ');
   return needsSpace ? `${left} ${right}` : left + right;
+}
+
+/** The gap that counts as a space on a row: a quarter em, or more where CJK characters are spread out. */
+function spaceGap(row: Run[], size: number): number {
+  const cjkGaps: number[] = [];
+  for (let i = 1; i < row.length; i++) {
+    const a = row[i - 1]!;
+    const b = row[i]!;
+    const gap = b.x - (a.x + a.w);
+    if (gap > 0 && gap < 0.7 * size && (isCjk(a.text.at(-1)) || isCjk(b.text[0]))) cjkGaps.push(gap);
+  }
+  const spread = cjkGaps.length >= 2 ? median(cjkGaps) : 0;
+  return Math.max(0.25 * size, 1.5 * spread + 0.05 * size);
 }
 
 /** Groups items (runs or fragments) into visual rows: their vertical extents overlap by half the smaller. */
@@ -380,6 +436,7 @@ function toFragments(runs: Run[]): Fragment[] {
   const fragments: Fragment[] = [];
   groupRows(runs).forEach((row, rowIndex) => {
     row.sort((a, b) => a.x - b.x);
+    const minGap = spaceGap(row, median(row.map((r) => r.size)));
     let cur: { text: string; x0: number; x1: number; y: number; size: number } | undefined;
     const flush = () => {
       if (!cur) return;
@@ -394,7 +451,7 @@ function toFragments(runs: Run[]): Fragment[] {
         if (gap > 0.7 * Math.max(cur.size, r.size)) {
           flush();
         } else {
-          cur.text = joinPieces(cur.text, r.text, gap, Math.max(cur.size, r.size));
+          cur.text = joinPieces(cur.text, r.text, gap, minGap);
           cur.x1 = Math.max(cur.x1, r.x + r.w);
           if (r.size > cur.size) {
             cur.size = r.size;
@@ -415,7 +472,7 @@ function toFragments(runs: Run[]): Fragment[] {
 // ---------------------------------------------------------------------------------------------------------------
 
 const PAGE_NUMBER_RE =
-  /^[\s\-—–－_·•.<>〈〉《》()（）[\]【】]*(?:(?:第\s*)?\d{1,4}\s*页?(?:\s*[/／]\s*\d{1,4}|\s*[，,]?\s*共\s*\d{1,4}\s*页)?|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?|[ivxlc]{1,7})[\s\-—–－_·•.<>〈〉《》()（）[\]【】]*$/iu;
+  /^[\s\-—–－_·•.<>〈〉《》()（）[\]【】]*(?:(?:第\s*)?\d{1,4}\s*[页版]?(?:\s*[/／]\s*\d{1,4}|\s*[，,]?\s*共\s*\d{1,4}\s*页)?|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?|[ivxlc]{1,7})[\s\-—–－_·•.<>〈〉《》()（）[\]【】]*$/iu;
 
 const BAND = 0.12;
 
@@ -614,7 +671,7 @@ function leafToLines(frags: Fragment[], page: number, leaf: number): Line[] {
     let text = '';
     let x1 = -Infinity;
     for (const f of row) {
-      text = text ? joinPieces(text, f.text, f.x0 - x1, f.size) : f.text;
+      text = text ? joinPieces(text, f.text, f.x0 - x1, 0.25 * f.size) : f.text;
       x1 = Math.max(x1, f.x1);
     }
     const main = row.reduce((a, b) => (b.size > a.size ? b : a));
@@ -632,6 +689,18 @@ function leafToLines(frags: Fragment[], page: number, leaf: number): Line[] {
   });
 }
 
+/**
+ * Left and right edges of a column, taken from its long lines (at least 60 % of the column's span), so that a
+ * stray short piece of text (a margin note, a line number) does not make every line look indented.
+ */
+function leafEdges(lines: Line[]): { left: number; right: number } {
+  const minX = Math.min(...lines.map((l) => l.x0));
+  const maxX = Math.max(...lines.map((l) => l.x1));
+  const long = lines.filter((l) => l.x1 - l.x0 >= 0.6 * (maxX - minX));
+  const basis = long.length ? long : lines;
+  return { left: Math.min(...basis.map((l) => l.x0)), right: Math.max(...basis.map((l) => l.x1)) };
+}
+
 /** Sentence-final punctuation, optionally followed by closing quotes or brackets. */
 const ENDS_SENTENCE_RE = /[。！？!?…][”’」』）)]*$/u;
 
@@ -646,11 +715,7 @@ function layoutDocument(pages: RawPage[], fileName: string): ExtractedText {
     orderRegion(fragments, ordered);
     for (const group of ordered) {
       const leafLines = leafToLines(group, page.page, leaves.length);
-      leaves.push({
-        left: Math.min(...leafLines.map((l) => l.x0)),
-        right: Math.max(...leafLines.map((l) => l.x1)),
-        count: leafLines.length,
-      });
+      leaves.push({ ...leafEdges(leafLines), count: leafLines.length });
       lines.push(...leafLines);
     }
   }

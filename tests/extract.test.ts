@@ -115,6 +115,26 @@ describe('extractPdf: two-column Chinese report', () => {
   });
 });
 
+describe('extractPdf: three letter-spaced columns drawn character by character', () => {
+  const expected = JSON.parse(readFileSync(join(dir, 'letter-spaced-3col.expected.json'), 'utf8')) as Omit<
+    PdfExpected,
+    'headings'
+  >;
+
+  it('reads the three columns in order, with the right pages, and closes up the spacing', async () => {
+    const r = await extractPdf(fixture('letter-spaced-3col.pdf'), 'letter-spaced-3col.pdf');
+    expect(r.lines).toEqual(expected.lines);
+    expect(r.pages).toEqual(expected.pages);
+    expect(paragraphs(r.lines)).toEqual(expected.paragraphs);
+    // pdfjs reports the tracking as spaces ("人 ， 同 比 3 . 9 %"): none may be left, figures stay whole.
+    expect(r.lines.some((l) => /\s/u.test(l))).toBe(false);
+    const text = r.lines.join('');
+    for (const figure of ['6725人', '3.9%', '386.5亿元', '43269元', '98.5%']) expect(text).toContain(figure);
+    // Header, "第N版" labels and bare page numbers are gone.
+    expect(r.lines.some((l) => l.includes('测试样本') || /^第\d+版$|^\d+$/u.test(l))).toBe(false);
+  });
+});
+
 describe('extractPdf: failures', () => {
   it('a scan (no text layer) throws no-text-layer with the file name and the fix', async () => {
     const err = await rejection(extractPdf(fixture('scan.pdf'), 'scan.pdf'));

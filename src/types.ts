@@ -114,4 +114,6 @@ export interface Engine {
   context(passageId: number, radius?: number): Passage[];
   passage(id: number): Passage | undefined;
   reports(): ReportSummary[];
+  /** Switch to a newer index version on disk (after an ingest), atomically for callers. True if switched. */
+  reload(): Promise<boolean>;
 }

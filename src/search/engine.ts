@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 import { type Embedder, loadEmbedder } from '../embed/index.js';
 import { indexedText, indexStatus, type Progress, updateIndex } from '../index/build.js';
 import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
-import { readIndex, type StoredIndex } from '../index/store.js';
+import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { type Logger, silentLogger } from '../log.js';
 import type { Answer, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { clauseOf, highlight } from './highlight.js';
@@ -62,7 +62,7 @@ export interface OpenOptions {
 }
 
 /** Open the engine: build or refresh the index when needed (saying so), load model and index once. */
-export async function openEngine(config: Config, options: OpenOptions = {}): Promise<Engine & { rank: RankOptions; index: StoredIndex }> {
+export async function openEngine(config: Config, options: OpenOptions = {}): Promise<Engine & { rank: RankOptions; readonly index: StoredIndex }> {
   const log = options.log ?? silentLogger;
   let embedder: Promise<Embedder> | undefined = options.embedder ? Promise.resolve(options.embedder) : undefined;
   const getEmbedder = () => (embedder ??= loadEmbedder(config));
@@ -80,7 +80,7 @@ export async function openEngine(config: Config, options: OpenOptions = {}): Pro
   }
   const [model, index] = await Promise.all([getEmbedder(), readIndex(config.indexDir)]);
   const synonyms = loadSynonyms(config.synonymsFile);
-  return createEngine(index, model, synonyms, { ...DEFAULT_RANK, ...options.rank }, config.queryInstruction);
+  return createEngine(index, model, synonyms, { ...DEFAULT_RANK, ...options.rank }, config.indexDir);
 }
 
 interface Candidate {
@@ -90,18 +90,34 @@ interface Candidate {
   score: number;
 }
 
-export function createEngine(index: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, _instruction = false) {
-  const { passages } = index;
-  const lexical: LexicalIndex = buildLexicalIndex(passages.map(indexedText));
-  const texts = passages.map((p) => indexedText(p).replace(/\s+/g, ''));
-  const covered = new Set(index.manifest.files.map((f) => f.district).filter((d): d is District => d !== null));
+/** Everything derived from one index version; replaced as a whole when a new version is loaded. */
+interface Loaded {
+  index: StoredIndex;
+  lexical: LexicalIndex;
+  /** Indexed text of each passage without whitespace (for coverage). */
+  texts: string[];
+  covered: Set<District>;
+  byFile: Map<string, Passage[]>;
+}
+
+function prepare(index: StoredIndex): Loaded {
   const byFile = new Map<string, Passage[]>();
-  for (const p of passages) {
+  for (const p of index.passages) {
     const list = byFile.get(p.source.file) ?? [];
     list.push(p);
     byFile.set(p.source.file, list);
   }
-  const weight = (t: string) => lexical.idf(t) || 1;
+  return {
+    index,
+    lexical: buildLexicalIndex(index.passages.map(indexedText)),
+    texts: index.passages.map((p) => indexedText(p).replace(/\s+/g, '')),
+    covered: new Set(index.manifest.files.map((f) => f.district).filter((d): d is District => d !== null)),
+    byFile,
+  };
+}
+
+export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, indexDir?: string) {
+  let state = prepare(initial);
 
   const notFound = (query: string, understood: QueryUnderstanding, reason: string, started: number): Answer => ({
     query,
@@ -113,6 +129,10 @@ export function createEngine(index: StoredIndex, model: Embedder, synonyms: Syno
   });
 
   async function search(query: string, options: SearchOptions = {}): Promise<Answer> {
+    // One question is answered from one index version, even if a reload happens meanwhile.
+    const { index, lexical, texts, covered } = state;
+    const { passages } = index;
+    const weight = (t: string) => lexical.idf(t) || 1;
     const started = performance.now();
     const timings: StageTimings = { understand: 0, embed: 0, dense: 0, lexical: 0, rank: 0 };
     let mark = started;
@@ -214,18 +234,35 @@ export function createEngine(index: StoredIndex, model: Embedder, synonyms: Syno
   }
 
   function context(passageId: number, radius = 1): Passage[] {
-    const p = passages[passageId];
+    const p = state.index.passages[passageId];
     if (!p) return [];
-    const siblings = byFile.get(p.source.file)!;
+    const siblings = state.byFile.get(p.source.file)!;
     const at = siblings.indexOf(p);
     return siblings.slice(Math.max(0, at - radius), at + radius + 1);
   }
 
   function reports(): ReportSummary[] {
-    return index.manifest.files.map(({ file, title, district, year, passages: n }) => ({ file, title, district, year, passages: n }));
+    return state.index.manifest.files.map(({ file, title, district, year, passages: n }) => ({ file, title, district, year, passages: n }));
   }
 
-  return { search, context, passage: (id: number) => passages[id], reports, rank, index };
+  /** Load the version CURRENT points to if it is newer than the one in use (after an ingest). True if switched. */
+  async function reload(): Promise<boolean> {
+    if (!indexDir || currentVersion(indexDir) === state.index.version) return false;
+    state = prepare(await readIndex(indexDir));
+    return true;
+  }
+
+  return {
+    search,
+    context,
+    passage: (id: number) => state.index.passages[id],
+    reports,
+    reload,
+    rank,
+    get index() {
+      return state.index;
+    },
+  };
 }
 
 /** IDF-weighted share of the question's concepts that a text mentions (any alternative counts). */

@@ -431,7 +431,8 @@ function clip(s: string, n: number): string {
 }
 
 export function describe(err: unknown): string {
-  if (err instanceof GrammyError) return `${err.method}: ${err.error_code} ${err.description}`;
+  // A non-conforming server (e.g. an emulator without this method) leaves code and description empty.
+  if (err instanceof GrammyError) return err.error_code ? `${err.method}: ${err.error_code} ${err.description}` : err.message;
   if (err instanceof Error) return err.stack ?? err.message;
   return String(err);
 }

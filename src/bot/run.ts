@@ -33,11 +33,24 @@ export async function runBot(bot: ReportBot, config: Config, { log }: { log: Log
     log.warn(`could not register the command menu (setMyCommands): ${describe(err)}; commands still work`);
   }
 
-  const done = bot.start({
-    allowed_updates: ['message', 'callback_query', 'inline_query'],
-    onStart: (me) => log.info(`@${me.username} is answering (long polling ${config.telegramApiRoot})`),
-  });
   let stopping: Promise<void> | undefined;
+  let started!: () => void;
+  const polling = new Promise<void>((resolve) => (started = resolve));
+  const done = bot
+    .start({
+      allowed_updates: ['message', 'callback_query', 'inline_query'],
+      onStart: (me) => {
+        log.info(`@${me.username} is answering (long polling ${config.telegramApiRoot})`);
+        started();
+      },
+    })
+    .catch((err: unknown) => {
+      if (stopping) return; // stopped during start-up: grammY aborts its set-up calls; not a failure
+      throw err;
+    });
+  done.catch(() => {}); // callers observe failures through `done`; this only keeps them from being "unhandled"
+  // Return once polling runs (or fail if it cannot start), so "running" means answering.
+  await Promise.race([polling, done]);
   return {
     done,
     stop(graceMs = 10_000) {

@@ -61,3 +61,25 @@ describe('config', () => {
     });
   }
 });
+
+describe('.env.example', () => {
+  it('documents every variable of the config schema, each with a comment, and parses as is', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { ROOT } = await import('../src/config/index.js');
+    const source = readFileSync(`${ROOT}/src/config/index.ts`, 'utf8');
+    const schema = source.slice(source.indexOf('const schema = z.object({'), source.indexOf('\n});', source.indexOf('const schema')));
+    const names = [...schema.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]);
+    const example = readFileSync(`${ROOT}/.env.example`, 'utf8').split('\n');
+    const documented = new Map<string, string>();
+    example.forEach((line, i) => {
+      const m = line.match(/^([A-Z][A-Z0-9_]+)=(.*)$/);
+      if (m) {
+        expect(example[i - 1], `${m[1]} needs a comment line above it`).toMatch(/^# \S/);
+        documented.set(m[1]!, m[2]!);
+      }
+    });
+    expect(names.length).toBeGreaterThan(10);
+    expect([...documented.keys()].sort()).toEqual([...names].sort());
+    expect(() => parseConfig(Object.fromEntries(documented))).not.toThrow();
+  });
+});

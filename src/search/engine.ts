@@ -165,7 +165,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       if (!c) candidates.set(id, (c = { id, similarity: 0, lexical: 0, score: 0 }));
       return c;
     };
-    const queryVector = await model.embedQuery(expandForEmbedding(understood));
+    const queryVector = await model.embedQuery(understood.normalized);
     lap('embed');
     const denseRanks = new Map<number, number>();
     const lexicalRanks = new Map<number, number>();
@@ -275,11 +275,6 @@ function coverage(text: string, concepts: string[][], weight: (t: string) => num
     if (alternatives.some((a) => text.includes(a))) hit += w;
   }
   return total > 0 ? hit / total : 0;
-}
-
-/** The question as embedded: normalised, with synonyms so "GDP" meets "地区生产总值". */
-function expandForEmbedding(u: QueryUnderstanding): string {
-  return u.normalized;
 }
 
 /** A passage that names a year, none of which is the one asked about (resolved against its report's year). */

@@ -205,3 +205,36 @@ describe('task tracker', () => {
     expect(errors).toHaveLength(1);
   });
 });
+
+describe('index watch', () => {
+  it('reloads the engine, clears what depends on the old version, and survives a failing reload', async () => {
+    const { watchIndex } = await import('../src/bot/index-watch.js');
+    const { createFakeEngine } = await import('./helpers/fake-engine.js');
+    const engine = createFakeEngine();
+    const outcomes: (boolean | Error)[] = [false, true, new Error('half-written index')];
+    engine.reload = async () => {
+      const next = outcomes.shift() ?? false;
+      if (next instanceof Error) throw next;
+      return next;
+    };
+    const warnings: string[] = [];
+    let switches = 0;
+    const watch = watchIndex(engine, { intervalMs: 60_000, log: { ...silentLogger, warn: (m) => warnings.push(m) }, onSwitch: () => switches++ });
+    try {
+      expect(await watch.check()).toBe(false);
+      expect(await watch.check()).toBe(true);
+      expect(switches).toBe(1);
+      expect(await watch.check()).toBe(false);
+      expect(warnings[0]).toMatch(/previous one/);
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('session store can be cleared', () => {
+    const store = new SessionStore({ ttlMs: 60_000, maxEntries: 3 });
+    const s = store.add(answer('q'), {}, 1);
+    store.clear();
+    expect(store.get(s.id)).toBeUndefined();
+  });
+});

@@ -5,6 +5,8 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
 import { isOpen } from './access.js';
 import { describe, type ReportBot } from './create-bot.js';
+import { watchIndex } from './index-watch.js';
+import type { Engine } from '../types.js';
 import { COMMANDS } from './texts.js';
 
 export interface RunningBot {
@@ -14,7 +16,14 @@ export interface RunningBot {
   stop(graceMs?: number): Promise<void>;
 }
 
-export async function runBot(bot: ReportBot, config: Config, { log }: { log: Logger }): Promise<RunningBot> {
+export interface RunOptions {
+  log: Logger;
+  /** The engine the bot answers from: watched for new index versions every `reloadIntervalMs` (default 15 s). */
+  engine?: Engine;
+  reloadIntervalMs?: number;
+}
+
+export async function runBot(bot: ReportBot, config: Config, { log, engine, reloadIntervalMs = 15_000 }: RunOptions): Promise<RunningBot> {
   if (isOpen(config)) {
     log.warn('ALLOWED_USER_IDS and ALLOWED_CHAT_IDS are empty: anyone who finds the bot can use it. Set them in .env to restrict access.');
   }
@@ -32,6 +41,9 @@ export async function runBot(bot: ReportBot, config: Config, { log }: { log: Log
     // The menu is a convenience; the commands work without it.
     log.warn(`could not register the command menu (setMyCommands): ${describe(err)}; commands still work`);
   }
+
+  // Buttons of older cards hold passage ids of the old version: after a switch they answer "expired".
+  const watch = engine ? watchIndex(engine, { intervalMs: reloadIntervalMs, log, onSwitch: () => bot.sessions.clear() }) : null;
 
   let stopping: Promise<void> | undefined;
   let started!: () => void;
@@ -56,6 +68,7 @@ export async function runBot(bot: ReportBot, config: Config, { log }: { log: Log
     stop(graceMs = 10_000) {
       stopping ??= (async () => {
         log.info('stopping: no new updates; finishing answers in flight');
+        watch?.stop();
         await bot.stop();
         if (!(await bot.idle(graceMs))) log.warn(`gave up waiting for ${bot.tasks.size} answer(s) after ${graceMs} ms`);
         await bot.queryLog.flush();

@@ -58,6 +58,11 @@ export class SessionStore {
     return s;
   }
 
+  /** Forget every entry: after an index switch, stored passage ids may point at other passages. */
+  clear(): void {
+    this.entries.clear();
+  }
+
   /** Drop expired entries. Map iteration is insertion order, i.e. oldest first. */
   prune(): void {
     const cutoff = this.now() - this.opts.ttlMs;

@@ -97,6 +97,8 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
         const problem = checkQuestion(line);
         if (problem) out(TEXT[problem]);
         else {
+          // Pick up a new index version written meanwhile (npm run ingest in another terminal).
+          if (await engine.reload().catch(() => false)) last = null;
           const started = performance.now();
           const answer = await engine.search(line, { top: perPage * MAX_PAGES, district: scope.district, file: scope.file });
           opts.queryLog?.record({

@@ -19,7 +19,7 @@ async function main() {
   }
 
   const bot = createBot(engine, config, { log, queryLog });
-  const running = await runBot(bot, config, { log });
+  const running = await runBot(bot, config, { log, engine });
   const shutdown = (signal: string) => {
     log.info(`${signal} received`);
     running.stop().then(

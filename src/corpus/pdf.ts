@@ -240,7 +240,8 @@ function normalizeChars(s: string): string {
 /**
  * pdfjs puts a space wherever glyphs are spread by more than a tenth of an em, which justified Chinese lines
  * do: "人 ， 同 比 增 长 3 . 9 %". Spaces next to CJK characters are dropped; a run of single characters
- * separated by spaces ("3 . 9 %", "4 3 2 6 9") is closed up when it is a number or the line is letter-spaced.
+ * separated by spaces ("3 . 9 %", "4 3 2 6 9") is closed up when it is a number or the run is letter-spaced
+ * (spaces between CJK characters, or between almost every pair of characters).
  */
 function despace(s: string): string {
   if (!/\s/u.test(s)) return s;
@@ -265,7 +266,10 @@ function despace(s: string): string {
     if (last && !cjk && !last.cjk) last.text += ch;
     else parts.push({ cjk, text: ch });
   }
-  const letterSpaced = cjkGaps >= 2;
+  // Letter-spaced: spaces between CJK characters, or between almost every pair of characters.
+  const gaps = (s.trim().match(/\s+/gu) ?? []).length;
+  const visible = chars.filter((ch) => !/\s/u.test(ch)).length;
+  const letterSpaced = cjkGaps >= 2 || (gaps >= 3 && gaps >= 0.6 * (visible - 1));
   return parts
     .map(({ cjk, text }) => {
       if (cjk || !text.includes(' ')) return text;
@@ -547,7 +551,7 @@ function findSplit(frags: Fragment[]): Split | null {
     const to = Math.min(bins, Math.ceil((f.x1 - minX) / step));
     for (let b = from; b < to; b++) cov[b]! += 1;
   }
-  const levels = [...new Set(cov)].sort((a, b) => a - b).filter((t) => t <= Math.floor(frags.length / 2));
+  const levels = [...new Set(cov)].sort((a, b) => a - b).filter((t) => t <= frags.length - 2);
   for (const t of levels) {
     const runs: [number, number][] = [];
     for (let b = 0; b < bins; ) {
@@ -565,7 +569,8 @@ function findSplit(frags: Fragment[]): Split | null {
     for (const [gl, gr] of runs) {
       const eps = step;
       const blockers = frags.filter((f) => f.x0 < gr - eps && f.x1 > gl + eps);
-      const others = frags.filter((f) => !blockers.includes(f));
+      const blocking = new Set(blockers);
+      const others = frags.filter((f) => !blocking.has(f));
       const left = others.filter((f) => f.x1 <= gl + eps);
       const right = others.filter((f) => f.x0 >= gr - eps);
       if (!left.length || !right.length || left.length + right.length !== others.length) continue;
@@ -624,22 +629,31 @@ function cutIntoBands(frags: Fragment[], blockers: Fragment[]): Fragment[][] {
   return bands.filter((b) => b.length > 0);
 }
 
-/** Orders a region into leaves: groups of fragments that are read row by row, top to bottom. */
-function orderRegion(frags: Fragment[], out: Fragment[][], depth = 0): void {
+/**
+ * A leaf: fragments read row by row, top to bottom. `column` numbers the column the leaf was cut from: bands
+ * of one region share their region's column, each side of a gutter gets a new one.
+ */
+interface Leaf {
+  frags: Fragment[];
+  column: number;
+}
+
+/** Orders a region into leaves, in reading order. */
+function orderRegion(frags: Fragment[], out: Leaf[], columns: { next: number }, column: number, depth = 0): void {
   if (frags.length === 0) return;
   const split = depth < 64 ? findSplit(frags) : null;
   if (!split) {
-    out.push(frags);
+    out.push({ frags, column });
     return;
   }
   if (split.kind === 'columns') {
-    orderRegion(split.left, out, depth + 1);
-    orderRegion(split.right, out, depth + 1);
+    orderRegion(split.left, out, columns, columns.next++, depth + 1);
+    orderRegion(split.right, out, columns, columns.next++, depth + 1);
     return;
   }
   for (const band of split.bands) {
-    if (band.length === frags.length) out.push(band);
-    else orderRegion(band, out, depth + 1);
+    if (band.length === frags.length) out.push({ frags: band, column });
+    else orderRegion(band, out, columns, column, depth + 1);
   }
 }
 
@@ -656,22 +670,26 @@ interface Line {
   top: number;
   bottom: number;
   page: number;
-  leaf: number;
+  /** The column the line was read in (see Leaf). */
+  flow: number;
 }
 
-interface Leaf {
+/** The lines of one column: its left and right edges and how many lines it has. */
+interface Flow {
   left: number;
   right: number;
   count: number;
 }
 
-function leafToLines(frags: Fragment[], page: number, leaf: number): Line[] {
+function leafToLines(frags: Fragment[], page: number, flow: number): Line[] {
   return groupRows(frags).map((row) => {
     row.sort((a, b) => a.x0 - b.x0);
     let text = '';
     let x1 = -Infinity;
     for (const f of row) {
-      text = text ? joinPieces(text, f.text, f.x0 - x1, 0.25 * f.size) : f.text;
+      const gap = f.x0 - x1;
+      // Pieces far apart on one row (table cells, a date set against the right margin) keep a space.
+      text = !text ? f.text : gap >= 1.5 * f.size ? `${text} ${f.text}` : joinPieces(text, f.text, gap, 0.25 * f.size);
       x1 = Math.max(x1, f.x1);
     }
     const main = row.reduce((a, b) => (b.size > a.size ? b : a));
@@ -684,7 +702,7 @@ function leafToLines(frags: Fragment[], page: number, leaf: number): Line[] {
       top: Math.min(...row.map((f) => f.top)),
       bottom: Math.max(...row.map((f) => f.bottom)),
       page,
-      leaf,
+      flow,
     };
   });
 }
@@ -693,7 +711,7 @@ function leafToLines(frags: Fragment[], page: number, leaf: number): Line[] {
  * Left and right edges of a column, taken from its long lines (at least 60 % of the column's span), so that a
  * stray short piece of text (a margin note, a line number) does not make every line look indented.
  */
-function leafEdges(lines: Line[]): { left: number; right: number } {
+function flowEdges(lines: Line[]): { left: number; right: number } {
   const minX = Math.min(...lines.map((l) => l.x0));
   const maxX = Math.max(...lines.map((l) => l.x1));
   const long = lines.filter((l) => l.x1 - l.x0 >= 0.6 * (maxX - minX));
@@ -708,17 +726,19 @@ function layoutDocument(pages: RawPage[], fileName: string): ExtractedText {
   const perPage = pages.map((page) => ({ page, fragments: toFragments(page.runs) }));
   removeHeadersFooters(perPage);
 
+  // Each line knows its column (all the bands cut from one region share it), whose edges tell indented and
+  // short lines apart.
   const lines: Line[] = [];
-  const leaves: Leaf[] = [];
+  const columns = { next: 0 };
   for (const { page, fragments } of perPage) {
-    const ordered: Fragment[][] = [];
-    orderRegion(fragments, ordered);
-    for (const group of ordered) {
-      const leafLines = leafToLines(group, page.page, leaves.length);
-      leaves.push({ ...leafEdges(leafLines), count: leafLines.length });
-      lines.push(...leafLines);
-    }
+    const ordered: Leaf[] = [];
+    orderRegion(fragments, ordered, columns, columns.next++);
+    for (const leaf of ordered) lines.push(...leafToLines(leaf.frags, page.page, leaf.column));
   }
+  const flows: Flow[] = [];
+  const byColumn = new Map<number, Line[]>();
+  for (const l of lines) byColumn.set(l.flow, [...(byColumn.get(l.flow) ?? []), l]);
+  for (const [column, colLines] of byColumn) flows[column] = { ...flowEdges(colLines), count: colLines.length };
 
   checkTextLayer(lines, pages.length, fileName);
 
@@ -727,7 +747,7 @@ function layoutDocument(pages: RawPage[], fileName: string): ExtractedText {
   for (let i = 1; i < lines.length; i++) {
     const a = lines[i - 1]!;
     const b = lines[i]!;
-    if (a.leaf === b.leaf && Math.abs(a.size - b.size) < 0.05 * a.size && b.y > a.y) pitches.push((b.y - a.y) / a.size);
+    if (a.flow === b.flow && Math.abs(a.size - b.size) < 0.05 * a.size && b.y > a.y) pitches.push((b.y - a.y) / a.size);
   }
   const pitch = pitches.length >= 3 ? median(pitches) : 1.5;
 
@@ -735,7 +755,7 @@ function layoutDocument(pages: RawPage[], fileName: string): ExtractedText {
   const outPages: number[] = [];
   lines.forEach((b, i) => {
     const a = lines[i - 1];
-    if (a && startsParagraph(a, b, leaves, pitch)) {
+    if (a && startsParagraph(a, b, flows, pitch)) {
       outLines.push('');
       outPages.push(a.page);
     }
@@ -745,11 +765,11 @@ function layoutDocument(pages: RawPage[], fileName: string): ExtractedText {
   return { lines: outLines, pages: outPages };
 }
 
-function startsParagraph(a: Line, b: Line, leaves: Leaf[], pitch: number): boolean {
+function startsParagraph(a: Line, b: Line, flows: Flow[], pitch: number): boolean {
   const ratio = Math.max(a.size, b.size) / Math.min(a.size, b.size);
   if (ratio > 1.15) return true;
-  const la = leaves[a.leaf]!;
-  const lb = leaves[b.leaf]!;
+  const la = flows[a.flow]!;
+  const lb = flows[b.flow]!;
   // Indented (first line of a Chinese paragraph), centred or right-aligned within its column.
   if (lb.count >= 2 && b.x0 - lb.left >= 1.5 * b.size) return true;
   // A short line that ends a sentence closes its paragraph.

@@ -105,7 +105,14 @@ export async function extractPdf(
     task.destroy().catch(() => undefined);
   }
 
-  return layoutDocument(pages, fileName);
+  try {
+    return layoutDocument(pages, fileName);
+  } catch (err) {
+    if (err instanceof ExtractError) throw err;
+    throw new ExtractError('unsupported', fileName, `${name}: its text could not be laid out (${errText(err)}): add a text version`, {
+      cause: err,
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -220,8 +227,8 @@ function toRawPage(pdfjs: PdfJs, page: number, viewportTransform: Matrix, width:
   const sin = Math.round(Math.sin(rad));
   const rot = (x: number, y: number): [number, number] => [x * cos - y * sin, x * sin + y * cos];
   const corners = [rot(0, 0), rot(width, 0), rot(0, height), rot(width, height)];
-  const minX = Math.min(...corners.map((p) => p[0]));
-  const minY = Math.min(...corners.map((p) => p[1]));
+  const minX = minOf(corners, (p) => p[0]);
+  const minY = minOf(corners, (p) => p[1]);
   const runs: Run[] = [];
   for (const r of placed) {
     if (r.quarter !== main) continue;
@@ -427,8 +434,11 @@ function groupRows<T extends { y: number; size: number }>(items: T[]): T[][] {
     }
     if (home) {
       home.items.push(it);
-      home.box = { top: Math.min(home.box.top, box.top), bottom: Math.max(home.box.bottom, box.bottom) };
-      home.size = Math.max(home.size, it.size);
+      // The row keeps the box of its largest item: growing it with every item would chain dense pages into one row.
+      if (it.size > home.size) {
+        home.box = box;
+        home.size = it.size;
+      }
     } else {
       rows.push({ box, size: it.size, items: [it] });
     }
@@ -522,6 +532,18 @@ function removeHeadersFooters(pages: { page: RawPage; fragments: Fragment[] }[])
 // Reading order: columns and bands
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Smallest / largest value of `f` over `items` (no spread: pages can hold very many items). */
+function minOf<T>(items: readonly T[], f: (item: T) => number): number {
+  let m = Infinity;
+  for (const it of items) m = Math.min(m, f(it));
+  return m;
+}
+function maxOf<T>(items: readonly T[], f: (item: T) => number): number {
+  let m = -Infinity;
+  for (const it of items) m = Math.max(m, f(it));
+  return m;
+}
+
 function median(values: number[]): number {
   if (values.length === 0) return 0;
   const s = [...values].sort((a, b) => a - b);
@@ -537,11 +559,11 @@ type Split = { kind: 'columns'; left: Fragment[]; right: Fragment[] } | { kind: 
  * blocking fragments then cut the region into horizontal bands (read top to bottom), each ordered again.
  */
 function findSplit(frags: Fragment[]): Split | null {
-  if (frags.length < 2) return null;
+  if (frags.length < 2 || frags.length > 20_000) return null;
   const med = median(frags.map((f) => f.size));
   const minGutter = 0.7 * med;
-  const minX = Math.min(...frags.map((f) => f.x0));
-  const maxX = Math.max(...frags.map((f) => f.x1));
+  const minX = minOf(frags, (f) => f.x0);
+  const maxX = maxOf(frags, (f) => f.x1);
   const step = Math.max(0.5, (maxX - minX) / 4000);
   const bins = Math.ceil((maxX - minX) / step);
   if (bins < 3) return null;
@@ -551,7 +573,11 @@ function findSplit(frags: Fragment[]): Split | null {
     const to = Math.min(bins, Math.ceil((f.x1 - minX) / step));
     for (let b = from; b < to; b++) cov[b]! += 1;
   }
-  const levels = [...new Set(cov)].sort((a, b) => a - b).filter((t) => t <= frags.length - 2);
+  // Bounded work on pages with very many pieces (maps, dense tables): a few levels, the widest gaps of each.
+  const levels = [...new Set(cov)]
+    .sort((a, b) => a - b)
+    .filter((t) => t <= frags.length - 2)
+    .slice(0, 40);
   for (const t of levels) {
     const runs: [number, number][] = [];
     for (let b = 0; b < bins; ) {
@@ -566,7 +592,7 @@ function findSplit(frags: Fragment[]): Split | null {
       if (gr - gl >= minGutter && start > 0 && b < bins) runs.push([gl, gr]);
     }
     runs.sort((p, q) => q[1] - q[0] - (p[1] - p[0]));
-    for (const [gl, gr] of runs) {
+    for (const [gl, gr] of runs.slice(0, 12)) {
       const eps = step;
       const blockers = frags.filter((f) => f.x0 < gr - eps && f.x1 > gl + eps);
       const blocking = new Set(blockers);
@@ -695,12 +721,12 @@ function leafToLines(frags: Fragment[], page: number, flow: number): Line[] {
     const main = row.reduce((a, b) => (b.size > a.size ? b : a));
     return {
       text,
-      x0: Math.min(...row.map((f) => f.x0)),
+      x0: minOf(row, (f) => f.x0),
       x1,
       y: main.y,
       size: main.size,
-      top: Math.min(...row.map((f) => f.top)),
-      bottom: Math.max(...row.map((f) => f.bottom)),
+      top: minOf(row, (f) => f.top),
+      bottom: maxOf(row, (f) => f.bottom),
       page,
       flow,
     };
@@ -712,11 +738,11 @@ function leafToLines(frags: Fragment[], page: number, flow: number): Line[] {
  * stray short piece of text (a margin note, a line number) does not make every line look indented.
  */
 function flowEdges(lines: Line[]): { left: number; right: number } {
-  const minX = Math.min(...lines.map((l) => l.x0));
-  const maxX = Math.max(...lines.map((l) => l.x1));
+  const minX = minOf(lines, (l) => l.x0);
+  const maxX = maxOf(lines, (l) => l.x1);
   const long = lines.filter((l) => l.x1 - l.x0 >= 0.6 * (maxX - minX));
   const basis = long.length ? long : lines;
-  return { left: Math.min(...basis.map((l) => l.x0)), right: Math.max(...basis.map((l) => l.x1)) };
+  return { left: minOf(basis, (l) => l.x0), right: maxOf(basis, (l) => l.x1) };
 }
 
 /** Sentence-final punctuation, optionally followed by closing quotes or brackets. */

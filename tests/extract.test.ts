@@ -106,6 +106,11 @@ describe('extractPdf: two-column Chinese report', () => {
     expect(r.lines.some((l) => /二二|20232023|工作回顾工作回顾|工工作作/u.test(l))).toBe(false);
   });
 
+  it('accepts a Node Buffer as well as a Uint8Array', async () => {
+    const r = await extractPdf(readFileSync(join(dir, 'two-columns.pdf')), 'two-columns.pdf');
+    expect(r.lines).toEqual(pdfExpected.lines);
+  });
+
   it('leaves the caller’s bytes untouched', async () => {
     const bytes = fixture('two-columns.pdf');
     const copy = bytes.slice();

@@ -77,19 +77,21 @@ export async function extractPdf(
     throw new ExtractError('unsupported', fileName, `${name}: the PDF reader (pdfjs-dist) could not be loaded: run npm install (${errText(err)})`, { cause: err });
   }
 
-  const task = pdfjs.getDocument({
-    // pdfjs may take ownership of the buffer it is given: hand it a copy, never the caller's bytes.
-    data: bytes.slice(),
-    ...pdfjsAssetDirs(),
-    cMapPacked: true,
-    useSystemFonts: false,
-    disableFontFace: true,
-    isEvalSupported: false,
-    stopAtErrors: false,
-    verbosity: 0,
-  });
   const pages: RawPage[] = [];
+  let task: ReturnType<PdfJs['getDocument']> | undefined;
   try {
+    task = pdfjs.getDocument({
+      // pdfjs may take ownership of the buffer it is given, and refuses Node Buffers: hand it a plain copy
+      // (new Uint8Array(typedArray) copies; Buffer#slice would not).
+      data: new Uint8Array(bytes),
+      ...pdfjsAssetDirs(),
+      cMapPacked: true,
+      useSystemFonts: false,
+      disableFontFace: true,
+      isEvalSupported: false,
+      stopAtErrors: false,
+      verbosity: 0,
+    });
     const doc = await withTimeout(task.promise, stepMs, () => timeoutError(fileName, 'open it'));
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await withTimeout(doc.getPage(p), stepMs, () => timeoutError(fileName, `read page ${p}`));
@@ -102,7 +104,7 @@ export async function extractPdf(
     throw toExtractError(err, fileName);
   } finally {
     // Never let a failure to tear down replace the real outcome.
-    task.destroy().catch(() => undefined);
+    task?.destroy().catch(() => undefined);
   }
 
   try {

@@ -62,7 +62,7 @@ export interface OpenOptions {
 }
 
 /** Open the engine: build or refresh the index when needed (saying so), load model and index once. */
-export async function openEngine(config: Config, options: OpenOptions = {}): Promise<Engine & { rank: RankOptions; readonly index: StoredIndex }> {
+export async function openEngine(config: Config, options: OpenOptions = {}): Promise<Engine & { rank: RankOptions; readonly index: StoredIndex; readonly embedder: Embedder }> {
   const log = options.log ?? silentLogger;
   let embedder: Promise<Embedder> | undefined = options.embedder ? Promise.resolve(options.embedder) : undefined;
   const getEmbedder = () => (embedder ??= loadEmbedder(config));
@@ -259,6 +259,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     reports,
     reload,
     rank,
+    /** The loaded model, for callers that add reports while running (the bot's uploads): never load it twice. */
+    embedder: model,
     get index() {
       return state.index;
     },

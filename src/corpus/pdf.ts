@@ -12,6 +12,10 @@
 // - hyphen-free wrapping: visual lines are emitted as they are; a paragraph break '' is put where the gap is
 //   clearly larger than the line spacing, where a line starts indented (Chinese paragraphs start two characters
 //   in), where a short line ends a sentence, and around a change of font size (headings);
+// - justified or letter-spaced Chinese lines, which pdfjs reports with spaces between the characters
+//   ("人 ， 同 比 3 . 9 %"): spaces next to CJK characters are dropped and spaced-out numbers closed up;
+// - pages whose text runs sideways (landscape content on a portrait page) are turned to read left to right;
+//   text at other angles (diagonal watermarks, side stamps) is left out;
 // - Kangxi radicals and CJK compatibility ideographs, which some PDF producers emit instead of the ordinary
 //   characters that look the same, are mapped back (NFKC on those ranges only).
 // Failures are ExtractError with a kind and a message that names the file and says what to do.

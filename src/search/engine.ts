@@ -152,10 +152,14 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     }
     const district = options.district ?? (understood.district !== '西宁市' ? understood.district : null);
     if (district && !covered.has(district)) return notFound(query, understood, `已收录的报告中没有${district}的报告。`, started);
-    const allowed = (id: number) => {
-      const p = passages[id]!;
-      return (!district || p.source.district === district) && (!options.file || p.source.file === options.file);
-    };
+    // No filter at all when nothing is restricted: HNSW then searches without calling back into JS per node.
+    const allowed =
+      district || options.file
+        ? (id: number) => {
+            const p = passages[id]!;
+            return (!district || p.source.district === district) && (!options.file || p.source.file === options.file);
+          }
+        : undefined;
 
     // Retrieve from both sides, restricted to the district/file asked about.
     const k = Math.min(rank.candidates, passages.length);

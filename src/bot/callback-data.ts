@@ -6,6 +6,10 @@
 //   m:<sid>:<passageId>   move an open "原文" card to the paragraph around <passageId> (edits it)
 //   d:<n>                 restrict this chat to DISTRICTS[n]; "d:-" lifts the restriction
 //   e:<n>                 ask example question n (from /start)
+//   f:<sid>:<u|d>:<page>  👍 (u) or 👎 (d) on the answer stored under <sid>, voted while showing <page>
+//   r:<tok>:<n>           admin: ask to confirm removing report n of the list stored under <tok>
+//   rc:<tok>:<n>          admin: confirmed, remove it
+//   rx:<tok>              admin: cancel the removal
 //   n                     no-op (page indicator); answered silently
 import { DISTRICTS } from '../types.js';
 
@@ -17,6 +21,10 @@ export type CallbackAction =
   | { kind: 'move'; sid: string; passageId: number }
   | { kind: 'district'; index: number | null }
   | { kind: 'example'; index: number }
+  | { kind: 'feedback'; sid: string; verdict: 'up' | 'down'; page: number }
+  | { kind: 'removePick'; token: string; index: number }
+  | { kind: 'removeConfirm'; token: string; index: number }
+  | { kind: 'removeCancel'; token: string }
   | { kind: 'noop' };
 
 /** Session ids are base64url; a tight pattern means junk from old or forged buttons is rejected early. */
@@ -27,6 +35,10 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => CallbackAction | null][] = [
   [new RegExp(`^m:(${SID}):(\\d{1,9})$`), (m) => ({ kind: 'move', sid: m[1]!, passageId: Number(m[2]) })],
   [/^d:(-|\d{1,2})$/, (m) => (m[1] === '-' ? { kind: 'district', index: null } : Number(m[1]) < DISTRICTS.length ? { kind: 'district', index: Number(m[1]) } : null)],
   [/^e:(\d)$/, (m) => ({ kind: 'example', index: Number(m[1]) })],
+  [new RegExp(`^f:(${SID}):([ud]):(\\d{1,3})$`), (m) => ({ kind: 'feedback', sid: m[1]!, verdict: m[2] === 'u' ? 'up' : 'down', page: Number(m[3]) })],
+  [new RegExp(`^r:(${SID}):(\\d{1,4})$`), (m) => ({ kind: 'removePick', token: m[1]!, index: Number(m[2]) })],
+  [new RegExp(`^rc:(${SID}):(\\d{1,4})$`), (m) => ({ kind: 'removeConfirm', token: m[1]!, index: Number(m[2]) })],
+  [new RegExp(`^rx:(${SID})$`), (m) => ({ kind: 'removeCancel', token: m[1]! })],
   [/^n$/, () => ({ kind: 'noop' })],
 ];
 
@@ -47,6 +59,18 @@ export function encodeCallback(action: CallbackAction): string {
       break;
     case 'example':
       data = `e:${action.index}`;
+      break;
+    case 'feedback':
+      data = `f:${action.sid}:${action.verdict === 'up' ? 'u' : 'd'}:${action.page}`;
+      break;
+    case 'removePick':
+      data = `r:${action.token}:${action.index}`;
+      break;
+    case 'removeConfirm':
+      data = `rc:${action.token}:${action.index}`;
+      break;
+    case 'removeCancel':
+      data = `rx:${action.token}`;
       break;
     case 'noop':
       data = 'n';

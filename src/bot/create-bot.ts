@@ -2,21 +2,32 @@
 // start polling (see run.ts), so tests drive it with bot.handleUpdate and no network.
 import { autoRetry } from '@grammyjs/auto-retry';
 import { limit } from '@grammyjs/ratelimiter';
-import { Bot, type Context, GrammyError, InlineQueryResultBuilder, type MiddlewareFn, type Transformer } from 'grammy';
+import { Bot, type Context, InlineQueryResultBuilder, type MiddlewareFn, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config/index.js';
+import { type Embedder, loadEmbedder } from '../embed/index.js';
+import { MAX_REPORT_BYTES } from '../index/ingest.js';
 import type { Logger } from '../log.js';
 import { escapeHtml, renderAnswerCard, renderContextCard, renderInlineArticle, renderNotFoundCard } from '../present/telegram.js';
 import type { Engine, Passage, SearchOptions } from '../types.js';
 import { DISTRICTS } from '../types.js';
 import { type AccessPolicy, accessControl, addressedOnly, isAdmin, isOpen } from './access.js';
+import { createAdminHandlers } from './admin.js';
+import { statsText } from './admin-texts.js';
 import { decodeCallback } from './callback-data.js';
+import { type Download, telegramDownloader } from './download.js';
+import { createFeedbackLog, type FeedbackLog } from './feedback-log.js';
 import { answerKeyboard, clearScopeKeyboard, contextKeyboard, districtKeyboard, examplesKeyboard } from './keyboards.js';
 import { createQueryLog, type QueryLog } from './query-log.js';
+import { createReportAdmin, type ReportAdmin } from './report-admin.js';
 import { NO_SCOPE, parseDistrictArg, parseReportArg, type Scope, ScopeStore, scopeLabel } from './scopes.js';
 import { type QuerySession, SessionStore } from './sessions.js';
+import { computeStats } from './stats.js';
 import { TaskTracker } from './tasks.js';
 import { EXAMPLE_QUESTIONS, helpText, MAX_QUESTION_CHARS, sourcesText, TEXT, welcomeText } from './texts.js';
+import { clip, describe, editOrIgnore } from './util.js';
+
+export { describe };
 
 /** Pages a reporter can turn through; the search runs once with top = resultsPerPage × this. */
 export const MAX_PAGES = 4;
@@ -29,6 +40,14 @@ export interface BotDeps {
   log: Logger;
   /** Default: JSON lines at config.queryLog. */
   queryLog?: QueryLog;
+  /** 👍/👎 votes. Default: JSON lines at config.feedbackLog. */
+  feedbackLog?: FeedbackLog;
+  /** Fetches an uploaded file by its Bot API file_path. Default: HTTP from config.telegramApiRoot (tests serve bytes). */
+  download?: Download;
+  /** The model for indexing uploads. Default: the engine's own (openEngine exposes it), else loaded once on first use. */
+  embedder?: () => Promise<Embedder>;
+  /** Adds and removes reports. Default: src/index/ingest.ts on config.corpusDir / indexDir, then reloadIndex(). */
+  reportAdmin?: ReportAdmin;
   /** Skip getMe (tests, or a cached identity). */
   botInfo?: UserFromGetMe;
   /** Installed below auto-retry, nearest the network: tests record and fake API calls here. */
@@ -44,6 +63,13 @@ export class ReportBot extends Bot {
   tasks!: TaskTracker;
   sessions!: SessionStore;
   queryLog!: QueryLog;
+  feedbackLog!: FeedbackLog;
+  /**
+   * Switch the engine to the newest index version on disk, one call at a time (the 15 s watch and uploads
+   * share it, so an older version can never be loaded over a newer one). After a switch the button sessions
+   * are cleared: their passage ids belong to the old version. True if switched.
+   */
+  reloadIndex!: () => Promise<boolean>;
 
   /** Wait for every question being answered (graceful shutdown, tests). */
   idle(timeoutMs?: number): Promise<boolean> {
@@ -53,7 +79,7 @@ export class ReportBot extends Bot {
 
 type Via = 'private' | 'group';
 
-export function createBot(engine: Engine, config: Config, deps: BotDeps): ReportBot {
+export function createBot(engine: Engine & { readonly embedder?: Embedder }, config: Config, deps: BotDeps): ReportBot {
   if (!config.botToken) {
     throw new Error('BOT_TOKEN is not set: get a token from @BotFather in Telegram and put BOT_TOKEN=... in .env');
   }
@@ -68,9 +94,22 @@ export function createBot(engine: Engine, config: Config, deps: BotDeps): Report
   });
   bot.sessions = deps.sessions ?? new SessionStore({ ttlMs: config.sessionTtlMinutes * 60_000, maxEntries: 5000, now });
   bot.queryLog = deps.queryLog ?? createQueryLog({ path: config.queryLog, salt: config.queryLogSalt, log });
+  bot.feedbackLog = deps.feedbackLog ?? createFeedbackLog({ path: config.feedbackLog, salt: config.queryLogSalt, log });
   const scopes = new ScopeStore();
   const sessions = bot.sessions;
   const queryLog = bot.queryLog;
+  const feedbackLog = bot.feedbackLog;
+
+  let reloading: Promise<unknown> = Promise.resolve();
+  bot.reloadIndex = () => {
+    const run = reloading.then(async () => {
+      const switched = await engine.reload();
+      if (switched) sessions.clear();
+      return switched;
+    });
+    reloading = run.catch(() => undefined);
+    return run;
+  };
 
   // 429 (retry_after), 5xx and network errors are retried; a bounded number of times, so a dead API
   // server cannot hold a handler forever.
@@ -97,6 +136,20 @@ export function createBot(engine: Engine, config: Config, deps: BotDeps): Report
         await reportError(err, ctx);
       }
     });
+
+  // ---- admin: uploads and /remove ---------------------------------------------------------------
+  let embedder: Promise<Embedder> | undefined;
+  const getEmbedder =
+    deps.embedder ?? (() => (embedder ??= engine.embedder ? Promise.resolve(engine.embedder) : loadEmbedder(config)));
+  const admin = createAdminHandlers({
+    engine,
+    policy,
+    log,
+    admin: deps.reportAdmin ?? createReportAdmin(config, { embedder: getEmbedder, reload: () => bot.reloadIndex(), log }),
+    download: deps.download ?? telegramDownloader(config, { maxBytes: MAX_REPORT_BYTES }),
+    spawn,
+    now,
+  });
 
   // ---- gates: groups, allow-list, rate limits --------------------------------------------------
   app.use(addressedOnly());
@@ -159,7 +212,9 @@ export function createBot(engine: Engine, config: Config, deps: BotDeps): Report
 
   // ---- commands -----------------------------------------------------------------------------------
   app.command('start', (ctx) => ctx.reply(welcomeText(), { parse_mode: 'HTML', reply_markup: examplesKeyboard(EXAMPLE_QUESTIONS) }));
-  app.command('help', (ctx) => ctx.reply(helpText(ctx.me.username), { parse_mode: 'HTML', link_preview_options: { is_disabled: true } }));
+  app.command('help', (ctx) =>
+    ctx.reply(helpText(ctx.me.username, isAdmin(policy, ctx.from?.id)), { parse_mode: 'HTML', link_preview_options: { is_disabled: true } }),
+  );
   app.command('sources', (ctx) => ctx.reply(sourcesText(engine.reports()), { parse_mode: 'HTML' }));
   app.command('ask', async (ctx) => {
     if (ctx.match.trim().length === 0) return void (await ctx.reply(TEXT.askUsage));
@@ -205,17 +260,14 @@ export function createBot(engine: Engine, config: Config, deps: BotDeps): Report
 
   app.command('stats', async (ctx) => {
     if (!isAdmin(policy, ctx.from?.id)) return void (await ctx.reply(TEXT.adminOnly));
-    const s = queryLog.stats();
-    const lines = [
-      `<b>自 ${escapeHtml(s.since)} 起</b>`,
-      `提问 ${s.total} 次，找到答案 ${s.found} 次，未找到 ${s.total - s.found} 次。`,
-      `进行中的回答 ${bot.tasks.size} 个，可用的按钮会话 ${sessions.size} 个。`,
-      '',
-      '<b>最近未找到答案的问题</b>',
-      ...(s.recentUnanswered.length ? s.recentUnanswered.map((u) => `• ${escapeHtml(clip(u.query, 80))}`) : ['（无）']),
-    ];
-    await ctx.reply(lines.join('\n'), { parse_mode: 'HTML' });
+    // Read from the log files (an admin's command, never on a question's path); bad lines are skipped.
+    const [queries, feedback] = await Promise.all([queryLog.read(), feedbackLog.read()]);
+    const stats = computeStats(queries, feedback, new Date(now()));
+    await ctx.reply(statsText(stats, { tasks: bot.tasks.size, sessions: sessions.size }), { parse_mode: 'HTML' });
   });
+
+  app.command('remove', (ctx) => admin.onRemoveCommand(ctx, ctx.match));
+  app.on('message:document', (ctx) => admin.onDocument(ctx, ctx.msg.document));
 
   // ---- buttons ------------------------------------------------------------------------------------
   app.on('callback_query:data', async (ctx) => {
@@ -251,6 +303,34 @@ export function createBot(engine: Engine, config: Config, deps: BotDeps): Report
         );
         return void (await ctx.answerCallbackQuery());
       }
+      case 'feedback': {
+        const session = liveSession(action.sid, ctx);
+        if (!session) return void (await ctx.answerCallbackQuery({ text: TEXT.feedbackExpired }));
+        const userId = ctx.from.id;
+        const prior = session.votes.get(userId);
+        // One vote per person and card: a second tap (or the other button) records nothing.
+        if (prior) return void (await ctx.answerCallbackQuery({ text: `已记录你的反馈（${prior === 'up' ? '👍' : '👎'}），谢谢！` }));
+        const total = session.answer.results.length;
+        const page = Math.min(Math.max(0, action.page), Math.max(0, Math.ceil(total / perPage) - 1));
+        session.votes.set(userId, action.verdict);
+        feedbackLog.record({
+          userId,
+          via: ctx.chat?.type === 'private' ? 'private' : 'group',
+          query: session.answer.query,
+          verdict: action.verdict,
+          cardPage: page + 1,
+          results: session.answer.results,
+          district: session.options.district ?? null,
+          file: session.options.file ?? null,
+        });
+        // The buttons now show the votes; the card's text stays as it is.
+        await editOrIgnore(() => ctx.editMessageReplyMarkup({ reply_markup: answerKeyboard(session, page, perPage) }));
+        return void (await ctx.answerCallbackQuery({ text: TEXT.feedbackThanks }));
+      }
+      case 'removePick':
+      case 'removeConfirm':
+      case 'removeCancel':
+        return admin.onRemoveAction(ctx, action);
       case 'context':
       case 'move': {
         const session = liveSession(action.sid, ctx);
@@ -332,7 +412,6 @@ export function createBot(engine: Engine, config: Config, deps: BotDeps): Report
       'message:video',
       'message:video_note',
       'message:audio',
-      'message:document',
       'message:animation',
       'message:location',
       'message:contact',
@@ -415,24 +494,3 @@ export function neighbourParagraphs(passages: readonly Passage[], centerId: numb
   return { prev: before[before.length - 1]?.id ?? null, next: after?.id ?? null };
 }
 
-/** Editing a message to the text it already has fails with "message is not modified": a double tap, harmless. */
-async function editOrIgnore(edit: () => Promise<unknown>): Promise<void> {
-  try {
-    await edit();
-  } catch (err) {
-    if (err instanceof GrammyError && /message is not modified/i.test(err.description)) return;
-    throw err;
-  }
-}
-
-function clip(s: string, n: number): string {
-  const chars = [...s];
-  return chars.length > n ? chars.slice(0, n).join('') + '…' : s;
-}
-
-export function describe(err: unknown): string {
-  // A non-conforming server (e.g. an emulator without this method) leaves code and description empty.
-  if (err instanceof GrammyError) return err.error_code ? `${err.method}: ${err.error_code} ${err.description}` : err.message;
-  if (err instanceof Error) return err.stack ?? err.message;
-  return String(err);
-}

@@ -9,7 +9,7 @@ export interface IndexWatch {
   stop(): void;
 }
 
-export function watchIndex(engine: Engine, opts: { intervalMs: number; log: Logger; onSwitch: () => void }): IndexWatch {
+export function watchIndex(engine: Pick<Engine, 'reload' | 'reports'>, opts: { intervalMs: number; log: Logger; onSwitch?: () => void }): IndexWatch {
   let running: Promise<boolean> | null = null;
   const check = () =>
     (running ??= engine
@@ -17,7 +17,7 @@ export function watchIndex(engine: Engine, opts: { intervalMs: number; log: Logg
       .then((switched) => {
         if (switched) {
           opts.log.info('switched to a new index version', { reports: engine.reports().length });
-          opts.onSwitch();
+          opts.onSwitch?.();
         }
         return switched;
       })

@@ -3,12 +3,13 @@ import { InlineKeyboard } from 'grammy';
 import { pageCount, pageSlice } from '../present/telegram.js';
 import { DISTRICTS, type District } from '../types.js';
 import { encodeCallback } from './callback-data.js';
+import type { Verdict } from './feedback-log.js';
 import type { QuerySession } from './sessions.js';
 
 /** Telegram shows at most 8 buttons per row; 5 keeps the labels readable on a phone. */
 const PER_ROW = 5;
 
-/** Pager row (◀ 2/4 ▶) and one "原文 n" button per result on the page. */
+/** Pager row (◀ 2/4 ▶), one "原文 n" button per result on the page, and 👍 / 👎 (with the votes so far). */
 export function answerKeyboard(session: QuerySession, page: number, perPage: number): InlineKeyboard {
   const kb = new InlineKeyboard();
   const results = session.answer.results;
@@ -23,6 +24,12 @@ export function answerKeyboard(session: QuerySession, page: number, perPage: num
     if (i > 0 && i % PER_ROW === 0) kb.row();
     kb.text(`📄 原文 ${page * perPage + i + 1}`, encodeCallback({ kind: 'context', sid: session.id, passageId: r.passageId }));
   });
+  const votes = [...session.votes.values()];
+  const count = (v: Verdict) => votes.filter((x) => x === v).length;
+  const label = (v: Verdict) => `${v === 'up' ? '👍 有用' : '👎 没用'}${count(v) ? ` ${count(v)}` : ''}`;
+  kb.row()
+    .text(label('up'), encodeCallback({ kind: 'feedback', sid: session.id, verdict: 'up', page }))
+    .text(label('down'), encodeCallback({ kind: 'feedback', sid: session.id, verdict: 'down', page }));
   return kb;
 }
 

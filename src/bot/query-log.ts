@@ -2,9 +2,8 @@
 // unanswered ones is how the synonyms and the corpus get better. User ids are hashed with sha256 and a
 // salt (QUERY_LOG_SALT), so the log can be shared with editors without exposing reporters' accounts.
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Logger } from '../log.js';
+import { isRecord, isTime, type JsonLines, JsonlFile } from './jsonl.js';
 
 export interface QueryLogEntry {
   /** ISO 8601. */
@@ -44,7 +43,10 @@ export interface QueryStats {
 
 export interface QueryLog {
   record(r: QueryRecord): void;
+  /** Counters since this process started (the file may hold more: see read()). */
   stats(): QueryStats;
+  /** Every entry on disk (or in memory without a file), skipping corrupt lines; for /stats, never on a hot path. */
+  read(): Promise<JsonLines<QueryLogEntry>>;
   /** Resolves when every recorded line is on disk. */
   flush(): Promise<void>;
 }
@@ -55,7 +57,7 @@ export function hashUserId(userId: number | 'terminal', salt: string): string {
 }
 
 export interface QueryLogOptions {
-  /** JSON-lines file; null keeps only the in-memory stats (tests). */
+  /** JSON-lines file; null keeps the entries in memory only (tests). */
   path: string | null;
   salt: string;
   log: Logger;
@@ -64,15 +66,15 @@ export interface QueryLogOptions {
 
 const RECENT = 20;
 
+/** A line of the query log as /stats needs it (older lines without optional fields still count). */
+export function isQueryLogEntry(v: unknown): v is QueryLogEntry {
+  return isRecord(v) && isTime(v.time) && typeof v.query === 'string' && typeof v.found === 'boolean' && (v.latencyMs === undefined || typeof v.latencyMs === 'number');
+}
+
 export function createQueryLog(opts: QueryLogOptions): QueryLog {
   const now = opts.now ?? (() => new Date());
   const stats: QueryStats = { since: now().toISOString(), total: 0, found: 0, recentUnanswered: [] };
-  let warned = false;
-  const warn = (err: unknown) => {
-    if (!warned) opts.log.warn(`cannot write the query log ${opts.path}: ${String(err)} (check QUERY_LOG)`);
-    warned = true;
-  };
-  let tail: Promise<void> = opts.path ? mkdir(dirname(opts.path), { recursive: true }).then(() => undefined, warn) : Promise.resolve();
+  const file = new JsonlFile<QueryLogEntry>(opts.path, { log: opts.log, label: 'the query log', variable: 'QUERY_LOG' });
 
   return {
     record(r) {
@@ -94,14 +96,10 @@ export function createQueryLog(opts: QueryLogOptions): QueryLog {
         stats.recentUnanswered.unshift({ time: entry.time, query: r.query });
         stats.recentUnanswered.length = Math.min(stats.recentUnanswered.length, RECENT);
       }
-      const path = opts.path;
-      if (!path) return;
-      // Chained so lines keep their order; a failing disk is a warning, never a failed answer.
-      tail = tail
-        .then(() => appendFile(path, JSON.stringify(entry) + '\n', 'utf8'))
-        .catch(warn);
+      file.append(entry);
     },
     stats: () => ({ ...stats, recentUnanswered: [...stats.recentUnanswered] }),
-    flush: () => tail,
+    read: () => file.read(isQueryLogEntry),
+    flush: () => file.flush(),
   };
 }

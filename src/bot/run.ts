@@ -7,12 +7,13 @@ import { isOpen } from './access.js';
 import { describe, type ReportBot } from './create-bot.js';
 import { watchIndex } from './index-watch.js';
 import type { Engine } from '../types.js';
+import { ADMIN_COMMANDS } from './admin-texts.js';
 import { COMMANDS } from './texts.js';
 
 export interface RunningBot {
   /** Resolves when polling ends (after stop()); rejects if polling fails for good (e.g. token revoked). */
   done: Promise<void>;
-  /** Stop polling, wait up to `graceMs` for answers in flight, flush the query log. Idempotent. */
+  /** Stop polling, wait up to `graceMs` for answers and uploads in flight, flush the logs. Idempotent. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -41,9 +42,16 @@ export async function runBot(bot: ReportBot, config: Config, { log, engine, relo
     // The menu is a convenience; the commands work without it.
     log.warn(`could not register the command menu (setMyCommands): ${describe(err)}; commands still work`);
   }
+  // Admins also see /remove and /stats in their private chat's menu (fails for an admin who never opened the bot).
+  for (const id of config.adminUserIds) {
+    await bot.api.setMyCommands([...COMMANDS, ...ADMIN_COMMANDS].map((c) => ({ ...c })), { scope: { type: 'chat', chat_id: id } }).catch((err: unknown) => {
+      log.debug(`no admin command menu for ${id}: ${describe(err)}`);
+    });
+  }
 
-  // Buttons of older cards hold passage ids of the old version: after a switch they answer "expired".
-  const watch = engine ? watchIndex(engine, { intervalMs: reloadIntervalMs, log, onSwitch: () => bot.sessions.clear() }) : null;
+  // bot.reloadIndex serializes reloads with uploads and clears the buttons of older cards (their passage
+  // ids belong to the old version: they then answer "expired").
+  const watch = engine ? watchIndex({ reload: () => bot.reloadIndex(), reports: () => engine.reports() }, { intervalMs: reloadIntervalMs, log }) : null;
 
   let stopping: Promise<void> | undefined;
   let started!: () => void;
@@ -71,7 +79,7 @@ export async function runBot(bot: ReportBot, config: Config, { log, engine, relo
         watch?.stop();
         await bot.stop();
         if (!(await bot.idle(graceMs))) log.warn(`gave up waiting for ${bot.tasks.size} answer(s) after ${graceMs} ms`);
-        await bot.queryLog.flush();
+        await Promise.all([bot.queryLog.flush(), bot.feedbackLog.flush()]);
       })();
       return stopping;
     },

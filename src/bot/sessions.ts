@@ -3,6 +3,7 @@
 // busy bot cannot grow without limit: when full, the oldest entry goes first.
 import { randomBytes } from 'node:crypto';
 import type { Answer, SearchOptions } from '../types.js';
+import type { Verdict } from './feedback-log.js';
 
 export interface QuerySession {
   id: string;
@@ -12,6 +13,8 @@ export interface QuerySession {
   /** Chat the card was sent to; a button pressed elsewhere is treated as expired. */
   chatId: number | null;
   createdAt: number;
+  /** 👍/👎 per user on this card: one vote each, so a second tap records nothing. */
+  votes: Map<number, Verdict>;
 }
 
 export interface SessionStoreOptions {
@@ -42,7 +45,7 @@ export class SessionStore {
     let id: string;
     do id = randomBytes(6).toString('base64url'); // 8 characters, 48 random bits
     while (this.entries.has(id));
-    const session: QuerySession = { id, answer, options, chatId, createdAt: this.now() };
+    const session: QuerySession = { id, answer, options, chatId, createdAt: this.now(), votes: new Map() };
     this.entries.set(id, session);
     return session;
   }

@@ -1,6 +1,7 @@
 // What the bot says besides answer cards, in one place so the wording stays consistent. HTML.
 import { escapeHtml, fitBlocks } from '../present/telegram.js';
 import type { ReportSummary } from '../types.js';
+import { ADMIN_HELP } from './admin-texts.js';
 
 /** Questions that the corpus answers; shown by /start as tap-to-ask buttons. */
 export const EXAMPLE_QUESTIONS = ['城中区去年城镇新增就业多少人？', '城西区发放优抚资金多少？', '湟中区2023年新建高标准农田多少亩？'] as const;
@@ -28,7 +29,8 @@ export function welcomeText(): string {
   ].join('\n');
 }
 
-export function helpText(botUsername: string): string {
+/** How to use the bot; admins also see how to upload and remove reports. */
+export function helpText(botUsername: string, admin = false): string {
   const at = escapeHtml('@' + botUsername);
   return [
     '<b>怎么提问</b>',
@@ -36,7 +38,7 @@ export function helpText(botUsername: string): string {
     '找不到就会直说，不会拿无关的段落凑数。',
     '',
     '<b>按钮</b>',
-    '◀ ▶ 翻页看更多原文；📄 原文 n：查看第 n 条所在的整段及前后段。',
+    '◀ ▶ 翻页看更多原文；📄 原文 n：查看第 n 条所在的整段及前后段；👍 / 👎 反馈回答是否有用。',
     '',
     '<b>命令</b>',
     '/sources 已收录的报告',
@@ -49,6 +51,7 @@ export function helpText(botUsername: string): string {
     '',
     '<b>在任何聊天中引用</b>',
     `输入 ${at} 问题，从弹出的结果中选一条，就能把带出处的原文发给同事。`,
+    ...(admin ? ['', ADMIN_HELP] : []),
   ].join('\n');
 }
 
@@ -74,4 +77,6 @@ export const TEXT = {
   rateLimitedButton: '操作太频繁了，请稍后再试。',
   failed: '抱歉，处理时出了点问题，请稍后再试。如果一直这样，请告诉管理员。',
   adminOnly: '这个命令只对管理员开放。',
+  feedbackThanks: '谢谢反馈！',
+  feedbackExpired: '这张卡片已过期，反馈没有记录。谢谢！可以重新提问后再反馈。',
 } as const;

@@ -41,6 +41,7 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(20),
   QUERY_LOG: z.string().default('data/queries.jsonl'),
   QUERY_LOG_SALT: z.string().default(''),
+  FEEDBACK_LOG: z.string().min(1).default('data/feedback.jsonl'),
   SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(10080).default(720),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
@@ -64,6 +65,8 @@ export interface Config {
   queryLog: string;
   /** Mixed into the sha256 of user ids in the query log, so the hashes cannot be reversed by trying every id. */
   queryLogSalt: string;
+  /** JSON lines of 👍/👎 votes on answer cards (question, verdict, cited passages), read by /stats. */
+  feedbackLog: string;
   /** How long the buttons under an answer card keep working. */
   sessionTtlMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -98,6 +101,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     queryLog: abs(e.QUERY_LOG),
     queryLogSalt: e.QUERY_LOG_SALT,
+    feedbackLog: abs(e.FEEDBACK_LOG),
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
     logLevel: e.LOG_LEVEL,
   };

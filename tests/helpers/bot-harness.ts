@@ -1,9 +1,12 @@
 // Drive a bot made by createBot without any network: updates go in through bot.handleUpdate, and an API
 // transformer records every outgoing call and returns a fake successful result (or a scripted failure).
+// Uploaded documents: getFile is answered by the transformer, and the file's bytes are served by the
+// bot's injected download function (recorded in `downloads`).
 import type { Transformer } from 'grammy';
 import type { Message, Update, UserFromGetMe } from 'grammy/types';
 import { type Config, parseConfig } from '../../src/config/index.js';
-import { createBot, type ReportBot } from '../../src/bot/create-bot.js';
+import { type BotDeps, createBot, type ReportBot } from '../../src/bot/create-bot.js';
+import { createFeedbackLog, type FeedbackLog } from '../../src/bot/feedback-log.js';
 import { createQueryLog, type QueryLog } from '../../src/bot/query-log.js';
 import { SessionStore } from '../../src/bot/sessions.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -47,7 +50,10 @@ export interface Harness {
   calls: ApiCall[];
   logs: string[];
   queryLog: QueryLog;
+  feedbackLog: FeedbackLog;
   sessions: SessionStore;
+  /** file_path of every download the bot made. */
+  downloads: string[];
   clock: { now: number };
   /** Feed an update and wait until every answer it started has been sent. */
   send(update: Omit<Update, 'update_id'>): Promise<ApiCall[]>;
@@ -55,6 +61,10 @@ export interface Harness {
   command(text: string, from?: Partial<Who>): Promise<ApiCall[]>;
   press(data: string, message: { message_id: number }, from?: Partial<Who>): Promise<ApiCall[]>;
   inline(query: string, from?: Partial<Who>): Promise<ApiCall[]>;
+  /** Send a document (as Telegram would: file_id, name, size); getFile and the download serve `bytes`. */
+  upload(name: string, bytes: Uint8Array, from?: Partial<Who>, extra?: { fileSize?: number; mimeType?: string }): Promise<ApiCall[]>;
+  /** A message update (for driving bot.handleUpdate directly, e.g. without waiting for background work). */
+  messageUpdate(extra: Partial<Message>, from?: Partial<Who>): Omit<Update, 'update_id'>;
   /** Calls of one method. */
   of(method: string, calls?: ApiCall[]): ApiCall[];
 }
@@ -65,7 +75,7 @@ export interface Who {
   chatType: 'private' | 'group' | 'supergroup';
 }
 
-export function createHarness(engine: Engine, env: Record<string, string> = {}, failures: Failure[] = []): Harness {
+export function createHarness(engine: Engine, env: Record<string, string> = {}, failures: Failure[] = [], deps: Partial<BotDeps> = {}): Harness {
   const config = parseConfig({ BOT_TOKEN: TOKEN, QUERY_LOG: '', ...env });
   const calls: ApiCall[] = [];
   const logs: string[] = [];
@@ -73,6 +83,8 @@ export function createHarness(engine: Engine, env: Record<string, string> = {}, 
   const clock = { now: 1_700_000_000_000 };
   let messageId = 1000;
   let updateId = 1;
+  const files = new Map<string, { bytes: Uint8Array; path: string; size: number }>();
+  const downloads: string[] = [];
 
   const recorder: Transformer = async (_prev, method, payload) => {
     const p = (payload ?? {}) as Record<string, unknown>;
@@ -87,6 +99,11 @@ export function createHarness(engine: Engine, env: Record<string, string> = {}, 
         ...(f.retry_after !== undefined ? { parameters: { retry_after: f.retry_after } } : {}),
       } as never;
     }
+    if (method === 'getFile') {
+      const f = files.get(String(p.file_id));
+      if (!f) return { ok: false, error_code: 400, description: 'Bad Request: invalid file_id' } as never;
+      return { ok: true, result: { file_id: String(p.file_id), file_unique_id: `u${p.file_id}`, file_size: f.size, file_path: f.path } } as never;
+    }
     if (method === 'sendMessage') {
       const chatId = Number(p.chat_id);
       const result: Partial<Message> = { message_id: ++messageId, date: Math.floor(clock.now / 1000), chat: { id: chatId, type: 'private', first_name: 'x' }, text: String(p.text) };
@@ -95,9 +112,26 @@ export function createHarness(engine: Engine, env: Record<string, string> = {}, 
     return { ok: true, result: true } as never;
   };
 
-  const queryLog = createQueryLog({ path: null, salt: 'test', log });
+  const queryLog = createQueryLog({ path: null, salt: 'test', log, now: () => new Date(clock.now) });
+  const feedbackLog = createFeedbackLog({ path: null, salt: 'test', log, now: () => new Date(clock.now) });
   const sessions = new SessionStore({ ttlMs: config.sessionTtlMinutes * 60_000, maxEntries: 100, now: () => clock.now });
-  const bot = createBot(engine, config, { log, botInfo: BOT_INFO, apiTransformers: [recorder], queryLog, sessions, now: () => clock.now });
+  const download = async (path: string) => {
+    downloads.push(path);
+    const f = [...files.values()].find((x) => x.path === path);
+    if (!f) throw new Error(`404: no file at ${path}`);
+    return f.bytes;
+  };
+  const bot = createBot(engine, config, {
+    log,
+    botInfo: BOT_INFO,
+    apiTransformers: [recorder],
+    queryLog,
+    feedbackLog,
+    sessions,
+    now: () => clock.now,
+    download,
+    ...deps,
+  });
 
   const who = (w: Partial<Who> = {}): Who => ({ userId: 1001, chatId: w.userId ?? 1001, chatType: 'private', ...w });
   const chatOf = (w: Who) =>
@@ -119,7 +153,9 @@ export function createHarness(engine: Engine, env: Record<string, string> = {}, 
     calls,
     logs,
     queryLog,
+    feedbackLog,
     sessions,
+    downloads,
     clock,
     send,
     text: (text, from) => send({ message: message(who(from), { text }) as Update['message'] }),
@@ -143,6 +179,14 @@ export function createHarness(engine: Engine, env: Record<string, string> = {}, 
       const w = who(from);
       return send({ inline_query: { id: String(++messageId), from: userOf(w), query, offset: '' } });
     },
+    upload: (name, bytes, from, extra = {}) => {
+      const id = `doc${++messageId}`;
+      const size = extra.fileSize ?? bytes.length;
+      files.set(id, { bytes, size, path: `documents/file_${messageId}${name.match(/\.[^.]*$/)?.[0] ?? ''}` });
+      const document = { file_id: id, file_unique_id: `u${id}`, file_name: name, file_size: size, ...(extra.mimeType ? { mime_type: extra.mimeType } : {}) };
+      return send({ message: message(who(from), { document }) as Update['message'] });
+    },
+    messageUpdate: (extra, from) => ({ message: message(who(from), extra) as Update['message'] }),
     of: (method, list = calls) => list.filter((c) => c.method === method),
   };
   return h;

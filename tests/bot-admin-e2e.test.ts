@@ -1,0 +1,137 @@
+// Uploads and /remove for real: the real engine on a temporary corpus (one report copied in), driven through
+// bot.handleUpdate, with the file download served by the harness. The model is loaded once for the file and
+// shared with the engine (the bot reuses engine.embedder, so it is never loaded twice).
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Config, parseConfig } from '../src/config/index.js';
+import { type Embedder, loadEmbedder } from '../src/embed/index.js';
+import { currentVersion } from '../src/index/store.js';
+import { openEngine } from '../src/search/engine.js';
+import type { Engine } from '../src/types.js';
+import { type ApiCall, assertWellFormedHtml, buttons, createHarness, type Harness } from './helpers/bot-harness.js';
+
+const root = join(import.meta.dirname, '..');
+const fixture = (name: string) => new Uint8Array(readFileSync(join(root, 'tests', 'fixtures', 'reports', name)));
+const text = (c: ApiCall | undefined) => String(c?.payload.text ?? '');
+const ADMIN = { userId: 9, chatId: 9 };
+const REPORTER = { userId: 1001, chatId: 1001 };
+
+let work: string;
+let embedder: Embedder;
+let config: Config;
+let engine: Engine & { readonly embedder: Embedder };
+/** Calls to embed() made for uploads (the engine's questions use embedQuery). */
+let embedCalls = 0;
+let gate: Promise<void> | null = null;
+let h: Harness;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'bot-admin-e2e-'));
+  cpSync(join(root, 'corpus', '003_82e26507ed7144a6.txt'), join(work, 'corpus', '003.txt'));
+  const loaded = await loadEmbedder(parseConfig({}));
+  // The same model, with a gate on embed() so a test can hold an ingest mid-way.
+  embedder = {
+    ...loaded,
+    async embed(texts, options) {
+      embedCalls += 1;
+      if (gate) await gate;
+      return loaded.embed(texts, options);
+    },
+  };
+  const env = { CORPUS_DIR: join(work, 'corpus'), INDEX_DIR: join(work, 'index') };
+  config = parseConfig(env);
+  engine = await openEngine(config, { embedder });
+  h = createHarness(engine, { ...env, ADMIN_USER_IDS: '9' });
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const lastEdit = (calls: ApiCall[]) => text(calls.filter((c) => c.method === 'editMessageText').at(-1));
+const ask = async (q: string) => {
+  const card = (await h.text(q, REPORTER)).find((c) => c.method === 'sendMessage');
+  assertWellFormedHtml(text(card));
+  return text(card);
+};
+
+describe('uploads and removal through the bot, real engine', () => {
+  it('an admin uploads a DOCX: downloaded, ingested, reported, and answerable at once', async () => {
+    expect(await ask('城镇登记失业率控制在多少以内？')).not.toContain('report.docx');
+    const calls = await h.upload('report.docx', fixture('report.docx'), ADMIN);
+    expect(h.downloads).toHaveLength(1);
+    const result = lastEdit(calls);
+    expect(result).toContain('已收录');
+    expect(result).toContain('《2024年示例区人民政府工作报告》');
+    expect(result).toMatch(/年份：2024年 · 段落：\d+/);
+    expect(result).toContain('索引共 2 份报告');
+    expect(readdirSync(config.corpusDir).sort()).toEqual(['003.txt', 'report.docx']);
+    // No restart: the running engine answers from the new report, and /sources lists it.
+    expect(await ask('城镇登记失业率控制在多少以内？')).toMatch(/4%以内[\s\S]*report\.docx/);
+    expect(text((await h.command('/sources', REPORTER))[0])).toContain('2024年示例区人民政府工作报告');
+  });
+
+  it('answers questions from the previous index while a PDF is being indexed, then from the new one, citing its page', async () => {
+    let release!: () => void;
+    gate = new Promise((r) => (release = r));
+    const before = embedCalls;
+    const upload = h.upload('two-columns.pdf', fixture('two-columns.pdf'), ADMIN);
+    try {
+      await waitFor(() => embedCalls > before); // the ingest is embedding the PDF's passages
+      const start = h.calls.length;
+      await h.bot.handleUpdate({ update_id: 5000, ...h.messageUpdate({ text: '新增停车泊位多少个？' }, REPORTER) } as never);
+      await waitFor(() => h.calls.slice(start).some((c) => c.method === 'sendMessage'));
+      const during = text(h.calls.slice(start).find((c) => c.method === 'sendMessage'));
+      expect(during).not.toContain('two-columns.pdf'); // answered, from the index as it was
+      expect(engine.reports().map((r) => r.file)).toEqual(['003.txt', 'report.docx']);
+    } finally {
+      gate = null;
+      release();
+    }
+    const result = lastEdit(await upload);
+    expect(result).toContain('已收录');
+    expect(result).toContain('页数：3');
+    const card = await ask('新增停车泊位多少个？');
+    expect(card).toContain('<b>3200个</b>');
+    expect(card).toMatch(/第\d+页 · two-columns\.pdf/);
+  });
+
+  it('refuses a duplicate, a corrupt PDF and a scan, saying why, leaving corpus and index untouched', async () => {
+    const version = currentVersion(config.indexDir);
+    const corpus = readdirSync(config.corpusDir).sort();
+    expect(lastEdit(await h.upload('copy.docx', fixture('report.docx'), ADMIN))).toMatch(/没有重复收录[\s\S]*report\.docx/);
+    expect(lastEdit(await h.upload('truncated.pdf', fixture('truncated.pdf'), ADMIN))).toMatch(/没有收录[\s\S]*损坏/);
+    expect(lastEdit(await h.upload('scan.pdf', fixture('scan.pdf'), ADMIN))).toMatch(/没有收录[\s\S]*扫描件/);
+    expect(currentVersion(config.indexDir)).toBe(version);
+    expect(readdirSync(config.corpusDir).sort()).toEqual(corpus);
+    expect(await ask('新增停车泊位多少个？')).toContain('<b>3200个</b>'); // still answering
+  });
+
+  it('refuses an upload from a non-admin and stores nothing', async () => {
+    const corpus = readdirSync(config.corpusDir).sort();
+    const downloads = h.downloads.length;
+    const calls = await h.upload('other.txt', new TextEncoder().encode('城中区今年新建公园8个。'), REPORTER);
+    expect(text(calls[0])).toContain('只有管理员');
+    expect(h.downloads).toHaveLength(downloads);
+    expect(readdirSync(config.corpusDir).sort()).toEqual(corpus);
+  });
+
+  it('/remove takes a report out after confirmation; it stops answering at once', async () => {
+    const list = (await h.command('/remove', ADMIN)).find((c) => c.method === 'sendMessage')!;
+    const pick = buttons(list).flat().find(([t]) => t.includes('two-columns.pdf'))!;
+    const confirm = (await h.press(pick[1], { message_id: 1 }, ADMIN)).find((c) => c.method === 'editMessageText')!;
+    const yes = buttons(confirm).flat().find(([t]) => t.includes('确认删除'))!;
+    const done = await h.press(yes[1], { message_id: 1 }, ADMIN);
+    expect(lastEdit(done)).toMatch(/已删除[\s\S]*two-columns\.pdf[\s\S]*2 份报告/);
+    expect(existsSync(join(config.corpusDir, 'two-columns.pdf'))).toBe(false);
+    expect(engine.reports().map((r) => r.file).sort()).toEqual(['003.txt', 'report.docx']);
+    expect(await ask('新增停车泊位多少个？')).not.toContain('two-columns.pdf');
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -42,8 +42,8 @@ export interface SearchResult {
   highlight: string;
   /** Figures (numbers with units or %) in the highlight. */
   figures: string[];
-  /** The figure that best answers and the clause around it, for a card's first line ("6725人 · 全年城镇新增就业"). */
-  keyFigure?: { figure: string; clause: string };
+  /** The figure that best answers, the clause around it and the year it is about: a card's first line ("6725人 · 城中区 2023 全年城镇新增就业"). */
+  keyFigure?: { figure: string; clause: string; year: number | null };
   section: string | null;
   passageId: number;
   source: Source;

@@ -4,7 +4,6 @@ import {
   boldFigures,
   cutAtSentence,
   escapeHtml,
-  figureYear,
   headline,
   paragraphsOf,
   renderAnswerCard,
@@ -22,7 +21,8 @@ const source: Source = { file: '000_be770faa11c46e25.txt', title: '城中区：�
 
 function result(over: Partial<SearchResult> = {}): SearchResult {
   const highlight = over.highlight ?? '全年城镇新增就业6725人，农村劳动力转移就业7152人次，全体居民人均可支配收入43269元，同比增长3.9%。';
-  return { rank: 1, score: 1, text: highlight, highlight, figures: ['6725人', '7152人次', '43269元', '3.9%'], section: null, passageId: 2, source, ...over };
+  const keyFigure = { figure: '6725人', clause: '全年城镇新增就业', year: 2023 };
+  return { rank: 1, score: 1, text: highlight, highlight, figures: ['6725人', '7152人次', '43269元', '3.9%'], keyFigure, section: null, passageId: 2, source, ...over };
 }
 
 function answer(results: SearchResult[], over: Partial<Answer> = {}): Answer {
@@ -75,12 +75,12 @@ describe('answer card', () => {
   });
 
   it("prefers the engine's keyFigure for the first line", () => {
-    const r = result({ keyFigure: { figure: '43269元', clause: '全体居民人均可支配收入' } });
+    const r = result({ keyFigure: { figure: '43269元', clause: '全体居民人均可支配收入', year: 2023 } });
     expect(headline(answer([r]))).toBe('<b>43269元</b> · 城中区 2023 全体居民人均可支配收入');
   });
 
   it('has no figure line when the top highlight has no figure', () => {
-    const html = renderAnswerCard(answer([result({ highlight: '坚持稳就业、促增收。', figures: [] })]), { perPage: 3 });
+    const html = renderAnswerCard(answer([result({ highlight: '坚持稳就业、促增收。', figures: [], keyFigure: undefined })]), { perPage: 3 });
     expect(html.startsWith('🔎')).toBe(true);
   });
 
@@ -150,15 +150,6 @@ describe('cutting', () => {
     expect(q.startsWith('…') && q.endsWith('…')).toBe(true);
     expect(q.length).toBeLessThanOrEqual(120);
     expect(long).toContain(q.slice(1, -1)); // verbatim
-  });
-});
-
-describe('figure year', () => {
-  it('uses an explicit year, then the question, then the report', () => {
-    expect(figureYear(result({ highlight: '2022年新增就业100人。' }))).toBe(2022);
-    expect(figureYear(result(), answer([]).understood)).toBe(2023);
-    expect(figureYear(result())).toBe(2023);
-    expect(figureYear(result({ highlight: '今年预期目标增长6%。' }))).toBe(2024);
   });
 });
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../src/index/tokenize.js';
 import { buildLexicalIndex } from '../src/index/lexical.js';
+import { yearOfFigure } from '../src/search/highlight.js';
 import { loadSynonyms, normalizeQuestion, understand } from '../src/search/understand.js';
 import type { District } from '../src/types.js';
 
@@ -64,5 +65,16 @@ describe('query understanding', () => {
     expect(normalizeQuestion('城中區２０２３年  旅遊收入')).toBe('城中区2023年 旅游收入');
     expect(u('多少？').wantsFigure).toBe(true);
     expect(u('城中区有哪些重点工作').wantsFigure).toBe(false);
+  });
+});
+
+describe('the year a figure is about', () => {
+  it('uses an explicit year, then the question, then the report', () => {
+    expect(yearOfFigure('2022年新增就业100人。', 2024, null)).toBe(2022);
+    expect(yearOfFigure('全年新增就业6725人。', 2024, { relative: -1 })).toBe(2023);
+    expect(yearOfFigure('全年新增就业6725人。', 2024, { absolute: 2023 })).toBe(2023);
+    expect(yearOfFigure('全年新增就业6725人。', 2024, null)).toBe(2023);
+    expect(yearOfFigure('今年预期目标增长6%。', 2024, null)).toBe(2024);
+    expect(yearOfFigure('全年新增就业6725人。', null, null)).toBeNull();
   });
 });

@@ -6,7 +6,7 @@
 //   boundary and mark the cut with "…", never paraphrase;
 // - the result of every render* function is at most TELEGRAM_TEXT_LIMIT UTF-16 code units. We measure
 //   the HTML source, which is never shorter than the text Telegram counts, so the bound is safe.
-import type { Answer, Passage, QueryUnderstanding, SearchResult, Source } from '../types.js';
+import type { Answer, Passage, SearchResult, Source } from '../types.js';
 
 /** Telegram rejects message texts longer than this (in UTF-16 code units, after entity parsing). */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -156,48 +156,15 @@ export function shortQuote(highlight: string, figures: readonly string[], max = 
   return render(lo, hi);
 }
 
-/** Year the figure is about, for the headline: explicit in the sentence, else from the question, else from the report. */
-export function figureYear(result: SearchResult, understood?: QueryUnderstanding): number | null {
-  const explicit = result.highlight.match(/((?:19|20)\d{2})\s*年/);
-  if (explicit?.[1]) return Number(explicit[1]);
-  const reportYear = result.source.year;
-  const asked = understood?.year;
-  if (asked && 'absolute' in asked) return asked.absolute;
-  if (reportYear === null) return null;
-  if (asked && 'relative' in asked) return reportYear + asked.relative;
-  // A report's figures are mostly its review of the previous year; targets are phrased as such.
-  return /目标|预期|力争|计划|今年/.test(result.highlight) ? reportYear : reportYear - 1;
-}
-
-/** The words before the figure in its clause: "全年城镇新增就业" for "全年城镇新增就业6725人". */
-export function figureContext(highlight: string, figure: string, max = 24): string {
-  const hit = indexOfFigure(highlight, figure);
-  if (!hit) return '';
-  const at = hit.at;
-  const before = highlight.slice(0, at);
-  const clauseStart = Math.max(...[...'，,、；;：:。！？!?\n'].map((p) => before.lastIndexOf(p))) + 1;
-  let words = before.slice(clauseStart).trim();
-  if (words.length === 0) {
-    // "6725人新增就业": the context follows the figure.
-    const after = highlight.slice(at + hit.length);
-    words = (after.match(/^[^，,、；;：:。！？!?\n]*/)?.[0] ?? '').trim();
-    return [...words].slice(0, max).join('');
-  }
-  const chars = [...words];
-  return chars.length > max ? ELLIPSIS + chars.slice(-max).join('') : words;
-}
-
 /** "<b>6725人</b> · 城中区 2023 全年城镇新增就业", or null when the top result has no figure. */
 export function headline(answer: Answer): string | null {
+  // The engine picks the figure, its clause and its year (src/search/highlight.ts); the card only lays it out.
   const top = answer.results[0];
-  // The engine's pick (keyFigure) when it made one; otherwise the first figure and its clause.
-  const figure = top?.keyFigure?.figure ?? top?.figures[0];
-  if (!answer.found || !top || !figure) return null;
-  const year = figureYear(top, answer.understood);
-  const where = [top.source.district, year === null ? null : String(year)].filter(Boolean).join(' ');
-  const context = top.keyFigure ? cutAtSentence(top.keyFigure.clause, 40, { measure: (x) => [...x].length }) : figureContext(top.highlight, figure);
-  const rest = [where, context].filter((x) => x.length > 0).join(' ');
-  return `<b>${escapeHtml(figure)}</b>` + (rest ? ` · ${escapeHtml(rest)}` : '');
+  const key = top?.keyFigure;
+  if (!answer.found || !top || !key) return null;
+  const context = cutAtSentence(key.clause, 40, { measure: (x) => [...x].length });
+  const rest = [top.source.district, key.year === null ? null : String(key.year), context].filter((x) => x && x.length > 0).join(' ');
+  return `<b>${escapeHtml(key.figure)}</b>` + (rest ? ` · ${escapeHtml(rest)}` : '');
 }
 
 // ---------------------------------------------------------------------------------------------

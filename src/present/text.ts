@@ -28,7 +28,7 @@ export function renderText(answer: Answer, style: TextStyle = PLAIN): string {
   const lead = answer.results[0]?.keyFigure;
   if (lead) {
     const s = answer.results[0]!.source;
-    lines.push(`${lead.figure} · ${[s.district, lead.clause].filter(Boolean).join(' ')}`, '');
+    lines.push(`${lead.figure} · ${[s.district, lead.year, lead.clause].filter(Boolean).join(' ')}`, '');
   }
   for (const r of answer.results) {
     lines.push(`${r.rank}. ${quote(r, style)}`);

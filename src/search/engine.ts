@@ -7,7 +7,7 @@ import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { type Logger, silentLogger } from '../log.js';
 import type { Answer, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
-import { clauseOf, highlight } from './highlight.js';
+import { clauseOf, highlight, yearOfFigure } from './highlight.js';
 import { loadSynonyms, understand, type Synonyms } from './understand.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
@@ -227,7 +227,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
         text: p.text,
         highlight: h.sentence,
         figures: h.figures,
-        ...(lead ? { keyFigure: { figure: lead, clause: clauseOf(h.sentence, lead) } } : {}),
+        ...(lead ? { keyFigure: { figure: lead, clause: clauseOf(h.sentence, lead), year: yearOfFigure(h.sentence, p.source.year, understood.year) } } : {}),
         section: p.section,
         passageId: p.id,
         source: p.source,

@@ -1,5 +1,6 @@
 // The sentence of a passage that best answers, and the figures in it, nearest the question's words first.
 import { findFigures } from '../clean/figures.js';
+import type { QueryUnderstanding } from '../types.js';
 
 export interface Highlight {
   sentence: string;
@@ -46,4 +47,18 @@ export function clauseOf(sentence: string, figure: string): string {
   const compact = sentence.replace(/\s+/g, '');
   const clause = compact.split(/[，,；;。！？!?：:]/).find((c) => c.includes(figure)) ?? compact;
   return clause.replace(figure, '').replace(/^[“”"、\s]+|[“”"、\s]+$/g, '');
+}
+
+/**
+ * The year a figure is about: named in its sentence, else the year the question asks about (resolved against the
+ * report's year), else the report's review year (reports mostly quote the year before), or the report's own year
+ * for targets.
+ */
+export function yearOfFigure(sentence: string, reportYear: number | null, asked: QueryUnderstanding['year']): number | null {
+  const explicit = sentence.match(/((?:19|20)\d{2})\s*年/);
+  if (explicit?.[1]) return Number(explicit[1]);
+  if (asked && 'absolute' in asked) return asked.absolute;
+  if (reportYear === null) return null;
+  if (asked) return reportYear + asked.relative;
+  return /目标|预期|力争|计划|今年/.test(sentence) ? reportYear : reportYear - 1;
 }

@@ -3,6 +3,7 @@
 // with naive bigram matching; it is not the real search and must never be used outside tests.
 import type { Answer, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, Source } from '../../src/types.js';
 import { DISTRICTS } from '../../src/types.js';
+import { clauseOf, yearOfFigure } from '../../src/search/highlight.js';
 
 const REPORTS: Record<string, { title: string; district: District; year: number }> = {
   '000_be770faa11c46e25.txt': { title: '城中区：开好局启新程走在前作表率', district: '城中区', year: 2024 },
@@ -92,7 +93,9 @@ export function createFakeEngine(): FakeEngine {
       const results: SearchResult[] = scored.map(({ p, score }, i) => {
         const highlight = [...p.sentences].sort((a, b) => [...bigrams(b)].filter((x) => q.has(x)).length - [...bigrams(a)].filter((x) => q.has(x)).length)[0]!;
         const figures = highlight.replace(/\s+/g, '').match(FIGURE_RE) ?? [];
-        return { rank: i + 1, score, text: p.text, highlight, figures, section: null, passageId: p.id, source: p.source };
+        const lead = figures[0];
+        const keyFigure = lead ? { figure: lead, clause: clauseOf(highlight, lead), year: yearOfFigure(highlight, p.source.year, understood.year) } : undefined;
+        return { rank: i + 1, score, text: p.text, highlight, figures, ...(keyFigure ? { keyFigure } : {}), section: null, passageId: p.id, source: p.source };
       });
       return { ...base, found: true, results };
     },

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../src/index/tokenize.js';
 import { buildLexicalIndex } from '../src/index/lexical.js';
+import { periodOf } from '../src/search/engine.js';
 import { yearOfFigure } from '../src/search/highlight.js';
 import { loadSynonyms, normalizeQuestion, understand } from '../src/search/understand.js';
 import type { District } from '../src/types.js';
@@ -76,5 +77,16 @@ describe('the year a figure is about', () => {
     expect(yearOfFigure('全年新增就业6725人。', 2024, null)).toBe(2023);
     expect(yearOfFigure('今年预期目标增长6%。', 2024, null)).toBe(2024);
     expect(yearOfFigure('全年新增就业6725人。', null, null)).toBeNull();
+  });
+});
+
+describe('plan or review', () => {
+  it('reads the period from the wording, only when it is one-sided', () => {
+    expect(periodOf('确保全区项目滚动储备保持在200亿元以上。')).toBe('plan');
+    expect(periodOf('今年，湟中区上下将以奋斗激情乘势而上。')).toBe('plan');
+    expect(periodOf('过去一年，湟中区完成国土绿化4.1万亩。')).toBe('review');
+    expect(periodOf('社会消费品零售总额同比增长17.9%。')).toBe('review');
+    expect(periodOf('实现城镇新增就业2500人。')).toBeNull();
+    expect(periodOf('过去一年成效显著，今年力争更好。')).toBeNull();
   });
 });

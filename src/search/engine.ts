@@ -46,7 +46,7 @@ export const DEFAULT_RANK: RankOptions = {
   rrfK: 60,
   lexicalWeight: 0.5,
   figureBoost: 1.1,
-  yearPenalty: 0.9,
+  yearPenalty: 0.7,
   minConfidence: 0.5,
   similarityWeight: 2,
   similarityFloor: 0.6,
@@ -290,8 +290,22 @@ function contradictsYear(p: Passage, u: QueryUnderstanding): boolean {
   if (target === null) return false;
   const named = [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]));
   if (named.length > 0) return !named.includes(target);
-  // No year in the text: a report covers its own year (plans) and the year before (review).
-  return p.source.year !== null && target !== p.source.year && target !== p.source.year - 1;
+  if (p.source.year === null) return false;
+  // No year in the text: plans are about the report's own year, the review about the year before.
+  const period = periodOf(p.text);
+  if (period === 'plan') return target !== p.source.year;
+  if (period === 'review') return target !== p.source.year - 1;
+  return target !== p.source.year && target !== p.source.year - 1;
+}
+
+const PLAN_CUES = /今年|新的一年|力争|确保|计划|预期|争取|再建|再创建|将(?:围绕|继续|扛牢|以)|目标是/;
+const REVIEW_CUES = /过去一年|过去的一年|去年|同比(?:增长|下降)|较上年|增长了|完成了|获评|入选|建成|办结|累计/;
+
+/** Is a passage a plan or a review? Only when its wording says so one way and not the other. */
+export function periodOf(text: string): 'plan' | 'review' | null {
+  const plan = PLAN_CUES.test(text);
+  const review = REVIEW_CUES.test(text);
+  return plan === review ? null : plan ? 'plan' : 'review';
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

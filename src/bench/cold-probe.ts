@@ -1,0 +1,33 @@
+// Run as a fresh process by the cold-start measurement: the start-up of `ask` split into its phases, each
+// mark in milliseconds since this process started (performance.now() counts from process start).
+// Modules are imported dynamically so that loading (and tsx's transpiling) them is a phase of its own.
+const booted = performance.now();
+const question = process.argv[2] ?? '城中区去年城镇新增就业多少人？';
+
+const { loadConfig } = await import('../config/index.js');
+const { loadEmbedder } = await import('../embed/index.js');
+const { indexStatus } = await import('../index/build.js');
+const { readIndex } = await import('../index/store.js');
+const { createEngine, DEFAULT_RANK } = await import('../search/engine.js');
+const { loadSynonyms } = await import('../search/understand.js');
+const imported = performance.now();
+
+const config = await loadConfig();
+const status = indexStatus(config);
+const checked = performance.now();
+const model = await loadEmbedder(config);
+const modelLoaded = performance.now();
+const index = await readIndex(config.indexDir);
+const indexRead = performance.now();
+const engine = createEngine(index, model, loadSynonyms(config.synonymsFile), DEFAULT_RANK);
+const opened = performance.now();
+const answer = await engine.search(question);
+const answered = performance.now();
+
+process.stdout.write(
+  JSON.stringify({
+    fresh: status.state === 'fresh',
+    found: answer.found,
+    marks: { booted, imported, checked, modelLoaded, indexRead, opened, answered },
+  }) + '\n',
+);

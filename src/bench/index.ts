@@ -1,0 +1,164 @@
+// npm run bench [-- --json] [--scale 100000,1000000] [--only embedding,build,query,cold,load,scale] [--no-write]
+// Measures embedding throughput, index build, query latency, cold start, scale and load on this machine,
+// prints a table (or one JSON object with --json; logs go to stderr) and writes src/bench/latest.{json,md}.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, ROOT } from '../config/index.js';
+import { loadEmbedder } from '../embed/index.js';
+import { indexedText } from '../index/build.js';
+import { DEFAULT_HNSW, type HnswParams } from '../index/store.js';
+import { createLogger } from '../log.js';
+import { openEngine } from '../search/engine.js';
+import { loadSynonyms } from '../search/understand.js';
+import { benchBuild } from './build.js';
+import { benchColdStart } from './cold.js';
+import { benchEmbedding } from './embedding.js';
+import { timeQueries } from './latency.js';
+import { benchLoad } from './load.js';
+import { currentLoad, machineInfo } from './machine.js';
+import { type BenchResults, checkTargets, renderMarkdown, summaryTable } from './report.js';
+import { benchScale } from './scale.js';
+
+const SECTIONS = ['embedding', 'build', 'query', 'cold', 'load', 'scale'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const USAGE = `usage: npm run bench [-- --json] [--scale 100000,1000000] [--only ${SECTIONS.join(',')}] [--no-write]
+  --scale N,N        synthetic archive sizes (default 100000)
+  --e2e-max N        run the full search path on synthetic archives up to N passages (default 100000)
+  --hnsw M,efC,ef    HNSW parameters for the scale runs (default ${DEFAULT_HNSW.M},${DEFAULT_HNSW.efConstruction},${DEFAULT_HNSW.ef})
+  --ef-sweep N,N     ef values to measure recall and latency at (default 64,128,200,256,300)
+  --only LIST        run only these sections (does not write latest.*)
+  --repeats N        passes over the dev questions for warm latency (default 10)
+  --rounds N         head-to-head rounds for embedding throughput (default 3)
+  --no-write         do not update src/bench/latest.json and latest.md`;
+
+const numbers = (s: string, what: string) =>
+  s.split(',').map((x) => {
+    const n = Number(x.trim().replace(/_/g, ''));
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${what}: "${x}" is not a positive whole number`);
+    return n;
+  });
+
+function readQuestions(file: string): string[] {
+  return readFileSync(join(ROOT, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { question: string }).question);
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      json: { type: 'boolean' },
+      scale: { type: 'string', default: '100000' },
+      'e2e-max': { type: 'string', default: '100000' },
+      hnsw: { type: 'string' },
+      'ef-sweep': { type: 'string', default: '64,128,200,256,300' },
+      only: { type: 'string' },
+      repeats: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
+      'no-write': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return void process.stdout.write(USAGE + '\n');
+  const only = new Set((values.only ? values.only.split(',') : SECTIONS).map((s) => s.trim()));
+  for (const s of only) if (!SECTIONS.includes(s as Section)) throw new Error(`--only: unknown section "${s}" (${SECTIONS.join(', ')})`);
+  const run = (s: Section) => only.has(s);
+  const [M, efConstruction, ef] = values.hnsw ? numbers(values.hnsw, '--hnsw') : [DEFAULT_HNSW.M, DEFAULT_HNSW.efConstruction, DEFAULT_HNSW.ef];
+  const hnsw: HnswParams = { M: M!, efConstruction: efConstruction!, ef: ef! };
+
+  const config = await loadConfig();
+  const log = createLogger(config.logLevel === 'silent' ? 'silent' : 'info');
+  const machine = machineInfo();
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const workDir = mkdtempSync(join(tmpdir(), 'report-bench-'));
+  const results: Omit<BenchResults, 'targets'> = {
+    startedAt,
+    seconds: 0,
+    command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
+    machine,
+  };
+  log.info(`bench: ${machine.cores} × ${machine.cpu}, load average ${machine.loadStart}; working in ${workDir}`);
+
+  try {
+    // Question cache off: every measured question really goes through the model.
+    const embedder = await loadEmbedder(config, { queryCache: 0 });
+    // Always on a private copy of the corpus and index, so a test run elsewhere cannot change them meanwhile.
+    log.info('index build…');
+    const built = await benchBuild(config, embedder, join(workDir, 'build'));
+    if (run('build')) results.build = built.result;
+    const engine = await openEngine(built.config, { embedder, log });
+    const dev = readQuestions('tests/dev.jsonl');
+    const extra = readQuestions('tests/extra.jsonl');
+
+    if (run('embedding')) {
+      log.info('embedding throughput…');
+      const texts = engine.index.passages.map(indexedText);
+      results.embedding = await benchEmbedding(built.config, texts, { batchSizes: [1, 4, 8, 16, 32], threads: [1, 2], rounds: numbers(values.rounds!, '--rounds')[0]!, log });
+    }
+    if (run('query')) {
+      log.info('warm query latency…');
+      results.query = await timeQueries(engine, dev, numbers(values.repeats!, '--repeats')[0]!);
+    }
+    if (run('cold')) {
+      log.info('cold start…');
+      const env = { ...process.env, CORPUS_DIR: built.config.corpusDir, INDEX_DIR: built.config.indexDir, LOG_LEVEL: 'warn' };
+      results.coldStart = await benchColdStart(env, dev[0]!, 3);
+    }
+    if (run('load')) {
+      log.info('load through the bot…');
+      const questions = [...dev, ...extra];
+      // As deployed: a fresh engine, its question cache empty (each distinct question embedded once).
+      const deployed = await openEngine(built.config, { embedder: await loadEmbedder(built.config), log });
+      results.load = [{ ...(await benchLoad(deployed, built.config, questions, 100, 5, workDir)), variant: 'as deployed (question cache, empty at start)' }];
+      // Every question through the model, as if all 500 were different.
+      results.load.push({ ...(await benchLoad(engine, built.config, questions, 100, 5, workDir)), variant: 'question cache off (every question embedded)' });
+    }
+    if (run('scale')) {
+      const questionVectors = await Promise.all([...dev, ...extra].map((q) => embedder.embedQuery(q)));
+      results.scale = await benchScale(
+        { passages: engine.index.passages, vectors: engine.index.vectors },
+        questionVectors,
+        dev,
+        embedder,
+        loadSynonyms(config.synonymsFile),
+        {
+          sizes: numbers(values.scale!, '--scale'),
+          hnsw,
+          efSweep: numbers(values['ef-sweep']!, '--ef-sweep'),
+          queryCopies: 4,
+          e2eMax: numbers(values['e2e-max']!, '--e2e-max')[0]!,
+          e2eRepeats: 5,
+          workDir,
+          log,
+        },
+      );
+    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+
+  results.seconds = Math.round((performance.now() - started) / 1000);
+  machine.loadEnd = currentLoad();
+  const full: BenchResults = { ...results, targets: checkTargets(results) };
+  // A partial run (--only) never replaces the full results the README links to.
+  if (!values['no-write'] && !values.only) {
+    writeFileSync(join(ROOT, 'src/bench/latest.json'), JSON.stringify(full, null, 2) + '\n');
+    writeFileSync(join(ROOT, 'src/bench/latest.md'), renderMarkdown(full));
+    log.info('wrote src/bench/latest.json and src/bench/latest.md');
+  }
+  if (values.json) process.stdout.write(JSON.stringify(full) + '\n');
+  else process.stdout.write(summaryTable(full) + '\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,131 @@
+// Load through the bot: many reporters asking at once, through bot.handleUpdate, with an API transformer
+// that records every outgoing call and answers it like Telegram would (no network).
+import { join } from 'node:path';
+import type { Transformer } from 'grammy';
+import type { Update, UserFromGetMe } from 'grammy/types';
+import { createBot } from '../bot/create-bot.js';
+import { createQueryLog } from '../bot/query-log.js';
+import { TEXT } from '../bot/texts.js';
+import type { Config } from '../config/index.js';
+import { silentLogger } from '../log.js';
+import type { Engine } from '../types.js';
+import { memorySample } from './memory.js';
+import { round, seededRandom, type Summary, summarize } from './stats.js';
+
+export interface LoadResult {
+  /** Which engine set-up answered (filled in by the caller). */
+  variant?: string;
+  users: number;
+  questions: number;
+  answered: number;
+  /** Questions without any reply. */
+  lost: number;
+  /** Replies that were an error or a rate-limit refusal instead of an answer. */
+  refused: number;
+  /** Seconds from the first update to the last answer. */
+  wallS: number;
+  /** Milliseconds from handing the update to the bot to the answer card's sendMessage. */
+  latency: Summary;
+  memory: { rssBefore: number; rssAfter: number; heapBefore: number; heapAfter: number; rssPeak: number };
+}
+
+const BOT_INFO: UserFromGetMe = {
+  id: 4242,
+  is_bot: true,
+  first_name: '报告问答',
+  username: 'report_qa_bench_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: true,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+} as UserFromGetMe;
+
+export async function benchLoad(engine: Engine, config: Config, questions: string[], users: number, perUser: number, workDir: string): Promise<LoadResult> {
+  const answers = new Map<number, { at: number; text: string }[]>();
+  let messageId = 1;
+  const recorder: Transformer = async (_prev, method, payload) => {
+    const p = (payload ?? {}) as Record<string, unknown>;
+    if (method === 'sendMessage') {
+      const chatId = Number(p.chat_id);
+      const list = answers.get(chatId) ?? [];
+      list.push({ at: performance.now(), text: String(p.text) });
+      answers.set(chatId, list);
+      const result = { message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: '记者' }, text: String(p.text) };
+      return { ok: true, result } as never;
+    }
+    return { ok: true, result: true } as never;
+  };
+
+  const before = memorySample();
+  const botConfig: Config = { ...config, botToken: '123456:BENCH-token-not-a-real-one-xxxxxxx', queryLog: join(workDir, 'queries.jsonl') };
+  const queryLog = createQueryLog({ path: botConfig.queryLog, salt: 'bench', log: silentLogger });
+  const bot = createBot(engine, botConfig, { log: silentLogger, botInfo: BOT_INFO, apiTransformers: [recorder], queryLog });
+
+  // Every user asks `perUser` questions; the updates arrive interleaved (user 1, user 2, …, user 1, …), all at once.
+  const random = seededRandom(99);
+  const updates: { update: Update; chatId: number }[] = [];
+  for (let round = 0; round < perUser; round++) {
+    for (let u = 0; u < users; u++) {
+      const userId = 700_000 + u;
+      const text = questions[Math.floor(random() * questions.length)]!;
+      const update = {
+        update_id: updates.length + 1,
+        message: {
+          message_id: updates.length + 1,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: userId, type: 'private', first_name: '记者' },
+          from: { id: userId, is_bot: false, first_name: '记者', language_code: 'zh-hans' },
+          text,
+        },
+      } as Update;
+      updates.push({ update, chatId: userId });
+    }
+  }
+
+  let rssPeak = 0;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
+  const sent = new Map<number, number[]>();
+  const started = performance.now();
+  await Promise.all(
+    updates.map(({ update, chatId }) => {
+      const list = sent.get(chatId) ?? [];
+      list.push(performance.now());
+      sent.set(chatId, list);
+      return bot.handleUpdate(update);
+    }),
+  );
+  const idle = await bot.idle(120_000);
+  const wallS = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  await queryLog.flush();
+  if (!idle) throw new Error('load: the bot did not finish answering within 120 s');
+
+  // Pair each user's answers with their questions in order.
+  const refusals = new Set<string>([TEXT.failed, TEXT.rateLimited]);
+  const latencies: number[] = [];
+  let answered = 0;
+  let refused = 0;
+  let lost = 0;
+  for (const [chatId, times] of sent) {
+    const replies = (answers.get(chatId) ?? []).sort((a, b) => a.at - b.at);
+    const good = replies.filter((r) => !refusals.has(r.text));
+    refused += replies.length - good.length;
+    answered += Math.min(good.length, times.length);
+    lost += Math.max(0, times.length - replies.length);
+    good.forEach((r, i) => {
+      if (times[i] !== undefined) latencies.push(r.at - times[i]!);
+    });
+  }
+  const after = memorySample();
+  return {
+    users,
+    questions: updates.length,
+    answered,
+    lost,
+    refused,
+    wallS: round(wallS),
+    latency: summarize(latencies),
+    memory: { rssBefore: before.rss, rssAfter: after.rss, heapBefore: before.heapUsed, heapAfter: after.heapUsed, rssPeak: Math.max(rssPeak, after.rss) },
+  };
+}

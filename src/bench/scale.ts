@@ -1,0 +1,223 @@
+// Scale: synthetic archives of 100,000 and 1,000,000 passages. HNSW build time, size on disk, resident
+// memory, dense latency and recall@10 against exact search for a sweep of ef, and (up to e2eMax passages)
+// the real search path end to end over the synthetic archive.
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import hnswlib from 'hnswlib-node';
+import type { Embedder } from '../embed/index.js';
+import { buildHnsw, type HnswParams, type Manifest, readIndex, writeIndex } from '../index/store.js';
+import type { Logger } from '../log.js';
+import { createEngine, DEFAULT_RANK } from '../search/engine.js';
+import type { Synonyms } from '../search/understand.js';
+import type { Passage } from '../types.js';
+import { collectGarbage, type MemorySample, memorySample } from './memory.js';
+import { recallAtK, round, type Summary, summarize } from './stats.js';
+import { perturbQueries, synthesizeCorpus, synthesizeVectors } from './synthetic.js';
+import { timeQueries, type StageSummaries } from './latency.js';
+
+const { BruteforceSearch } = hnswlib;
+
+export interface ScaleOptions {
+  sizes: number[];
+  hnsw: HnswParams;
+  /** ef values to sweep (recall and latency each); the configured ef is always included. */
+  efSweep: number[];
+  /** Noisy copies of each real question embedding used as dense queries. */
+  queryCopies: number;
+  /** Run the real search path end to end for sizes up to this many passages. */
+  e2eMax: number;
+  /** Passes over the questions for the end-to-end latency. */
+  e2eRepeats: number;
+  workDir: string;
+  log: Logger;
+}
+
+export interface EfPoint {
+  ef: number;
+  recallAt10: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+export interface ScaleRow {
+  passages: number;
+  hnsw: HnswParams;
+  synthesizeS: number;
+  buildS: number;
+  /** Bytes on disk: HNSW graph (with its own copy of the vectors), raw vectors, passages JSON (e2e sizes only). */
+  disk: { dense: number; vectors: number; passages: number | null; total: number };
+  /**
+   * Resident set size of the bench process with the synthetic vectors and graph in memory, and what each added
+   * (vectors: the synthetic vectors, and passages for end-to-end sizes; hnsw: the graph with its copy of the vectors).
+   */
+  memory: { rssWithIndex: number; hnsw: number; vectors: number };
+  queries: number;
+  /** At the configured ef. */
+  dense: EfPoint;
+  efSweep: EfPoint[];
+  exactP50Ms: number;
+  e2e: null | {
+    /** Reading the index from disk (readIndex). */
+    loadS: number;
+    /** createEngine: the BM25 index over every passage (jieba) and per-passage lookups. */
+    openS: number;
+    rssWithEngine: number;
+    /** What the archive added to the process (rssWithEngine minus the resident size before it was made). */
+    rssAdded: number;
+    total: Summary;
+    stages: StageSummaries;
+  };
+}
+
+export async function benchScale(
+  real: { passages: Passage[]; vectors: Float32Array[] },
+  questionVectors: Float32Array[],
+  questions: string[],
+  embedder: Embedder,
+  synonyms: Synonyms,
+  options: ScaleOptions,
+): Promise<ScaleRow[]> {
+  const rows: ScaleRow[] = [];
+  for (const size of options.sizes) {
+    options.log.info(`scale: ${size.toLocaleString('en-US')} passages`);
+    rows.push(await benchOneSize(real, questionVectors, questions, embedder, synonyms, size, options));
+    collectGarbage();
+  }
+  return rows;
+}
+
+async function benchOneSize(
+  real: { passages: Passage[]; vectors: Float32Array[] },
+  questionVectors: Float32Array[],
+  questions: string[],
+  embedder: Embedder,
+  synonyms: Synonyms,
+  size: number,
+  options: ScaleOptions,
+): Promise<ScaleRow> {
+  const { log } = options;
+  const dir = join(options.workDir, `scale-${size}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const before = memorySample();
+
+  const started = performance.now();
+  const corpus = size <= options.e2eMax ? synthesizeCorpus(real.passages, real.vectors, size) : null;
+  const synthesizeS = (performance.now() - started) / 1000;
+  log.info(`scale ${size}: synthesized in ${synthesizeS.toFixed(1)} s`);
+  const graph = await measureGraph(corpus ?? { vectors: synthesizeVectors(real.vectors, size) }, questionVectors, dir, before, options);
+
+  // The real path: read the index from disk as the bot does, open the engine, ask the real questions.
+  let e2e: ScaleRow['e2e'] = null;
+  if (corpus) {
+    corpus.passages.length = 0;
+    corpus.vectors.length = 0;
+    collectGarbage();
+    let t = performance.now();
+    const index = await readIndex(dir);
+    const loadS = (performance.now() - t) / 1000;
+    t = performance.now();
+    const engine = createEngine(index, embedder, synonyms, DEFAULT_RANK);
+    const openS = (performance.now() - t) / 1000;
+    const rssWithEngine = memorySample().rss;
+    log.info(`scale ${size}: index read in ${loadS.toFixed(1)} s, engine opened in ${openS.toFixed(1)} s; querying…`);
+    const timed = await timeQueries(engine, questions, options.e2eRepeats);
+    e2e = { loadS: round(loadS), openS: round(openS), rssWithEngine, rssAdded: rssWithEngine - before.rss, total: timed.total, stages: timed.stages };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { passages: size, hnsw: options.hnsw, synthesizeS: round(synthesizeS), ...graph, e2e };
+}
+
+type GraphFigures = Pick<ScaleRow, 'buildS' | 'disk' | 'memory' | 'queries' | 'dense' | 'efSweep' | 'exactP50Ms'>;
+
+/** Build the HNSW graph, write it, and measure it against exact search; the graph is dropped on return. */
+async function measureGraph(
+  corpus: { vectors: Float32Array[]; passages?: Passage[]; manifest?: Manifest },
+  questionVectors: Float32Array[],
+  dir: string,
+  before: MemorySample,
+  options: ScaleOptions,
+): Promise<GraphFigures> {
+  const { hnsw, log } = options;
+  const { vectors } = corpus;
+  const dim = vectors[0]!.length;
+  const afterVectors = memorySample();
+  log.info(`scale ${vectors.length}: building HNSW (M ${hnsw.M}, efConstruction ${hnsw.efConstruction})…`);
+  const started = performance.now();
+  const dense = buildHnsw(vectors, dim, hnsw);
+  const buildS = (performance.now() - started) / 1000;
+  const afterHnsw = memorySample();
+  log.info(`scale ${vectors.length}: HNSW built in ${buildS.toFixed(1)} s`);
+
+  // On disk: the project's own format when there are passages, else the graph and the raw vectors alone.
+  let disk: ScaleRow['disk'];
+  if (corpus.passages && corpus.manifest) {
+    const version = await writeIndex(dir, { ...corpus.manifest, hnsw }, corpus.passages, vectors, dense);
+    const sizes = fileSizes(join(dir, version));
+    disk = { dense: sizes['dense.hnsw'] ?? 0, vectors: sizes['vectors.f32'] ?? 0, passages: sizes['passages.json'] ?? 0, total: sum(Object.values(sizes)) };
+  } else {
+    await dense.writeIndex(join(dir, 'dense.hnsw'));
+    writeFileSync(join(dir, 'vectors.f32'), packed(vectors, dim));
+    const sizes = fileSizes(dir);
+    disk = { dense: sizes['dense.hnsw'] ?? 0, vectors: sizes['vectors.f32'] ?? 0, passages: null, total: sum(Object.values(sizes)) };
+  }
+
+  // Quality and speed against exact search, over noisy copies of the real questions' embeddings.
+  const queries = perturbQueries(questionVectors, options.queryCopies, 0.2, 7);
+  const exact = exactTopK(vectors, queries, 10);
+  log.info(`scale ${vectors.length}: exact search ${exact.p50Ms.toFixed(1)} ms per query (p50)`);
+  const efs = [...new Set([...options.efSweep, hnsw.ef])].sort((a, b) => a - b);
+  const efSweep = efs.map((ef) => measureEf(dense, queries, exact.ids, ef));
+  return {
+    buildS: round(buildS),
+    disk,
+    memory: { rssWithIndex: afterHnsw.rss, hnsw: afterHnsw.rss - afterVectors.rss, vectors: afterVectors.rss - before.rss },
+    queries: queries.length,
+    dense: efSweep.find((p) => p.ef === hnsw.ef)!,
+    efSweep,
+    exactP50Ms: round(exact.p50Ms, 1),
+  };
+}
+
+function exactTopK(vectors: Float32Array[], queries: Float32Array[], k: number): { ids: number[][]; p50Ms: number } {
+  const dim = vectors[0]!.length;
+  const exact = new BruteforceSearch('cosine', dim);
+  exact.initIndex(vectors.length);
+  vectors.forEach((v, i) => exact.addPoint(Array.from(v), i));
+  const times: number[] = [];
+  const ids = queries.map((q) => {
+    const t = performance.now();
+    const r = exact.searchKnn(Array.from(q), k);
+    times.push(performance.now() - t);
+    return r.neighbors;
+  });
+  return { ids, p50Ms: summarize(times).p50 };
+}
+
+function measureEf(dense: InstanceType<typeof hnswlib.HierarchicalNSW>, queries: Float32Array[], exact: number[][], ef: number): EfPoint {
+  dense.setEf(ef);
+  const arrays = queries.map((q) => Array.from(q));
+  for (const q of arrays.slice(0, 20)) dense.searchKnn(q, 10); // warm the caches
+  const times: number[] = [];
+  const found = arrays.map((q) => {
+    const t = performance.now();
+    const r = dense.searchKnn(q, 10);
+    times.push(performance.now() - t);
+    return r.neighbors;
+  });
+  const s = summarize(times);
+  return { ef, recallAt10: round(recallAtK(found, exact, 10), 4), p50Ms: round(s.p50, 3), p95Ms: round(s.p95, 3) };
+}
+
+function fileSizes(dir: string): Record<string, number> {
+  return Object.fromEntries(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).size]));
+}
+
+function packed(vectors: Float32Array[], dim: number): Buffer {
+  const flat = new Float32Array(vectors.length * dim);
+  vectors.forEach((v, i) => flat.set(v, i * dim));
+  return Buffer.from(flat.buffer);
+}
+
+const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+

@@ -28,7 +28,7 @@ const USAGE = `usage: npm run bench [-- --json] [--scale 100000,1000000] [--only
   --scale N,N        synthetic archive sizes (default 100000)
   --e2e-max N        run the full search path on synthetic archives up to N passages (default 100000)
   --hnsw M,efC,ef    HNSW parameters for the scale runs (default ${DEFAULT_HNSW.M},${DEFAULT_HNSW.efConstruction},${DEFAULT_HNSW.ef})
-  --ef-sweep N,N     ef values to measure recall and latency at (default 64,128,200,256,300)
+  --ef-sweep N,N     ef values to measure recall and latency at (default 64,128,200,300,400,512)
   --only LIST        run only these sections (does not write latest.*)
   --repeats N        passes over the dev questions for warm latency (default 10)
   --rounds N         head-to-head rounds for embedding throughput (default 3)
@@ -55,7 +55,7 @@ async function main() {
       scale: { type: 'string', default: '100000' },
       'e2e-max': { type: 'string', default: '100000' },
       hnsw: { type: 'string' },
-      'ef-sweep': { type: 'string', default: '64,128,200,256,300' },
+      'ef-sweep': { type: 'string', default: '64,128,200,300,400,512' },
       only: { type: 'string' },
       repeats: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '3' },

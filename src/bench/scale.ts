@@ -102,14 +102,14 @@ async function benchOneSize(
   const before = memorySample();
 
   const started = performance.now();
-  const corpus = size <= options.e2eMax ? synthesizeCorpus(real.passages, real.vectors, size) : null;
+  const corpus = size <= options.e2eMax ? synthesizeCorpus(real.passages, real.vectors, size) : { vectors: synthesizeVectors(real.passages, real.vectors, size) };
   const synthesizeS = (performance.now() - started) / 1000;
   log.info(`scale ${size}: synthesized in ${synthesizeS.toFixed(1)} s`);
-  const graph = await measureGraph(corpus ?? { vectors: synthesizeVectors(real.vectors, size) }, questionVectors, dir, before, options);
+  const graph = await measureGraph(corpus, questionVectors, dir, before, options);
 
   // The real path: read the index from disk as the bot does, open the engine, ask the real questions.
   let e2e: ScaleRow['e2e'] = null;
-  if (corpus) {
+  if ('passages' in corpus) {
     corpus.passages.length = 0;
     corpus.vectors.length = 0;
     collectGarbage();

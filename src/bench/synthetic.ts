@@ -18,17 +18,9 @@ export interface SyntheticOptions {
 
 export const DEFAULT_SYNTHETIC: SyntheticOptions = { noise: 0.5, mix: 0.5, passagesPerFile: 200, seed: 20240501 };
 
-/** Vectors only (for sizes whose text is not needed): the same recipe as synthesizeCorpus. */
-export function synthesizeVectors(base: readonly Float32Array[], count: number, options: SyntheticOptions = DEFAULT_SYNTHETIC): Float32Array[] {
-  const random = seededRandom(options.seed);
-  const normal = gaussian(random);
-  const out: Float32Array[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const a = Math.floor(random() * base.length);
-    const b = Math.floor(random() * base.length);
-    out[i] = mixVector(base[a]!, base[b]!, random() * options.mix, options.noise, normal);
-  }
-  return out;
+/** The vectors of synthesizeCorpus alone (same draws, same vectors), for sizes whose text is not needed. */
+export function synthesizeVectors(real: readonly Passage[], realVectors: readonly Float32Array[], count: number, options: SyntheticOptions = DEFAULT_SYNTHETIC): Float32Array[] {
+  return synthesize(real, realVectors, count, options, false).vectors;
 }
 
 function mixVector(a: Float32Array, b: Float32Array, weight: number, noise: number, normal: () => number): Float32Array {
@@ -57,13 +49,17 @@ export interface SyntheticCorpus {
 
 /** Passages (text resampled from real sentences, same district) with their vectors and a manifest. */
 export function synthesizeCorpus(real: readonly Passage[], realVectors: readonly Float32Array[], count: number, options: SyntheticOptions = DEFAULT_SYNTHETIC): SyntheticCorpus {
+  return synthesize(real, realVectors, count, options, true);
+}
+
+function synthesize(real: readonly Passage[], realVectors: readonly Float32Array[], count: number, options: SyntheticOptions, withText: boolean): SyntheticCorpus {
   const random = seededRandom(options.seed);
   const normal = gaussian(random);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const byDistrict = new Map<District | null, Passage[]>();
   for (const p of real) byDistrict.set(p.source.district, [...(byDistrict.get(p.source.district) ?? []), p]);
 
-  const passages: Passage[] = new Array(count);
+  const passages: Passage[] = new Array(withText ? count : 0);
   const vectors: Float32Array[] = new Array(count);
   const files: ManifestFile[] = [];
   let pool: Passage[] = [];
@@ -76,6 +72,8 @@ export function synthesizeCorpus(real: readonly Passage[], realVectors: readonly
     const start = Math.floor(random() * (a.sentences.length - n + 1));
     const sentences = a.sentences.slice(start, start + n);
     const borrow = random() < 0.3 ? [pick(b.sentences)] : [];
+    vectors[id] = mixVector(realVectors[a.id]!, realVectors[b.id]!, borrow.length ? options.mix : random() * options.mix * 0.5, options.noise, normal);
+    if (!withText) continue;
     const all = [...sentences, ...borrow];
     const fileNo = Math.floor(id / options.passagesPerFile);
     const file = `synthetic-${String(fileNo).padStart(5, '0')}.txt`;
@@ -91,7 +89,6 @@ export function synthesizeCorpus(real: readonly Passage[], realVectors: readonly
       section: a.section,
       source: { file, title: a.source.title, district: a.source.district, year: a.source.year, paragraph, lines: [paragraph * 2 - 1, paragraph * 2 - 1] },
     };
-    vectors[id] = mixVector(realVectors[a.id]!, realVectors[b.id]!, borrow.length ? options.mix : random() * options.mix * 0.5, options.noise, normal);
   }
   const manifest: Manifest = {
     formatVersion: FORMAT_VERSION,
@@ -99,7 +96,7 @@ export function synthesizeCorpus(real: readonly Passage[], realVectors: readonly
     model: { id: 'synthetic', dimension: realVectors[0]!.length },
     files,
     skipped: [],
-    passageCount: count,
+    passageCount: passages.length,
     builtAt: new Date().toISOString(),
     hnsw: DEFAULT_HNSW,
   };

@@ -187,36 +187,33 @@ export function cleanReport(lines: string[], pages?: number[]): Block[] {
 
   // 2. classify: a block without clause punctuation and without figures, made of short lines, is a heading
   //    (or a list of sub-headings); a block of figures without punctuation is a statistics card.
-  const blocks: (Block & { statCard: boolean; bullet: boolean })[] = groups.map((g) => {
+  const classified = groups.map((g): { block: Block; statCard: boolean; bullet: boolean } => {
     const joined = g.lines.map((l) => l.text).join('');
-    if (g.own) return { ...toBlock(g.own, g.lines), statCard: false, bullet: g.bullet ?? false };
+    if (g.own) return { block: toBlock(g.own, g.lines), statCard: false, bullet: g.bullet ?? false };
     const noPunct = !CLAUSE_PUNCT.test(joined);
     const numbered = g.lines.length === 1 && NUMBERED_HEADING.test(joined);
     if (numbered || (noPunct && !hasFigure(joined) && g.lines.every((l) => Array.from(l.text).length <= 24))) {
-      return { ...toBlock('heading', g.lines), statCard: false, bullet: false };
+      return { block: toBlock('heading', g.lines), statCard: false, bullet: false };
     }
     const statCard = noPunct && hasFigure(joined);
-    return { ...toBlock('body', g.lines, statCard), statCard, bullet: false };
+    return { block: toBlock('body', g.lines, statCard), statCard, bullet: false };
   });
 
   // 3. join a body paragraph that stops mid-sentence with the body paragraph that follows it
   const out: Block[] = [];
-  let open: (Block & { statCard: boolean }) | null = null;
-  for (const b of blocks) {
-    if (open && b.kind === 'body' && !b.bullet && !b.statCard && !open.statCard && !terminated(open.text)) {
-      open = { ...concat(open, b), statCard: false };
+  let open: { block: Block; statCard: boolean } | null = null;
+  for (const c of classified) {
+    const continues = open && c.block.kind === 'body' && !c.bullet && !c.statCard && !open.statCard && !terminated(open.block.text);
+    if (open && continues) {
+      open = { block: concat(open.block, c.block), statCard: false };
       continue;
     }
-    if (open) out.push(stripExtra(open));
-    open = b.kind === 'body' ? b : null;
-    if (!open) out.push(stripExtra(b));
+    if (open) out.push(open.block);
+    open = c.block.kind === 'body' ? c : null;
+    if (!open) out.push(c.block);
   }
-  if (open) out.push(stripExtra(open));
+  if (open) out.push(open.block);
   return out;
-}
-
-function stripExtra(b: Block & { statCard?: boolean; bullet?: boolean }): Block {
-  return { kind: b.kind, text: b.text, marks: b.marks };
 }
 
 /** Original line (and page) of a character offset in a block. */

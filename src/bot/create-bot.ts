@@ -18,7 +18,7 @@ import { decodeCallback } from './callback-data.js';
 import { type Download, telegramDownloader } from './download.js';
 import { createFeedbackLog, type FeedbackLog } from './feedback-log.js';
 import { answerKeyboard, clearScopeKeyboard, contextKeyboard, districtKeyboard, examplesKeyboard } from './keyboards.js';
-import { createQueryLog, type QueryLog } from './query-log.js';
+import { answerRecord, createQueryLog, type QueryLog } from './query-log.js';
 import { createReportAdmin, type ReportAdmin } from './report-admin.js';
 import { NO_SCOPE, parseDistrictArg, parseReportArg, type Scope, ScopeStore, scopeLabel } from './scopes.js';
 import { type QuerySession, SessionStore } from './sessions.js';
@@ -183,17 +183,7 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
       const started = performance.now();
       const answer = await engine.search(query, options);
       const via: Via = ctx.chat?.type === 'private' ? 'private' : 'group';
-      queryLog.record({
-        userId: ctx.from?.id ?? 0,
-        via,
-        query,
-        found: answer.found,
-        results: answer.results.length,
-        latencyMs: performance.now() - started,
-        reason: answer.reason,
-        district: scope.district,
-        file: scope.file,
-      });
+      queryLog.record(answerRecord({ userId: ctx.from?.id ?? 0, via, query }, answer, performance.now() - started, scope));
       const label = labelOf(scope);
       if (!answer.found || answer.results.length === 0) {
         await ctx.reply(renderNotFoundCard(answer, { scopeLabel: label }), {
@@ -371,15 +361,7 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
     spawn(ctx, async () => {
       const started = performance.now();
       const answer = await engine.search(query, { top: INLINE_RESULTS });
-      queryLog.record({
-        userId: ctx.from.id,
-        via: 'inline',
-        query,
-        found: answer.found,
-        results: answer.results.length,
-        latencyMs: performance.now() - started,
-        reason: answer.reason,
-      });
+      queryLog.record(answerRecord({ userId: ctx.from.id, via: 'inline', query }, answer, performance.now() - started));
       if (!answer.found || answer.results.length === 0) {
         return void (await ctx.answerInlineQuery([], {
           cache_time: 60,

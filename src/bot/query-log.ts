@@ -33,6 +33,16 @@ export interface QueryRecord {
   file?: string | null;
 }
 
+/** The log record of one answered question (bot and terminal chat alike). */
+export function answerRecord(
+  who: Pick<QueryRecord, 'userId' | 'via' | 'query'>,
+  answer: { found: boolean; results: unknown[]; reason?: string },
+  latencyMs: number,
+  scope: { district?: string | null; file?: string | null } = {},
+): QueryRecord {
+  return { ...who, found: answer.found, results: answer.results.length, latencyMs, reason: answer.reason, district: scope.district, file: scope.file };
+}
+
 export interface QueryStats {
   since: string;
   total: number;

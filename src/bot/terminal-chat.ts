@@ -6,7 +6,7 @@ import type { Config } from '../config/index.js';
 import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
 import type { Answer, Engine } from '../types.js';
 import { checkQuestion, MAX_PAGES } from './create-bot.js';
-import type { QueryLog } from './query-log.js';
+import { answerRecord, type QueryLog } from './query-log.js';
 import { NO_SCOPE, parseDistrictArg, parseReportArg, type Scope, scopeLabel } from './scopes.js';
 import { EXAMPLE_QUESTIONS, TEXT } from './texts.js';
 
@@ -101,17 +101,7 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
           if (await engine.reload().catch(() => false)) last = null;
           const started = performance.now();
           const answer = await engine.search(line, { top: perPage * MAX_PAGES, district: scope.district, file: scope.file });
-          opts.queryLog?.record({
-            userId: 'terminal',
-            via: 'terminal',
-            query: line,
-            found: answer.found,
-            results: answer.results.length,
-            latencyMs: performance.now() - started,
-            reason: answer.reason,
-            district: scope.district,
-            file: scope.file,
-          });
+          opts.queryLog?.record(answerRecord({ userId: 'terminal', via: 'terminal', query: line }, answer, performance.now() - started, scope));
           last = answer.found ? { answer, page: 0 } : null;
           showPage(answer, 0);
           if (scope !== NO_SCOPE) out(`（限定：${scopeLabel(scope, engine.reports())}）`);

@@ -75,43 +75,56 @@ function scanCorpus(corpusDir: string): CorpusEntry[] {
   });
 }
 
+/** Why an index cannot be reused at all (other format, segmentation code or model), or null. */
+function incompatibility(manifest: Manifest, modelId: string): string | null {
+  if (manifest.formatVersion !== FORMAT_VERSION) return `index format ${manifest.formatVersion} != ${FORMAT_VERSION}`;
+  if (manifest.pipeline !== PIPELINE_FINGERPRINT) return 'the segmentation code changed since the index was built';
+  if (manifest.model.id !== modelId) return `index built with ${manifest.model.id}, configured model is ${modelId}`;
+  return null;
+}
+
+/** The first difference between the files an index was built from and the corpus folder now, or null. */
+function corpusChange(manifest: Manifest, entries: CorpusEntry[]): string | null {
+  const onDisk = new Map(entries.map((e) => [e.file, e.hash]));
+  const indexed = new Map([...manifest.files, ...manifest.skipped].map((f) => [f.file, f.hash]));
+  for (const [file, hash] of onDisk) {
+    if (!indexed.has(file)) return `new file ${file}`;
+    if (indexed.get(file) !== hash) return `${file} changed`;
+  }
+  for (const file of indexed.keys()) if (!onDisk.has(file)) return `${file} was removed`;
+  return null;
+}
+
+function statusOf(manifest: Manifest | null, entries: CorpusEntry[], config: Pick<Config, 'indexDir' | 'modelId'>): IndexStatus {
+  if (!manifest) return { state: 'missing', reason: `no index at ${config.indexDir}` };
+  const reason = incompatibility(manifest, config.modelId) ?? corpusChange(manifest, entries);
+  return reason ? { state: 'stale', reason } : { state: 'fresh' };
+}
+
 /** Is the index on disk present, built by the configured model, and built from the current corpus files? */
 export function indexStatus(config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>): IndexStatus {
-  const manifest = readManifest(config.indexDir);
-  if (!manifest) return { state: 'missing', reason: `no index at ${config.indexDir}` };
-  if (manifest.formatVersion !== FORMAT_VERSION) return { state: 'stale', reason: `index format ${manifest.formatVersion} != ${FORMAT_VERSION}` };
-  if (manifest.pipeline !== PIPELINE_FINGERPRINT) return { state: 'stale', reason: 'the segmentation code changed since the index was built' };
-  if (manifest.model.id !== config.modelId) return { state: 'stale', reason: `index built with ${manifest.model.id}, configured model is ${config.modelId}` };
-  const onDisk = new Map(scanCorpus(config.corpusDir).map((e) => [e.file, e.hash]));
-  const indexed = new Map([...manifest.files, ...(manifest.skipped ?? [])].map((f) => [f.file, f.hash]));
-  for (const [file, hash] of onDisk) {
-    if (!indexed.has(file)) return { state: 'stale', reason: `new file ${file}` };
-    if (indexed.get(file) !== hash) return { state: 'stale', reason: `${file} changed` };
-  }
-  for (const file of indexed.keys()) if (!onDisk.has(file)) return { state: 'stale', reason: `${file} was removed` };
-  return { state: 'fresh' };
+  return statusOf(readManifest(config.indexDir), scanCorpus(config.corpusDir), config);
 }
 
 /** Bring the index in line with the corpus folder, embedding only what changed. */
 export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>, options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
-  const status = indexStatus(config);
-  const onDisk = readManifest(config.indexDir);
-  if (status.state === 'fresh' && onDisk && !options.force) {
+  // The corpus is read and hashed once, and the manifest read once, for both the check and the build.
+  const manifest = readManifest(config.indexDir);
+  const entries = scanCorpus(config.corpusDir);
+  const status = statusOf(manifest, entries, config);
+  if (status.state === 'fresh' && manifest && !options.force) {
     return {
-      added: [], changed: [], removed: [], unchanged: onDisk.files.map((f) => f.file),
-      skipped: onDisk.skipped.map(({ file, reason }) => ({ file, reason })),
-      passageCount: onDisk.passageCount, rebuilt: false, seconds: (performance.now() - started) / 1000,
+      added: [], changed: [], removed: [], unchanged: manifest.files.map((f) => f.file),
+      skipped: manifest.skipped.map(({ file, reason }) => ({ file, reason })),
+      passageCount: manifest.passageCount, rebuilt: false, seconds: (performance.now() - started) / 1000,
     };
   }
-  const entries = scanCorpus(config.corpusDir);
   let previous: StoredIndex | null = null;
-  if (status.state !== 'missing' && !options.force) {
+  if (manifest && !options.force && !incompatibility(manifest, config.modelId)) {
     try {
       previous = await readIndex(config.indexDir);
-      const m = previous.manifest;
-      if (m.model.id !== config.modelId || m.formatVersion !== FORMAT_VERSION || m.pipeline !== PIPELINE_FINGERPRINT) previous = null;
     } catch {
       previous = null;
     }
@@ -177,7 +190,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     });
   }
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
-  const manifest: Manifest = {
+  const written: Manifest = {
     formatVersion: FORMAT_VERSION,
     pipeline: PIPELINE_FINGERPRINT,
     model: { id: embedder.modelId, dimension: embedder.dimension },
@@ -187,7 +200,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     builtAt: new Date().toISOString(),
     hnsw,
   };
-  await writeIndex(config.indexDir, manifest, passages, vectors, buildHnsw(vectors, embedder.dimension, hnsw));
+  await writeIndex(config.indexDir, written, passages, vectors, buildHnsw(vectors, embedder.dimension, hnsw));
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
   return { ...report, passageCount: passages.length, rebuilt: true, seconds: (performance.now() - started) / 1000 };
 }

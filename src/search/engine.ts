@@ -107,10 +107,11 @@ function prepare(index: StoredIndex): Loaded {
     list.push(p);
     byFile.set(p.source.file, list);
   }
+  const indexed = index.passages.map(indexedText);
   return {
     index,
-    lexical: buildLexicalIndex(index.passages.map(indexedText)),
-    texts: index.passages.map((p) => indexedText(p).replace(/\s+/g, '')),
+    lexical: buildLexicalIndex(indexed),
+    texts: indexed.map((t) => t.replace(/\s+/g, '')),
     covered: new Set(index.manifest.files.map((f) => f.district).filter((d): d is District => d !== null)),
     byFile,
   };

@@ -3,10 +3,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readQuestions } from '../src/cli/eval.js';
 import { parseConfig } from '../src/config/index.js';
 import { openEngine } from '../src/search/engine.js';
-import { scoreQuestions } from '../src/search/evaluate.js';
+import { readQuestions, scoreQuestions } from '../src/search/evaluate.js';
 import type { Engine } from '../src/types.js';
 
 const root = join(import.meta.dirname, '..');

@@ -1,33 +1,9 @@
 // npm run eval -- FILE.jsonl [--json] [--mode hybrid|dense|lexical] [--instruction] [--misses]
 // Scores a question set (format of tests/dev.jsonl) through the real engine.
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { scoreQuestions, type EvalQuestion } from '../search/evaluate.js';
+import { readQuestions, scoreQuestions } from '../search/evaluate.js';
 import { fatal, openEngineForCli, startup } from './common.js';
-
-const QuestionSchema = z.object({
-  id: z.string().optional(),
-  question: z.string(),
-  source: z.string().nullable(),
-  answer: z.string().nullable(),
-  evidence: z.string().nullable(),
-  kind: z.string().optional(),
-  alt_sources: z.array(z.string()).optional(),
-  alt_evidence: z.array(z.string()).optional(),
-});
-
-export function readQuestions(path: string): EvalQuestion[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .map((line, i) => [line.trim(), i + 1] as const)
-    .filter(([line]) => line !== '')
-    .map(([line, n]) => {
-      const parsed = QuestionSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${path}:${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-      return parsed.data;
-    });
-}
 
 async function main() {
   const { values, positionals } = parseArgs({
@@ -42,6 +18,10 @@ async function main() {
   const file = positionals[0] ?? 'tests/dev.jsonl';
   const mode = (values.mode ?? 'hybrid') as 'hybrid' | 'dense' | 'lexical';
   if (!['hybrid', 'dense', 'lexical'].includes(mode)) throw new Error('--mode must be hybrid, dense or lexical');
+  if (!existsSync(file)) {
+    process.stderr.write(`no question file at ${file}: give a JSON Lines file like tests/dev.jsonl\n`);
+    process.exit(2);
+  }
   const questions = readQuestions(file);
   const { config, log } = await startup();
   if (values.instruction) config.queryInstruction = true;

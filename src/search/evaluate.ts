@@ -1,4 +1,6 @@
 // Scores a question set through an engine: retrieval recall, highlight quality, found/not-found decisions.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import type { Engine } from '../types.js';
 
 export interface EvalQuestion {
@@ -39,6 +41,30 @@ export interface EvalDetail {
   ok: boolean;
   note: string;
   ms: number;
+}
+
+/** A question file in the format of tests/dev.jsonl, one JSON object a line; a bad line names its number. */
+const QuestionSchema = z.object({
+  id: z.string().optional(),
+  question: z.string(),
+  source: z.string().nullable(),
+  answer: z.string().nullable(),
+  evidence: z.string().nullable(),
+  kind: z.string().optional(),
+  alt_sources: z.array(z.string()).optional(),
+  alt_evidence: z.array(z.string()).optional(),
+});
+
+export function readQuestions(path: string): EvalQuestion[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .map((line, i) => [line.trim(), i + 1] as const)
+    .filter(([line]) => line !== '')
+    .map(([line, n]) => {
+      const parsed = QuestionSchema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${path}:${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+      return parsed.data;
+    });
 }
 
 /** Compare texts the way the question set is written: no whitespace, no Markdown emphasis. */

@@ -1,7 +1,7 @@
 // Uploads and /remove for real: the real engine on a temporary corpus (one report copied in), driven through
 // bot.handleUpdate, with the file download served by the harness. The model is loaded once for the file and
 // shared with the engine (the bot reuses engine.embedder, so it is never loaded twice).
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,13 +10,9 @@ import { type Embedder, loadEmbedder } from '../src/embed/index.js';
 import { currentVersion } from '../src/index/store.js';
 import { openEngine } from '../src/search/engine.js';
 import type { Engine } from '../src/types.js';
-import { type ApiCall, assertWellFormedHtml, buttons, createHarness, type Harness } from './helpers/bot-harness.js';
+import { ADMIN, type ApiCall, assertWellFormedHtml, buttons, createHarness, fixture, type Harness, REPORTER, text, waitFor } from './helpers/bot-harness.js';
 
 const root = join(import.meta.dirname, '..');
-const fixture = (name: string) => new Uint8Array(readFileSync(join(root, 'tests', 'fixtures', 'reports', name)));
-const text = (c: ApiCall | undefined) => String(c?.payload.text ?? '');
-const ADMIN = { userId: 9, chatId: 9 };
-const REPORTER = { userId: 1001, chatId: 1001 };
 
 let work: string;
 let embedder: Embedder;
@@ -76,10 +72,10 @@ describe('uploads and removal through the bot, real engine', () => {
     const before = embedCalls;
     const upload = h.upload('two-columns.pdf', fixture('two-columns.pdf'), ADMIN);
     try {
-      await waitFor(() => embedCalls > before); // the ingest is embedding the PDF's passages
+      await waitFor(() => embedCalls > before, 30_000); // the ingest is embedding the PDF's passages
       const start = h.calls.length;
       await h.bot.handleUpdate({ update_id: 5000, ...h.messageUpdate({ text: '新增停车泊位多少个？' }, REPORTER) } as never);
-      await waitFor(() => h.calls.slice(start).some((c) => c.method === 'sendMessage'));
+      await waitFor(() => h.calls.slice(start).some((c) => c.method === 'sendMessage'), 30_000);
       const during = text(h.calls.slice(start).find((c) => c.method === 'sendMessage'));
       expect(during).not.toContain('two-columns.pdf'); // answered, from the index as it was
       expect(engine.reports().map((r) => r.file)).toEqual(['003.txt', 'report.docx']);
@@ -127,11 +123,3 @@ describe('uploads and removal through the bot, real engine', () => {
     expect(await ask('新增停车泊位多少个？')).not.toContain('two-columns.pdf');
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

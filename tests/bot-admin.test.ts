@@ -18,14 +18,9 @@ import { computeStats, dayOf, percentile } from '../src/bot/stats.js';
 import type { IncomingFile } from '../src/index/ingest.js';
 import { silentLogger } from '../src/log.js';
 import { TELEGRAM_TEXT_LIMIT } from '../src/present/telegram.js';
-import { type ApiCall, assertWellFormedHtml, buttons, createHarness, TOKEN } from './helpers/bot-harness.js';
+import { ADMIN, assertWellFormedHtml, buttons, checkAll, createHarness, fixture, REPORTER, text, TOKEN, waitFor } from './helpers/bot-harness.js';
 import { createFakeEngine } from './helpers/fake-engine.js';
 
-const root = join(import.meta.dirname, '..');
-const fixture = (name: string) => new Uint8Array(readFileSync(join(root, 'tests', 'fixtures', 'reports', name)));
-const text = (c: ApiCall | undefined) => String(c?.payload.text ?? '');
-const ADMIN = { userId: 9, chatId: 9 };
-const REPORTER = { userId: 1001, chatId: 1001 };
 
 let work: string;
 beforeAll(() => {
@@ -38,16 +33,6 @@ function dirs() {
   const base = mkdtempSync(join(work, 'case-'));
   mkdirSync(join(base, 'corpus'));
   return { CORPUS_DIR: join(base, 'corpus'), INDEX_DIR: join(base, 'index') };
-}
-
-/** Every message the bot sent or edited is valid Telegram HTML within the limit, with short callback data. */
-function checkAll(calls: ApiCall[]) {
-  for (const c of calls) {
-    if (c.method !== 'sendMessage' && c.method !== 'editMessageText') continue;
-    expect(text(c).length).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
-    if (c.payload.parse_mode === 'HTML') assertWellFormedHtml(text(c));
-    for (const row of buttons(c)) for (const [, data] of row) expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
-  }
 }
 
 /** A ReportAdmin double: records calls, answers from a script, optionally waits for a gate. */
@@ -493,11 +478,3 @@ describe('admin pieces', () => {
     });
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -26,7 +26,11 @@ describe('terminal chat', () => {
     expect(text).toContain('【全年城镇新增就业6725人');
     expect(text).toContain('000_be770faa11c46e25.txt');
     expect(text).toContain('没有找到答案');
-    expect(queryLog.stats()).toMatchObject({ total: 2, found: 1 });
+    const { entries } = await queryLog.read();
+    expect(entries.map((e) => [e.user, e.via, e.query, e.found])).toEqual([
+      ['terminal', 'terminal', '城中区去年城镇新增就业多少人？', true],
+      ['terminal', 'terminal', '湟源县2023年固定资产投资增长多少？', false],
+    ]);
   });
 
   it('pages, shows 原文, lists sources and restricts to a district', async () => {

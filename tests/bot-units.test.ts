@@ -3,12 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isAddressedToBot, isAllowed, isOpen } from '../src/bot/access.js';
+import { isAllowed, isOpen } from '../src/bot/access.js';
 import { CALLBACK_DATA_MAX_BYTES, type CallbackAction, decodeCallback, encodeCallback } from '../src/bot/callback-data.js';
-import { checkQuestion, cleanQuestion } from '../src/bot/create-bot.js';
+import { isAddressedToBot } from '../src/bot/groups.js';
 import { createQueryLog, hashUserId } from '../src/bot/query-log.js';
-import { parseDistrictArg, parseReportArg, ScopeStore } from '../src/bot/scopes.js';
-import { SessionStore } from '../src/bot/sessions.js';
+import { NO_SCOPE, parseDistrictArg, parseReportArg, ScopeStore, scopeFromArg } from '../src/bot/scopes.js';
+import { checkQuestion, cleanQuestion } from '../src/bot/question.js';
+import { ExpiringStore, liveSession, type QuerySession } from '../src/bot/sessions.js';
 import { TaskTracker } from '../src/bot/tasks.js';
 import { silentLogger } from '../src/log.js';
 import type { Answer } from '../src/types.js';
@@ -52,24 +53,45 @@ const answer = (query: string): Answer => ({
   tookMs: 1,
 });
 
+const session = (query: string, chatId: number | null = null): QuerySession => ({ answer: answer(query), scope: NO_SCOPE, chatId, votes: new Map() });
+
 describe('sessions', () => {
   it('gives short unique ids and expires entries', () => {
     let now = 0;
-    const store = new SessionStore({ ttlMs: 1000, maxEntries: 10, now: () => now });
-    const a = store.add(answer('a'), {}, 1);
-    expect(a.id).toMatch(/^[A-Za-z0-9_-]{8}$/);
-    expect(store.get(a.id)?.answer.query).toBe('a');
+    const store = new ExpiringStore<QuerySession>({ ttlMs: 1000, maxEntries: 10, now: () => now });
+    const id = store.add(session('a', 1));
+    expect(id).toMatch(/^[A-Za-z0-9_-]{8}$/);
+    expect(store.add(session('b'))).not.toBe(id);
+    expect(store.get(id)?.answer.query).toBe('a');
     now = 1001;
-    expect(store.get(a.id)).toBeUndefined();
+    expect(store.get(id)).toBeUndefined();
     expect(store.get('nope')).toBeUndefined();
   });
 
   it('is bounded: the oldest entry goes first', () => {
-    const store = new SessionStore({ ttlMs: 60_000, maxEntries: 3 });
-    const ids = ['1', '2', '3', '4'].map((q) => store.add(answer(q), {}, null).id);
+    const store = new ExpiringStore<QuerySession>({ ttlMs: 60_000, maxEntries: 3 });
+    const ids = ['1', '2', '3', '4'].map((q) => store.add(session(q)));
     expect(store.size).toBe(3);
     expect(store.get(ids[0]!)).toBeUndefined();
     expect(store.get(ids[3]!)?.answer.query).toBe('4');
+  });
+
+  it('deletes one entry, keeping the others', () => {
+    const store = new ExpiringStore<string>({ ttlMs: 60_000, maxEntries: 3 });
+    const [a, b] = [store.add('a'), store.add('b')];
+    store.delete(a);
+    expect(store.get(a)).toBeUndefined();
+    expect(store.get(b)).toBe('b');
+  });
+
+  it("serves a card's session only in the chat it was sent to (any chat for inline cards)", () => {
+    const store = new ExpiringStore<QuerySession>({ ttlMs: 60_000, maxEntries: 10 });
+    const inChat = store.add(session('a', 5));
+    const anywhere = store.add(session('b', null));
+    expect(liveSession(store, inChat, 5)?.answer.query).toBe('a');
+    expect(liveSession(store, inChat, 6)).toBeUndefined();
+    expect(liveSession(store, anywhere, 6)?.answer.query).toBe('b');
+    expect(liveSession(store, 'nope', 5)).toBeUndefined();
   });
 });
 
@@ -89,6 +111,13 @@ describe('scopes', () => {
     expect(parseReportArg('a', reports)).toMatchObject({ kind: 'report' });
     expect(parseReportArg('2', reports)).toEqual({ kind: 'unknown', text: '2' });
     expect(parseReportArg('all', reports)).toEqual({ kind: 'clear' });
+  });
+
+  it('turns a recognised argument into the scope it sets', () => {
+    const reports = [{ file: 'a.txt', title: 'A', district: null, year: null, passages: 1 }];
+    expect(scopeFromArg({ kind: 'clear' })).toBe(NO_SCOPE);
+    expect(scopeFromArg({ kind: 'district', district: '城北区' })).toEqual({ district: '城北区', file: null });
+    expect(scopeFromArg({ kind: 'report', report: reports[0]! })).toEqual({ district: null, file: 'a.txt' });
   });
 
   it('stores one scope per chat, bounded', () => {
@@ -161,7 +190,7 @@ describe('query log', () => {
       expect(lines[0].user).toMatch(/^[0-9a-f]{64}$/);
       expect(lines[0].user).not.toBe(hashUserId(1001, 'other salt'));
       expect(JSON.stringify(lines)).not.toContain('1001');
-      expect(log.stats()).toMatchObject({ total: 2, found: 1, recentUnanswered: [{ query: '湟源县？' }] });
+      expect(lines[1]).toMatchObject({ via: 'inline', query: '湟源县？', found: false, results: 0, reason: '不包括湟源县' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -232,9 +261,10 @@ describe('index watch', () => {
   });
 
   it('session store can be cleared', () => {
-    const store = new SessionStore({ ttlMs: 60_000, maxEntries: 3 });
-    const s = store.add(answer('q'), {}, 1);
+    const store = new ExpiringStore<QuerySession>({ ttlMs: 60_000, maxEntries: 3 });
+    const id = store.add(session('q', 1));
     store.clear();
-    expect(store.get(s.id)).toBeUndefined();
+    expect(store.get(id)).toBeUndefined();
+    expect(store.size).toBe(0);
   });
 });

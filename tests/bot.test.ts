@@ -3,25 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCallback } from '../src/bot/callback-data.js';
 import { TELEGRAM_TEXT_LIMIT } from '../src/present/telegram.js';
-import { type ApiCall, assertWellFormedHtml, BOT_INFO, buttons, createHarness } from './helpers/bot-harness.js';
+import { BOT_INFO } from '../src/bot/bot-info.js';
+import { type ApiCall, assertWellFormedHtml, buttons, checkAll, createHarness, only, text } from './helpers/bot-harness.js';
 import { createFakeEngine } from './helpers/fake-engine.js';
 
-const text = (c: ApiCall | undefined) => String(c?.payload.text ?? '');
-const sent = (calls: ApiCall[]) => calls.filter((c) => c.method === 'sendMessage');
-const only = (calls: ApiCall[]) => {
-  const s = sent(calls);
-  expect(s).toHaveLength(1);
-  return s[0]!;
-};
-/** Every message the bot sent must be valid Telegram HTML within the length limit. */
-function checkAll(calls: ApiCall[]) {
-  for (const c of calls) {
-    if (c.method !== 'sendMessage' && c.method !== 'editMessageText') continue;
-    expect(text(c).length).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
-    if (c.payload.parse_mode === 'HTML') assertWellFormedHtml(text(c));
-    for (const row of buttons(c)) for (const [, data] of row) expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
-  }
-}
 
 describe('questions', () => {
   it('answers a question with a cited card, typing first, and a keyboard', async () => {
@@ -44,10 +29,11 @@ describe('questions', () => {
     const h = createHarness(createFakeEngine());
     await h.text('城中区去年城镇新增就业多少人？', { userId: 555 });
     await h.text('湟源县2023年固定资产投资增长多少？', { userId: 555 });
-    const stats = h.queryLog.stats();
-    expect(stats.total).toBe(2);
-    expect(stats.found).toBe(1);
-    expect(stats.recentUnanswered[0]?.query).toBe('湟源县2023年固定资产投资增长多少？');
+    const { entries } = await h.queryLog.read();
+    expect(entries.map((e) => [e.via, e.query, e.found])).toEqual([
+      ['private', '城中区去年城镇新增就业多少人？', true],
+      ['private', '湟源县2023年固定资产投资增长多少？', false],
+    ]);
   });
 
   it('says plainly when nothing is found, with the reason and how to rephrase, quoting nothing', async () => {
@@ -415,7 +401,7 @@ describe('hostile and odd input', () => {
   it('retries a 429 from Telegram after retry_after (auto-retry)', async () => {
     const h = createHarness(createFakeEngine(), {}, [{ method: 'sendMessage', error_code: 429, description: 'Too Many Requests: retry after 0', retry_after: 0, times: 1 }]);
     const calls = await h.text('城中区去年城镇新增就业多少人？');
-    expect(sent(calls)).toHaveLength(2); // the rejected attempt and the retry
+    expect(h.of('sendMessage', calls)).toHaveLength(2); // the rejected attempt and the retry
     expect(h.logs.filter((l) => l.startsWith('[error]'))).toEqual([]);
   });
 });

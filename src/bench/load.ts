@@ -2,7 +2,8 @@
 // that records every outgoing call and answers it like Telegram would (no network).
 import { join } from 'node:path';
 import type { Transformer } from 'grammy';
-import type { Update, UserFromGetMe } from 'grammy/types';
+import type { Update } from 'grammy/types';
+import { BOT_INFO } from '../bot/bot-info.js';
 import { createBot } from '../bot/create-bot.js';
 import { createQueryLog } from '../bot/query-log.js';
 import { TEXT } from '../bot/texts.js';
@@ -28,18 +29,6 @@ export interface LoadResult {
   latency: Summary;
   memory: { rssBefore: number; rssAfter: number; heapBefore: number; heapAfter: number; rssPeak: number };
 }
-
-const BOT_INFO: UserFromGetMe = {
-  id: 4242,
-  is_bot: true,
-  first_name: '报告问答',
-  username: 'report_qa_bench_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: true,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-} as UserFromGetMe;
 
 export async function benchLoad(engine: Engine, config: Config, questions: string[], users: number, perUser: number, workDir: string): Promise<LoadResult> {
   const answers = new Map<number, { at: number; text: string }[]>();

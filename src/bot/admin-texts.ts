@@ -73,6 +73,8 @@ export interface IndexTotals {
   passages: number;
 }
 
+export const totalsOf = (reports: readonly ReportSummary[]): IndexTotals => ({ reports: reports.length, passages: reports.reduce((n, r) => n + r.passages, 0) });
+
 export function rejectedText(file: string, reason: string, detail?: string): string {
   return fitBlocks([
     `❌ <b>没有收录</b> ${name(file)}`,

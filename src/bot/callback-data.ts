@@ -1,5 +1,5 @@
 // Inline-button payloads. Telegram caps callback_data at 64 bytes, so a button carries only a verb and
-// short ids; the question and its results stay server-side in the SessionStore (see sessions.ts).
+// short ids; the question and its results stay server-side (sessions.ts).
 //
 //   p:<sid>:<page>        show page <page> (0-based) of the answer stored under <sid>
 //   c:<sid>:<passageId>   send the paragraph around passage <passageId> ("原文") as a new message
@@ -11,6 +11,10 @@
 //   rc:<tok>:<n>          admin: confirmed, remove it
 //   rx:<tok>              admin: cancel the removal
 //   n                     no-op (page indicator); answered silently
+//
+// Each feature routes its own verbs with onCallback(); data no pattern accepts falls through to the
+// bot's "expired" answer (create-bot.ts).
+import type { CallbackQueryContext, Composer, Context } from 'grammy';
 import { DISTRICTS } from '../types.js';
 
 export const CALLBACK_DATA_MAX_BYTES = 64;
@@ -27,55 +31,55 @@ export type CallbackAction =
   | { kind: 'removeCancel'; token: string }
   | { kind: 'noop' };
 
+type Kind = CallbackAction['kind'];
+export type ActionOf<K extends Kind> = Extract<CallbackAction, { kind: K }>;
+
+interface Codec<K extends Kind> {
+  pattern: RegExp;
+  /** null when the data matches but names nothing (e.g. a district number out of range). */
+  decode: (m: RegExpMatchArray) => ActionOf<K> | null;
+  encode: (a: ActionOf<K>) => string;
+}
+
 /** Session ids are base64url; a tight pattern means junk from old or forged buttons is rejected early. */
 const SID = '[A-Za-z0-9_-]{4,16}';
-const PATTERNS: [RegExp, (m: RegExpMatchArray) => CallbackAction | null][] = [
-  [new RegExp(`^p:(${SID}):(\\d{1,3})$`), (m) => ({ kind: 'page', sid: m[1]!, page: Number(m[2]) })],
-  [new RegExp(`^c:(${SID}):(\\d{1,9})$`), (m) => ({ kind: 'context', sid: m[1]!, passageId: Number(m[2]) })],
-  [new RegExp(`^m:(${SID}):(\\d{1,9})$`), (m) => ({ kind: 'move', sid: m[1]!, passageId: Number(m[2]) })],
-  [/^d:(-|\d{1,2})$/, (m) => (m[1] === '-' ? { kind: 'district', index: null } : Number(m[1]) < DISTRICTS.length ? { kind: 'district', index: Number(m[1]) } : null)],
-  [/^e:(\d)$/, (m) => ({ kind: 'example', index: Number(m[1]) })],
-  [new RegExp(`^f:(${SID}):([ud]):(\\d{1,3})$`), (m) => ({ kind: 'feedback', sid: m[1]!, verdict: m[2] === 'u' ? 'up' : 'down', page: Number(m[3]) })],
-  [new RegExp(`^r:(${SID}):(\\d{1,4})$`), (m) => ({ kind: 'removePick', token: m[1]!, index: Number(m[2]) })],
-  [new RegExp(`^rc:(${SID}):(\\d{1,4})$`), (m) => ({ kind: 'removeConfirm', token: m[1]!, index: Number(m[2]) })],
-  [new RegExp(`^rx:(${SID})$`), (m) => ({ kind: 'removeCancel', token: m[1]! })],
-  [/^n$/, () => ({ kind: 'noop' })],
-];
+const re = (s: string) => new RegExp(`^${s}$`);
+
+const CODECS: { [K in Kind]: Codec<K> } = {
+  page: { pattern: re(`p:(${SID}):(\\d{1,3})`), decode: (m) => ({ kind: 'page', sid: m[1]!, page: Number(m[2]) }), encode: (a) => `p:${a.sid}:${a.page}` },
+  context: {
+    pattern: re(`c:(${SID}):(\\d{1,9})`),
+    decode: (m) => ({ kind: 'context', sid: m[1]!, passageId: Number(m[2]) }),
+    encode: (a) => `c:${a.sid}:${a.passageId}`,
+  },
+  move: { pattern: re(`m:(${SID}):(\\d{1,9})`), decode: (m) => ({ kind: 'move', sid: m[1]!, passageId: Number(m[2]) }), encode: (a) => `m:${a.sid}:${a.passageId}` },
+  district: {
+    pattern: /^d:(-|\d{1,2})$/,
+    decode: (m) => (m[1] === '-' ? { kind: 'district', index: null } : Number(m[1]) < DISTRICTS.length ? { kind: 'district', index: Number(m[1]) } : null),
+    encode: (a) => `d:${a.index === null ? '-' : a.index}`,
+  },
+  example: { pattern: /^e:(\d)$/, decode: (m) => ({ kind: 'example', index: Number(m[1]) }), encode: (a) => `e:${a.index}` },
+  feedback: {
+    pattern: re(`f:(${SID}):([ud]):(\\d{1,3})`),
+    decode: (m) => ({ kind: 'feedback', sid: m[1]!, verdict: m[2] === 'u' ? 'up' : 'down', page: Number(m[3]) }),
+    encode: (a) => `f:${a.sid}:${a.verdict === 'up' ? 'u' : 'd'}:${a.page}`,
+  },
+  removePick: {
+    pattern: re(`r:(${SID}):(\\d{1,4})`),
+    decode: (m) => ({ kind: 'removePick', token: m[1]!, index: Number(m[2]) }),
+    encode: (a) => `r:${a.token}:${a.index}`,
+  },
+  removeConfirm: {
+    pattern: re(`rc:(${SID}):(\\d{1,4})`),
+    decode: (m) => ({ kind: 'removeConfirm', token: m[1]!, index: Number(m[2]) }),
+    encode: (a) => `rc:${a.token}:${a.index}`,
+  },
+  removeCancel: { pattern: re(`rx:(${SID})`), decode: (m) => ({ kind: 'removeCancel', token: m[1]! }), encode: (a) => `rx:${a.token}` },
+  noop: { pattern: /^n$/, decode: () => ({ kind: 'noop' }), encode: () => 'n' },
+};
 
 export function encodeCallback(action: CallbackAction): string {
-  let data: string;
-  switch (action.kind) {
-    case 'page':
-      data = `p:${action.sid}:${action.page}`;
-      break;
-    case 'context':
-      data = `c:${action.sid}:${action.passageId}`;
-      break;
-    case 'move':
-      data = `m:${action.sid}:${action.passageId}`;
-      break;
-    case 'district':
-      data = `d:${action.index === null ? '-' : action.index}`;
-      break;
-    case 'example':
-      data = `e:${action.index}`;
-      break;
-    case 'feedback':
-      data = `f:${action.sid}:${action.verdict === 'up' ? 'u' : 'd'}:${action.page}`;
-      break;
-    case 'removePick':
-      data = `r:${action.token}:${action.index}`;
-      break;
-    case 'removeConfirm':
-      data = `rc:${action.token}:${action.index}`;
-      break;
-    case 'removeCancel':
-      data = `rx:${action.token}`;
-      break;
-    case 'noop':
-      data = 'n';
-      break;
-  }
+  const data = (CODECS[action.kind].encode as (a: CallbackAction) => string)(action);
   // A programming error, not user input: fail loudly in tests rather than let Telegram reject the keyboard.
   if (Buffer.byteLength(data, 'utf8') > CALLBACK_DATA_MAX_BYTES) {
     throw new Error(`callback_data "${data}" exceeds ${CALLBACK_DATA_MAX_BYTES} bytes; shorten the session id`);
@@ -87,9 +91,22 @@ export function encodeCallback(action: CallbackAction): string {
 /** null for anything we did not produce (old formats, forged or truncated data). */
 export function decodeCallback(data: string | undefined): CallbackAction | null {
   if (!data || Buffer.byteLength(data, 'utf8') > CALLBACK_DATA_MAX_BYTES) return null;
-  for (const [re, build] of PATTERNS) {
-    const m = data.match(re);
-    if (m) return build(m);
+  for (const codec of Object.values(CODECS) as Codec<Kind>[]) {
+    const m = data.match(codec.pattern);
+    if (m) return codec.decode(m);
   }
   return null;
+}
+
+/** Route one verb: `handler` gets the decoded action; data that names nothing falls through (→ "expired"). */
+export function onCallback<K extends Kind>(
+  composer: Composer<Context>,
+  kind: K,
+  handler: (ctx: CallbackQueryContext<Context>, action: ActionOf<K>) => Promise<unknown>,
+): void {
+  const codec = CODECS[kind] as Codec<K>;
+  composer.callbackQuery(codec.pattern, async (ctx, next) => {
+    const action = codec.decode(ctx.match as RegExpMatchArray);
+    await (action ? handler(ctx, action) : next());
+  });
 }

@@ -10,26 +10,26 @@ import type { QuerySession } from './sessions.js';
 const PER_ROW = 5;
 
 /** Pager row (◀ 2/4 ▶), one "原文 n" button per result on the page, and 👍 / 👎 (with the votes so far). */
-export function answerKeyboard(session: QuerySession, page: number, perPage: number): InlineKeyboard {
+export function answerKeyboard(sid: string, session: QuerySession, page: number, perPage: number): InlineKeyboard {
   const kb = new InlineKeyboard();
   const results = session.answer.results;
   const pages = pageCount(results.length, perPage);
   if (pages > 1) {
-    if (page > 0) kb.text('◀ 上一页', encodeCallback({ kind: 'page', sid: session.id, page: page - 1 }));
+    if (page > 0) kb.text('◀ 上一页', encodeCallback({ kind: 'page', sid, page: page - 1 }));
     kb.text(`${page + 1}/${pages}`, encodeCallback({ kind: 'noop' }));
-    if (page < pages - 1) kb.text('下一页 ▶', encodeCallback({ kind: 'page', sid: session.id, page: page + 1 }));
+    if (page < pages - 1) kb.text('下一页 ▶', encodeCallback({ kind: 'page', sid, page: page + 1 }));
     kb.row();
   }
   pageSlice(results, page, perPage).forEach((r, i) => {
     if (i > 0 && i % PER_ROW === 0) kb.row();
-    kb.text(`📄 原文 ${page * perPage + i + 1}`, encodeCallback({ kind: 'context', sid: session.id, passageId: r.passageId }));
+    kb.text(`📄 原文 ${page * perPage + i + 1}`, encodeCallback({ kind: 'context', sid, passageId: r.passageId }));
   });
   const votes = [...session.votes.values()];
   const count = (v: Verdict) => votes.filter((x) => x === v).length;
   const label = (v: Verdict) => `${v === 'up' ? '👍 有用' : '👎 没用'}${count(v) ? ` ${count(v)}` : ''}`;
   kb.row()
-    .text(label('up'), encodeCallback({ kind: 'feedback', sid: session.id, verdict: 'up', page }))
-    .text(label('down'), encodeCallback({ kind: 'feedback', sid: session.id, verdict: 'down', page }));
+    .text(label('up'), encodeCallback({ kind: 'feedback', sid, verdict: 'up', page }))
+    .text(label('down'), encodeCallback({ kind: 'feedback', sid, verdict: 'down', page }));
   return kb;
 }
 

@@ -43,18 +43,8 @@ export function answerRecord(
   return { ...who, found: answer.found, results: answer.results.length, latencyMs, reason: answer.reason, district: scope.district, file: scope.file };
 }
 
-export interface QueryStats {
-  since: string;
-  total: number;
-  found: number;
-  /** Most recent unanswered questions, newest first. */
-  recentUnanswered: { time: string; query: string }[];
-}
-
 export interface QueryLog {
   record(r: QueryRecord): void;
-  /** Counters since this process started (the file may hold more: see read()). */
-  stats(): QueryStats;
   /** Every entry on disk (or in memory without a file), skipping corrupt lines; for /stats, never on a hot path. */
   read(): Promise<JsonLines<QueryLogEntry>>;
   /** Resolves when every recorded line is on disk. */
@@ -74,8 +64,6 @@ export interface QueryLogOptions {
   now?: () => Date;
 }
 
-const RECENT = 20;
-
 /** A line of the query log as /stats needs it (older lines without optional fields still count). */
 export function isQueryLogEntry(v: unknown): v is QueryLogEntry {
   return isRecord(v) && isTime(v.time) && typeof v.query === 'string' && typeof v.found === 'boolean' && (v.latencyMs === undefined || typeof v.latencyMs === 'number');
@@ -83,7 +71,6 @@ export function isQueryLogEntry(v: unknown): v is QueryLogEntry {
 
 export function createQueryLog(opts: QueryLogOptions): QueryLog {
   const now = opts.now ?? (() => new Date());
-  const stats: QueryStats = { since: now().toISOString(), total: 0, found: 0, recentUnanswered: [] };
   const file = new JsonlFile<QueryLogEntry>(opts.path, { log: opts.log, label: 'the query log', variable: 'QUERY_LOG' });
 
   return {
@@ -100,15 +87,8 @@ export function createQueryLog(opts: QueryLogOptions): QueryLog {
         ...(r.district ? { district: r.district } : {}),
         ...(r.file ? { file: r.file } : {}),
       };
-      stats.total += 1;
-      if (r.found) stats.found += 1;
-      else {
-        stats.recentUnanswered.unshift({ time: entry.time, query: r.query });
-        stats.recentUnanswered.length = Math.min(stats.recentUnanswered.length, RECENT);
-      }
       file.append(entry);
     },
-    stats: () => ({ ...stats, recentUnanswered: [...stats.recentUnanswered] }),
     read: () => file.read(isQueryLogEntry),
     flush: () => file.flush(),
   };

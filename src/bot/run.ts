@@ -4,11 +4,12 @@ import { GrammyError } from 'grammy';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
 import { isOpen } from './access.js';
-import { describe, type ReportBot } from './create-bot.js';
+import type { ReportBot } from './create-bot.js';
 import { watchIndex } from './index-watch.js';
 import type { Engine } from '../types.js';
 import { ADMIN_COMMANDS } from './admin-texts.js';
 import { COMMANDS } from './texts.js';
+import { describe } from './util.js';
 
 export interface RunningBot {
   /** Resolves when polling ends (after stop()); rejects if polling fails for good (e.g. token revoked). */

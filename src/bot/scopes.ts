@@ -58,6 +58,12 @@ export function parseReportArg(arg: string, reports: readonly ReportSummary[]): 
   return r ? { kind: 'report', report: r } : { kind: 'unknown', text };
 }
 
+/** The scope a recognised /district or /report argument sets. */
+export function scopeFromArg(arg: Exclude<ScopeArg | ReportArg, { kind: 'unknown' }>): Scope {
+  if (arg.kind === 'clear') return NO_SCOPE;
+  return arg.kind === 'district' ? { district: arg.district, file: null } : { district: null, file: arg.report.file };
+}
+
 export function scopeLabel(scope: Scope, reports: readonly ReportSummary[]): string | null {
   if (scope.file) {
     const r = reports.find((x) => x.file === scope.file);

@@ -1,33 +1,23 @@
-// Server-side state behind inline buttons: one entry per answered question, found by a short random id.
-// Entries expire (buttons on old cards then answer "expired" politely) and the store is bounded, so a
-// busy bot cannot grow without limit: when full, the oldest entry goes first.
+// Server-side state behind inline buttons, found by a short random id (callback data carries only the id):
+// one entry per answered question, and one per /remove list. Entries expire (buttons on old messages then
+// answer "expired" politely) and the store is bounded, so a busy bot cannot grow without limit: when full,
+// the oldest entry goes first.
 import { randomBytes } from 'node:crypto';
-import type { Answer, SearchOptions } from '../types.js';
+import type { Answer } from '../types.js';
 import type { Verdict } from './feedback-log.js';
+import type { Scope } from './scopes.js';
 
-export interface QuerySession {
-  id: string;
-  /** The answer as first computed: pages and "原文" buttons never re-run the search. */
-  answer: Answer;
-  options: SearchOptions;
-  /** Chat the card was sent to; a button pressed elsewhere is treated as expired. */
-  chatId: number | null;
-  createdAt: number;
-  /** 👍/👎 per user on this card: one vote each, so a second tap records nothing. */
-  votes: Map<number, Verdict>;
-}
-
-export interface SessionStoreOptions {
+export interface StoreOptions {
   ttlMs: number;
   maxEntries: number;
   now?: () => number;
 }
 
-export class SessionStore {
-  private readonly entries = new Map<string, QuerySession>();
+export class ExpiringStore<T> {
+  private readonly entries = new Map<string, { value: T; at: number }>();
   private readonly now: () => number;
 
-  constructor(private readonly opts: SessionStoreOptions) {
+  constructor(private readonly opts: StoreOptions) {
     this.now = opts.now ?? Date.now;
   }
 
@@ -35,7 +25,8 @@ export class SessionStore {
     return this.entries.size;
   }
 
-  add(answer: Answer, options: SearchOptions, chatId: number | null): QuerySession {
+  /** Store `value` under a new id: 8 characters, 48 random bits. */
+  add(value: T): string {
     this.prune();
     while (this.entries.size >= this.opts.maxEntries) {
       const oldest = this.entries.keys().next();
@@ -43,22 +34,25 @@ export class SessionStore {
       this.entries.delete(oldest.value);
     }
     let id: string;
-    do id = randomBytes(6).toString('base64url'); // 8 characters, 48 random bits
+    do id = randomBytes(6).toString('base64url');
     while (this.entries.has(id));
-    const session: QuerySession = { id, answer, options, chatId, createdAt: this.now(), votes: new Map() };
-    this.entries.set(id, session);
-    return session;
+    this.entries.set(id, { value, at: this.now() });
+    return id;
   }
 
-  /** The live session, or undefined when it never existed or has expired. */
-  get(id: string): QuerySession | undefined {
-    const s = this.entries.get(id);
-    if (!s) return undefined;
-    if (this.now() - s.createdAt > this.opts.ttlMs) {
+  /** The live value, or undefined when it never existed or has expired. */
+  get(id: string): T | undefined {
+    const e = this.entries.get(id);
+    if (!e) return undefined;
+    if (this.now() - e.at > this.opts.ttlMs) {
       this.entries.delete(id);
       return undefined;
     }
-    return s;
+    return e.value;
+  }
+
+  delete(id: string): void {
+    this.entries.delete(id);
   }
 
   /** Forget every entry: after an index switch, stored passage ids may point at other passages. */
@@ -67,11 +61,31 @@ export class SessionStore {
   }
 
   /** Drop expired entries. Map iteration is insertion order, i.e. oldest first. */
-  prune(): void {
+  private prune(): void {
     const cutoff = this.now() - this.opts.ttlMs;
-    for (const [id, s] of this.entries) {
-      if (s.createdAt >= cutoff) break;
+    for (const [id, e] of this.entries) {
+      if (e.at >= cutoff) break;
       this.entries.delete(id);
     }
   }
+}
+
+/** What the buttons under one answer card need. */
+export interface QuerySession {
+  /** The answer as first computed: pages and "原文" buttons never re-run the search. */
+  answer: Answer;
+  /** The chat's /district or /report restriction the search ran with. */
+  scope: Scope;
+  /** Chat the card was sent to; a button pressed elsewhere is treated as expired. */
+  chatId: number | null;
+  /** 👍/👎 per user on this card: one vote each, so a second tap records nothing. */
+  votes: Map<number, Verdict>;
+}
+
+export type SessionStore = ExpiringStore<QuerySession>;
+
+/** The session behind a button, if it is still live and belongs to the chat the button was pressed in. */
+export function liveSession(sessions: SessionStore, sid: string, chatId: number | undefined): QuerySession | undefined {
+  const s = sessions.get(sid);
+  return s && (s.chatId === null || s.chatId === chatId) ? s : undefined;
 }

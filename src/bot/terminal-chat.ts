@@ -4,10 +4,10 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config/index.js';
 import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
-import type { Answer, Engine } from '../types.js';
-import { checkQuestion, MAX_PAGES } from './create-bot.js';
-import { answerRecord, type QueryLog } from './query-log.js';
-import { NO_SCOPE, parseDistrictArg, parseReportArg, type Scope, scopeLabel } from './scopes.js';
+import { type Answer, DISTRICTS, type Engine } from '../types.js';
+import { checkQuestion, MAX_PAGES, searchLogged } from './question.js';
+import type { QueryLog } from './query-log.js';
+import { NO_SCOPE, parseDistrictArg, parseReportArg, type Scope, scopeFromArg, scopeLabel } from './scopes.js';
 import { EXAMPLE_QUESTIONS, TEXT } from './texts.js';
 
 export const NO_TOKEN_HELP = `没有设置 BOT_TOKEN，先在终端里试用：回答和 Telegram 里的相同，只是纯文本。
@@ -78,20 +78,13 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
         const r = last?.answer.results[Number(arg) - 1];
         if (!r) out('用法：/原文 N，N 是上一个回答中结果的编号。');
         else out(renderContext(engine.context(r.passageId, 2), r.passageId));
-      } else if (cmd === '/district') {
-        const p = parseDistrictArg(arg);
-        if (p.kind === 'unknown') out(`不认识“${p.text}”。可选：城中区、城西区、城北区、湟中区、西宁市，或“全部”。`);
-        else {
-          scope = p.kind === 'clear' ? NO_SCOPE : { district: p.district, file: null };
+      } else if (cmd === '/district' || cmd === '/report') {
+        const p = cmd === '/district' ? parseDistrictArg(arg) : parseReportArg(arg, engine.reports());
+        if (p.kind !== 'unknown') {
+          scope = scopeFromArg(p);
           out(`查找范围：${scopeLabel(scope, engine.reports()) ?? '全部报告'}`);
-        }
-      } else if (cmd === '/report') {
-        const p = parseReportArg(arg, engine.reports());
-        if (p.kind === 'unknown') out('用 /sources 中的编号，例如 /report 1；/report 全部 取消限定。');
-        else {
-          scope = p.kind === 'clear' ? NO_SCOPE : { district: null, file: p.report.file };
-          out(`查找范围：${scopeLabel(scope, engine.reports()) ?? '全部报告'}`);
-        }
+        } else if (cmd === '/district') out(`不认识“${p.text}”。可选：${DISTRICTS.join('、')}，或“全部”。`);
+        else out('用 /sources 中的编号，例如 /report 1；/report 全部 取消限定。');
       } else if (cmd.startsWith('/')) out(TEXT.unknownCommand);
       else {
         const problem = checkQuestion(line);
@@ -99,9 +92,7 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
         else {
           // Pick up a new index version written meanwhile (npm run ingest in another terminal).
           if (await engine.reload().catch(() => false)) last = null;
-          const started = performance.now();
-          const answer = await engine.search(line, { top: perPage * MAX_PAGES, district: scope.district, file: scope.file });
-          opts.queryLog?.record(answerRecord({ userId: 'terminal', via: 'terminal', query: line }, answer, performance.now() - started, scope));
+          const { answer } = await searchLogged(engine, line, { top: perPage * MAX_PAGES, scope }, { queryLog: opts.queryLog, who: { userId: 'terminal', via: 'terminal' } });
           last = answer.found ? { answer, page: 0 } : null;
           showPage(answer, 0);
           if (scope !== NO_SCOPE) out(`（限定：${scopeLabel(scope, engine.reports())}）`);

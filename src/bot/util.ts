@@ -1,5 +1,9 @@
 // Small helpers shared by the bot's handlers.
-import { GrammyError } from 'grammy';
+import { type Context, GrammyError } from 'grammy';
+import type { Logger } from '../log.js';
+
+/** Telegram HTML without link previews: cards cite files, not web pages. */
+export const HTML = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
 
 /** Editing a message to the text it already has fails with "message is not modified": a double tap, harmless. */
 export async function editOrIgnore(edit: () => Promise<unknown>): Promise<void> {
@@ -8,6 +12,16 @@ export async function editOrIgnore(edit: () => Promise<unknown>): Promise<void> 
   } catch (err) {
     if (err instanceof GrammyError && /message is not modified/i.test(err.description)) return;
     throw err;
+  }
+}
+
+/** Edit a message the bot sent earlier (a progress message); if that fails (deleted, too old), send `html` anew. */
+export async function editOrReply(ctx: Context, messageId: number, html: string, log: Logger): Promise<void> {
+  try {
+    await editOrIgnore(() => ctx.api.editMessageText(ctx.chat!.id, messageId, html, HTML));
+  } catch (err) {
+    log.debug('could not edit the progress message; replying instead', { error: describe(err) });
+    await ctx.reply(html, HTML);
   }
 }
 

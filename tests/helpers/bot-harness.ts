@@ -2,33 +2,23 @@
 // transformer records every outgoing call and returns a fake successful result (or a scripted failure).
 // Uploaded documents: getFile is answered by the transformer, and the file's bytes are served by the
 // bot's injected download function (recorded in `downloads`).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Transformer } from 'grammy';
-import type { Message, Update, UserFromGetMe } from 'grammy/types';
-import { type Config, parseConfig } from '../../src/config/index.js';
+import type { Message, Update } from 'grammy/types';
+import { expect } from 'vitest';
+import { BOT_INFO } from '../../src/bot/bot-info.js';
 import { type BotDeps, createBot, type ReportBot } from '../../src/bot/create-bot.js';
 import { createFeedbackLog, type FeedbackLog } from '../../src/bot/feedback-log.js';
 import { createQueryLog, type QueryLog } from '../../src/bot/query-log.js';
-import { SessionStore } from '../../src/bot/sessions.js';
+import { ExpiringStore, type SessionStore } from '../../src/bot/sessions.js';
+import { type Config, parseConfig } from '../../src/config/index.js';
 import { createLogger, type Logger } from '../../src/log.js';
+import { TELEGRAM_TEXT_LIMIT } from '../../src/present/telegram.js';
 import type { Engine } from '../../src/types.js';
+import { assertWellFormedHtml } from './html.js';
 
 export const TOKEN = '123456:TEST-token-for-unit-tests-only';
-
-export const BOT_INFO: UserFromGetMe = {
-  id: 42,
-  is_bot: true,
-  first_name: '报告问答',
-  username: 'report_qa_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: true,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-};
 
 export interface ApiCall {
   method: string;
@@ -114,7 +104,7 @@ export function createHarness(engine: Engine, env: Record<string, string> = {}, 
 
   const queryLog = createQueryLog({ path: null, salt: 'test', log, now: () => new Date(clock.now) });
   const feedbackLog = createFeedbackLog({ path: null, salt: 'test', log, now: () => new Date(clock.now) });
-  const sessions = new SessionStore({ ttlMs: config.sessionTtlMinutes * 60_000, maxEntries: 100, now: () => clock.now });
+  const sessions: SessionStore = new ExpiringStore({ ttlMs: config.sessionTtlMinutes * 60_000, maxEntries: 100, now: () => clock.now });
   const download = async (path: string) => {
     downloads.push(path);
     const f = [...files.values()].find((x) => x.path === path);
@@ -198,4 +188,40 @@ export function buttons(call: ApiCall | undefined): [string, string][][] {
   return (markup?.inline_keyboard ?? []).map((row) => row.map((b) => [b.text, b.callback_data ?? ''] as [string, string]));
 }
 
-export { assertWellFormedHtml } from './html.js';
+export { assertWellFormedHtml };
+
+/** An admin (ADMIN_USER_IDS=9 in the tests that need one) and a reporter, each in their private chat. */
+export const ADMIN = { userId: 9, chatId: 9 };
+export const REPORTER = { userId: 1001, chatId: 1001 };
+
+/** A report file from tests/fixtures/reports. */
+export const fixture = (name: string) => new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'reports', name)));
+
+/** The text of a sent or edited message. */
+export const text = (c: ApiCall | undefined) => String(c?.payload.text ?? '');
+
+/** The one message among `calls` (fails the test when there is not exactly one). */
+export function only(calls: ApiCall[]): ApiCall {
+  const sent = calls.filter((c) => c.method === 'sendMessage');
+  expect(sent).toHaveLength(1);
+  return sent[0]!;
+}
+
+/** Every message the bot sent or edited is valid Telegram HTML within the limit, with short callback data. */
+export function checkAll(calls: ApiCall[]): void {
+  for (const c of calls) {
+    if (c.method !== 'sendMessage' && c.method !== 'editMessageText') continue;
+    expect(text(c).length).toBeLessThanOrEqual(TELEGRAM_TEXT_LIMIT);
+    if (c.payload.parse_mode === 'HTML') assertWellFormedHtml(text(c));
+    for (const row of buttons(c)) for (const [, data] of row) expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+  }
+}
+
+/** Poll until `condition` holds (work the bot does in the background). */
+export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

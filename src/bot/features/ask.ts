@@ -1,0 +1,80 @@
+// Feature: questions. A text message (or /ask, for groups) is searched within the chat's scope and
+// answered with a card: cited passages, pages, 原文 and 👍/👎 buttons (card.ts, feedback.ts), or a plain
+// "not found" card. Installed last: any text no other feature took is a question.
+import { Composer, type Context } from 'grammy';
+import { renderAnswerCard, renderNotFoundCard } from '../../present/telegram.js';
+import { type BotEnv, labelOf, viaOf } from '../env.js';
+import { answerKeyboard, clearScopeKeyboard } from '../keyboards.js';
+import { checkQuestion, cleanQuestion, MAX_PAGES, searchLogged } from '../question.js';
+import type { QuerySession } from '../sessions.js';
+import { TEXT } from '../texts.js';
+import { describe, HTML } from '../util.js';
+
+/** Answer `raw` as a question in ctx's chat (also used by the example buttons of /start). */
+export type Ask = (ctx: Context, raw: string) => Promise<void>;
+
+export function createAsk(env: BotEnv): Ask {
+  const { engine, log, sessions } = env;
+  const perPage = env.config.resultsPerPage;
+  const replyOptions = (ctx: Context) => ({
+    ...HTML,
+    // In a group, attach the card to the question so colleagues see what it answers.
+    ...(ctx.chat?.type !== 'private' && ctx.msg?.message_id && !ctx.callbackQuery
+      ? { reply_parameters: { message_id: ctx.msg.message_id, allow_sending_without_reply: true } }
+      : {}),
+  });
+
+  return async (ctx, raw) => {
+    const query = cleanQuestion(raw, ctx.me.username);
+    const problem = checkQuestion(query);
+    if (problem) return void (await ctx.reply(TEXT[problem]));
+    env.spawn(ctx, async () => {
+      // The typing indicator is a courtesy: its failure must not cost the answer.
+      void ctx.replyWithChatAction('typing').catch((err: unknown) => log.debug('sendChatAction failed', { error: describe(err) }));
+      const scope = env.scopes.get(ctx.chat?.id);
+      const { answer } = await searchLogged(engine, query, { top: perPage * MAX_PAGES, scope }, { queryLog: env.queryLog, who: { userId: ctx.from?.id ?? 0, via: viaOf(ctx) } });
+      const label = labelOf(env, scope);
+      if (!answer.found || answer.results.length === 0) {
+        return void (await ctx.reply(renderNotFoundCard(answer, { scopeLabel: label }), {
+          ...replyOptions(ctx),
+          ...(label ? { reply_markup: clearScopeKeyboard() } : {}),
+        }));
+      }
+      const session: QuerySession = { answer, scope, chatId: ctx.chat?.id ?? null, votes: new Map() };
+      const sid = sessions.add(session);
+      await ctx.reply(renderAnswerCard(answer, { page: 0, perPage, scopeLabel: label }), {
+        ...replyOptions(ctx),
+        reply_markup: answerKeyboard(sid, session, 0, perPage),
+      });
+    });
+  };
+}
+
+const NOT_TEXT = [
+  'message:photo',
+  'message:sticker',
+  'message:voice',
+  'message:video',
+  'message:video_note',
+  'message:audio',
+  'message:animation',
+  'message:location',
+  'message:contact',
+  'message:poll',
+  'message:dice',
+] as const;
+
+export function askFeature(ask: Ask): Composer<Context> {
+  const c = new Composer<Context>();
+  c.command('ask', async (ctx) => {
+    if (ctx.match.trim().length === 0) return void (await ctx.reply(TEXT.askUsage));
+    await ask(ctx, ctx.match);
+  });
+  c.on('message:text', async (ctx) => {
+    const first = ctx.msg.entities?.[0];
+    if (first?.type === 'bot_command' && first.offset === 0) return void (await ctx.reply(TEXT.unknownCommand));
+    await ask(ctx, ctx.msg.text);
+  });
+  c.on([...NOT_TEXT], (ctx) => ctx.reply(TEXT.notText));
+  return c;
+}

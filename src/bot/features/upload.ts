@@ -1,0 +1,96 @@
+// Feature: an admin adds a report by sending the file. Validation (type, size, text layer, duplicate)
+// happens before anything is written, so a refused file changes nothing; questions keep being answered
+// from the current index while an upload is processed, and the switch to the new index is atomic
+// (src/index/ingest.ts, engine.reload()). One progress message is edited as the work goes on.
+import { Composer, type Context, GrammyError } from 'grammy';
+import type { Document } from 'grammy/types';
+import { MAX_REPORT_BYTES, safeReportName } from '../../index/ingest.js';
+import { escapeHtml } from '../../present/telegram.js';
+import { isAdmin } from '../access.js';
+import { ADMIN_TEXT, ingestResultText, progressText, reasonInChinese, rejectedText, totalsOf } from '../admin-texts.js';
+import { type Download, DownloadError } from '../download.js';
+import type { BotEnv } from '../env.js';
+import type { ReportAdmin } from '../report-admin.js';
+import { clip, describe, editOrIgnore, editOrReply, HTML } from '../util.js';
+
+/** Progress edits during embedding, at most this often (Telegram limits edits per chat). */
+const PROGRESS_EVERY_MS = 3000;
+
+const MIME_EXTENSIONS: Record<string, string> = {
+  'application/pdf': '.pdf',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '.docx',
+  'text/plain': '.txt',
+  'text/markdown': '.md',
+};
+
+/** The sender's file name, or one made from the MIME type when Telegram has none. */
+function documentName(doc: Pick<Document, 'file_name' | 'mime_type'>): string {
+  if (doc.file_name?.trim()) return doc.file_name.trim();
+  return `report${MIME_EXTENSIONS[doc.mime_type ?? ''] ?? ''}`;
+}
+
+export function uploadFeature(env: BotEnv, admin: ReportAdmin, download: Download): Composer<Context> {
+  const c = new Composer<Context>();
+  const { log } = env;
+  c.on('message:document', async (ctx) => {
+    const doc = ctx.msg.document;
+    if (!isAdmin(env.config, ctx.from.id)) {
+      log.info('refused an upload from a non-admin', { userId: ctx.from.id, file: doc.file_name });
+      return void (await ctx.reply(ADMIN_TEXT.uploadRefused));
+    }
+    const file = documentName(doc);
+    // Checks that need no download: the type and Telegram's declared size.
+    const safe = safeReportName(file);
+    if (typeof safe !== 'string') return void (await ctx.reply(rejectedText(file, reasonInChinese(safe.reason), safe.reason), HTML));
+    if (doc.file_size !== undefined && doc.file_size > MAX_REPORT_BYTES) return void (await ctx.reply(tooBigText(safe, doc.file_size), HTML));
+
+    const progress = await ctx.reply(progressText(safe, 'download'), HTML);
+    const finish = (html: string) => editOrReply(ctx, progress.message_id, html, log);
+    env.spawn(ctx, async () => {
+      let bytes: Uint8Array;
+      try {
+        const info = await ctx.getFile();
+        if (info.file_size !== undefined && info.file_size > MAX_REPORT_BYTES) return void (await finish(tooBigText(safe, info.file_size)));
+        if (!info.file_path) throw new DownloadError('the Bot API returned no file_path');
+        bytes = await download(info.file_path);
+      } catch (err) {
+        log.warn(`could not download ${safe}: ${describe(err)}`);
+        const tooBig = (err instanceof GrammyError && /too big/i.test(err.description)) || (err instanceof DownloadError && /larger than/.test(err.message));
+        if (tooBig) return void (await finish(tooBigText(safe, doc.file_size ?? MAX_REPORT_BYTES + 1)));
+        return void (await finish(rejectedText(safe, '没能从 Telegram 下载这个文件，请稍后再发送一次。', err instanceof Error ? err.message : String(err))));
+      }
+
+      await finish(progressText(safe, 'check', bytes.length));
+      // Embedding progress, throttled; edits are chained so they never overtake each other or the result.
+      let edits: Promise<void> = Promise.resolve();
+      let last = performance.now();
+      const onProgress = (p: { phase: string; done: number; total: number }) => {
+        if (p.phase !== 'embed' || p.done >= p.total || performance.now() - last < PROGRESS_EVERY_MS) return;
+        last = performance.now();
+        const html = progressText(safe, { embedded: p.done, total: p.total });
+        edits = edits.then(() => editOrIgnore(() => ctx.api.editMessageText(ctx.chat.id, progress.message_id, html, HTML))).catch(() => {});
+      };
+      let result;
+      try {
+        result = await admin.ingest([{ name: safe, bytes }], onProgress);
+      } catch (err) {
+        log.error(`upload of ${safe} failed`, { error: describe(err) });
+        await edits;
+        return void (await finish(`❌ 处理 <code>${escapeHtml(clip(safe, 80))}</code> 时出错：${escapeHtml(clip(err instanceof Error ? err.message : String(err), 300))}\n机器人仍在用之前的索引回答。请查看日志后再试。`));
+      }
+      await edits;
+      const outcome = result.outcomes[0];
+      if (!outcome) throw new Error('the ingest returned no outcome');
+      const totals = result.build ? totalsOf(env.engine.reports()) : null;
+      await finish(ingestResultText(outcome, { totals, ...(result.reloadError ? { reloadError: result.reloadError } : {}) }));
+    });
+  });
+  return c;
+}
+
+function tooBigText(file: string, bytes: number): string {
+  return rejectedText(
+    file,
+    `文件太大（${(bytes / 1048576).toFixed(1)} MB），超过 ${MAX_REPORT_BYTES / 1048576} MB 的上限，没有下载。Telegram 机器人只能下载 20 MB 以内的文件；请压缩或拆分后再发送，或在服务器上用 npm run ingest 收录。`,
+  );
+}

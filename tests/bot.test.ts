@@ -1,57 +1,100 @@
 // Bot behaviour without network: real updates through bot.handleUpdate, every outgoing API call recorded
-// by a transformer. The engine is the in-memory test double (tests/helpers/fake-engine.ts).
+// by a transformer. The engine is the in-memory test double (tests/helpers/fake-engine.ts); the assertions
+// are on what the bot does with its answers (the cards, buttons, sessions and refusals it sends), never on
+// the double's own matching or wording: the real engine through the bot is in bot-e2e.test.ts.
 import { describe, expect, it } from 'vitest';
-import { decodeCallback } from '../src/bot/callback-data.js';
-import { TELEGRAM_TEXT_LIMIT } from '../src/present/telegram.js';
 import { BOT_INFO } from '../src/bot/bot-info.js';
-import { type ApiCall, assertWellFormedHtml, buttons, checkAll, createHarness, only, text } from './helpers/bot-harness.js';
+import { decodeCallback } from '../src/bot/callback-data.js';
+import { MAX_PAGES } from '../src/bot/question.js';
+import { refusalText } from '../src/bot/access.js';
+import { EXAMPLE_QUESTIONS, helpText, sourcesText, TEXT } from '../src/bot/texts.js';
+import { escapeHtml, renderAnswerCard, renderContextCard, renderInlineArticle, renderNotFoundCard } from '../src/present/telegram.js';
+import type { Answer } from '../src/types.js';
+import { DISTRICTS } from '../src/types.js';
+import { type ApiCall, assertWellFormedHtml, buttons, checkAll, createHarness, type Harness, only, text } from './helpers/bot-harness.js';
 import { createFakeEngine } from './helpers/fake-engine.js';
 
+/** The session id behind a card's buttons (read off its 👍 button). */
+const sidOf = (card: ApiCall) => /^f:([^:]+):u:\d+$/.exec(buttons(card).flat().find(([t]) => t.startsWith('👍'))![1])![1]!;
+
+/** An answer card (not a refusal or a hint): it carries 👍 / 👎. */
+const isAnswerCard = (c: ApiCall) => buttons(c).flat().some(([t]) => t.startsWith('👍'));
+
+/** The keyboard an answer card must carry on `page`: pager, one 原文 button per result, 👍 / 👎. */
+function expectedKeyboard(answer: Answer, sid: string, page: number, perPage: number): [string, string][][] {
+  const pages = Math.ceil(answer.results.length / perPage);
+  const pager: [string, string][] = [
+    ...(page > 0 ? [['◀ 上一页', `p:${sid}:${page - 1}`] as [string, string]] : []),
+    [`${page + 1}/${pages}`, 'n'],
+    ...(page < pages - 1 ? [['下一页 ▶', `p:${sid}:${page + 1}`] as [string, string]] : []),
+  ];
+  const sources = answer.results.slice(page * perPage, (page + 1) * perPage).map((r, i): [string, string] => [`📄 原文 ${page * perPage + i + 1}`, `c:${sid}:${r.passageId}`]);
+  return [
+    ...(pages > 1 ? [pager] : []),
+    sources,
+    [
+      ['👍 有用', `f:${sid}:u:${page}`],
+      ['👎 没用', `f:${sid}:d:${page}`],
+    ],
+  ];
+}
 
 describe('questions', () => {
-  it('answers a question with a cited card, typing first, and a keyboard', async () => {
-    const h = createHarness(createFakeEngine());
+  it("answers with the card of the engine's answer, typing first, and the card's keyboard", async () => {
+    const engine = createFakeEngine();
+    const h = createHarness(engine);
+    const perPage = h.config.resultsPerPage;
     const calls = await h.text('城中区去年城镇新增就业多少人？');
     expect(calls[0]?.method).toBe('sendChatAction');
     expect(calls[0]?.payload.action).toBe('typing');
+    // One search, for every page a reporter may turn to.
+    expect(engine.calls).toEqual([{ query: '城中区去年城镇新增就业多少人？', options: { top: perPage * MAX_PAGES, district: null, file: null } }]);
+    const answer = engine.answers[0]!;
     const card = only(calls);
-    expect(card.payload.parse_mode).toBe('HTML');
-    const html = text(card);
-    expect(html.split('\n')[0]).toBe('<b>6725人</b> · 城中区 2023 全年城镇新增就业');
-    expect(html).toContain('全年城镇新增就业<b>6725人</b>');
-    expect(html).toContain('《城中区：开好局启新程走在前作表率》 · 城中区 · 2024年 · 第4段 · 000_be770faa11c46e25.txt 第26–37行');
-    const kb = buttons(card).flat();
-    expect(kb.some(([t]) => t.includes('原文'))).toBe(true);
+    expect(card.payload).toMatchObject({ parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+    expect(card.payload.reply_parameters).toBeUndefined(); // a private chat: no quote of the question
+    expect(text(card)).toBe(renderAnswerCard(answer, { page: 0, perPage, scopeLabel: null }));
+    expect(text(card)).toContain(answer.results[0]!.source.file);
+    expect(buttons(card)).toEqual(expectedKeyboard(answer, sidOf(card), 0, perPage));
+    expect(h.sessions.size).toBe(1);
     checkAll(calls);
   });
 
-  it('logs every question with a hashed user id, found or not, and latency', async () => {
-    const h = createHarness(createFakeEngine());
+  it('logs every question with a hashed user id, found or not, the number of results and latency', async () => {
+    const engine = createFakeEngine();
+    const h = createHarness(engine);
     await h.text('城中区去年城镇新增就业多少人？', { userId: 555 });
     await h.text('湟源县2023年固定资产投资增长多少？', { userId: 555 });
     const { entries } = await h.queryLog.read();
-    expect(entries.map((e) => [e.via, e.query, e.found])).toEqual([
-      ['private', '城中区去年城镇新增就业多少人？', true],
-      ['private', '湟源县2023年固定资产投资增长多少？', false],
+    expect(entries.map((e) => [e.via, e.query, e.found, e.results])).toEqual([
+      ['private', '城中区去年城镇新增就业多少人？', true, engine.answers[0]!.results.length],
+      ['private', '湟源县2023年固定资产投资增长多少？', false, 0],
     ]);
+    expect(entries[1]!.reason).toBe(engine.answers[1]!.reason);
+    for (const e of entries) {
+      expect(e.user).toMatch(/^[0-9a-f]{64}$/);
+      expect(e.latencyMs).toBeGreaterThanOrEqual(0);
+    }
   });
 
-  it('says plainly when nothing is found, with the reason and how to rephrase, quoting nothing', async () => {
-    const h = createHarness(createFakeEngine());
-    const calls = await h.text('湟源县2023年固定资产投资增长多少？');
-    const html = text(only(calls));
-    expect(html).toContain('没有找到能回答这个问题的原文');
-    expect(html).toContain('已收录的报告不包括湟源县');
-    expect(html).toContain('换个问法');
-    expect(html).not.toContain('<blockquote>');
-    expect(buttons(only(calls))).toEqual([]);
-  });
-
-  it('understands traditional characters', async () => {
+  it("says plainly when nothing is found, with the engine's reason, quoting nothing and offering no buttons", async () => {
     const engine = createFakeEngine();
     const h = createHarness(engine);
-    const html = text(only(await h.text('城中區去年城鎮新增就業多少人？')));
-    expect(html).toContain('6725人');
+    const calls = await h.text('湟源县2023年固定资产投资增长多少？');
+    const answer = engine.answers[0]!;
+    const html = text(only(calls));
+    expect(html).toBe(renderNotFoundCard(answer, { scopeLabel: null }));
+    expect(html).toContain(escapeHtml(answer.reason!));
+    expect(html).not.toContain('<blockquote>');
+    expect(buttons(only(calls))).toEqual([]);
+    expect(h.sessions.size).toBe(0); // nothing to page through
+  });
+
+  it("passes the question on as written, without the bot's mention and extra spaces", async () => {
+    const engine = createFakeEngine();
+    const h = createHarness(engine);
+    await h.text('@report_qa_bot   城中區去年\n城鎮新增就業多少人？ ');
+    expect(engine.calls.map((c) => c.query)).toEqual(['城中區去年 城鎮新增就業多少人？']);
   });
 
   it('serves concurrent questions from many users without one blocking the others', async () => {
@@ -66,42 +109,63 @@ describe('questions', () => {
 });
 
 describe('pagination and 原文', () => {
-  async function firstCard() {
-    const h = createHarness(createFakeEngine());
+  async function firstCard(failures: Parameters<typeof createHarness>[2] = []) {
+    const engine = createFakeEngine();
+    const h = createHarness(engine, {}, failures);
     const card = only(await h.text('城镇新增就业多少人？'));
-    return { h, card };
+    const answer = engine.answers[0]!;
+    expect(answer.results.length).toBeGreaterThan(h.config.resultsPerPage); // more than one page
+    return { h, engine, card, answer, sid: sidOf(card), perPage: h.config.resultsPerPage };
   }
 
-  it('turns pages by editing the card, and always answers the callback', async () => {
-    const { h, card } = await firstCard();
-    const rows = buttons(card);
-    const next = rows.flat().find(([t]) => t.includes('下一页'));
-    expect(next).toBeDefined();
-    expect(text(card)).toContain('第1/2页');
-    const calls = await h.press(next![1], { message_id: 1 });
-    const edit = h.of('editMessageText', calls)[0];
-    expect(edit?.payload.message_id).toBe(1);
-    expect(text(edit)).toContain('第2/2页');
-    expect(text(edit)).toContain('<blockquote>4. ');
-    expect(buttons(edit).flat().some(([t]) => t.includes('上一页'))).toBe(true);
+  it('turns pages by editing the card from the stored answer, never searching again, and always answers the callback', async () => {
+    const { h, engine, card, answer, sid, perPage } = await firstCard();
+    const next = buttons(card).flat().find(([t]) => t.includes('下一页'))!;
+    expect(next[1]).toBe(`p:${sid}:1`);
+    const calls = await h.press(next[1], { message_id: 1 });
+    const edit = h.of('editMessageText', calls)[0]!;
+    expect(edit.payload.message_id).toBe(1);
+    expect(text(edit)).toBe(renderAnswerCard(answer, { page: 1, perPage, scopeLabel: null }));
+    expect(text(edit)).toContain(`<blockquote>${perPage + 1}. `);
+    expect(buttons(edit)).toEqual(expectedKeyboard(answer, sid, 1, perPage));
+    expect(engine.calls).toHaveLength(1);
     expect(h.of('answerCallbackQuery', calls)).toHaveLength(1);
     checkAll(calls);
   });
 
+  it('shows the last page for a page number past the end, and answers the page indicator silently', async () => {
+    const { h, card, answer, sid, perPage } = await firstCard();
+    const last = Math.ceil(answer.results.length / perPage) - 1;
+    const far = await h.press(`p:${sid}:999`, { message_id: 1 });
+    expect(text(h.of('editMessageText', far)[0])).toBe(renderAnswerCard(answer, { page: last, perPage, scopeLabel: null }));
+    const indicator = buttons(card).flat().find(([, d]) => d === 'n')!;
+    const calls = await h.press(indicator[1], { message_id: 1 });
+    expect(calls.map((c) => c.method)).toEqual(['answerCallbackQuery']);
+    expect(calls[0]!.payload.text).toBeUndefined();
+  });
+
   it('sends the paragraph with its neighbours for 原文, and moves between paragraphs', async () => {
-    const { h, card } = await firstCard();
+    const { h, engine, card, answer } = await firstCard();
     const [label, data] = buttons(card).flat().find(([t]) => t.includes('原文 1'))!;
     expect(label).toBe('📄 原文 1');
+    const first = answer.results[0]!;
     const calls = await h.press(data, { message_id: 1 });
     const ctxCard = only(calls);
+    expect(text(ctxCard)).toBe(renderContextCard(engine.context(first.passageId, 6), first.passageId, { highlight: first.highlight }));
     expect(text(ctxCard)).toContain('<b>原文</b>');
     expect(text(ctxCard)).toMatch(/<i>第\d+段<\/i>\n<blockquote>/);
     expect(h.of('answerCallbackQuery', calls)).toHaveLength(1);
     const move = buttons(ctxCard).flat().find(([t]) => t.includes('段'));
     expect(move).toBeDefined();
-    expect(decodeCallback(move![1])?.kind).toBe('move');
+    const action = decodeCallback(move![1]);
+    expect(action?.kind).toBe('move');
+    const target = action?.kind === 'move' ? action.passageId : -1;
+    expect(engine.context(target, 0)[0]?.source.paragraph).not.toBe(first.source.paragraph); // another paragraph
     const moved = await h.press(move![1], { message_id: 2 });
-    expect(h.of('editMessageText', moved)).toHaveLength(1);
+    const edit = h.of('editMessageText', moved);
+    expect(edit).toHaveLength(1);
+    expect(edit[0]!.payload.message_id).toBe(2);
+    expect(text(edit[0])).toBe(renderContextCard(engine.context(target, 6), target, {}));
     checkAll([...calls, ...moved]);
   });
 
@@ -111,21 +175,31 @@ describe('pagination and 原文', () => {
     const next = buttons(card).flat().find(([t]) => t.includes('下一页'))!;
     const calls = await h.press(next[1], { message_id: 1 });
     expect(h.of('editMessageText', calls)).toHaveLength(0);
-    expect(h.of('answerCallbackQuery', calls)[0]?.payload.text).toContain('过期');
+    expect(h.of('answerCallbackQuery', calls)[0]?.payload.text).toBe(TEXT.expired);
     const junk = await h.press('garbage:<b>&', { message_id: 1 });
-    expect(h.of('answerCallbackQuery', junk)[0]?.payload.text).toContain('过期');
+    expect(h.of('answerCallbackQuery', junk)[0]?.payload.text).toBe(TEXT.expired);
+    const outOfRange = await h.press('d:99', { message_id: 1 });
+    expect(h.of('answerCallbackQuery', outOfRange)[0]?.payload.text).toBe(TEXT.expired);
+  });
+
+  it('expires the buttons of every card once the index switches to a new version', async () => {
+    const { h, engine, card } = await firstCard();
+    engine.reload = async () => true;
+    expect(await h.bot.reloadIndex()).toBe(true);
+    const calls = await h.press(buttons(card).flat().find(([t]) => t.includes('原文 1'))![1], { message_id: 1 });
+    expect(h.of('sendMessage', calls)).toEqual([]);
+    expect(h.of('answerCallbackQuery', calls)[0]?.payload.text).toBe(TEXT.expired);
   });
 
   it("treats a card's buttons pressed in another chat as expired", async () => {
     const { h, card } = await firstCard();
     const next = buttons(card).flat().find(([t]) => t.includes('下一页'))!;
     const calls = await h.press(next[1], { message_id: 1 }, { userId: 1001, chatId: 77 });
-    expect(h.of('answerCallbackQuery', calls)[0]?.payload.text).toContain('过期');
+    expect(h.of('answerCallbackQuery', calls)[0]?.payload.text).toBe(TEXT.expired);
   });
 
   it('ignores "message is not modified" on a double tap', async () => {
-    const h = createHarness(createFakeEngine(), {}, [{ method: 'editMessageText', error_code: 400, description: 'Bad Request: message is not modified' }]);
-    const card = only(await h.text('城镇新增就业多少人？'));
+    const { h, card } = await firstCard([{ method: 'editMessageText', error_code: 400, description: 'Bad Request: message is not modified' }]);
     const next = buttons(card).flat().find(([t]) => t.includes('下一页'))!;
     const calls = await h.press(next[1], { message_id: 1 });
     expect(h.of('answerCallbackQuery', calls)).toHaveLength(1);
@@ -134,22 +208,31 @@ describe('pagination and 原文', () => {
 });
 
 describe('commands', () => {
-  it('/start explains and offers three example questions as buttons that ask them', async () => {
-    const h = createHarness(createFakeEngine());
+  it('/start explains and offers the example questions as buttons that ask them', async () => {
+    const engine = createFakeEngine();
+    const h = createHarness(engine);
     const card = only(await h.command('/start'));
     expect(text(card)).toContain('政府工作报告');
-    const examples = buttons(card).flat();
-    expect(examples).toHaveLength(3);
-    const calls = await h.press(examples[0]![1], { message_id: 1 });
-    expect(h.of('answerCallbackQuery', calls)).toHaveLength(1);
-    expect(text(only(calls))).toContain('6725人');
+    for (const q of EXAMPLE_QUESTIONS) expect(text(card)).toContain(escapeHtml(q));
+    expect(buttons(card).flat()).toEqual(EXAMPLE_QUESTIONS.map((q, i) => [q, `e:${i}`]));
+    const calls = await h.press('e:0', { message_id: 1 });
+    expect(h.of('answerCallbackQuery', calls)[0]?.payload.text).toBe(EXAMPLE_QUESTIONS[0]);
+    expect(engine.calls.map((c) => c.query)).toEqual([EXAMPLE_QUESTIONS[0]]);
+    expect(text(only(calls))).toBe(renderAnswerCard(engine.answers[0]!, { page: 0, perPage: h.config.resultsPerPage, scopeLabel: null }));
+    const gone = await h.press(`e:${EXAMPLE_QUESTIONS.length}`, { message_id: 1 });
+    expect(h.of('answerCallbackQuery', gone)[0]?.payload.text).toBe(TEXT.expired);
+    expect(engine.calls).toHaveLength(1);
   });
 
-  it('/help and /sources', async () => {
-    const h = createHarness(createFakeEngine());
+  it('/help (admins also see their commands) and /sources', async () => {
+    const engine = createFakeEngine();
+    const h = createHarness(engine, { ADMIN_USER_IDS: '9' });
     const help = text(only(await h.command('/help')));
+    expect(help).toBe(helpText('report_qa_bot', false));
     expect(help).toContain('@report_qa_bot');
+    expect(text(only(await h.command('/help', { userId: 9 })))).toBe(helpText('report_qa_bot', true));
     const sources = text(only(await h.command('/sources')));
+    expect(sources).toBe(sourcesText(engine.reports()));
     expect(sources).toContain('《城中区：开好局启新程走在前作表率》');
     expect(sources).toMatch(/城中区 · 2024年 · 5段 · 000_be770faa11c46e25\.txt/);
     checkAll(h.calls);
@@ -158,13 +241,21 @@ describe('commands', () => {
   it('/district restricts the next questions, says so on the card, and can be lifted', async () => {
     const engine = createFakeEngine();
     const h = createHarness(engine);
-    expect(text(only(await h.command('/district 城西區')))).toContain('城西区');
+    expect(text(only(await h.command('/district 城西區')))).toBe('好的，之后的问题只在“城西区”的报告中查找。发送 /district 全部 取消限定。');
     const card = text(only(await h.text('新增就业多少人？')));
     expect(engine.calls.at(-1)?.options?.district).toBe('城西区');
+    expect(card).toBe(renderAnswerCard(engine.answers.at(-1)!, { page: 0, perPage: h.config.resultsPerPage, scopeLabel: '城西区' }));
     expect(card).toContain('限定：城西区');
-    expect(card).not.toContain('城中区 ·');
-    await h.command('/district 全部');
+    expect(text(only(await h.command('/district 全部')))).toBe('好的，之后的问题在全部报告中查找。');
     await h.text('新增就业多少人？');
+    expect(engine.calls.at(-1)?.options?.district).toBeNull();
+  });
+
+  it('keeps each chat to its own restriction', async () => {
+    const engine = createFakeEngine();
+    const h = createHarness(engine);
+    await h.command('/district 城西区', { userId: 1, chatId: 1 });
+    await h.text('新增就业多少人？', { userId: 2, chatId: 2 });
     expect(engine.calls.at(-1)?.options?.district).toBeNull();
   });
 
@@ -172,48 +263,67 @@ describe('commands', () => {
     const engine = createFakeEngine();
     const h = createHarness(engine);
     const menu = only(await h.command('/district'));
+    expect(text(menu)).toContain('当前查找范围：全部报告');
+    expect(buttons(menu).flat()).toEqual([...DISTRICTS.map((d, i) => [d, `d:${i}`]), ['✅ 全部', 'd:-']]);
     const choice = buttons(menu).flat().find(([t]) => t === '城中区')!;
     const bad = only(await h.command('/district <b>火星</b> & *x*'));
     expect(text(bad)).toContain('&lt;b&gt;火星');
+    expect(text(bad)).toContain(DISTRICTS.join('、'));
     assertWellFormedHtml(text(bad));
     const calls = await h.press(choice[1], { message_id: 5 });
-    expect(h.of('answerCallbackQuery', calls)[0]?.payload.text).toContain('城中区');
+    expect(h.of('answerCallbackQuery', calls)[0]?.payload.text).toBe('已限定：城中区');
+    expect(h.of('editMessageText', calls)[0]?.payload).toMatchObject({ message_id: 5, text: '好的，之后的问题只在“城中区”的报告中查找。发送 /district 全部 取消限定。' });
     await h.text('新增就业多少人？');
     expect(engine.calls.at(-1)?.options?.district).toBe('城中区');
+    expect(buttons(only(await h.command('/district'))).flat()).toContainEqual(['✅ 城中区', 'd:0']);
   });
 
-  it('/report restricts to one file; a bad number is explained', async () => {
+  it('/report restricts to one file, named by its title; without a number it lists them; a bad number is explained', async () => {
     const engine = createFakeEngine();
     const h = createHarness(engine);
-    await h.command('/report 2');
+    expect(text(only(await h.command('/report 2')))).toBe('好的，之后的问题只在“《城西区：奋楫笃行谱新篇》”的报告中查找。发送 /district 全部 取消限定。');
     await h.text('新增就业多少人？');
-    expect(engine.calls.at(-1)?.options?.file).toBe('001_338ed807dc2533c7.txt');
-    expect(text(only(await h.command('/report 99')))).toContain('没有找到报告');
+    expect(engine.calls.at(-1)?.options).toMatchObject({ district: null, file: '001_338ed807dc2533c7.txt' });
+    expect(text(only(await h.command('/report')))).toBe(sourcesText(engine.reports()));
+    expect(text(only(await h.command('/report 99')))).toContain('没有找到报告“99”');
   });
 
   it('a restricted search that finds nothing offers to lift the restriction', async () => {
-    const h = createHarness(createFakeEngine());
+    const engine = createFakeEngine();
+    const h = createHarness(engine);
     await h.command('/district 湟中区');
     const card = only(await h.text('新增就业多少人？'));
+    expect(text(card)).toBe(renderNotFoundCard(engine.answers[0]!, { scopeLabel: '湟中区' }));
     expect(text(card)).toContain('/district 全部');
-    expect(buttons(card).flat()[0]?.[1]).toBe('d:-');
+    expect(buttons(card)).toEqual([[['取消限定，在全部报告中查找', 'd:-']]]);
+    const lifted = await h.press('d:-', { message_id: 1 });
+    expect(h.of('answerCallbackQuery', lifted)[0]?.payload.text).toBe('已取消限定');
+    await h.text('新增就业多少人？');
+    expect(engine.calls.at(-1)?.options?.district).toBeNull();
   });
 
   it('/ask asks; without a question it explains usage', async () => {
-    const h = createHarness(createFakeEngine());
-    expect(text(only(await h.command('/ask 城西区发放优抚资金多少？')))).toContain('<b>4500余万元</b>');
-    expect(text(only(await h.command('/ask')))).toContain('用法');
+    const engine = createFakeEngine();
+    const h = createHarness(engine);
+    const card = text(only(await h.command('/ask 城西区发放优抚资金多少？')));
+    expect(engine.calls.map((c) => c.query)).toEqual(['城西区发放优抚资金多少？']);
+    expect(card).toBe(renderAnswerCard(engine.answers[0]!, { page: 0, perPage: h.config.resultsPerPage, scopeLabel: null }));
+    expect(text(only(await h.command('/ask')))).toBe(TEXT.askUsage);
+    expect(engine.calls).toHaveLength(1);
   });
 
-  it('unknown commands get a hint', async () => {
-    const h = createHarness(createFakeEngine());
-    expect(text(only(await h.command('/frobnicate 1 2')))).toContain('/help');
+  it('unknown commands get a hint, and are not searched', async () => {
+    const engine = createFakeEngine();
+    const h = createHarness(engine);
+    expect(text(only(await h.command('/frobnicate 1 2')))).toBe(TEXT.unknownCommand);
+    expect(TEXT.unknownCommand).toContain('/help');
+    expect(engine.calls).toEqual([]);
   });
 
   it('/stats is for admins only', async () => {
     const h = createHarness(createFakeEngine(), { ADMIN_USER_IDS: '9' });
     await h.text('湟源县2023年固定资产投资增长多少？');
-    expect(text(only(await h.command('/stats')))).toContain('管理员');
+    expect(text(only(await h.command('/stats')))).toBe(TEXT.adminOnly);
     const stats = text(only(await h.command('/stats', { userId: 9 })));
     expect(stats).toContain('提问 1 次');
     expect(stats).toContain('湟源县');
@@ -222,63 +332,57 @@ describe('commands', () => {
 
 describe('groups', () => {
   const group = { userId: 1001, chatId: -100500, chatType: 'supergroup' as const };
+  const groupMessage = (h: Harness, message_id: number, extra: object) =>
+    h.send({ message: { message_id, date: 0, chat: { id: group.chatId, type: 'supergroup', title: '编辑部' }, from: { id: 1001, is_bot: false, first_name: '记者' }, ...extra } as never });
 
-  it('ignores chatter, answers commands, mentions and replies to itself', async () => {
-    const h = createHarness(createFakeEngine());
+  it('ignores chatter, answers commands, mentions and replies to itself, quoting the question', async () => {
+    const engine = createFakeEngine();
+    const h = createHarness(engine);
     expect(await h.text('大家好，今天开会吗？', group)).toEqual([]);
     const viaAsk = only(await h.command('/ask@report_qa_bot 城西区发放优抚资金多少？', group));
-    expect(text(viaAsk)).toContain('4500余万元');
+    expect(text(viaAsk)).toBe(renderAnswerCard(engine.answers[0]!, { page: 0, perPage: h.config.resultsPerPage, scopeLabel: null }));
     expect((viaAsk.payload.reply_parameters as { message_id: number }).message_id).toBeGreaterThan(0);
     expect(await h.command('/ask@other_bot 城西区发放优抚资金多少？', group)).toEqual([]);
-    const mention = await h.send({
-      message: {
-        message_id: 7,
-        date: 0,
-        chat: { id: group.chatId, type: 'supergroup', title: '编辑部' },
-        from: { id: 1001, is_bot: false, first_name: '记者' },
-        text: '@report_qa_bot 城西区发放优抚资金多少？',
-        entities: [{ type: 'mention', offset: 0, length: 14 }],
-      },
-    });
-    expect(text(only(mention))).toContain('4500余万元');
-    const reply = await h.send({
-      message: {
-        message_id: 8,
-        date: 0,
-        chat: { id: group.chatId, type: 'supergroup', title: '编辑部' },
-        from: { id: 1001, is_bot: false, first_name: '记者' },
-        text: '城中区去年城镇新增就业多少人？',
-        reply_to_message: { message_id: 3, date: 0, chat: { id: group.chatId, type: 'supergroup', title: '编辑部' }, from: { ...BOT_INFO } } as never,
-      },
-    });
-    expect(text(only(reply))).toContain('6725人');
+    const mention = only(await groupMessage(h, 7, { text: '@report_qa_bot 城西区发放优抚资金多少？', entities: [{ type: 'mention', offset: 0, length: 14 }] }));
+    expect(mention.payload.reply_parameters).toEqual({ message_id: 7, allow_sending_without_reply: true });
+    const reply = only(await groupMessage(h, 8, { text: '城中区去年城镇新增就业多少人？', reply_to_message: { message_id: 3, date: 0, chat: { id: group.chatId, type: 'supergroup', title: '编辑部' }, from: { ...BOT_INFO } } }));
+    expect(reply.payload.reply_parameters).toMatchObject({ message_id: 8 });
+    expect(engine.calls.map((c) => c.query)).toEqual(['城西区发放优抚资金多少？', '城西区发放优抚资金多少？', '城中区去年城镇新增就业多少人？']);
   });
 });
 
 describe('inline mode', () => {
   it('offers the top results as articles: figure and district, quote, quote plus source', async () => {
-    const h = createHarness(createFakeEngine());
+    const engine = createFakeEngine();
+    const h = createHarness(engine);
     const calls = await h.inline('城中区去年城镇新增就业多少人？');
+    expect(engine.calls).toEqual([{ query: '城中区去年城镇新增就业多少人？', options: { top: 5, district: null, file: null } }]);
     const answer = h.of('answerInlineQuery', calls)[0]!;
+    expect(answer.payload).toMatchObject({ cache_time: 300, is_personal: false });
     const results = answer.payload.results as { type: string; id: string; title: string; description: string; input_message_content: { message_text: string; parse_mode: string } }[];
-    expect(results.length).toBeGreaterThan(0);
-    expect(results[0]!.type).toBe('article');
-    expect(results[0]!.title).toBe('6725人 · 城中区 · 2024年报告');
-    expect(results[0]!.description).toContain('全年城镇新增就业6725人');
-    expect(results[0]!.input_message_content.parse_mode).toBe('HTML');
-    expect(results[0]!.input_message_content.message_text).toContain('000_be770faa11c46e25.txt');
+    const expected = engine.answers[0]!.results;
+    expect(results.length).toBe(expected.length);
+    expected.forEach((r, i) => {
+      const article = renderInlineArticle(r);
+      expect(results[i]).toMatchObject({ type: 'article', id: `${r.passageId}-${i}`, title: article.title, description: article.description });
+      expect(results[i]!.input_message_content).toMatchObject({ message_text: article.messageHtml, parse_mode: 'HTML' });
+    });
+    expect(results[0]!.input_message_content.message_text).toContain(expected[0]!.source.file);
     for (const r of results) {
       assertWellFormedHtml(r.input_message_content.message_text);
       expect(Buffer.byteLength(r.id)).toBeLessThanOrEqual(64);
     }
     expect(new Set(results.map((r) => r.id)).size).toBe(results.length);
+    expect((await h.queryLog.read()).entries.map((e) => e.via)).toEqual(['inline']);
   });
 
   it('answers empty and not-found inline queries with a hint, never an unrelated passage', async () => {
-    const h = createHarness(createFakeEngine());
-    const empty = h.of('answerInlineQuery', await h.inline(''))[0]!;
+    const engine = createFakeEngine();
+    const h = createHarness(engine);
+    const empty = h.of('answerInlineQuery', await h.inline('@report_qa_bot '))[0]!;
     expect(empty.payload.results).toEqual([]);
     expect((empty.payload.button as { text: string }).text).toContain('输入问题');
+    expect(engine.calls).toEqual([]);
     const none = h.of('answerInlineQuery', await h.inline('湟源县2023年固定资产投资增长多少？'))[0]!;
     expect(none.payload.results).toEqual([]);
     expect((none.payload.button as { text: string }).text).toContain('没有找到');
@@ -290,9 +394,9 @@ describe('allow-list', () => {
 
   it('answers listed users and members of listed chats', async () => {
     const h = createHarness(createFakeEngine(), env);
-    expect(text(only(await h.text('城中区去年城镇新增就业多少人？')))).toContain('6725人');
+    expect(isAnswerCard(only(await h.text('城中区去年城镇新增就业多少人？')))).toBe(true);
     const inGroup = await h.command('/ask 城中区去年城镇新增就业多少人？', { userId: 3003, chatId: -100777, chatType: 'group' });
-    expect(text(only(inGroup))).toContain('6725人');
+    expect(isAnswerCard(only(inGroup))).toBe(true);
   });
 
   it('refuses others once, naming their id, leaking nothing', async () => {
@@ -300,15 +404,16 @@ describe('allow-list', () => {
     const h = createHarness(engine, env);
     const stranger = { userId: 666, chatId: 666 };
     const first = only(await h.text('城中区去年城镇新增就业多少人？', stranger));
+    expect(text(first)).toBe(refusalText(666));
     expect(text(first)).toContain('666');
-    expect(text(first)).not.toContain('6725');
+    expect(isAnswerCard(first)).toBe(false);
     expect(await h.text('再问一次', stranger)).toEqual([]);
     expect(engine.calls).toHaveLength(0);
     const inline = h.of('answerInlineQuery', await h.inline('城中区去年城镇新增就业多少人？', stranger))[0]!;
     expect(inline.payload.results).toEqual([]);
     expect(inline.payload.is_personal).toBe(true);
     const press = h.of('answerCallbackQuery', await h.press('p:abcdefgh:1', { message_id: 1 }, stranger))[0]!;
-    expect(String(press.payload.text)).toContain('666');
+    expect(press.payload).toMatchObject({ text: refusalText(666), show_alert: true });
     expect(h.logs.some((l) => l.includes('refused'))).toBe(true);
   });
 
@@ -325,39 +430,46 @@ describe('rate limit', () => {
     await h.text('城中区去年城镇新增就业多少人？');
     await h.text('城中区去年城镇新增就业多少人？');
     const third = only(await h.text('城中区去年城镇新增就业多少人？'));
-    expect(text(third)).toContain('太频繁');
+    expect(text(third)).toBe(TEXT.rateLimited);
     expect(await h.text('城中区去年城镇新增就业多少人？')).toEqual([]);
     expect(engine.calls).toHaveLength(2);
-    expect(text(only(await h.text('城中区去年城镇新增就业多少人？', { userId: 2002 })))).toContain('6725人');
+    expect(isAnswerCard(only(await h.text('城中区去年城镇新增就业多少人？', { userId: 2002 })))).toBe(true);
   });
 
   it('does not limit admins', async () => {
     const h = createHarness(createFakeEngine(), { RATE_LIMIT_PER_MINUTE: '1', ADMIN_USER_IDS: '9' });
-    for (let i = 0; i < 3; i++) expect(text(only(await h.text('城中区去年城镇新增就业多少人？', { userId: 9 })))).toContain('6725人');
+    for (let i = 0; i < 3; i++) expect(isAnswerCard(only(await h.text('城中区去年城镇新增就业多少人？', { userId: 9 })))).toBe(true);
   });
 });
 
 describe('hostile and odd input', () => {
-  const cases: [string, string, RegExp][] = [
-    ['empty text', '   ', /请直接发送问题/],
-    ['4096 characters', '城'.repeat(4096), /问题太长/],
-    ['only emoji', '😀🎉👍🏽', /没看到文字问题/],
-    ['HTML and Markdown characters', '<b>城中区</b> & *新增* _就业_ [多少](x) `人`', /./],
-    ['an unclosed tag and entities', '</blockquote><a href="x">&amp;&lt;', /./],
+  // Text that cannot be a question is refused with its hint and never searched; the rest is searched as written.
+  const cases: [string, string, string | null][] = [
+    ['empty text', '   ', TEXT.emptyQuestion],
+    ['4096 characters', '城'.repeat(4096), TEXT.tooLong],
+    ['only emoji', '😀🎉👍🏽', TEXT.noWords],
+    ['HTML and Markdown characters', '<b>城中区</b> & *新增* _就业_ [多少](x) `人`', null],
+    ['an unclosed tag and entities', '</blockquote><a href="x">&amp;&lt;', null],
   ];
-  for (const [name, input, expected] of cases) {
+  for (const [name, input, refusal] of cases) {
     it(`survives ${name}`, async () => {
-      const h = createHarness(createFakeEngine());
+      const engine = createFakeEngine();
+      const h = createHarness(engine);
       const calls = await h.text(input);
-      expect(text(only(calls))).toMatch(expected);
+      if (refusal) expect(text(only(calls))).toBe(refusal);
+      else expect(text(only(calls)).length).toBeGreaterThan(0);
+      expect(engine.calls.map((c) => c.query)).toEqual(refusal ? [] : [input]);
       checkAll(calls);
       expect(h.logs.filter((l) => l.startsWith('[error]'))).toEqual([]);
     });
   }
 
   it('echoes hostile input escaped', async () => {
-    const h = createHarness(createFakeEngine());
+    const engine = createFakeEngine();
+    const h = createHarness(engine);
     const card = text(only(await h.text('<b>城中区</b> & 新增就业多少人')));
+    expect(engine.answers[0]!.found).toBe(true); // the question is echoed on answer cards too
+    assertWellFormedHtml(card);
     expect(card).toContain('&lt;b&gt;城中区&lt;/b&gt; &amp; 新增就业多少人');
   });
 
@@ -367,9 +479,9 @@ describe('hostile and odd input', () => {
     const sticker = await h.send({
       message: { ...base, sticker: { file_id: 'f', file_unique_id: 'u', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } },
     });
-    expect(text(only(sticker))).toContain('文字');
+    expect(text(only(sticker))).toBe(TEXT.notText);
     const photo = await h.send({ message: { ...base, photo: [{ file_id: 'f', file_unique_id: 'u', width: 1, height: 1 }], caption: '<b>这是什么</b>' } });
-    expect(text(only(photo))).toContain('文字');
+    expect(text(only(photo))).toBe(TEXT.notText);
   });
 
   it('a failing search logs an error and still gives a polite reply', async () => {
@@ -377,6 +489,7 @@ describe('hostile and odd input', () => {
     engine.failNext = true;
     const h = createHarness(engine);
     const calls = await h.text('城中区去年城镇新增就业多少人？');
+    expect(text(only(calls))).toBe(TEXT.failed);
     expect(text(only(calls))).toContain('抱歉');
     expect(h.logs.some((l) => l.startsWith('[error]') && l.includes('fake engine failure'))).toBe(true);
   });
@@ -390,12 +503,12 @@ describe('hostile and odd input', () => {
     };
     const data = buttons(card).flat().find(([t]) => t.includes('原文'))![1];
     const calls = await h.press(data, { message_id: 1 });
-    expect(String(h.of('answerCallbackQuery', calls)[0]?.payload.text)).toContain('抱歉');
+    expect(h.of('answerCallbackQuery', calls)[0]?.payload.text).toBe(TEXT.failed);
   });
 
   it('a failing typing action does not cost the answer', async () => {
     const h = createHarness(createFakeEngine(), {}, [{ method: 'sendChatAction', error_code: 400, description: 'Bad Request: not supported' }]);
-    expect(text(only(await h.text('城中区去年城镇新增就业多少人？')))).toContain('6725人');
+    expect(isAnswerCard(only(await h.text('城中区去年城镇新增就业多少人？')))).toBe(true);
   });
 
   it('retries a 429 from Telegram after retry_after (auto-retry)', async () => {

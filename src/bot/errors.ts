@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import { TEXT } from './texts.js';
 import { describe } from './util.js';
 
-export type ReportError = (err: unknown, ctx: Context) => Promise<void>;
+type ReportError = (err: unknown, ctx: Context) => Promise<void>;
 
 export function errorReply(log: Logger): ReportError {
   return async (err, ctx) => {

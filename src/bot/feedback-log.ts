@@ -51,7 +51,7 @@ export interface FeedbackLog {
   flush(): Promise<void>;
 }
 
-export function isFeedbackEntry(v: unknown): v is FeedbackEntry {
+function isFeedbackEntry(v: unknown): v is FeedbackEntry {
   return isRecord(v) && isTime(v.time) && typeof v.query === 'string' && (v.verdict === 'up' || v.verdict === 'down');
 }
 

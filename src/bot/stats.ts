@@ -5,9 +5,9 @@ import type { JsonLines } from './jsonl.js';
 import type { QueryLogEntry } from './query-log.js';
 
 /** "Today" is a calendar day in Beijing time (UTC+8, no daylight saving): the reporters' day, wherever the server runs. */
-export const STATS_UTC_OFFSET_MINUTES = 8 * 60;
+const STATS_UTC_OFFSET_MINUTES = 8 * 60;
 /** How many recent unanswered and 👎 questions /stats lists. */
-export const STATS_RECENT = 5;
+const STATS_RECENT = 5;
 
 export interface UsageStats {
   total: number;

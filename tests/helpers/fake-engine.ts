@@ -43,6 +43,8 @@ const bigrams = (s: string) => {
 export interface FakeEngine extends Engine {
   /** Every search call, for assertions (e.g. that /district reached the engine). */
   calls: { query: string; options: SearchOptions | undefined }[];
+  /** Every answer returned, in order: what the bot's cards must show. */
+  answers: Answer[];
   /** Make the next search throw (error-handling tests). */
   failNext: boolean;
   /** Delay each search (concurrency tests). */
@@ -52,52 +54,14 @@ export interface FakeEngine extends Engine {
 export function createFakeEngine(): FakeEngine {
   const engine: FakeEngine = {
     calls: [],
+    answers: [],
     failNext: false,
     delayMs: 0,
     async search(query, options) {
       engine.calls.push({ query, options });
-      if (engine.delayMs) await new Promise((r) => setTimeout(r, engine.delayMs));
-      if (engine.failNext) {
-        engine.failNext = false;
-        throw new Error('fake engine failure');
-      }
-      const normalized = normalize(query);
-      const asked = DISTRICTS.find((d) => normalized.includes(d)) ?? null;
-      const uncovered = UNCOVERED.find((p) => query.includes(p)) ?? null;
-      const understood: QueryUnderstanding = {
-        normalized,
-        district: asked,
-        uncoveredPlace: uncovered ? normalize(uncovered) : null,
-        year: null,
-        wantsFigure: /多少|几/.test(query),
-        terms: [],
-        concepts: [],
-      };
-      const base = { query, understood, tookMs: 1 };
-      if (uncovered) {
-        return { ...base, found: false, results: [], reason: `已收录的报告不包括${normalize(uncovered)}。` } satisfies Answer;
-      }
-      const q = bigrams(query.replace(/多少|是|了|去年|今年/g, ''));
-      const district = options?.district ?? asked;
-      const scored = FAKE_PASSAGES.filter((p) => (!district || p.source.district === district) && (!options?.file || p.source.file === options.file))
-        .map((p) => {
-          const b = bigrams(p.text);
-          return { p, score: [...q].filter((x) => b.has(x)).length };
-        })
-        .filter((x) => x.score >= 2)
-        .sort((a, b) => b.score - a.score || a.p.id - b.p.id)
-        .slice(0, options?.top ?? 3);
-      if (scored.length === 0) {
-        return { ...base, found: false, results: [], reason: '报告中没有与问题足够相关的段落。' } satisfies Answer;
-      }
-      const results: SearchResult[] = scored.map(({ p, score }, i) => {
-        const highlight = [...p.sentences].sort((a, b) => [...bigrams(b)].filter((x) => q.has(x)).length - [...bigrams(a)].filter((x) => q.has(x)).length)[0]!;
-        const figures = highlight.replace(/\s+/g, '').match(FIGURE_RE) ?? [];
-        const lead = figures[0];
-        const keyFigure = lead ? { figure: lead, clause: clauseOf(highlight, lead), year: yearOfFigure(highlight, p.source.year, understood.year) } : undefined;
-        return { rank: i + 1, score, text: p.text, highlight, figures, ...(keyFigure ? { keyFigure } : {}), section: null, passageId: p.id, source: p.source };
-      });
-      return { ...base, found: true, results };
+      const answer = await answerFor(query, options);
+      engine.answers.push(answer);
+      return answer;
     },
     context(passageId, radius = 1) {
       const center = FAKE_PASSAGES[passageId];
@@ -110,5 +74,49 @@ export function createFakeEngine(): FakeEngine {
       return Object.entries(REPORTS).map(([file, r]) => ({ file, ...r, passages: FAKE_PASSAGES.filter((p) => p.source.file === file).length }));
     },
   };
+  async function answerFor(query: string, options: SearchOptions | undefined): Promise<Answer> {
+    if (engine.delayMs) await new Promise((r) => setTimeout(r, engine.delayMs));
+    if (engine.failNext) {
+      engine.failNext = false;
+      throw new Error('fake engine failure');
+    }
+    const normalized = normalize(query);
+    const asked = DISTRICTS.find((d) => normalized.includes(d)) ?? null;
+    const uncovered = UNCOVERED.find((p) => query.includes(p)) ?? null;
+    const understood: QueryUnderstanding = {
+      normalized,
+      district: asked,
+      uncoveredPlace: uncovered ? normalize(uncovered) : null,
+      year: null,
+      wantsFigure: /多少|几/.test(query),
+      terms: [],
+      concepts: [],
+    };
+    const base = { query, understood, tookMs: 1 };
+    if (uncovered) {
+      return { ...base, found: false, results: [], reason: `已收录的报告不包括${normalize(uncovered)}。` } satisfies Answer;
+    }
+    const q = bigrams(query.replace(/多少|是|了|去年|今年/g, ''));
+    const district = options?.district ?? asked;
+    const scored = FAKE_PASSAGES.filter((p) => (!district || p.source.district === district) && (!options?.file || p.source.file === options.file))
+      .map((p) => {
+        const b = bigrams(p.text);
+        return { p, score: [...q].filter((x) => b.has(x)).length };
+      })
+      .filter((x) => x.score >= 2)
+      .sort((a, b) => b.score - a.score || a.p.id - b.p.id)
+      .slice(0, options?.top ?? 3);
+    if (scored.length === 0) {
+      return { ...base, found: false, results: [], reason: '报告中没有与问题足够相关的段落。' } satisfies Answer;
+    }
+    const results: SearchResult[] = scored.map(({ p, score }, i) => {
+      const highlight = [...p.sentences].sort((a, b) => [...bigrams(b)].filter((x) => q.has(x)).length - [...bigrams(a)].filter((x) => q.has(x)).length)[0]!;
+      const figures = highlight.replace(/\s+/g, '').match(FIGURE_RE) ?? [];
+      const lead = figures[0];
+      const keyFigure = lead ? { figure: lead, clause: clauseOf(highlight, lead), year: yearOfFigure(highlight, p.source.year, understood.year) } : undefined;
+      return { rank: i + 1, score, text: p.text, highlight, figures, ...(keyFigure ? { keyFigure } : {}), section: null, passageId: p.id, source: p.source };
+    });
+    return { ...base, found: true, results };
+  }
   return engine;
 }

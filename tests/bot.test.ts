@@ -332,8 +332,9 @@ describe('commands', () => {
 
 describe('groups', () => {
   const group = { userId: 1001, chatId: -100500, chatType: 'supergroup' as const };
+  const chat = { id: group.chatId, type: 'supergroup', title: '编辑部' };
   const groupMessage = (h: Harness, message_id: number, extra: object) =>
-    h.send({ message: { message_id, date: 0, chat: { id: group.chatId, type: 'supergroup', title: '编辑部' }, from: { id: 1001, is_bot: false, first_name: '记者' }, ...extra } as never });
+    h.send({ message: { message_id, date: 0, chat, from: { id: 1001, is_bot: false, first_name: '记者' }, ...extra } as never });
 
   it('ignores chatter, answers commands, mentions and replies to itself, quoting the question', async () => {
     const engine = createFakeEngine();
@@ -345,7 +346,7 @@ describe('groups', () => {
     expect(await h.command('/ask@other_bot 城西区发放优抚资金多少？', group)).toEqual([]);
     const mention = only(await groupMessage(h, 7, { text: '@report_qa_bot 城西区发放优抚资金多少？', entities: [{ type: 'mention', offset: 0, length: 14 }] }));
     expect(mention.payload.reply_parameters).toEqual({ message_id: 7, allow_sending_without_reply: true });
-    const reply = only(await groupMessage(h, 8, { text: '城中区去年城镇新增就业多少人？', reply_to_message: { message_id: 3, date: 0, chat: { id: group.chatId, type: 'supergroup', title: '编辑部' }, from: { ...BOT_INFO } } }));
+    const reply = only(await groupMessage(h, 8, { text: '城中区去年城镇新增就业多少人？', reply_to_message: { message_id: 3, date: 0, chat, from: { ...BOT_INFO } } }));
     expect(reply.payload.reply_parameters).toMatchObject({ message_id: 8 });
     expect(engine.calls.map((c) => c.query)).toEqual(['城西区发放优抚资金多少？', '城西区发放优抚资金多少？', '城中区去年城镇新增就业多少人？']);
   });

@@ -21,27 +21,12 @@ export interface QueryLogEntry {
   file?: string;
 }
 
-export interface QueryRecord {
+/** What a front end records: the log adds the time and hashes the user id. */
+export type QueryRecord = Omit<QueryLogEntry, 'time' | 'user' | 'district' | 'file'> & {
   userId: number | 'terminal';
-  via: QueryLogEntry['via'];
-  query: string;
-  found: boolean;
-  results: number;
-  latencyMs: number;
-  reason?: string;
   district?: string | null;
   file?: string | null;
-}
-
-/** The log record of one answered question (bot and terminal chat alike). */
-export function answerRecord(
-  who: Pick<QueryRecord, 'userId' | 'via' | 'query'>,
-  answer: { found: boolean; results: unknown[]; reason?: string },
-  latencyMs: number,
-  scope: { district?: string | null; file?: string | null } = {},
-): QueryRecord {
-  return { ...who, found: answer.found, results: answer.results.length, latencyMs, reason: answer.reason, district: scope.district, file: scope.file };
-}
+};
 
 export interface QueryLog {
   record(r: QueryRecord): void;

@@ -1,7 +1,7 @@
 // A question from any front end (Telegram or the terminal chat): cleaned, checked, searched within the
 // chat's scope, and logged. The front ends only render the answer.
 import type { Answer, Engine, SearchOptions } from '../types.js';
-import { answerRecord, type QueryLog, type QueryRecord } from './query-log.js';
+import type { QueryLog, QueryRecord } from './query-log.js';
 import { NO_SCOPE, type Scope } from './scopes.js';
 import { MAX_QUESTION_CHARS } from './texts.js';
 
@@ -32,6 +32,7 @@ export async function searchLogged(
   const options: SearchOptions = { top, district: scope.district, file: scope.file };
   const started = performance.now();
   const answer = await engine.search(query, options);
-  log.queryLog?.record(answerRecord({ ...log.who, query }, answer, performance.now() - started, scope));
+  const latencyMs = performance.now() - started;
+  log.queryLog?.record({ ...log.who, query, found: answer.found, results: answer.results.length, latencyMs, reason: answer.reason, ...scope });
   return { answer, options };
 }

@@ -5,18 +5,28 @@ import { type AccessPolicy, isAdmin } from './access.js';
 import { TEXT } from './texts.js';
 
 export function rateLimits(perMinute: number, policy: AccessPolicy): MiddlewareFn<Context>[] {
-  // Returning no key skips the limiter.
-  const user = (ctx: Context) => (ctx.from && !isAdmin(policy, ctx.from.id) ? String(ctx.from.id) : undefined);
-  const perMinuteLimit = (keyPrefix: string, times: number, applies: (ctx: Context) => unknown, onLimitExceeded: (ctx: Context) => Promise<void>, alwaysReply = true) =>
-    limit<Context, never>({ timeFrame: 60_000, limit: perMinute * times, keyPrefix, alwaysReply, keyGenerator: (ctx) => (applies(ctx) ? user(ctx) : undefined), onLimitExceeded });
+  /** `times` × perMinute updates of one kind per user and minute; returning no key skips the limiter. */
+  const perUser = (keyPrefix: string, times: number, of: (ctx: Context) => unknown, onLimitExceeded: (ctx: Context) => Promise<void>, alwaysReply: boolean) =>
+    limit<Context, never>({
+      timeFrame: 60_000,
+      limit: perMinute * times,
+      keyPrefix,
+      alwaysReply,
+      keyGenerator: (ctx) => (of(ctx) && ctx.from && !isAdmin(policy, ctx.from.id) ? String(ctx.from.id) : undefined),
+      onLimitExceeded,
+    });
   return [
     // Questions and commands; one friendly message per window, further excess is dropped silently.
-    perMinuteLimit('msg:', 1, (ctx) => ctx.message, async (ctx) => void (await ctx.reply(TEXT.rateLimited)), false),
+    perUser('msg:', 1, (ctx) => ctx.message, async (ctx) => void (await ctx.reply(TEXT.rateLimited)), false),
     // Buttons are cheap (no search), but must always be answered, so alwaysReply.
-    perMinuteLimit('cb:', 3, (ctx) => ctx.callbackQuery, async (ctx) => void (await ctx.answerCallbackQuery({ text: TEXT.rateLimitedButton }))),
+    perUser('cb:', 3, (ctx) => ctx.callbackQuery, async (ctx) => void (await ctx.answerCallbackQuery({ text: TEXT.rateLimitedButton })), true),
     // Telegram sends an inline query per keystroke or so: a larger budget.
-    perMinuteLimit('iq:', 5, (ctx) => ctx.inlineQuery, async (ctx) =>
-      void (await ctx.answerInlineQuery([], { cache_time: 0, is_personal: true, button: { text: TEXT.rateLimitedButton, start_parameter: 'slow' } })),
+    perUser(
+      'iq:',
+      5,
+      (ctx) => ctx.inlineQuery,
+      async (ctx) => void (await ctx.answerInlineQuery([], { cache_time: 0, is_personal: true, button: { text: TEXT.rateLimitedButton, start_parameter: 'slow' } })),
+      true,
     ),
   ];
 }

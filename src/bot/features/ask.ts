@@ -32,7 +32,8 @@ export function createAsk(env: BotEnv): Ask {
       // The typing indicator is a courtesy: its failure must not cost the answer.
       void ctx.replyWithChatAction('typing').catch((err: unknown) => log.debug('sendChatAction failed', { error: describe(err) }));
       const scope = env.scopes.get(ctx.chat?.id);
-      const { answer } = await searchLogged(engine, query, { top: perPage * MAX_PAGES, scope }, { queryLog: env.queryLog, who: { userId: ctx.from?.id ?? 0, via: viaOf(ctx) } });
+      const who = { userId: ctx.from?.id ?? 0, via: viaOf(ctx) };
+      const { answer } = await searchLogged(engine, query, { top: perPage * MAX_PAGES, scope }, { queryLog: env.queryLog, who });
       const label = labelOf(env, scope);
       if (!answer.found || answer.results.length === 0) {
         return void (await ctx.reply(renderNotFoundCard(answer, { scopeLabel: label }), {

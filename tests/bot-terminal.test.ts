@@ -6,6 +6,7 @@ import { terminalChat } from '../src/bot/terminal-chat.js';
 import { parseConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/log.js';
 import { PLAIN } from '../src/present/text.js';
+import { DISTRICTS } from '../src/types.js';
 import { createFakeEngine } from './helpers/fake-engine.js';
 
 async function chat(lines: string[], engine = createFakeEngine()) {
@@ -40,6 +41,16 @@ describe('terminal chat', () => {
     expect(text).toContain('1. 《城中区：开好局启新程走在前作表率》');
     expect(text).toContain('查找范围：城西区');
     expect(engine.calls.at(-1)?.options?.district).toBe('城西区');
+  });
+
+  it('restricts to a report by its number, lifts it, and explains an unknown district or report', async () => {
+    const { text, engine } = await chat(['/report 2', '新增就业多少人？', '/report 全部', '新增就业多少人？', '/report 99', '/district 火星']);
+    expect(text).toContain('查找范围：《城西区：奋楫笃行谱新篇》');
+    expect(text).toContain('（限定：《城西区：奋楫笃行谱新篇》）');
+    expect(engine.calls.map((c) => c.options?.file)).toEqual(['001_338ed807dc2533c7.txt', null]);
+    expect(text).toContain('查找范围：全部报告');
+    expect(text).toContain('用 /sources 中的编号，例如 /report 1');
+    expect(text).toContain(`不认识“火星”。可选：${DISTRICTS.join('、')}，或“全部”。`);
   });
 
   it('survives odd input and engine failures, and stops at /quit', async () => {

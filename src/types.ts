@@ -112,7 +112,6 @@ export interface Engine {
   search(query: string, options?: SearchOptions): Promise<Answer>;
   /** The passage and up to `radius` neighbours on each side from the same file, in order (for "原文"). */
   context(passageId: number, radius?: number): Passage[];
-  passage(id: number): Passage | undefined;
   reports(): ReportSummary[];
   /** Switch to a newer index version on disk (after an ingest), atomically for callers. True if switched. */
   reload(): Promise<boolean>;

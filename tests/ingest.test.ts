@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/index.js';
 import { type Embedder, loadEmbedder } from '../src/embed/index.js';
-import { ingestReports, removeReport, safeReportName } from '../src/index/ingest.js';
+import { ingestReports, removeReport, safeReportName } from '../src/app/ingest.js';
 import { currentVersion } from '../src/index/store.js';
-import { openEngine } from '../src/search/engine.js';
+import { openEngine } from '../src/app/open.js';
 
 const root = join(import.meta.dirname, '..');
 const fixture = (name: string) => ({ name, bytes: new Uint8Array(readFileSync(join(root, 'tests', 'fixtures', 'reports', name))) });

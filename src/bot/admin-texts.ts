@@ -1,6 +1,6 @@
 // What the bot says to admins: upload results, /remove, /stats. HTML; every file name, title, reason and
 // question is escaped, and every message stays under Telegram's 4096 characters.
-import type { IngestOutcome, ReportFacts } from '../index/ingest.js';
+import type { IngestOutcome, ReportFacts } from '../app/ingest.js';
 import { escapeHtml, fitBlocks } from '../present/telegram.js';
 import type { ReportSummary } from '../types.js';
 import type { UsageStats } from './stats.js';

@@ -1,11 +1,11 @@
 // Admin features in the chat: upload a report by sending the file, /remove a report (with confirmation).
 // Validation (type, size, text layer, duplicate) happens before anything is written, so a refused file
 // changes nothing; questions keep being answered from the current index while an upload is processed,
-// and the switch to the new index is atomic (src/index/ingest.ts, engine.reload()).
+// and the switch to the new index is atomic (src/app/ingest.ts, engine.reload()).
 import { randomBytes } from 'node:crypto';
 import { type Context, GrammyError, InlineKeyboard } from 'grammy';
 import type { Document } from 'grammy/types';
-import { MAX_REPORT_BYTES, safeReportName } from '../index/ingest.js';
+import { MAX_REPORT_BYTES, safeReportName } from '../app/ingest.js';
 import type { Logger } from '../log.js';
 import { escapeHtml } from '../present/telegram.js';
 import type { Engine, ReportSummary } from '../types.js';
@@ -26,7 +26,7 @@ import {
 } from './admin-texts.js';
 import { type CallbackAction, encodeCallback } from './callback-data.js';
 import { DownloadError, type Download } from './download.js';
-import type { ReportAdmin } from './report-admin.js';
+import type { ReportAdmin } from '../app/report-admin.js';
 import { parseReportArg } from './scopes.js';
 import { TEXT } from './texts.js';
 import { clip, describe, editOrIgnore } from './util.js';

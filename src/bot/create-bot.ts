@@ -6,7 +6,7 @@ import { Bot, type Context, InlineQueryResultBuilder, type MiddlewareFn, type Tr
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config/index.js';
 import { type Embedder, loadEmbedder } from '../embed/index.js';
-import { MAX_REPORT_BYTES } from '../index/ingest.js';
+import { MAX_REPORT_BYTES } from '../app/ingest.js';
 import type { Logger } from '../log.js';
 import { escapeHtml, renderAnswerCard, renderContextCard, renderInlineArticle, renderNotFoundCard } from '../present/telegram.js';
 import type { Engine, Passage, SearchOptions } from '../types.js';
@@ -19,7 +19,7 @@ import { type Download, telegramDownloader } from './download.js';
 import { createFeedbackLog, type FeedbackLog } from './feedback-log.js';
 import { answerKeyboard, clearScopeKeyboard, contextKeyboard, districtKeyboard, examplesKeyboard } from './keyboards.js';
 import { answerRecord, createQueryLog, type QueryLog } from './query-log.js';
-import { createReportAdmin, type ReportAdmin } from './report-admin.js';
+import { createReportAdmin, type ReportAdmin } from '../app/report-admin.js';
 import { NO_SCOPE, parseDistrictArg, parseReportArg, type Scope, ScopeStore, scopeLabel } from './scopes.js';
 import { type QuerySession, SessionStore } from './sessions.js';
 import { computeStats } from './stats.js';
@@ -46,7 +46,7 @@ export interface BotDeps {
   download?: Download;
   /** The model for indexing uploads. Default: the engine's own (openEngine exposes it), else loaded once on first use. */
   embedder?: () => Promise<Embedder>;
-  /** Adds and removes reports. Default: src/index/ingest.ts on config.corpusDir / indexDir, then reloadIndex(). */
+  /** Adds and removes reports. Default: src/app/ingest.ts on config.corpusDir / indexDir, then reloadIndex(). */
   reportAdmin?: ReportAdmin;
   /** Skip getMe (tests, or a cached identity). */
   botInfo?: UserFromGetMe;

@@ -43,11 +43,6 @@ export class ExtractError extends Error {
   }
 }
 
-export interface PdfExtractOptions {
-  /** Longest time one step (opening the file, reading one page) may take before giving up; default 30 s. */
-  stepTimeoutMs?: number;
-}
-
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 
 let pdfjsLoading: Promise<PdfJs> | undefined;
@@ -63,16 +58,12 @@ function pdfjsAssetDirs(): { cMapUrl: string; standardFontDataUrl: string; wasmU
   return { cMapUrl: dir('cmaps'), standardFontDataUrl: dir('standard_fonts'), wasmUrl: dir('wasm'), iccUrl: dir('iccs') };
 }
 
-const DEFAULT_STEP_TIMEOUT_MS = 30_000;
+/** Longest time one step (opening the file, reading one page) may take before giving up. */
+const STEP_TIMEOUT_MS = 30_000;
 
-export async function extractPdf(
-  bytes: Uint8Array,
-  fileName: string,
-  options: PdfExtractOptions = {},
-): Promise<ExtractedText> {
+export async function extractPdf(bytes: Uint8Array, fileName: string): Promise<ExtractedText> {
   const name = JSON.stringify(fileName);
   checkPdfBytes(bytes, fileName);
-  const stepMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
 
   let pdfjs: PdfJs;
   try {
@@ -96,11 +87,11 @@ export async function extractPdf(
       stopAtErrors: false,
       verbosity: 0,
     });
-    const doc = await withTimeout(task.promise, stepMs, () => timeoutError(fileName, 'open it'));
+    const doc = await withTimeout(task.promise, STEP_TIMEOUT_MS, () => timeoutError(fileName, 'open it'));
     for (let p = 1; p <= doc.numPages; p++) {
-      const page = await withTimeout(doc.getPage(p), stepMs, () => timeoutError(fileName, `read page ${p}`));
+      const page = await withTimeout(doc.getPage(p), STEP_TIMEOUT_MS, () => timeoutError(fileName, `read page ${p}`));
       const viewport = page.getViewport({ scale: 1 });
-      const content = await withTimeout(page.getTextContent(), stepMs, () => timeoutError(fileName, `read page ${p}`));
+      const content = await withTimeout(page.getTextContent(), STEP_TIMEOUT_MS, () => timeoutError(fileName, `read page ${p}`));
       pages.push(toRawPage(pdfjs, p, viewport.transform, viewport.width, viewport.height, content.items));
       page.cleanup();
     }

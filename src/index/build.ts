@@ -9,23 +9,13 @@ import { hashBytes, listReportFiles, readReport, type SkippedFile } from '../cor
 import type { Embedder } from '../embed/index.js';
 import { segmentReport } from '../passages/index.js';
 import type { Passage } from '../types.js';
+import { indexedText } from './indexed-text.js';
 import { buildHnsw, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
 
 /**
- * The text a passage is indexed under. Short passages (statistics cards such as "21.98亿元 较2022年15.22亿元")
- * mean nothing without their heading, so the heading is indexed with them; longer ones stand on their own
- * (headings in newspaper PDFs are often placed far from the text they belong to).
- */
-export function indexedText(p: Passage): string {
-  const district = p.source.district ?? '';
-  const section = p.section && Array.from(p.text).length < 60 ? `${p.section}：` : '';
-  return `${district} ${section}${p.text}`.trim();
-}
-
-/**
- * Fingerprint of the code that turns files into indexed passages (loading, cleaning, segmentation, indexed
- * text). Stored in the manifest: changing that code makes the index stale, so nobody searches passages cut
- * by an older version.
+ * Fingerprint of the code that turns files into indexed passages (loading, cleaning, segmentation, the build
+ * and the indexed text). Stored in the manifest: changing that code makes the index stale, so nobody searches
+ * passages cut by an older version.
  */
 export const PIPELINE_FINGERPRINT = (() => {
   const src = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,7 +23,7 @@ export const PIPELINE_FINGERPRINT = (() => {
   for (const dir of ['corpus', 'clean', 'passages']) {
     for (const f of readdirSync(join(src, dir)).filter((f) => f.endsWith('.ts')).sort()) hash.update(readFileSync(join(src, dir, f)));
   }
-  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  for (const f of ['build.ts', 'indexed-text.ts']) hash.update(readFileSync(join(src, 'index', f)));
   return hash.digest('hex').slice(0, 16);
 })();
 

@@ -15,13 +15,9 @@ export interface Report {
   passages: Passage[];
 }
 
-export interface SegmentOptions {
-  /** A passage grows sentence by sentence up to this many characters (a longer sentence stays whole). */
-  maxChars: number;
-  maxSentences: number;
-}
-
-export const DEFAULT_SEGMENT: SegmentOptions = { maxChars: 150, maxSentences: 3 };
+/** A passage grows sentence by sentence up to this many characters and sentences (a longer sentence stays whole). */
+const MAX_CHARS = 150;
+const MAX_SENTENCES = 3;
 
 /** Sentence ends: Chinese and ASCII terminal punctuation, with any closing quotes/brackets that follow. */
 const SENTENCE = /[^。！？；!?;…]+(?:[。！？；!?;…]+[”’"'）)」』】]*|$)|[。！？；!?;…]+[”’"'）)」』】]*/g;
@@ -71,7 +67,7 @@ export function detectReportYear(text: string): number | null {
 const isTitleCandidate = (b: Block) => b.kind === 'heading' && Array.from(b.text).length >= 4;
 
 /** Segment one decoded report into passages. */
-export function segmentReport(report: ReportFile, options: SegmentOptions = DEFAULT_SEGMENT): Report {
+export function segmentReport(report: ReportFile): Report {
   const blocks = cleanReport(report.lines, report.pages);
   const fullText = blocks.map((b) => b.text).join('\n');
   const title = blocks.find(isTitleCandidate)?.text ?? report.file.replace(/\.[^.]+$/, '');
@@ -117,7 +113,7 @@ export function segmentReport(report: ReportFile, options: SegmentOptions = DEFA
       }
       seen.add(key);
       const length = group.reduce((n, s) => n + s.text.length, 0);
-      if (group.length > 0 && (group.length >= options.maxSentences || length + sentence.text.length > options.maxChars)) emit();
+      if (group.length > 0 && (group.length >= MAX_SENTENCES || length + sentence.text.length > MAX_CHARS)) emit();
       group.push(sentence);
     }
     emit();

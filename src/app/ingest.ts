@@ -6,7 +6,7 @@ import type { Config } from '../config/index.js';
 import { hashBytes, listReportFiles, parseReport, REPORT_EXTENSIONS } from '../corpus/load.js';
 import { segmentReport } from '../passages/index.js';
 import type { District } from '../types.js';
-import { type BuildOptions, type BuildReport, updateIndex } from './build.js';
+import { type BuildOptions, type BuildReport, updateIndex } from '../index/build.js';
 
 /** Largest report accepted (a newspaper PDF page set is a few MB). */
 export const MAX_REPORT_BYTES = 20 * 1024 * 1024;

@@ -3,6 +3,7 @@
 import { type Block, cleanReport, lineAt } from '../clean/index.js';
 import type { ReportFile } from '../corpus/load.js';
 import type { District, Passage, Source } from '../types.js';
+import { type Piece, splitSentences } from './sentences.js';
 
 /** A report after segmentation: what the index stores per file. */
 export interface Report {
@@ -19,17 +20,6 @@ export interface Report {
 const MAX_CHARS = 150;
 const MAX_SENTENCES = 3;
 
-/** Sentence ends: Chinese and ASCII terminal punctuation, with any closing quotes/brackets that follow. */
-const SENTENCE = /[^。！？；!?;…]+(?:[。！？；!?;…]+[”’"'）)」』】]*|$)|[。！？；!?;…]+[”’"'）)」』】]*/g;
-
-export interface Sentence {
-  text: string;
-  start: number;
-}
-
-export function splitSentences(text: string): Sentence[] {
-  return Array.from(text.matchAll(SENTENCE), (m) => ({ text: m[0], start: m.index ?? 0 })).filter((s) => s.text.trim() !== '');
-}
 
 const DISTRICT_PATTERNS: [Exclude<District, '西宁市'>, RegExp][] = [
   ['城中区', /城中区|(?<![城湟])中区/g],
@@ -86,7 +76,7 @@ export function segmentReport(report: ReportFile): Report {
     }
     if (block.kind !== 'body') continue;
     paragraph++;
-    let group: Sentence[] = [];
+    let group: Piece[] = [];
     const emit = () => {
       if (group.length === 0) return;
       const first = group[0]!;

@@ -4,15 +4,26 @@
 export const DISTRICTS = ['城中区', '城西区', '城北区', '湟中区', '西宁市'] as const;
 export type District = (typeof DISTRICTS)[number];
 
-/** Where a passage comes from: enough to find it again in the original file. */
-export interface Source {
+/** One report file as indexed: every other shape of report metadata is derived from this one. */
+export interface ReportMeta {
   /** File name inside corpus/, e.g. "000_be770faa11c46e25.txt". */
   file: string;
-  /** Title of the article or report the passage belongs to. */
+  /** sha256 of the file's bytes: what staleness checks compare. */
+  hash: string;
+  /** Title of the article or report. */
   title: string;
   district: District | null;
   /** Year the report was delivered (its "今年"); its review covers year - 1. */
   year: number | null;
+  /** How many passages it was cut into. */
+  passages: number;
+}
+
+/** One indexed report, as listed by /sources. */
+export type ReportSummary = Omit<ReportMeta, 'hash'>;
+
+/** Where a passage comes from: enough to find it again in the original file. */
+export interface Source extends Pick<ReportMeta, 'file' | 'title' | 'district' | 'year'> {
   /** 1-based paragraph number within the file, after cleaning. */
   paragraph: number;
   /** 1-based first and last line in the original file. */
@@ -96,15 +107,6 @@ export interface SearchOptions {
   district?: District | null;
   /** Restrict to one file. */
   file?: string | null;
-}
-
-/** One indexed report, as listed by /sources. */
-export interface ReportSummary {
-  file: string;
-  title: string;
-  district: District | null;
-  year: number | null;
-  passages: number;
 }
 
 /** The search engine every front end (CLI, bot, bench) shares. Load once, query many times. */

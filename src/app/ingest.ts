@@ -5,7 +5,7 @@ import { basename, extname, join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { hashBytes, listReportFiles, parseReport, REPORT_EXTENSIONS } from '../corpus/load.js';
 import { segmentReport } from '../passages/index.js';
-import type { District } from '../types.js';
+import type { ReportMeta } from '../types.js';
 import { type BuildOptions, type BuildReport, updateIndex } from '../index/build.js';
 
 /** Largest report accepted (a newspaper PDF page set is a few MB). */
@@ -16,13 +16,10 @@ export interface IncomingFile {
   bytes: Uint8Array;
 }
 
-export interface ReportFacts {
-  title: string;
-  district: District | null;
-  year: number | null;
+/** What an admin is told about a report that was accepted. */
+export interface ReportFacts extends Pick<ReportMeta, 'title' | 'district' | 'year' | 'passages'> {
   /** Number of pages (PDF) or null. */
   pages: number | null;
-  passages: number;
 }
 
 export type IngestOutcome =

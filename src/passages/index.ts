@@ -2,16 +2,11 @@
 // paragraph, original lines).
 import { type Block, cleanReport, lineAt } from '../clean/index.js';
 import type { ReportFile } from '../corpus/load.js';
-import type { District, Passage, Source } from '../types.js';
+import type { District, Passage, ReportMeta, Source } from '../types.js';
 import { type Piece, splitSentences } from './sentences.js';
 
 /** A report after segmentation: what the index stores per file. */
-export interface Report {
-  file: string;
-  hash: string;
-  title: string;
-  district: District | null;
-  year: number | null;
+export interface Report extends Omit<ReportMeta, 'passages'> {
   /** Passage ids are assigned by the index; here they count from 0 within the report. */
   passages: Passage[];
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../src/index/tokenize.js';
 import { buildLexicalIndex } from '../src/index/lexical.js';
-import { periodOf } from '../src/search/engine.js';
+import { periodOf } from '../src/passages/period.js';
 import { yearOfFigure } from '../src/search/highlight.js';
 import { loadSynonyms, normalizeQuestion, understand } from '../src/search/understand.js';
 import type { District } from '../src/types.js';

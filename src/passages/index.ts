@@ -3,6 +3,7 @@
 import { type Block, cleanReport, lineAt } from '../clean/index.js';
 import type { ReportFile } from '../corpus/load.js';
 import type { District, Passage, ReportMeta, Source } from '../types.js';
+import { plansYear, reviewsYear } from './period.js';
 import { type Piece, splitSentences } from './sentences.js';
 
 /** A report after segmentation: what the index stores per file. */
@@ -44,9 +45,7 @@ export function detectReportYear(text: string): number | null {
   const years = [...text.matchAll(/(20[1-4]\d)\s*年|[·•]\s*(20[1-4]\d)/g)].map((m) => Number(m[1] ?? m[2]));
   if (years.length === 0) return null;
   const y = Math.max(...years);
-  const plan = new RegExp(`${y}年(?:，|,)?是|${y}年(?:的)?(?:工作|目标|主要预期)|(?:谋划|干好|奋进)[·•]?${y}|${y}年\\S{0,6}这样干`);
-  const review = new RegExp(`${y}年以来|${y}年(?:，|,)(?!是)|${y}年(?:全区|全市|用于)|[精彩回顾]+[·•]${y}|${y}年\\S{0,6}工作回顾`);
-  return review.test(text) && !plan.test(text) ? y + 1 : y;
+  return reviewsYear(y).test(text) && !plansYear(y).test(text) ? y + 1 : y;
 }
 
 const isTitleCandidate = (b: Block) => b.kind === 'heading' && Array.from(b.text).length >= 4;

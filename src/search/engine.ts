@@ -2,6 +2,7 @@
 // "not found". Reads an index; building one is src/app's job (openEngine).
 import type { Embedder } from '../embed/index.js';
 import { indexedText } from '../index/indexed-text.js';
+import { periodOf } from '../passages/period.js';
 import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import type { Answer, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
@@ -248,16 +249,6 @@ function contradictsYear(p: Passage, u: QueryUnderstanding): boolean {
   if (period === 'plan') return target !== p.source.year;
   if (period === 'review') return target !== p.source.year - 1;
   return target !== p.source.year && target !== p.source.year - 1;
-}
-
-const PLAN_CUES = /今年|新的一年|力争|确保|计划|预期|争取|再建|再创建|将(?:围绕|继续|扛牢|以)|目标是/;
-const REVIEW_CUES = /过去一年|过去的一年|去年|同比(?:增长|下降)|较上年|增长了|完成了|获评|入选|建成|办结|累计/;
-
-/** Is a passage a plan or a review? Only when its wording says so one way and not the other. */
-export function periodOf(text: string): 'plan' | 'review' | null {
-  const plan = PLAN_CUES.test(text);
-  const review = REVIEW_CUES.test(text);
-  return plan === review ? null : plan ? 'plan' : 'review';
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

@@ -162,11 +162,11 @@ describe('extractPdf: failures', () => {
     expect((await rejection(extractPdf(new Uint8Array(garbage), 'garbage.pdf'))).kind).toBe('corrupt');
   });
 
-  it('empty bytes and non-PDF bytes throw corrupt; a DOCX named .pdf throws unsupported', async () => {
+  it('empty bytes and non-PDF bytes throw corrupt; a DOCX named .pdf throws wrong-type', async () => {
     expect((await rejection(extractPdf(new Uint8Array(0), 'empty.pdf'))).kind).toBe('corrupt');
     expect((await rejection(extractPdf(new TextEncoder().encode('hello'), 'hello.pdf'))).kind).toBe('corrupt');
     const err = await rejection(extractPdf(fixture('report.docx'), 'report.pdf'));
-    expect(err.kind).toBe('unsupported');
+    expect(err.kind).toBe('wrong-type');
     expect(err.message).toContain('.docx');
   });
 });
@@ -231,21 +231,21 @@ describe('extractDocx', () => {
     expect(err.message).toMatch(/OCR/u);
   });
 
-  it('a truncated DOCX throws corrupt, an old .doc or a PDF throws unsupported', async () => {
+  it('a truncated DOCX throws corrupt, an old .doc throws old-format, a PDF wrong-type', async () => {
     const whole = fixture('report.docx');
     expect((await rejection(extractDocx(whole.slice(0, whole.length >> 1), 'cut.docx'))).kind).toBe('corrupt');
     expect((await rejection(extractDocx(new Uint8Array(0), 'empty.docx'))).kind).toBe('corrupt');
     const ole = new Uint8Array(1024);
     ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
     const doc = await rejection(extractDocx(ole, 'old.doc'));
-    expect(doc.kind).toBe('unsupported');
+    expect(doc.kind).toBe('old-format');
     expect(doc.message).toContain('.docx');
-    expect((await rejection(extractDocx(fixture('two-columns.pdf'), 'x.docx'))).kind).toBe('unsupported');
+    expect((await rejection(extractDocx(fixture('two-columns.pdf'), 'x.docx'))).kind).toBe('wrong-type');
   });
 
-  it('a ZIP that is not a Word document throws unsupported', async () => {
+  it('a ZIP that is not a Word document throws wrong-type', async () => {
     const err = await rejection(extractDocx(storedZip('hello.txt', 'hello'), 'notes.docx'));
-    expect(err.kind).toBe('unsupported');
+    expect(err.kind).toBe('wrong-type');
   });
 });
 

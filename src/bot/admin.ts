@@ -126,7 +126,7 @@ export function createAdminHandlers(env: AdminEnv) {
     const file = documentName(doc);
     // Checks that need no download: the type and Telegram's declared size.
     const safe = safeReportName(file);
-    if (typeof safe !== 'string') return void (await ctx.reply(rejectedText(file, reasonInChinese(safe.reason), safe.reason), HTML));
+    if (typeof safe !== 'string') return void (await ctx.reply(rejectedText(file, reasonInChinese(safe.kind), safe.reason), HTML));
     if (doc.file_size !== undefined && doc.file_size > MAX_REPORT_BYTES) return void (await ctx.reply(tooBigText(safe, doc.file_size), HTML));
 
     const progress = await ctx.reply(progressText(safe, 'download'), HTML);

@@ -29,7 +29,12 @@ export interface ExtractedText {
   pages?: number[];
 }
 
-export type ExtractErrorKind = 'no-text-layer' | 'corrupt' | 'unsupported';
+/**
+ * What went wrong, for the user's message (src/bot/admin-texts.ts maps each kind to its words): a scan without a
+ * text layer, text whose fonts cannot be decoded, no text at all, a password, an old format (.doc), content of
+ * another type than the extension says, a damaged file, or a file the reader could not handle.
+ */
+export type ExtractErrorKind = 'no-text-layer' | 'undecodable-text' | 'no-text' | 'password' | 'old-format' | 'wrong-type' | 'corrupt' | 'unreadable';
 
 export class ExtractError extends Error {
   readonly kind: ExtractErrorKind;
@@ -69,7 +74,7 @@ export async function extractPdf(bytes: Uint8Array, fileName: string): Promise<E
   try {
     pdfjs = await loadPdfjs();
   } catch (err) {
-    throw new ExtractError('unsupported', fileName, `${name}: the PDF reader (pdfjs-dist) could not be loaded: run npm install (${errText(err)})`, { cause: err });
+    throw new ExtractError('unreadable', fileName, `${name}: the PDF reader (pdfjs-dist) could not be loaded: run npm install (${errText(err)})`, { cause: err });
   }
 
   const pages: RawPage[] = [];
@@ -106,7 +111,7 @@ export async function extractPdf(bytes: Uint8Array, fileName: string): Promise<E
     return layoutDocument(pages, fileName);
   } catch (err) {
     if (err instanceof ExtractError) throw err;
-    throw new ExtractError('unsupported', fileName, `${name}: its text could not be laid out (${errText(err)}): add a text version`, {
+    throw new ExtractError('unreadable', fileName, `${name}: its text could not be laid out (${errText(err)}): add a text version`, {
       cause: err,
     });
   }
@@ -125,7 +130,7 @@ function checkPdfBytes(bytes: Uint8Array, fileName: string): void {
   const head = buf.subarray(0, 1024);
   if (head.indexOf('%PDF-') < 0) {
     if (buf[0] === 0x50 && buf[1] === 0x4b) {
-      throw new ExtractError('unsupported', fileName, `${name} is not a PDF but a ZIP/DOCX file: give it the right extension (.docx)`);
+      throw new ExtractError('wrong-type', fileName, `${name} is not a PDF but a ZIP/DOCX file: give it the right extension (.docx)`);
     }
     throw new ExtractError('corrupt', fileName, `${name} is not a valid PDF (no %PDF header): check the file or download it again`);
   }
@@ -152,7 +157,7 @@ function toExtractError(err: unknown, fileName: string): ExtractError {
   const name = JSON.stringify(fileName);
   const errName = err instanceof Error ? err.name : '';
   if (errName === 'PasswordException') {
-    return new ExtractError('unsupported', fileName, `${name} is password-protected: remove the password and add it again`, { cause: err });
+    return new ExtractError('password', fileName, `${name} is password-protected: remove the password and add it again`, { cause: err });
   }
   return new ExtractError('corrupt', fileName, `${name} is damaged and cannot be read (${errText(err)}): download or copy it again`, {
     cause: err,
@@ -827,7 +832,7 @@ function checkTextLayer(lines: Line[], pageCount: number, fileName: string): voi
   }
   if (undecodable > 0.5 * total) {
     throw new ExtractError(
-      'no-text-layer',
+      'undecodable-text',
       fileName,
       `${name} has text that cannot be decoded (its fonts lack a Unicode mapping): run OCR first or add a text version`,
     );

@@ -107,7 +107,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   if (status.state === 'fresh' && manifest && !options.force) {
     return {
       added: [], changed: [], removed: [], unchanged: manifest.files.map((f) => f.file),
-      skipped: manifest.skipped.map(({ file, reason }) => ({ file, reason })),
+      skipped: manifest.skipped.map(({ file, kind, reason }) => ({ file, kind, reason })),
       passageCount: manifest.passageCount, rebuilt: false, seconds: (performance.now() - started) / 1000,
     };
   }
@@ -139,14 +139,14 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     }
     const knownBad = skippedBefore.get(entry.file);
     if (knownBad && knownBad.hash === entry.hash) {
-      report.skipped.push({ file: entry.file, reason: knownBad.reason });
+      report.skipped.push({ file: entry.file, kind: knownBad.kind, reason: knownBad.reason });
       skippedNow.push(knownBad);
       continue;
     }
     const read = await readReport(entry.path, entry.file);
     const segmented = 'reason' in read ? null : segmentReport(read);
     if (!segmented || segmented.passages.length === 0) {
-      const skipped = 'reason' in read ? read : { file: entry.file, reason: 'no passages (no body text found)' };
+      const skipped: SkippedFile = 'reason' in read ? read : { file: entry.file, kind: 'no-text', reason: 'no passages (no body text found)' };
       report.skipped.push(skipped);
       skippedNow.push({ ...skipped, hash: entry.hash });
       options.warn?.(`skipped ${skipped.file}: ${skipped.reason}`);

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
+import type { SkippedFile } from '../corpus/load.js';
 import type { Passage, ReportMeta } from '../types.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -40,7 +41,7 @@ export interface Manifest {
   model: { id: string; dimension: number };
   files: ManifestFile[];
   /** Files in the corpus folder that could not be indexed, with why; unchanged ones are not retried. */
-  skipped: { file: string; hash: string; reason: string }[];
+  skipped: (SkippedFile & { hash: string })[];
   passageCount: number;
   builtAt: string;
   hnsw: HnswParams;

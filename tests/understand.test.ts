@@ -62,6 +62,14 @@ describe('query understanding', () => {
     expect(u('共和镇饮水工程').uncoveredPlace).toBeNull();
   });
 
+  it('takes the covered places from the index, not from the sample: a place outside the five districts', () => {
+    const coveredBy = (places: string[]) => (q: string) => understand(q, { synonyms, covered: new Set(places as District[]) });
+    // once a 大通县 report is indexed, a question about it is searched, not refused
+    expect(coveredBy(['大通县'])('大通县GDP多少').uncoveredPlace).toBeNull();
+    expect(coveredBy(['大通县'])('格尔木市GDP多少').uncoveredPlace).toBe('格尔木市');
+    expect(coveredBy([])('大通县GDP多少').uncoveredPlace).toBe('大通县');
+  });
+
   it('normalises traditional characters and full-width digits', () => {
     expect(normalizeQuestion('城中區２０２３年  旅遊收入')).toBe('城中区2023年 旅游收入');
     expect(u('多少？').wantsFigure).toBe(true);

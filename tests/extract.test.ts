@@ -33,6 +33,14 @@ function paragraphs(lines: string[]): string[] {
   return out;
 }
 
+/** A scan is refused as no-text-layer, naming the file and the fix (OCR). */
+async function expectScanRefused(p: Promise<unknown>, file: string): Promise<void> {
+  const err = await rejection(p);
+  expect(err.kind).toBe('no-text-layer');
+  expect(err.message).toContain(`"${file}"`);
+  expect(err.message).toMatch(/OCR/u);
+}
+
 async function rejection(p: Promise<unknown>): Promise<ExtractError> {
   try {
     await p;
@@ -142,10 +150,7 @@ describe('extractPdf: three letter-spaced columns drawn character by character',
 
 describe('extractPdf: failures', () => {
   it('a scan (no text layer) throws no-text-layer with the file name and the fix', async () => {
-    const err = await rejection(extractPdf(fixture('scan.pdf'), 'scan.pdf'));
-    expect(err.kind).toBe('no-text-layer');
-    expect(err.message).toContain('"scan.pdf"');
-    expect(err.message).toMatch(/OCR/u);
+    await expectScanRefused(extractPdf(fixture('scan.pdf'), 'scan.pdf'), 'scan.pdf');
   });
 
   it('a truncated file throws corrupt', async () => {
@@ -225,10 +230,7 @@ describe('extractDocx', () => {
   });
 
   it('a DOCX holding only a picture throws no-text-layer', async () => {
-    const err = await rejection(extractDocx(fixture('images-only.docx'), 'images-only.docx'));
-    expect(err.kind).toBe('no-text-layer');
-    expect(err.message).toContain('"images-only.docx"');
-    expect(err.message).toMatch(/OCR/u);
+    await expectScanRefused(extractDocx(fixture('images-only.docx'), 'images-only.docx'), 'images-only.docx');
   });
 
   it('a truncated DOCX throws corrupt, an old .doc throws old-format, a PDF wrong-type', async () => {

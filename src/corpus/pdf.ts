@@ -378,15 +378,19 @@ function undouble(run: Run): Run {
 // Runs -> fragments (pieces of one visual line within one column)
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Fragment {
+/** A piece of text on a page and its box: what fragments and lines have in common. */
+interface TextBox {
   text: string;
   x0: number;
   x1: number;
-  /** Baseline of the largest run. */
+  /** Baseline (of the largest run). */
   y: number;
   size: number;
   top: number;
   bottom: number;
+}
+
+interface Fragment extends TextBox {
   /** Index of the visual row on its page (rows across the whole page, top to bottom). */
   row: number;
 }
@@ -689,14 +693,7 @@ function orderRegion(frags: Fragment[], out: Leaf[], columns: { next: number }, 
 // Lines and paragraphs
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Line {
-  text: string;
-  x0: number;
-  x1: number;
-  y: number;
-  size: number;
-  top: number;
-  bottom: number;
+interface Line extends TextBox {
   page: number;
   /** The column the line was read in (see Leaf). */
   flow: number;

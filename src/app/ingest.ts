@@ -5,8 +5,8 @@ import { basename, extname, join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { hashBytes, listReportFiles, parseReport, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
 import { segmentReport } from '../passages/index.js';
-import type { ReportMeta } from '../types.js';
 import { type BuildOptions, type BuildReport, updateIndex } from '../index/build.js';
+import type { ReportMeta } from '../types.js';
 
 /** Largest report accepted (a newspaper PDF page set is a few MB). */
 export const MAX_REPORT_BYTES = 20 * 1024 * 1024;

@@ -9,7 +9,7 @@ import { createEngine, DEFAULT_RANK, type RankOptions } from '../search/engine.j
 import { loadSynonyms } from '../search/understand.js';
 import type { Engine } from '../types.js';
 
-export type { BuildReport, Progress };
+export type { Progress };
 
 export type OpenedEngine = Engine & { rank: RankOptions; readonly index: StoredIndex; readonly embedder: Embedder };
 
@@ -46,10 +46,10 @@ export async function openEngine(config: Config, options: OpenOptions = {}): Pro
 /** Bring the index in line with corpus/ without opening an engine (npm run index): only what changed is embedded. */
 export function buildIndex(
   config: Config,
-  options: { log: Logger; onProgress?: (p: Progress) => void; force?: boolean; embedder?: () => Promise<Embedder> },
+  options: { log: Logger; onProgress?: (p: Progress) => void; force?: boolean },
 ): Promise<BuildReport> {
   return updateIndex(config, {
-    embedder: options.embedder ?? (() => loadEmbedder(config)),
+    embedder: () => loadEmbedder(config),
     onProgress: options.onProgress,
     warn: (m) => options.log.warn(m),
     force: options.force ?? false,

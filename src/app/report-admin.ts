@@ -45,7 +45,7 @@ export function createReportAdmin(config: Pick<Config, 'corpusDir' | 'indexDir' 
   return {
     async ingest(files, onProgress) {
       const { outcomes, build } = await ingestReports(config, files, { embedder: deps.embedder, onProgress, warn: (m) => log.warn(m) });
-      for (const o of outcomes) log.info(`upload ${o.file}: ${o.status}`, o.status === 'rejected' ? { reason: o.reason } : o.status === 'duplicate' ? { duplicateOf: o.duplicateOf } : o.facts);
+      for (const o of outcomes) log.info(`upload ${o.file}: ${o.status}`, o.status === 'rejected' ? { kind: o.kind, reason: o.reason } : o.status === 'duplicate' ? { duplicateOf: o.duplicateOf } : o.facts);
       if (!build) return { outcomes, build };
       const reloadError = await switchNow();
       return { outcomes, build, ...(reloadError ? { reloadError } : {}) };

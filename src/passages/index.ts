@@ -16,7 +16,6 @@ export interface Report extends Omit<ReportMeta, 'passages'> {
 const MAX_CHARS = 150;
 const MAX_SENTENCES = 3;
 
-
 const DISTRICT_PATTERNS: [Exclude<District, '西宁市'>, RegExp][] = [
   ['城中区', /城中区|(?<![城湟])中区/g],
   ['城西区', /城西区|(?<!城)西区/g],

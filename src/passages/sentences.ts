@@ -9,9 +9,9 @@ export interface Piece {
 }
 
 /** Where passages end a sentence: Chinese and ASCII terminal punctuation (a line break is not one: lines are rejoined). */
-export const SENTENCE_ENDS = '。！？；!?;…';
+const SENTENCE_ENDS = '。！？；!?;…';
 /** Closing quotes and brackets that belong to the sentence before them. */
-export const CLOSERS = '”’"\'）)」』】';
+const CLOSERS = '”’"\'）)」』】';
 
 const escapeClass = (chars: string) => chars.replace(/[\\\]^-]/g, '\\$&');
 const patterns = new Map<string, RegExp>();

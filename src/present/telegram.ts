@@ -30,8 +30,8 @@ const escapedLength = (s: string) => escapeHtml(s).length;
 // Cutting text at sentence boundaries
 
 /** Where a quote may be cut: at sentence ends, then at clause ends; a line break ends a piece too. */
-export const QUOTE_SENTENCE_ENDS = '。！？!?；;\n';
-export const QUOTE_CLAUSE_ENDS = '，,、：:' + QUOTE_SENTENCE_ENDS;
+const QUOTE_SENTENCE_ENDS = '。！？!?；;\n';
+const QUOTE_CLAUSE_ENDS = '，,、：:' + QUOTE_SENTENCE_ENDS;
 const QUOTE_CLOSERS = '”’」』）)';
 
 export const quoteSentences = (text: string): string[] => splitAt(text, QUOTE_SENTENCE_ENDS, QUOTE_CLOSERS).map((p) => p.text);

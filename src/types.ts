@@ -4,15 +4,26 @@
 export const DISTRICTS = ['城中区', '城西区', '城北区', '湟中区', '西宁市'] as const;
 export type District = (typeof DISTRICTS)[number];
 
-/** Where a passage comes from: enough to find it again in the original file. */
-export interface Source {
+/** One report file as indexed: every other shape of report metadata is derived from this one. */
+export interface ReportMeta {
   /** File name inside corpus/, e.g. "000_be770faa11c46e25.txt". */
   file: string;
-  /** Title of the article or report the passage belongs to. */
+  /** sha256 of the file's bytes: what staleness checks compare. */
+  hash: string;
+  /** Title of the article or report. */
   title: string;
   district: District | null;
   /** Year the report was delivered (its "今年"); its review covers year - 1. */
   year: number | null;
+  /** How many passages it was cut into. */
+  passages: number;
+}
+
+/** One indexed report, as listed by /sources. */
+export type ReportSummary = Omit<ReportMeta, 'hash'>;
+
+/** Where a passage comes from: enough to find it again in the original file. */
+export interface Source extends Pick<ReportMeta, 'file' | 'title' | 'district' | 'year'> {
   /** 1-based paragraph number within the file, after cleaning. */
   paragraph: number;
   /** 1-based first and last line in the original file. */
@@ -98,21 +109,11 @@ export interface SearchOptions {
   file?: string | null;
 }
 
-/** One indexed report, as listed by /sources. */
-export interface ReportSummary {
-  file: string;
-  title: string;
-  district: District | null;
-  year: number | null;
-  passages: number;
-}
-
 /** The search engine every front end (CLI, bot, bench) shares. Load once, query many times. */
 export interface Engine {
   search(query: string, options?: SearchOptions): Promise<Answer>;
   /** The passage and up to `radius` neighbours on each side from the same file, in order (for "原文"). */
   context(passageId: number, radius?: number): Passage[];
-  passage(id: number): Passage | undefined;
   reports(): ReportSummary[];
   /** Switch to a newer index version on disk (after an ingest), atomically for callers. True if switched. */
   reload(): Promise<boolean>;

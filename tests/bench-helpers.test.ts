@@ -1,25 +1,31 @@
 // Pure helpers of the benchmark (npm run bench). Nothing here is timed.
 import { describe, expect, it } from 'vitest';
-import { gaussian, maxAbsDiff, median, normalizeInPlace, percentile, recallAtK, seededRandom, summarize } from '../src/bench/stats.js';
+import { gaussian, maxAbsDiff, median, normalizeInPlace, recallAtK, seededRandom, summarize } from '../src/bench/stats.js';
+import { percentile } from '../src/percentile.js';
 import { displayWidth, markdownTable } from '../src/bench/table.js';
 
 describe('percentile', () => {
-  it('interpolates between the closest ranks', () => {
+  it('interpolates between the closest ranks (linear)', () => {
     const xs = [15, 20, 35, 40, 50];
-    expect(percentile(xs, 0)).toBe(15);
-    expect(percentile(xs, 50)).toBe(35);
-    expect(percentile(xs, 100)).toBe(50);
-    expect(percentile(xs, 40)).toBeCloseTo(29, 10); // 1.6 of the way: 20 + 0.6 × 15
-    expect(percentile([1, 2, 3, 4], 95)).toBeCloseTo(3.85, 10);
+    expect(percentile(xs, 0, 'linear')).toBe(15);
+    expect(percentile(xs, 0.5, 'linear')).toBe(35);
+    expect(percentile(xs, 1, 'linear')).toBe(50);
+    expect(percentile(xs, 0.4, 'linear')).toBeCloseTo(29, 10); // 1.6 of the way: 20 + 0.6 × 15
+    expect(percentile([1, 2, 3, 4], 0.95, 'linear')).toBeCloseTo(3.85, 10);
+  });
+  it('answers a value that occurred (nearest rank, the default)', () => {
+    expect(percentile([1, 2, 3, 4], 0.95)).toBe(4);
+    expect(percentile([1, 2, 3, 4], 0.5)).toBe(2);
   });
   it('does not depend on the order of the samples and does not reorder them', () => {
     const xs = [9, 1, 5, 3, 7];
-    expect(percentile(xs, 50)).toBe(5);
+    expect(percentile(xs, 0.5, 'linear')).toBe(5);
     expect(xs).toEqual([9, 1, 5, 3, 7]);
   });
-  it('is NaN for no samples and rejects a percentile outside 0..100', () => {
-    expect(percentile([], 50)).toBeNaN();
-    expect(() => percentile([1], 101)).toThrow(RangeError);
+  it('is null for no samples (the bench summary says NaN) and rejects a quantile outside 0..1', () => {
+    expect(percentile([], 0.5)).toBeNull();
+    expect(summarize([]).p50).toBeNaN();
+    expect(() => percentile([1], 1.01)).toThrow(RangeError);
   });
   it('summarizes', () => {
     const s = summarize(Array.from({ length: 100 }, (_, i) => i + 1));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, parseConfig } from '../src/config/index.js';
 import { type Embedder, loadEmbedder } from '../src/embed/index.js';
 import { currentVersion } from '../src/index/store.js';
-import { openEngine } from '../src/search/engine.js';
+import { openEngine } from '../src/app/open.js';
 import type { Engine } from '../src/types.js';
 import { ADMIN, type ApiCall, assertWellFormedHtml, buttons, createHarness, fixture, type Harness, REPORTER, text, waitFor } from './helpers/bot-harness.js';
 

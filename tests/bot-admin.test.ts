@@ -13,9 +13,10 @@ import { DownloadError, telegramDownloader } from '../src/bot/download.js';
 import { createFeedbackLog } from '../src/bot/feedback-log.js';
 import { readJsonLines } from '../src/bot/jsonl.js';
 import { createQueryLog, isQueryLogEntry } from '../src/bot/query-log.js';
-import type { IngestResult, ReportAdmin } from '../src/bot/report-admin.js';
-import { computeStats, dayOf, percentile } from '../src/bot/stats.js';
-import type { IncomingFile } from '../src/index/ingest.js';
+import type { IngestResult, ReportAdmin } from '../src/app/report-admin.js';
+import { computeStats, dayOf } from '../src/bot/stats.js';
+import { percentile } from '../src/percentile.js';
+import type { IncomingFile } from '../src/app/ingest.js';
 import { silentLogger } from '../src/log.js';
 import { TELEGRAM_TEXT_LIMIT } from '../src/present/telegram.js';
 import { ADMIN, assertWellFormedHtml, buttons, checkAll, createHarness, fixture, REPORTER, text, TOKEN, waitFor } from './helpers/bot-harness.js';
@@ -430,15 +431,19 @@ describe('admin pieces', () => {
     for (const junk of ['f:abcd:x:1', 'f:abcd:u', 'r:abcd', 'rc:abcd:-1', 'rx:abcd:1', 'r:ab:1']) expect(decodeCallback(junk)).toBeNull();
   });
 
-  it('translates the ingest reasons into Chinese', () => {
-    expect(reasonInChinese('unsupported file type ".exe": send .txt, .md, .pdf, .docx')).toContain('不支持');
-    expect(reasonInChinese('"scan.pdf" has no text layer (a scanned image?): run OCR first')).toContain('扫描件');
-    expect(reasonInChinese('"a.pdf" is truncated or damaged (no end-of-file marker): download or copy it again')).toContain('损坏');
-    expect(reasonInChinese('"a.pdf" is password-protected: remove the password')).toContain('密码');
-    expect(reasonInChinese('"a.docx" is an old Word 97-2003 (.doc) file or a password-protected document')).toContain('.doc');
-    expect(reasonInChinese('file is 25.0 MB; the limit is 20.971520 MB')).toContain('太大');
-    expect(reasonInChinese('no body text found (only headings or an empty document)')).toContain('正文');
-    expect(reasonInChinese('something nobody expected')).toContain('无法读取');
+  it('says each kind of rejection in Chinese', () => {
+    expect(reasonInChinese('file-type')).toContain('不支持');
+    expect(reasonInChinese('no-text-layer')).toContain('扫描件');
+    expect(reasonInChinese('undecodable-text')).toContain('无法解码');
+    expect(reasonInChinese('corrupt')).toContain('损坏');
+    expect(reasonInChinese('password')).toContain('密码');
+    expect(reasonInChinese('old-format')).toContain('.doc');
+    expect(reasonInChinese('wrong-type')).toContain('扩展名');
+    expect(reasonInChinese('too-large')).toContain('太大');
+    expect(reasonInChinese('no-text')).toContain('正文');
+    expect(reasonInChinese('encoding')).toContain('编码');
+    expect(reasonInChinese('file-name')).toContain('文件名');
+    expect(reasonInChinese('unreadable')).toContain('无法读取');
   });
 
   describe('the default download over HTTP', () => {

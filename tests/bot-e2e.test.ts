@@ -12,7 +12,7 @@ import { runBot, type RunningBot } from '../src/bot/run.js';
 import { EXAMPLE_QUESTIONS } from '../src/bot/texts.js';
 import { parseConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
-import { openEngine } from '../src/search/engine.js';
+import { openEngine } from '../src/app/open.js';
 import type { Engine } from '../src/types.js';
 import { buttons, createHarness, TOKEN } from './helpers/bot-harness.js';
 import { assertWellFormedHtml } from './helpers/html.js';

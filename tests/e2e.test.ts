@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/index.js';
-import { openEngine } from '../src/search/engine.js';
+import { openEngine } from '../src/app/open.js';
 import { readQuestions, scoreQuestions } from '../src/search/evaluate.js';
 import type { Engine } from '../src/types.js';
 
@@ -18,6 +18,14 @@ const ask = (args: string[], input?: string) => {
   return child;
 };
 
+/**
+ * Thresholds are the figures measured with `npm run eval -- tests/dev.jsonl` and `tests/extra.jsonl` (README
+ * "Measured"), minus a margin of one question for the answerable ones (retrieval, highlight, found: numeric noise of
+ * the model between machines may flip one close case) and none for the not-answerable ones (every false answer
+ * quotes something unrelated to a reporter).
+ */
+const oneQuestionBelow = (measured: number, questions: number) => measured - 1 / questions - 1e-9;
+
 let engine: Engine;
 beforeAll(async () => {
   engine = await openEngine(parseConfig({}));
@@ -27,11 +35,14 @@ describe('the development question set', () => {
   it('meets the retrieval, highlight and not-found targets', async () => {
     const { metrics, details } = await scoreQuestions(engine, readQuestions(join(root, 'tests', 'dev.jsonl')));
     const misses = details.filter((d) => !d.ok).map((d) => `${d.id} ${d.note}`);
-    expect(metrics.recallAt3, misses.join('\n')).toBeGreaterThanOrEqual(0.95);
-    expect(metrics.recallAt1, misses.join('\n')).toBeGreaterThanOrEqual(0.85);
-    expect(metrics.highlightHasAnswer).toBeGreaterThanOrEqual(0.85);
-    expect(metrics.notFoundCorrect * metrics.unanswerable).toBeGreaterThanOrEqual(2);
-    expect(metrics.foundCorrect).toBeGreaterThanOrEqual(0.95);
+    const n = metrics.answerable;
+    expect([n, metrics.unanswerable]).toEqual([27, 3]);
+    // measured: recall@1 1.000, recall@3 1.000, highlight 1.000, not answerable → found:false 2 of 3, found 1.000
+    expect(metrics.recallAt1, misses.join('\n')).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
+    expect(metrics.recallAt3, misses.join('\n')).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
+    expect(metrics.highlightHasAnswer).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
+    expect(Math.round(metrics.notFoundCorrect * metrics.unanswerable)).toBeGreaterThanOrEqual(2);
+    expect(metrics.foundCorrect).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
   });
 });
 
@@ -39,11 +50,14 @@ describe('our own question set (tests/extra.jsonl: paraphrases, plans, statistic
   it('meets the same targets', async () => {
     const { metrics, details } = await scoreQuestions(engine, readQuestions(join(root, 'tests', 'extra.jsonl')));
     const misses = details.filter((d) => !d.ok).map((d) => `${d.question} ${d.note}`).join('\n');
-    expect(metrics.recallAt3, misses).toBeGreaterThanOrEqual(0.95);
-    expect(metrics.recallAt1, misses).toBeGreaterThanOrEqual(0.85);
-    expect(metrics.highlightHasAnswer, misses).toBeGreaterThanOrEqual(0.85);
-    expect(metrics.notFoundCorrect, misses).toBeGreaterThanOrEqual(0.6);
-    expect(metrics.foundCorrect, misses).toBeGreaterThanOrEqual(0.95);
+    const n = metrics.answerable;
+    expect([n, metrics.unanswerable]).toEqual([35, 5]);
+    // measured: recall@1 0.971 (34 of 35), recall@3 1.000, highlight 1.000, not answerable → found:false 5 of 5, found 1.000
+    expect(metrics.recallAt1, misses).toBeGreaterThanOrEqual(oneQuestionBelow(34 / 35, n));
+    expect(metrics.recallAt3, misses).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
+    expect(metrics.highlightHasAnswer, misses).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
+    expect(metrics.notFoundCorrect, misses).toBe(1);
+    expect(metrics.foundCorrect, misses).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
   });
 });
 
@@ -72,12 +86,17 @@ describe('search behaviour', () => {
     }
   });
 
-  it('handles odd input without throwing', async () => {
-    for (const q of ['', '   ', '？？？', '🙂🙂🙂', '<b>&amp;</b> **粗体** _x_', '城中區去年城鎮新增就業多少人？', '就业'.repeat(2048)]) {
+  it('handles odd input without throwing: nothing to ask is "not found" with a reason, a very long question still answers', async () => {
+    for (const q of ['', '   ', '？？？', '🙂🙂🙂']) {
       const a = await engine.search(q);
-      expect(typeof a.found).toBe('boolean');
+      expect(a, JSON.stringify(q)).toMatchObject({ found: false, results: [], reason: expect.stringContaining('问题是空的') });
     }
-    expect((await engine.search('')).found).toBe(false);
+    const markup = await engine.search('<b>&amp;</b> **粗体** _x_');
+    expect(markup.found).toBe(false);
+    expect(markup.reason).toBeTruthy();
+    const long = await engine.search('就业'.repeat(2048));
+    expect(long.found).toBe(true);
+    expect(long.results[0]!.text).toContain('就业');
     expect((await engine.search('城中區去年城鎮新增就業多少人？')).results[0]?.highlight).toContain('6725人');
   });
 });

@@ -33,6 +33,14 @@ function paragraphs(lines: string[]): string[] {
   return out;
 }
 
+/** A scan is refused as no-text-layer, naming the file and the fix (OCR). */
+async function expectScanRefused(p: Promise<unknown>, file: string): Promise<void> {
+  const err = await rejection(p);
+  expect(err.kind).toBe('no-text-layer');
+  expect(err.message).toContain(`"${file}"`);
+  expect(err.message).toMatch(/OCR/u);
+}
+
 async function rejection(p: Promise<unknown>): Promise<ExtractError> {
   try {
     await p;
@@ -142,10 +150,7 @@ describe('extractPdf: three letter-spaced columns drawn character by character',
 
 describe('extractPdf: failures', () => {
   it('a scan (no text layer) throws no-text-layer with the file name and the fix', async () => {
-    const err = await rejection(extractPdf(fixture('scan.pdf'), 'scan.pdf'));
-    expect(err.kind).toBe('no-text-layer');
-    expect(err.message).toContain('"scan.pdf"');
-    expect(err.message).toMatch(/OCR/u);
+    await expectScanRefused(extractPdf(fixture('scan.pdf'), 'scan.pdf'), 'scan.pdf');
   });
 
   it('a truncated file throws corrupt', async () => {
@@ -162,11 +167,11 @@ describe('extractPdf: failures', () => {
     expect((await rejection(extractPdf(new Uint8Array(garbage), 'garbage.pdf'))).kind).toBe('corrupt');
   });
 
-  it('empty bytes and non-PDF bytes throw corrupt; a DOCX named .pdf throws unsupported', async () => {
+  it('empty bytes and non-PDF bytes throw corrupt; a DOCX named .pdf throws wrong-type', async () => {
     expect((await rejection(extractPdf(new Uint8Array(0), 'empty.pdf'))).kind).toBe('corrupt');
     expect((await rejection(extractPdf(new TextEncoder().encode('hello'), 'hello.pdf'))).kind).toBe('corrupt');
     const err = await rejection(extractPdf(fixture('report.docx'), 'report.pdf'));
-    expect(err.kind).toBe('unsupported');
+    expect(err.kind).toBe('wrong-type');
     expect(err.message).toContain('.docx');
   });
 });
@@ -225,27 +230,24 @@ describe('extractDocx', () => {
   });
 
   it('a DOCX holding only a picture throws no-text-layer', async () => {
-    const err = await rejection(extractDocx(fixture('images-only.docx'), 'images-only.docx'));
-    expect(err.kind).toBe('no-text-layer');
-    expect(err.message).toContain('"images-only.docx"');
-    expect(err.message).toMatch(/OCR/u);
+    await expectScanRefused(extractDocx(fixture('images-only.docx'), 'images-only.docx'), 'images-only.docx');
   });
 
-  it('a truncated DOCX throws corrupt, an old .doc or a PDF throws unsupported', async () => {
+  it('a truncated DOCX throws corrupt, an old .doc throws old-format, a PDF wrong-type', async () => {
     const whole = fixture('report.docx');
     expect((await rejection(extractDocx(whole.slice(0, whole.length >> 1), 'cut.docx'))).kind).toBe('corrupt');
     expect((await rejection(extractDocx(new Uint8Array(0), 'empty.docx'))).kind).toBe('corrupt');
     const ole = new Uint8Array(1024);
     ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
     const doc = await rejection(extractDocx(ole, 'old.doc'));
-    expect(doc.kind).toBe('unsupported');
+    expect(doc.kind).toBe('old-format');
     expect(doc.message).toContain('.docx');
-    expect((await rejection(extractDocx(fixture('two-columns.pdf'), 'x.docx'))).kind).toBe('unsupported');
+    expect((await rejection(extractDocx(fixture('two-columns.pdf'), 'x.docx'))).kind).toBe('wrong-type');
   });
 
-  it('a ZIP that is not a Word document throws unsupported', async () => {
+  it('a ZIP that is not a Word document throws wrong-type', async () => {
     const err = await rejection(extractDocx(storedZip('hello.txt', 'hello'), 'notes.docx'));
-    expect(err.kind).toBe('unsupported');
+    expect(err.kind).toBe('wrong-type');
   });
 });
 

@@ -8,7 +8,7 @@ import { parseReport, type ReportFile } from '../src/corpus/load.js';
 import { loadEmbedder } from '../src/embed/index.js';
 import { updateIndex } from '../src/index/build.js';
 import { segmentReport } from '../src/passages/index.js';
-import { openEngine } from '../src/search/engine.js';
+import { openEngine } from '../src/app/open.js';
 import type { Engine } from '../src/types.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures', 'reports');

@@ -6,7 +6,7 @@ import { parseConfig } from '../src/config/index.js';
 import { type Embedder, loadEmbedder } from '../src/embed/index.js';
 import { indexStatus, updateIndex } from '../src/index/build.js';
 import { currentVersion, readIndex } from '../src/index/store.js';
-import { openEngine } from '../src/search/engine.js';
+import { openEngine } from '../src/app/open.js';
 
 const root = join(import.meta.dirname, '..');
 let work: string;

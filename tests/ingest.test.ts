@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/index.js';
 import { type Embedder, loadEmbedder } from '../src/embed/index.js';
-import { ingestReports, removeReport, safeReportName } from '../src/index/ingest.js';
+import { ingestReports, MAX_REPORT_BYTES, removeReport, safeReportName, validateReport } from '../src/app/ingest.js';
 import { currentVersion } from '../src/index/store.js';
-import { openEngine } from '../src/search/engine.js';
+import { openEngine } from '../src/app/open.js';
 
 const root = join(import.meta.dirname, '..');
 const fixture = (name: string) => ({ name, bytes: new Uint8Array(readFileSync(join(root, 'tests', 'fixtures', 'reports', name))) });
@@ -60,8 +60,13 @@ describe('ingest and remove', () => {
     );
     expect(outcomes.map((o) => o.status)).toEqual(['duplicate', 'rejected', 'rejected', 'rejected', 'rejected']);
     expect(outcomes[0]).toMatchObject({ duplicateOf: 'report.docx' });
-    expect(outcomes[2]).toMatchObject({ reason: expect.stringMatching(/text layer/) });
-    expect(outcomes[3]).toMatchObject({ reason: expect.stringMatching(/unsupported file type/) });
+    // the extractor's kind reaches the outcome (and from there the user's message), the English reason the log
+    expect(outcomes.slice(1)).toMatchObject([
+      { kind: 'corrupt', reason: expect.stringMatching(/truncated/) },
+      { kind: 'no-text-layer', reason: expect.stringMatching(/text layer/) },
+      { kind: 'file-type', reason: expect.stringMatching(/unsupported file type/) },
+      { kind: 'no-text', file: 'passwd.txt' },
+    ]);
     expect(report).toBeNull();
     expect(currentVersion(config().indexDir)).toBe(version);
     expect(readdirSync(config().corpusDir).sort()).toEqual(corpus);
@@ -79,6 +84,16 @@ describe('ingest and remove', () => {
   it('keeps file names inside corpus/', () => {
     expect(safeReportName('../../etc/x.pdf')).toBe('x.pdf');
     expect(safeReportName('C:\\Users\\a\\报告.docx')).toBe('报告.docx');
-    expect(safeReportName('.hidden.txt')).toMatchObject({ reason: expect.any(String) });
+    expect(safeReportName('.hidden.txt')).toMatchObject({ kind: 'file-name', reason: expect.any(String) });
+  });
+
+  it('names the kind of every refusal: too large, wrong type, old format, bad encoding', async () => {
+    const check = (name: string, bytes: Uint8Array) => validateReport(config(), { name, bytes });
+    expect(await check('big.txt', new Uint8Array(MAX_REPORT_BYTES + 1))).toMatchObject({ status: 'rejected', kind: 'too-large' });
+    expect(await check('report.pdf', fixture('report.docx').bytes)).toMatchObject({ status: 'rejected', kind: 'wrong-type' });
+    const ole = new Uint8Array(1024);
+    ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    expect(await check('old.docx', ole)).toMatchObject({ status: 'rejected', kind: 'old-format' });
+    expect(await check('latin1.txt', new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0a, 0xff, 0xfe, 0x41]))).toMatchObject({ status: 'rejected', kind: 'encoding' });
   });
 });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { cleanReport } from '../src/clean/index.js';
 import { findFigures } from '../src/clean/figures.js';
 import { listReportFiles, readTextReport, type ReportFile } from '../src/corpus/load.js';
-import { detectDistrict, detectReportYear, segmentReport, splitSentences } from '../src/passages/index.js';
+import { detectDistrict, detectReportYear, segmentReport } from '../src/passages/index.js';
+import { splitSentences } from '../src/passages/sentences.js';
 
 const corpusDir = join(import.meta.dirname, '..', 'corpus');
 const reports = listReportFiles(corpusDir).map((f) => readTextReport(join(corpusDir, f), f) as ReportFile);

@@ -1,11 +1,13 @@
 // The Telegram card renderer (src/present/telegram.ts): escaping, bold figures, length limit, not-found text.
 import { describe, expect, it } from 'vitest';
+import { splitSentences } from '../src/passages/sentences.js';
 import {
   boldFigures,
   cutAtSentence,
   escapeHtml,
   headline,
   paragraphsOf,
+  quoteSentences,
   renderAnswerCard,
   renderContextCard,
   renderInlineArticle,
@@ -126,6 +128,13 @@ describe('not-found card', () => {
 });
 
 describe('cutting', () => {
+  it('cuts quotes at line breaks but not at "…", unlike passages (same splitter, its own punctuation)', () => {
+    const text = '第一段完成了。\n第二段……还在继续”；最后';
+    expect(quoteSentences(text)).toEqual(['第一段完成了。\n', '第二段……还在继续”；', '最后']);
+    expect(splitSentences(text).map((s) => s.text)).toEqual(['第一段完成了。', '\n第二段……', '还在继续”；', '最后']);
+    expect(quoteSentences(text).join('')).toBe(text);
+  });
+
   it('cuts at a sentence boundary and marks the cut', () => {
     expect(cutAtSentence('第一句。第二句很长很长。第三句。', 8, { measure: (s) => s.length })).toBe('第一句。…');
     expect(cutAtSentence('第一句。第二句。第三句。', 8, { from: 'end', measure: (s) => s.length })).toBe('…第三句。');

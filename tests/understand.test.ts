@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../src/index/tokenize.js';
 import { buildLexicalIndex } from '../src/index/lexical.js';
-import { periodOf } from '../src/search/engine.js';
+import { periodOf } from '../src/passages/period.js';
 import { yearOfFigure } from '../src/search/highlight.js';
 import { loadSynonyms, normalizeQuestion, understand } from '../src/search/understand.js';
 import type { District } from '../src/types.js';
@@ -60,6 +60,14 @@ describe('query understanding', () => {
     expect(u('城东区去年新增就业多少人').uncoveredPlace).toBe('城东区');
     expect(u('大通县GDP多少').uncoveredPlace).toBe('大通县');
     expect(u('共和镇饮水工程').uncoveredPlace).toBeNull();
+  });
+
+  it('takes the covered places from the index, not from the sample: a place outside the five districts', () => {
+    const coveredBy = (places: string[]) => (q: string) => understand(q, { synonyms, covered: new Set(places as District[]) });
+    // once a 大通县 report is indexed, a question about it is searched, not refused
+    expect(coveredBy(['大通县'])('大通县GDP多少').uncoveredPlace).toBeNull();
+    expect(coveredBy(['大通县'])('格尔木市GDP多少').uncoveredPlace).toBe('格尔木市');
+    expect(coveredBy([])('大通县GDP多少').uncoveredPlace).toBe('大通县');
   });
 
   it('normalises traditional characters and full-width digits', () => {

@@ -1,16 +1,17 @@
 // npm run bench [-- --json] [--scale 100000,1000000] [--only embedding,build,query,cold,load,scale] [--no-write]
 // Measures embedding throughput, index build, query latency, cold start, scale and load on this machine,
-// prints a table (or one JSON object with --json; logs go to stderr) and writes src/bench/latest.{json,md}.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// prints a table (or one JSON object with --json; logs go to stderr) and writes bench-results/latest.{json,md}
+// (git-ignored: results of this machine, not source).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openEngine } from '../app/open.js';
 import { loadConfig, ROOT } from '../config/index.js';
 import { loadEmbedder } from '../embed/index.js';
-import { indexedText } from '../index/build.js';
+import { indexedText } from '../index/indexed-text.js';
 import { DEFAULT_HNSW, type HnswParams } from '../index/store.js';
 import { createLogger } from '../log.js';
-import { openEngine } from '../search/engine.js';
 import { loadSynonyms } from '../search/understand.js';
 import { benchBuild } from './build.js';
 import { benchColdStart } from './cold.js';
@@ -32,7 +33,7 @@ const USAGE = `usage: npm run bench [-- --json] [--scale 100000,1000000] [--only
   --only LIST        run only these sections (does not write latest.*)
   --repeats N        passes over the dev questions for warm latency (default 10)
   --rounds N         head-to-head rounds for embedding throughput (default 3)
-  --no-write         do not update src/bench/latest.json and latest.md`;
+  --no-write         do not update bench-results/latest.json and latest.md`;
 
 const numbers = (s: string, what: string) =>
   s.split(',').map((x) => {
@@ -147,9 +148,11 @@ async function main() {
   const full: BenchResults = { ...results, targets: checkTargets(results) };
   // A partial run (--only) never replaces the full results the README links to.
   if (!values['no-write'] && !values.only) {
-    writeFileSync(join(ROOT, 'src/bench/latest.json'), JSON.stringify(full, null, 2) + '\n');
-    writeFileSync(join(ROOT, 'src/bench/latest.md'), renderMarkdown(full));
-    log.info('wrote src/bench/latest.json and src/bench/latest.md');
+    const out = join(ROOT, 'bench-results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'latest.json'), JSON.stringify(full, null, 2) + '\n');
+    writeFileSync(join(out, 'latest.md'), renderMarkdown(full));
+    log.info('wrote bench-results/latest.json and bench-results/latest.md');
   }
   if (values.json) process.stdout.write(JSON.stringify(full) + '\n');
   else process.stdout.write(summaryTable(full) + '\n');

@@ -1,4 +1,5 @@
 // Pure helpers for the benchmark: percentiles, summaries, recall. No timing, no I/O (unit-tested).
+import { percentile } from '../percentile.js';
 
 export interface Summary {
   n: number;
@@ -9,22 +10,11 @@ export interface Summary {
   max: number;
 }
 
-/**
- * The p-th percentile (0–100) of the samples, by linear interpolation between the closest ranks
- * (the same definition as numpy's default). NaN for no samples.
- */
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return NaN;
-  if (p < 0 || p > 100) throw new RangeError(`percentile must be within 0..100, got ${p}`);
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(at);
-  const hi = Math.ceil(at);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
-}
+/** The p-th percentile (0–100) of the samples, interpolated between the closest ranks (numpy's default); NaN for none. */
+const pct = (samples: readonly number[], p: number): number => percentile(samples, p / 100, 'linear') ?? NaN;
 
 export function median(samples: readonly number[]): number {
-  return percentile(samples, 50);
+  return pct(samples, 50);
 }
 
 export function summarize(samples: readonly number[]): Summary {
@@ -33,9 +23,9 @@ export function summarize(samples: readonly number[]): Summary {
   return {
     n,
     mean,
-    p50: percentile(samples, 50),
-    p95: percentile(samples, 95),
-    p99: percentile(samples, 99),
+    p50: pct(samples, 50),
+    p95: pct(samples, 95),
+    p99: pct(samples, 99),
     max: n === 0 ? NaN : Math.max(...samples),
   };
 }

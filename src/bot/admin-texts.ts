@@ -1,6 +1,7 @@
 // What the bot says to admins: upload results, /remove, /stats. HTML; every file name, title, reason and
 // question is escaped, and every message stays under Telegram's 4096 characters.
-import type { IngestOutcome, ReportFacts } from '../index/ingest.js';
+import type { IngestOutcome, ReportFacts } from '../app/ingest.js';
+import type { RejectionKind } from '../corpus/load.js';
 import { escapeHtml, fitBlocks } from '../present/telegram.js';
 import type { ReportSummary } from '../types.js';
 import type { UsageStats } from './stats.js';
@@ -39,24 +40,24 @@ export function progressText(file: string, step: 'download' | 'check' | { embedd
   return `⏳ ${name(file)}\n${what}`;
 }
 
-/**
- * Why a file was refused, in words an editor understands. The reasons come from the ingest (English, for the
- * command line); known ones are translated, and the original is kept as a detail for whoever debugs.
- */
-export function reasonInChinese(reason: string): string {
-  const r = reason.toLowerCase();
-  if (/unsupported file type/.test(r)) return '不支持这种文件类型。请发送 PDF、DOCX、TXT 或 MD 文件。';
-  if (/no text layer|almost no text|scanned|only images/.test(r)) return '这是扫描件（只有图片，没有文字层），无法引用原文。请先做文字识别（OCR），或发送文字版。';
-  if (/cannot be decoded|unicode mapping/.test(r)) return 'PDF 中的文字无法解码（字体缺少编码信息）。请先做文字识别（OCR），或发送文字版。';
-  if (/old word 97-2003|\.doc\)/.test(r)) return '这是旧版 Word（.doc）文件。请用 Word 或 WPS 另存为 .docx 后再发送。';
-  if (/password/.test(r)) return '文件有密码保护。请去掉密码后再发送。';
-  if (/is a pdf, not a docx|not a pdf but a zip|rtf file/.test(r)) return '文件内容与扩展名不符。请改成正确的扩展名，或另存为 .docx / .pdf 后再发送。';
-  if (/\bmb\b.*limit|limit.*\bmb\b|larger than/.test(r)) return '文件太大，超过 20 MB 的上限。';
-  if (/truncated|damaged|not a valid|corrupt|could not be read|cannot be read|is empty/.test(r)) return '文件已损坏或不完整。请重新下载或导出后再发送。';
-  if (/encoding|invalid utf|binary/.test(r)) return '读不出文字（编码无法识别或不是文本文件）。文本文件请存为 UTF-8。';
-  if (/no body text|no text found|contains no text|empty file|no passages/.test(r)) return '文件里没有找到正文文字。';
-  if (/file name/.test(r)) return '文件名不可用，请改名后再发送。';
-  return '无法读取这个文件。';
+/** Why a file was refused, in words an editor understands: one line per kind the ingest reports. */
+const REJECTION_TEXT: Record<RejectionKind, string> = {
+  'file-name': '文件名不可用，请改名后再发送。',
+  'file-type': '不支持这种文件类型。请发送 PDF、DOCX、TXT 或 MD 文件。',
+  'too-large': '文件太大，超过 20 MB 的上限。',
+  'no-text-layer': '这是扫描件（只有图片，没有文字层），无法引用原文。请先做文字识别（OCR），或发送文字版。',
+  'undecodable-text': 'PDF 中的文字无法解码（字体缺少编码信息）。请先做文字识别（OCR），或发送文字版。',
+  'no-text': '文件里没有找到正文文字。',
+  password: '文件有密码保护。请去掉密码后再发送。',
+  'old-format': '这是旧版 Word（.doc）文件。请用 Word 或 WPS 另存为 .docx 后再发送。',
+  'wrong-type': '文件内容与扩展名不符。请改成正确的扩展名，或另存为 .docx / .pdf 后再发送。',
+  corrupt: '文件已损坏或不完整。请重新下载或导出后再发送。',
+  encoding: '读不出文字（编码无法识别或不是文本文件）。文本文件请存为 UTF-8。',
+  unreadable: '无法读取这个文件。',
+};
+
+export function reasonInChinese(kind: RejectionKind): string {
+  return REJECTION_TEXT[kind];
 }
 
 function factsLine(f: ReportFacts): string {
@@ -86,7 +87,7 @@ export function rejectedText(file: string, reason: string, detail?: string): str
 
 /** The result of one uploaded file. */
 export function ingestResultText(o: IngestOutcome, after: { totals: IndexTotals | null; reloadError?: string }): string {
-  if (o.status === 'rejected') return rejectedText(o.file, reasonInChinese(o.reason), o.reason);
+  if (o.status === 'rejected') return rejectedText(o.file, reasonInChinese(o.kind), o.reason);
   if (o.status === 'duplicate') {
     return `ℹ️ <b>没有重复收录</b> ${name(o.file)}\n内容与已收录的 ${name(o.duplicateOf)} 完全相同。`;
   }

@@ -6,7 +6,7 @@ import { Bot, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config/index.js';
 import { type Embedder, loadEmbedder } from '../embed/index.js';
-import { MAX_REPORT_BYTES } from '../index/ingest.js';
+import { MAX_REPORT_BYTES } from '../app/ingest.js';
 import type { Logger } from '../log.js';
 import type { Engine } from '../types.js';
 import { accessControl } from './access.js';
@@ -26,7 +26,7 @@ import { createFeedbackLog, type FeedbackLog } from './feedback-log.js';
 import { addressedOnly } from './groups.js';
 import { createQueryLog, type QueryLog } from './query-log.js';
 import { rateLimits } from './rate-limits.js';
-import { createReportAdmin, type ReportAdmin } from './report-admin.js';
+import { createReportAdmin, type ReportAdmin } from '../app/report-admin.js';
 import { ScopeStore } from './scopes.js';
 import { ExpiringStore, type SessionStore } from './sessions.js';
 import { TaskTracker } from './tasks.js';
@@ -43,7 +43,7 @@ export interface BotDeps {
   download?: Download;
   /** The model for indexing uploads. Default: the engine's own (openEngine exposes it), else loaded once on first use. */
   embedder?: () => Promise<Embedder>;
-  /** Adds and removes reports. Default: src/index/ingest.ts on config.corpusDir / indexDir, then reloadIndex(). */
+  /** Adds and removes reports. Default: src/app/ingest.ts on config.corpusDir / indexDir, then reloadIndex(). */
   reportAdmin?: ReportAdmin;
   /** Skip getMe (tests, or a cached identity). */
   botInfo?: UserFromGetMe;

@@ -1,5 +1,6 @@
 // /stats: usage figures computed from the query log and the feedback log on disk (read when an admin asks,
 // never on a question's path). Corrupt lines are skipped and counted; a missing file is simply empty.
+import { percentile } from '../percentile.js';
 import type { FeedbackEntry } from './feedback-log.js';
 import type { JsonLines } from './jsonl.js';
 import type { QueryLogEntry } from './query-log.js';
@@ -26,14 +27,6 @@ export interface UsageStats {
   /** Lines skipped as corrupt, and files that could not be read, per log. */
   skipped: { queries: number; feedback: number };
   unreadable: string[];
-}
-
-/** Nearest-rank percentile (q in 0–1) of unsorted values; null for none. */
-export function percentile(values: readonly number[], q: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
-  return sorted[rank - 1]!;
 }
 
 /** Calendar day ("2024-03-05") of an instant, at a fixed UTC offset. */

@@ -1,11 +1,10 @@
 // Shared start-up for the command-line front ends: config, logger, progress bar, engine, friendly fatal errors.
 import cliProgress from 'cli-progress';
+import { openEngine, type Progress } from '../app/open.js';
 import { type Config, ConfigError, loadConfig } from '../config/index.js';
 import { ModelMissingError } from '../embed/index.js';
-import type { Progress } from '../index/build.js';
 import { IndexMissingError } from '../index/store.js';
 import { createLogger, type Logger } from '../log.js';
-import { openEngine } from '../search/engine.js';
 
 /** A progress reporter on stderr: a bar on a terminal, a few log lines otherwise. */
 export function progressReporter(log: Logger): (p: Progress) => void {

@@ -1,18 +1,12 @@
 // npm run index [-- --force]: build or update the index from corpus/, embedding only new or changed files.
 import { parseArgs } from 'node:util';
-import { loadEmbedder } from '../embed/index.js';
-import { updateIndex } from '../index/build.js';
+import { buildIndex } from '../app/open.js';
 import { fatal, progressReporter, startup } from './common.js';
 
 async function main() {
   const { values } = parseArgs({ options: { force: { type: 'boolean' } } });
   const { config, log } = await startup();
-  const report = await updateIndex(config, {
-    embedder: () => loadEmbedder(config),
-    onProgress: progressReporter(log),
-    warn: (m) => log.warn(m),
-    force: values.force ?? false,
-  });
+  const report = await buildIndex(config, { log, onProgress: progressReporter(log), force: values.force ?? false });
   if (!report.rebuilt) {
     log.info(`index is up to date: ${report.passageCount} passages from ${report.unchanged.length} files (${config.indexDir})`);
     return;

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ingestReports, removeReport } from '../app/ingest.js';
 import { loadEmbedder } from '../embed/index.js';
-import { ingestReports, removeReport } from '../index/ingest.js';
 import { fatal, progressReporter, startup } from './common.js';
 
 async function main() {

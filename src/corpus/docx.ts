@@ -50,7 +50,7 @@ export async function extractDocx(bytes: Uint8Array, fileName: string): Promise<
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     if (/main document part|could not find file/i.test(msg)) {
-      throw new ExtractError('unsupported', fileName, `${name} is a ZIP file but not a Word document: save the report as .docx`, {
+      throw new ExtractError('wrong-type', fileName, `${name} is a ZIP file but not a Word document: save the report as .docx`, {
         cause: err,
       });
     }
@@ -96,7 +96,7 @@ export async function extractDocx(bytes: Uint8Array, fileName: string): Promise<
 
   if (lines.length === 0) {
     throw new ExtractError(
-      'no-text-layer',
+      images > 0 ? 'no-text-layer' : 'no-text',
       fileName,
       images > 0
         ? `${name} contains only images (scanned pages?), no text: run OCR first or add a text version`
@@ -115,17 +115,17 @@ function checkDocxBytes(bytes: Uint8Array, fileName: string): void {
   if (startsWith(0x50, 0x4b, 0x03, 0x04) || startsWith(0x50, 0x4b, 0x05, 0x06)) return;
   if (startsWith(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) {
     throw new ExtractError(
-      'unsupported',
+      'old-format',
       fileName,
       `${name} is an old Word 97-2003 (.doc) file or a password-protected document: open it in Word or WPS, save it as .docx without a password, and add it again`,
     );
   }
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).toString('latin1');
   if (head.includes('%PDF-')) {
-    throw new ExtractError('unsupported', fileName, `${name} is a PDF, not a DOCX file: give it the .pdf extension`);
+    throw new ExtractError('wrong-type', fileName, `${name} is a PDF, not a DOCX file: give it the .pdf extension`);
   }
   if (head.startsWith('{\\rtf')) {
-    throw new ExtractError('unsupported', fileName, `${name} is an RTF file: save it as .docx and add it again`);
+    throw new ExtractError('wrong-type', fileName, `${name} is an RTF file: save it as .docx and add it again`);
   }
   throw new ExtractError('corrupt', fileName, `${name} is not a valid DOCX file (not a ZIP archive): download or copy it again`);
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { extractDocx } from './docx.js';
-import { ExtractError, extractPdf } from './pdf.js';
+import { ExtractError, type ExtractErrorKind, extractPdf } from './pdf.js';
 
 /** A report file as read from disk, before any cleaning. */
 export interface ReportFile {
@@ -17,8 +17,12 @@ export interface ReportFile {
   encoding: string;
 }
 
+/** Why a file was refused, for the user's message; the English reason says the same for logs and the CLI. */
+export type RejectionKind = ExtractErrorKind | 'file-name' | 'file-type' | 'too-large' | 'encoding';
+
 export interface SkippedFile {
   file: string;
+  kind: RejectionKind;
   reason: string;
 }
 
@@ -38,14 +42,14 @@ export function listReportFiles(dir: string, extensions: string[] = REPORT_EXTEN
     .sort();
 }
 
-export type Decoded = { text: string; encoding: string } | { error: string };
+export type Decoded = { text: string; encoding: string } | { error: string; kind: 'no-text' | 'encoding' };
 
 /**
  * Decode report bytes: UTF-8 (with or without BOM), UTF-16 (BOM or tell-tale NUL pattern), GB18030/GBK.
  * Anything else (binary, empty) is refused with a reason.
  */
 export function decodeReport(bytes: Uint8Array): Decoded {
-  if (bytes.every((x) => x === 0x20 || x === 0x09 || x === 0x0a || x === 0x0d)) return { error: 'empty file (no text)' };
+  if (bytes.every((x) => x === 0x20 || x === 0x09 || x === 0x0a || x === 0x0d)) return { error: 'empty file (no text)', kind: 'no-text' };
   const b = bytes;
   if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return strictDecode(b.subarray(3), 'utf-8');
   if (b[0] === 0xff && b[1] === 0xfe) return strictDecode(b.subarray(2), 'utf-16le');
@@ -53,24 +57,24 @@ export function decodeReport(bytes: Uint8Array): Decoded {
 
   const utf16 = guessUtf16(b);
   if (utf16) return strictDecode(b, utf16);
-  if (b.includes(0)) return { error: 'binary file (contains NUL bytes), not a text report' };
+  if (b.includes(0)) return { error: 'binary file (contains NUL bytes), not a text report', kind: 'encoding' };
 
   const utf8 = strictDecode(b, 'utf-8');
   if ('text' in utf8) return utf8;
   // Not valid UTF-8: the usual suspect for Chinese text is GBK/GB18030. Accept it only if it reads as Chinese.
   const gb = strictDecode(b, 'gb18030');
   if ('text' in gb && cjkShare(gb.text) > 0.3) return gb;
-  return { error: 'unknown text encoding (not UTF-8, UTF-16 or GB18030): save the file as UTF-8' };
+  return { error: 'unknown text encoding (not UTF-8, UTF-16 or GB18030): save the file as UTF-8', kind: 'encoding' };
 }
 
 function strictDecode(bytes: Uint8Array, encoding: string): Decoded {
   try {
     const text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
-    if (text.trim() === '') return { error: 'empty file (no text)' };
-    if (controlShare(text) > 0.05) return { error: `binary content (decoded as ${encoding} it is mostly control characters)` };
+    if (text.trim() === '') return { error: 'empty file (no text)', kind: 'no-text' };
+    if (controlShare(text) > 0.05) return { error: `binary content (decoded as ${encoding} it is mostly control characters)`, kind: 'encoding' };
     return { text, encoding };
   } catch {
-    return { error: `invalid ${encoding}` };
+    return { error: `invalid ${encoding}`, kind: 'encoding' };
   }
 }
 
@@ -111,7 +115,7 @@ export function readTextReport(path: string, file: string): ReportFile | Skipped
 
 function decodeTextReport(bytes: Uint8Array, file: string): ReportFile | SkippedFile {
   const decoded = decodeReport(bytes);
-  if ('error' in decoded) return { file, reason: decoded.error };
+  if ('error' in decoded) return { file, kind: decoded.kind, reason: decoded.error };
   return { file, hash: hashBytes(bytes), lines: splitLines(decoded.text), encoding: decoded.encoding };
 }
 
@@ -122,15 +126,15 @@ function decodeTextReport(bytes: Uint8Array, file: string): ReportFile | Skipped
 export async function parseReport(bytes: Uint8Array, file: string): Promise<ReportFile | SkippedFile> {
   const ext = extname(file).toLowerCase();
   if (TEXT_EXTENSIONS.includes(ext)) return decodeTextReport(bytes, file);
-  if (ext !== '.pdf' && ext !== '.docx') return { file, reason: `unsupported file type "${ext || '(none)'}": use ${REPORT_EXTENSIONS.join(', ')}` };
+  if (ext !== '.pdf' && ext !== '.docx') return { file, kind: 'file-type', reason: `unsupported file type "${ext || '(none)'}": use ${REPORT_EXTENSIONS.join(', ')}` };
   try {
     // pdfjs refuses Node Buffers and may detach what it is given: hand it a plain copy.
     const extracted = ext === '.pdf' ? await extractPdf(new Uint8Array(bytes), file) : await extractDocx(bytes, file);
-    if (extracted.lines.every((l) => l.trim() === '')) return { file, reason: 'no text found in the document' };
+    if (extracted.lines.every((l) => l.trim() === '')) return { file, kind: 'no-text', reason: 'no text found in the document' };
     return { file, hash: hashBytes(bytes), lines: extracted.lines, ...(extracted.pages ? { pages: extracted.pages } : {}), encoding: ext.slice(1) };
   } catch (err) {
-    if (err instanceof ExtractError) return { file, reason: err.message };
-    return { file, reason: `could not read ${ext.slice(1).toUpperCase()}: ${(err as Error).message}` };
+    if (err instanceof ExtractError) return { file, kind: err.kind, reason: err.message };
+    return { file, kind: 'unreadable', reason: `could not read ${ext.slice(1).toUpperCase()}: ${(err as Error).message}` };
   }
 }
 

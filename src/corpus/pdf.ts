@@ -29,7 +29,12 @@ export interface ExtractedText {
   pages?: number[];
 }
 
-export type ExtractErrorKind = 'no-text-layer' | 'corrupt' | 'unsupported';
+/**
+ * What went wrong, for the user's message (src/bot/admin-texts.ts maps each kind to its words): a scan without a
+ * text layer, text whose fonts cannot be decoded, no text at all, a password, an old format (.doc), content of
+ * another type than the extension says, a damaged file, or a file the reader could not handle.
+ */
+export type ExtractErrorKind = 'no-text-layer' | 'undecodable-text' | 'no-text' | 'password' | 'old-format' | 'wrong-type' | 'corrupt' | 'unreadable';
 
 export class ExtractError extends Error {
   readonly kind: ExtractErrorKind;
@@ -41,11 +46,6 @@ export class ExtractError extends Error {
     this.kind = kind;
     this.file = file;
   }
-}
-
-export interface PdfExtractOptions {
-  /** Longest time one step (opening the file, reading one page) may take before giving up; default 30 s. */
-  stepTimeoutMs?: number;
 }
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
@@ -63,22 +63,18 @@ function pdfjsAssetDirs(): { cMapUrl: string; standardFontDataUrl: string; wasmU
   return { cMapUrl: dir('cmaps'), standardFontDataUrl: dir('standard_fonts'), wasmUrl: dir('wasm'), iccUrl: dir('iccs') };
 }
 
-const DEFAULT_STEP_TIMEOUT_MS = 30_000;
+/** Longest time one step (opening the file, reading one page) may take before giving up. */
+const STEP_TIMEOUT_MS = 30_000;
 
-export async function extractPdf(
-  bytes: Uint8Array,
-  fileName: string,
-  options: PdfExtractOptions = {},
-): Promise<ExtractedText> {
+export async function extractPdf(bytes: Uint8Array, fileName: string): Promise<ExtractedText> {
   const name = JSON.stringify(fileName);
   checkPdfBytes(bytes, fileName);
-  const stepMs = options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
 
   let pdfjs: PdfJs;
   try {
     pdfjs = await loadPdfjs();
   } catch (err) {
-    throw new ExtractError('unsupported', fileName, `${name}: the PDF reader (pdfjs-dist) could not be loaded: run npm install (${errText(err)})`, { cause: err });
+    throw new ExtractError('unreadable', fileName, `${name}: the PDF reader (pdfjs-dist) could not be loaded: run npm install (${errText(err)})`, { cause: err });
   }
 
   const pages: RawPage[] = [];
@@ -96,11 +92,11 @@ export async function extractPdf(
       stopAtErrors: false,
       verbosity: 0,
     });
-    const doc = await withTimeout(task.promise, stepMs, () => timeoutError(fileName, 'open it'));
+    const doc = await withTimeout(task.promise, STEP_TIMEOUT_MS, () => timeoutError(fileName, 'open it'));
     for (let p = 1; p <= doc.numPages; p++) {
-      const page = await withTimeout(doc.getPage(p), stepMs, () => timeoutError(fileName, `read page ${p}`));
+      const page = await withTimeout(doc.getPage(p), STEP_TIMEOUT_MS, () => timeoutError(fileName, `read page ${p}`));
       const viewport = page.getViewport({ scale: 1 });
-      const content = await withTimeout(page.getTextContent(), stepMs, () => timeoutError(fileName, `read page ${p}`));
+      const content = await withTimeout(page.getTextContent(), STEP_TIMEOUT_MS, () => timeoutError(fileName, `read page ${p}`));
       pages.push(toRawPage(pdfjs, p, viewport.transform, viewport.width, viewport.height, content.items));
       page.cleanup();
     }
@@ -115,7 +111,7 @@ export async function extractPdf(
     return layoutDocument(pages, fileName);
   } catch (err) {
     if (err instanceof ExtractError) throw err;
-    throw new ExtractError('unsupported', fileName, `${name}: its text could not be laid out (${errText(err)}): add a text version`, {
+    throw new ExtractError('unreadable', fileName, `${name}: its text could not be laid out (${errText(err)}): add a text version`, {
       cause: err,
     });
   }
@@ -134,7 +130,7 @@ function checkPdfBytes(bytes: Uint8Array, fileName: string): void {
   const head = buf.subarray(0, 1024);
   if (head.indexOf('%PDF-') < 0) {
     if (buf[0] === 0x50 && buf[1] === 0x4b) {
-      throw new ExtractError('unsupported', fileName, `${name} is not a PDF but a ZIP/DOCX file: give it the right extension (.docx)`);
+      throw new ExtractError('wrong-type', fileName, `${name} is not a PDF but a ZIP/DOCX file: give it the right extension (.docx)`);
     }
     throw new ExtractError('corrupt', fileName, `${name} is not a valid PDF (no %PDF header): check the file or download it again`);
   }
@@ -161,7 +157,7 @@ function toExtractError(err: unknown, fileName: string): ExtractError {
   const name = JSON.stringify(fileName);
   const errName = err instanceof Error ? err.name : '';
   if (errName === 'PasswordException') {
-    return new ExtractError('unsupported', fileName, `${name} is password-protected: remove the password and add it again`, { cause: err });
+    return new ExtractError('password', fileName, `${name} is password-protected: remove the password and add it again`, { cause: err });
   }
   return new ExtractError('corrupt', fileName, `${name} is damaged and cannot be read (${errText(err)}): download or copy it again`, {
     cause: err,
@@ -382,15 +378,19 @@ function undouble(run: Run): Run {
 // Runs -> fragments (pieces of one visual line within one column)
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Fragment {
+/** A piece of text on a page and its box: what fragments and lines have in common. */
+interface TextBox {
   text: string;
   x0: number;
   x1: number;
-  /** Baseline of the largest run. */
+  /** Baseline (of the largest run). */
   y: number;
   size: number;
   top: number;
   bottom: number;
+}
+
+interface Fragment extends TextBox {
   /** Index of the visual row on its page (rows across the whole page, top to bottom). */
   row: number;
 }
@@ -693,14 +693,7 @@ function orderRegion(frags: Fragment[], out: Leaf[], columns: { next: number }, 
 // Lines and paragraphs
 // ---------------------------------------------------------------------------------------------------------------
 
-interface Line {
-  text: string;
-  x0: number;
-  x1: number;
-  y: number;
-  size: number;
-  top: number;
-  bottom: number;
+interface Line extends TextBox {
   page: number;
   /** The column the line was read in (see Leaf). */
   flow: number;
@@ -836,7 +829,7 @@ function checkTextLayer(lines: Line[], pageCount: number, fileName: string): voi
   }
   if (undecodable > 0.5 * total) {
     throw new ExtractError(
-      'no-text-layer',
+      'undecodable-text',
       fileName,
       `${name} has text that cannot be decoded (its fonts lack a Unicode mapping): run OCR first or add a text version`,
     );

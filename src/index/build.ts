@@ -9,23 +9,13 @@ import { hashBytes, listReportFiles, readReport, type SkippedFile } from '../cor
 import type { Embedder } from '../embed/index.js';
 import { segmentReport } from '../passages/index.js';
 import type { Passage } from '../types.js';
+import { indexedText } from './indexed-text.js';
 import { buildHnsw, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
 
 /**
- * The text a passage is indexed under. Short passages (statistics cards such as "21.98亿元 较2022年15.22亿元")
- * mean nothing without their heading, so the heading is indexed with them; longer ones stand on their own
- * (headings in newspaper PDFs are often placed far from the text they belong to).
- */
-export function indexedText(p: Passage): string {
-  const district = p.source.district ?? '';
-  const section = p.section && Array.from(p.text).length < 60 ? `${p.section}：` : '';
-  return `${district} ${section}${p.text}`.trim();
-}
-
-/**
- * Fingerprint of the code that turns files into indexed passages (loading, cleaning, segmentation, indexed
- * text). Stored in the manifest: changing that code makes the index stale, so nobody searches passages cut
- * by an older version.
+ * Fingerprint of the code that turns files into indexed passages (loading, cleaning, segmentation, the build
+ * and the indexed text). Stored in the manifest: changing that code makes the index stale, so nobody searches
+ * passages cut by an older version.
  */
 export const PIPELINE_FINGERPRINT = (() => {
   const src = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,7 +23,7 @@ export const PIPELINE_FINGERPRINT = (() => {
   for (const dir of ['corpus', 'clean', 'passages']) {
     for (const f of readdirSync(join(src, dir)).filter((f) => f.endsWith('.ts')).sort()) hash.update(readFileSync(join(src, dir, f)));
   }
-  hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  for (const f of ['build.ts', 'indexed-text.ts']) hash.update(readFileSync(join(src, 'index', f)));
   return hash.digest('hex').slice(0, 16);
 })();
 
@@ -117,7 +107,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   if (status.state === 'fresh' && manifest && !options.force) {
     return {
       added: [], changed: [], removed: [], unchanged: manifest.files.map((f) => f.file),
-      skipped: manifest.skipped.map(({ file, reason }) => ({ file, reason })),
+      skipped: manifest.skipped.map(({ file, kind, reason }) => ({ file, kind, reason })),
       passageCount: manifest.passageCount, rebuilt: false, seconds: (performance.now() - started) / 1000,
     };
   }
@@ -149,14 +139,14 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     }
     const knownBad = skippedBefore.get(entry.file);
     if (knownBad && knownBad.hash === entry.hash) {
-      report.skipped.push({ file: entry.file, reason: knownBad.reason });
+      report.skipped.push({ file: entry.file, kind: knownBad.kind, reason: knownBad.reason });
       skippedNow.push(knownBad);
       continue;
     }
     const read = await readReport(entry.path, entry.file);
     const segmented = 'reason' in read ? null : segmentReport(read);
     if (!segmented || segmented.passages.length === 0) {
-      const skipped = 'reason' in read ? read : { file: entry.file, reason: 'no passages (no body text found)' };
+      const skipped: SkippedFile = 'reason' in read ? read : { file: entry.file, kind: 'no-text', reason: 'no passages (no body text found)' };
       report.skipped.push(skipped);
       skippedNow.push({ ...skipped, hash: entry.hash });
       options.warn?.(`skipped ${skipped.file}: ${skipped.reason}`);

@@ -6,8 +6,6 @@ export interface LexicalIndex {
   search(queryTokens: string[], k: number, filter?: (doc: number) => boolean): { doc: number; score: number }[];
   /** Inverse document frequency of a token (0 for unknown tokens). */
   idf(token: string): number;
-  /** Does document `doc` contain the token? */
-  has(doc: number, token: string): boolean;
   size: number;
 }
 
@@ -69,10 +67,6 @@ export function buildLexicalIndex(texts: string[], options: Bm25Options = DEFAUL
   return {
     size: n,
     idf,
-    has: (doc, tok) => {
-      const docs = postings.get(tok)?.docs;
-      return docs !== undefined && binarySearch(docs, doc);
-    },
     search(queryTokens, k, filter) {
       // Documents are scored in the order they are first met, and ties keep that order (as a stable sort would).
       let count = 0;
@@ -146,17 +140,4 @@ function topK(candidates: Int32Array, count: number, k: number, keep: (doc: numb
     }
   }
   return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0)).map((pos) => candidates[pos]!);
-}
-
-function binarySearch(sorted: Int32Array, value: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = sorted[mid]!;
-    if (v === value) return true;
-    if (v < value) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }

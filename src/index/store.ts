@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
-import type { District, Passage } from '../types.js';
+import type { SkippedFile } from '../corpus/load.js';
+import type { Passage, ReportMeta } from '../types.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -28,13 +29,7 @@ export interface HnswParams {
  */
 export const DEFAULT_HNSW: HnswParams = { M: 32, efConstruction: 200, ef: 400 };
 
-export interface ManifestFile {
-  file: string;
-  hash: string;
-  title: string;
-  district: District | null;
-  year: number | null;
-  passages: number;
+export interface ManifestFile extends ReportMeta {
   /** Passage ids of this file are [firstId, firstId + passages). */
   firstId: number;
 }
@@ -46,7 +41,7 @@ export interface Manifest {
   model: { id: string; dimension: number };
   files: ManifestFile[];
   /** Files in the corpus folder that could not be indexed, with why; unchanged ones are not retried. */
-  skipped: { file: string; hash: string; reason: string }[];
+  skipped: (SkippedFile & { hash: string })[];
   passageCount: number;
   builtAt: string;
   hnsw: HnswParams;

@@ -2,38 +2,19 @@
 // paragraph, original lines).
 import { type Block, cleanReport, lineAt } from '../clean/index.js';
 import type { ReportFile } from '../corpus/load.js';
-import type { District, Passage, Source } from '../types.js';
+import type { District, Passage, ReportMeta, Source } from '../types.js';
+import { plansYear, reviewsYear } from './period.js';
+import { type Piece, splitSentences } from './sentences.js';
 
 /** A report after segmentation: what the index stores per file. */
-export interface Report {
-  file: string;
-  hash: string;
-  title: string;
-  district: District | null;
-  year: number | null;
+export interface Report extends Omit<ReportMeta, 'passages'> {
   /** Passage ids are assigned by the index; here they count from 0 within the report. */
   passages: Passage[];
 }
 
-export interface SegmentOptions {
-  /** A passage grows sentence by sentence up to this many characters (a longer sentence stays whole). */
-  maxChars: number;
-  maxSentences: number;
-}
-
-export const DEFAULT_SEGMENT: SegmentOptions = { maxChars: 150, maxSentences: 3 };
-
-/** Sentence ends: Chinese and ASCII terminal punctuation, with any closing quotes/brackets that follow. */
-const SENTENCE = /[^。！？；!?;…]+(?:[。！？；!?;…]+[”’"'）)」』】]*|$)|[。！？；!?;…]+[”’"'）)」』】]*/g;
-
-export interface Sentence {
-  text: string;
-  start: number;
-}
-
-export function splitSentences(text: string): Sentence[] {
-  return Array.from(text.matchAll(SENTENCE), (m) => ({ text: m[0], start: m.index ?? 0 })).filter((s) => s.text.trim() !== '');
-}
+/** A passage grows sentence by sentence up to this many characters and sentences (a longer sentence stays whole). */
+const MAX_CHARS = 150;
+const MAX_SENTENCES = 3;
 
 const DISTRICT_PATTERNS: [Exclude<District, '西宁市'>, RegExp][] = [
   ['城中区', /城中区|(?<![城湟])中区/g],
@@ -63,15 +44,13 @@ export function detectReportYear(text: string): number | null {
   const years = [...text.matchAll(/(20[1-4]\d)\s*年|[·•]\s*(20[1-4]\d)/g)].map((m) => Number(m[1] ?? m[2]));
   if (years.length === 0) return null;
   const y = Math.max(...years);
-  const plan = new RegExp(`${y}年(?:，|,)?是|${y}年(?:的)?(?:工作|目标|主要预期)|(?:谋划|干好|奋进)[·•]?${y}|${y}年\\S{0,6}这样干`);
-  const review = new RegExp(`${y}年以来|${y}年(?:，|,)(?!是)|${y}年(?:全区|全市|用于)|[精彩回顾]+[·•]${y}|${y}年\\S{0,6}工作回顾`);
-  return review.test(text) && !plan.test(text) ? y + 1 : y;
+  return reviewsYear(y).test(text) && !plansYear(y).test(text) ? y + 1 : y;
 }
 
 const isTitleCandidate = (b: Block) => b.kind === 'heading' && Array.from(b.text).length >= 4;
 
 /** Segment one decoded report into passages. */
-export function segmentReport(report: ReportFile, options: SegmentOptions = DEFAULT_SEGMENT): Report {
+export function segmentReport(report: ReportFile): Report {
   const blocks = cleanReport(report.lines, report.pages);
   const fullText = blocks.map((b) => b.text).join('\n');
   const title = blocks.find(isTitleCandidate)?.text ?? report.file.replace(/\.[^.]+$/, '');
@@ -90,7 +69,7 @@ export function segmentReport(report: ReportFile, options: SegmentOptions = DEFA
     }
     if (block.kind !== 'body') continue;
     paragraph++;
-    let group: Sentence[] = [];
+    let group: Piece[] = [];
     const emit = () => {
       if (group.length === 0) return;
       const first = group[0]!;
@@ -117,7 +96,7 @@ export function segmentReport(report: ReportFile, options: SegmentOptions = DEFA
       }
       seen.add(key);
       const length = group.reduce((n, s) => n + s.text.length, 0);
-      if (group.length > 0 && (group.length >= options.maxSentences || length + sentence.text.length > options.maxChars)) emit();
+      if (group.length > 0 && (group.length >= MAX_SENTENCES || length + sentence.text.length > MAX_CHARS)) emit();
       group.push(sentence);
     }
     emit();

@@ -6,6 +6,7 @@
 //   boundary and mark the cut with "…", never paraphrase;
 // - the result of every render* function is at most TELEGRAM_TEXT_LIMIT UTF-16 code units. We measure
 //   the HTML source, which is never shorter than the text Telegram counts, so the bound is safe.
+import { splitAt } from '../passages/sentences.js';
 import type { Answer, Passage, SearchResult, Source } from '../types.js';
 
 /** Telegram rejects message texts longer than this (in UTF-16 code units, after entity parsing). */
@@ -28,17 +29,13 @@ const escapedLength = (s: string) => escapeHtml(s).length;
 // ---------------------------------------------------------------------------------------------
 // Cutting text at sentence boundaries
 
-/** Sentence ends, with trailing closing quotes/brackets kept on the sentence they close. */
-const SENTENCE_RE = /[^。！？!?；;\n]*(?:[。！？!?；;\n]+[”’」』）)]*|$)/g;
-const CLAUSE_RE = /[^，,、：:。！？!?；;\n]*(?:[，,、：:。！？!?；;\n]+[”’」』）)]*|$)/g;
+/** Where a quote may be cut: at sentence ends, then at clause ends; a line break ends a piece too. */
+const QUOTE_SENTENCE_ENDS = '。！？!?；;\n';
+const QUOTE_CLAUSE_ENDS = '，,、：:' + QUOTE_SENTENCE_ENDS;
+const QUOTE_CLOSERS = '”’」』）)';
 
-export function splitSentences(text: string): string[] {
-  return (text.match(SENTENCE_RE) ?? []).filter((s) => s.length > 0);
-}
-
-function splitClauses(text: string): string[] {
-  return (text.match(CLAUSE_RE) ?? []).filter((s) => s.length > 0);
-}
+export const quoteSentences = (text: string): string[] => splitAt(text, QUOTE_SENTENCE_ENDS, QUOTE_CLOSERS).map((p) => p.text);
+const splitClauses = (text: string): string[] => splitAt(text, QUOTE_CLAUSE_ENDS, QUOTE_CLOSERS).map((p) => p.text);
 
 /** Cut by code points, never inside a surrogate pair (emoji, rare CJK). */
 function hardCut(text: string, max: number, measure: (s: string) => number): string {
@@ -63,7 +60,7 @@ export function cutAtSentence(
   if (measure(text) <= max) return text;
   const budget = max - ELLIPSIS.length;
   if (budget <= 0) return '';
-  for (const split of [splitSentences, splitClauses]) {
+  for (const split of [quoteSentences, splitClauses]) {
     const parts = split(text);
     if (from === 'end') parts.reverse();
     let kept = '';

@@ -1,27 +1,22 @@
 // The search function every front end shares: question -> ranked, cited, highlighted passages, or a plain
-// "not found". Loads the model and the index once.
-import type { Config } from '../config/index.js';
-import { type Embedder, loadEmbedder } from '../embed/index.js';
-import { indexedText, indexStatus, type Progress, updateIndex } from '../index/build.js';
+// "not found". Reads an index; building one is src/app's job (openEngine).
+import type { Embedder } from '../embed/index.js';
+import { indexedText } from '../index/indexed-text.js';
+import { periodOf } from '../passages/period.js';
 import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
-import { type Logger, silentLogger } from '../log.js';
 import type { Answer, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { clauseOf, highlight, yearOfFigure } from './highlight.js';
-import { loadSynonyms, understand, type Synonyms } from './understand.js';
+import { understand, type Synonyms } from './understand.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
 export interface RankOptions {
   /** How many candidates each retriever contributes before fusion. */
   candidates: number;
   /**
-   * How the two rankings are fused: 'rrf' (reciprocal-rank fusion, ignores score gaps) or 'linear'
-   * (weighted sum of min-max normalised scores, keeps a decisive BM25 or cosine margin).
+   * Weight of the lexical (BM25) side in the fusion, a weighted sum of min-max normalised scores (keeps a decisive
+   * BM25 or cosine margin, which reciprocal-rank fusion lost); the dense side gets 1 - lexicalWeight.
    */
-  fusion: 'rrf' | 'linear';
-  /** Reciprocal-rank-fusion constant: larger flattens the difference between ranks. */
-  rrfK: number;
-  /** Weight of the lexical (BM25) side in the fusion; the dense side gets 1 - lexicalWeight (linear) or 1 (rrf). */
   lexicalWeight: number;
   /** Score multiplier for passages with a figure when the question asks for a number. */
   figureBoost: number;
@@ -42,8 +37,6 @@ export interface RankOptions {
 
 export const DEFAULT_RANK: RankOptions = {
   candidates: 50,
-  fusion: 'linear',
-  rrfK: 60,
   lexicalWeight: 0.5,
   figureBoost: 1.1,
   yearPenalty: 0.7,
@@ -52,36 +45,6 @@ export const DEFAULT_RANK: RankOptions = {
   similarityFloor: 0.6,
   mode: 'hybrid',
 };
-
-export interface OpenOptions {
-  log?: Logger;
-  onProgress?: (p: Progress) => void;
-  rank?: Partial<RankOptions>;
-  /** Reuse an already loaded embedder (tests, benchmarks). */
-  embedder?: Embedder;
-}
-
-/** Open the engine: build or refresh the index when needed (saying so), load model and index once. */
-export async function openEngine(config: Config, options: OpenOptions = {}): Promise<Engine & { rank: RankOptions; readonly index: StoredIndex; readonly embedder: Embedder }> {
-  const log = options.log ?? silentLogger;
-  let embedder: Promise<Embedder> | undefined = options.embedder ? Promise.resolve(options.embedder) : undefined;
-  const getEmbedder = () => (embedder ??= loadEmbedder(config));
-
-  const status = indexStatus(config);
-  if (status.state !== 'fresh') {
-    log.info(`index ${status.state} (${status.reason}): building…`);
-    const built = await updateIndex(config, { embedder: getEmbedder, onProgress: options.onProgress, warn: (m) => log.warn(m) });
-    log.info(`index ready: ${built.passageCount} passages in ${built.seconds.toFixed(1)} s`, {
-      added: built.added.length,
-      changed: built.changed.length,
-      removed: built.removed.length,
-      skipped: built.skipped.length,
-    });
-  }
-  const [model, index] = await Promise.all([getEmbedder(), readIndex(config.indexDir)]);
-  const synonyms = loadSynonyms(config.synonymsFile);
-  return createEngine(index, model, synonyms, { ...DEFAULT_RANK, ...options.rank }, config.indexDir);
-}
 
 interface Candidate {
   id: number;
@@ -172,39 +135,29 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     };
     const queryVector = await model.embedQuery(understood.normalized);
     lap('embed');
-    const denseRanks = new Map<number, number>();
-    const lexicalRanks = new Map<number, number>();
+    const fromDense = new Set<number>();
     if (rank.mode !== 'lexical') {
       const dense = index.dense.searchKnn(Array.from(queryVector), k, allowed);
       dense.neighbors.forEach((id, r) => {
         get(id).similarity = 1 - dense.distances[r]!;
-        denseRanks.set(id, r);
+        fromDense.add(id);
       });
     }
     lap('dense');
     if (rank.mode !== 'dense') {
-      lexical.search(understood.terms, k, allowed).forEach(({ doc, score }, r) => {
-        get(doc).lexical = score;
-        lexicalRanks.set(doc, r);
-      });
+      for (const { doc, score } of lexical.search(understood.terms, k, allowed)) get(doc).lexical = score;
     }
     lap('lexical');
-    for (const c of candidates.values()) if (!denseRanks.has(c.id)) c.similarity = dot(queryVector, index.vectors[c.id]!);
+    for (const c of candidates.values()) if (!fromDense.has(c.id)) c.similarity = dot(queryVector, index.vectors[c.id]!);
     const all = [...candidates.values()];
     const maxLexical = Math.max(0, ...all.map((c) => c.lexical));
     const sims = all.map((c) => c.similarity);
     const [minSim, maxSim] = [Math.min(...sims), Math.max(...sims)];
     const wLex = rank.mode === 'dense' ? 0 : rank.mode === 'lexical' ? 1 : rank.lexicalWeight;
     for (const c of all) {
-      if (rank.fusion === 'rrf') {
-        const dr = denseRanks.get(c.id);
-        const lr = lexicalRanks.get(c.id);
-        c.score = (dr === undefined ? 0 : 1 / (rank.rrfK + dr + 1)) + (lr === undefined ? 0 : rank.lexicalWeight / (rank.rrfK + lr + 1));
-      } else {
-        const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
-        const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
-        c.score = (1 - wLex) * dense + wLex * lex;
-      }
+      const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
+      const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
+      c.score = (1 - wLex) * dense + wLex * lex;
       if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
       if (contradictsYear(passages[c.id]!, understood)) c.score *= rank.yearPenalty;
     }
@@ -260,7 +213,6 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
   return {
     search,
     context,
-    passage: (id: number) => state.index.passages[id],
     reports,
     reload,
     rank,
@@ -297,16 +249,6 @@ function contradictsYear(p: Passage, u: QueryUnderstanding): boolean {
   if (period === 'plan') return target !== p.source.year;
   if (period === 'review') return target !== p.source.year - 1;
   return target !== p.source.year && target !== p.source.year - 1;
-}
-
-const PLAN_CUES = /今年|新的一年|力争|确保|计划|预期|争取|再建|再创建|将(?:围绕|继续|扛牢|以)|目标是/;
-const REVIEW_CUES = /过去一年|过去的一年|去年|同比(?:增长|下降)|较上年|增长了|完成了|获评|入选|建成|办结|累计/;
-
-/** Is a passage a plan or a review? Only when its wording says so one way and not the other. */
-export function periodOf(text: string): 'plan' | 'review' | null {
-  const plan = PLAN_CUES.test(text);
-  const review = REVIEW_CUES.test(text);
-  return plan === review ? null : plan ? 'plan' : 'review';
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

@@ -1,5 +1,6 @@
 // The sentence of a passage that best answers, and the figures in it, nearest the question's words first.
 import { findFigures } from '../clean/figures.js';
+import { TARGET_CUES } from '../passages/period.js';
 import type { QueryUnderstanding } from '../types.js';
 
 export interface Highlight {
@@ -60,5 +61,5 @@ export function yearOfFigure(sentence: string, reportYear: number | null, asked:
   if (asked && 'absolute' in asked) return asked.absolute;
   if (reportYear === null) return null;
   if (asked) return reportYear + asked.relative;
-  return /目标|预期|力争|计划|今年/.test(sentence) ? reportYear : reportYear - 1;
+  return TARGET_CUES.test(sentence) ? reportYear : reportYear - 1;
 }

@@ -68,7 +68,6 @@ export function createFakeEngine(): FakeEngine {
       if (!center) return [];
       return FAKE_PASSAGES.filter((p) => p.source.file === center.source.file && Math.abs(p.id - passageId) <= radius);
     },
-    passage: (id) => FAKE_PASSAGES[id],
     reload: async () => false,
     reports(): ReportSummary[] {
       return Object.entries(REPORTS).map(([file, r]) => ({ file, ...r, passages: FAKE_PASSAGES.filter((p) => p.source.file === file).length }));

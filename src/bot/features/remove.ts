@@ -6,7 +6,7 @@ import { isAdmin } from '../access.js';
 import { ADMIN_TEXT, removeConfirmText, removedText, removeFailedText, removeListText, removeUnknownText, removingText, totalsOf } from '../admin-texts.js';
 import { encodeCallback, onCallback } from '../callback-data.js';
 import type { BotEnv } from '../env.js';
-import type { ReportAdmin } from '../report-admin.js';
+import type { ReportAdmin } from '../../app/report-admin.js';
 import { parseReportArg } from '../scopes.js';
 import { ExpiringStore } from '../sessions.js';
 import { TEXT } from '../texts.js';

@@ -1,16 +1,16 @@
 // Feature: an admin adds a report by sending the file. Validation (type, size, text layer, duplicate)
 // happens before anything is written, so a refused file changes nothing; questions keep being answered
 // from the current index while an upload is processed, and the switch to the new index is atomic
-// (src/index/ingest.ts, engine.reload()). One progress message is edited as the work goes on.
+// (src/app/ingest.ts, engine.reload()). One progress message is edited as the work goes on.
 import { Composer, type Context, GrammyError } from 'grammy';
 import type { Document } from 'grammy/types';
-import { MAX_REPORT_BYTES, safeReportName } from '../../index/ingest.js';
+import { MAX_REPORT_BYTES, safeReportName } from '../../app/ingest.js';
 import { escapeHtml } from '../../present/telegram.js';
 import { isAdmin } from '../access.js';
 import { ADMIN_TEXT, ingestResultText, progressText, reasonInChinese, rejectedText, totalsOf } from '../admin-texts.js';
 import { type Download, DownloadError } from '../download.js';
 import type { BotEnv } from '../env.js';
-import type { ReportAdmin } from '../report-admin.js';
+import type { ReportAdmin } from '../../app/report-admin.js';
 import { clip, describe, editOrIgnore, editOrReply, HTML } from '../util.js';
 
 /** Progress edits during embedding, at most this often (Telegram limits edits per chat). */
@@ -41,7 +41,7 @@ export function uploadFeature(env: BotEnv, admin: ReportAdmin, download: Downloa
     const file = documentName(doc);
     // Checks that need no download: the type and Telegram's declared size.
     const safe = safeReportName(file);
-    if (typeof safe !== 'string') return void (await ctx.reply(rejectedText(file, reasonInChinese(safe.reason), safe.reason), HTML));
+    if (typeof safe !== 'string') return void (await ctx.reply(rejectedText(file, reasonInChinese(safe.kind), safe.reason), HTML));
     if (doc.file_size !== undefined && doc.file_size > MAX_REPORT_BYTES) return void (await ctx.reply(tooBigText(safe, doc.file_size), HTML));
 
     const progress = await ctx.reply(progressText(safe, 'download'), HTML);

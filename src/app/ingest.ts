@@ -3,10 +3,10 @@
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { hashBytes, listReportFiles, parseReport, REPORT_EXTENSIONS } from '../corpus/load.js';
+import { hashBytes, listReportFiles, parseReport, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
 import { segmentReport } from '../passages/index.js';
-import type { District } from '../types.js';
-import { type BuildOptions, type BuildReport, updateIndex } from './build.js';
+import { type BuildOptions, type BuildReport, updateIndex } from '../index/build.js';
+import type { ReportMeta } from '../types.js';
 
 /** Largest report accepted (a newspaper PDF page set is a few MB). */
 export const MAX_REPORT_BYTES = 20 * 1024 * 1024;
@@ -16,44 +16,41 @@ export interface IncomingFile {
   bytes: Uint8Array;
 }
 
-export interface ReportFacts {
-  title: string;
-  district: District | null;
-  year: number | null;
+/** What an admin is told about a report that was accepted. */
+export interface ReportFacts extends Pick<ReportMeta, 'title' | 'district' | 'year' | 'passages'> {
   /** Number of pages (PDF) or null. */
   pages: number | null;
-  passages: number;
 }
 
 export type IngestOutcome =
   | { file: string; status: 'added' | 'replaced'; facts: ReportFacts }
   | { file: string; status: 'duplicate'; duplicateOf: string }
-  | { file: string; status: 'rejected'; reason: string };
+  | { file: string; status: 'rejected'; kind: RejectionKind; reason: string };
 
 /** A safe file name inside corpus/: no folders, no hidden files, an accepted extension. */
-export function safeReportName(name: string): string | { reason: string } {
+export function safeReportName(name: string): string | { kind: RejectionKind; reason: string } {
   const base = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f<>:"|?*]/g, '_').trim();
-  if (!base || base.startsWith('.')) return { reason: `"${name}" is not a usable file name` };
+  if (!base || base.startsWith('.')) return { kind: 'file-name', reason: `"${name}" is not a usable file name` };
   const ext = extname(base).toLowerCase();
-  if (!REPORT_EXTENSIONS.includes(ext)) return { reason: `unsupported file type "${ext || '(none)'}": send ${REPORT_EXTENSIONS.join(', ')}` };
+  if (!REPORT_EXTENSIONS.includes(ext)) return { kind: 'file-type', reason: `unsupported file type "${ext || '(none)'}": send ${REPORT_EXTENSIONS.join(', ')}` };
   return base;
 }
 
 /** Check one file without writing anything: type, size, readable text, at least one passage, not a duplicate. */
 export async function validateReport(config: Pick<Config, 'corpusDir'>, file: IncomingFile): Promise<IngestOutcome & { bytes?: Uint8Array }> {
   const name = safeReportName(file.name);
-  if (typeof name !== 'string') return { file: file.name, status: 'rejected', reason: name.reason };
+  if (typeof name !== 'string') return { file: file.name, status: 'rejected', ...name };
   if (file.bytes.length > MAX_REPORT_BYTES) {
-    return { file: name, status: 'rejected', reason: `file is ${(file.bytes.length / 1e6).toFixed(1)} MB; the limit is ${MAX_REPORT_BYTES / 1e6} MB` };
+    return { file: name, status: 'rejected', kind: 'too-large', reason: `file is ${(file.bytes.length / 1e6).toFixed(1)} MB; the limit is ${MAX_REPORT_BYTES / 1e6} MB` };
   }
   const hash = hashBytes(file.bytes);
   for (const existing of listReportFiles(config.corpusDir)) {
     if (hashBytes(readFileSync(join(config.corpusDir, existing))) === hash) return { file: name, status: 'duplicate', duplicateOf: existing };
   }
   const parsed = await parseReport(file.bytes, name);
-  if ('reason' in parsed) return { file: name, status: 'rejected', reason: parsed.reason };
+  if ('reason' in parsed) return { file: name, status: 'rejected', kind: parsed.kind, reason: parsed.reason };
   const report = segmentReport(parsed);
-  if (report.passages.length === 0) return { file: name, status: 'rejected', reason: 'no body text found (only headings or an empty document)' };
+  if (report.passages.length === 0) return { file: name, status: 'rejected', kind: 'no-text', reason: 'no body text found (only headings or an empty document)' };
   const pages = parsed.pages ? Math.max(...parsed.pages) : null;
   const status = existsSync(join(config.corpusDir, name)) ? 'replaced' : 'added';
   return { file: name, status, facts: { title: report.title, district: report.district, year: report.year, pages, passages: report.passages.length }, bytes: file.bytes };

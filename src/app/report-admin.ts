@@ -1,12 +1,12 @@
-// Adding and removing reports from the running bot: src/index/ingest.ts does the work (validation before
-// anything is written, serialized ingests, a new index version switched to atomically); this adds the
-// switch of the running engine, so a new report answers at once and a removed one stops answering.
+// Adding and removing reports from a running engine (the bot's uploads and /remove): ./ingest.ts does the
+// work (validation before anything is written, serialized ingests, a new index version switched to
+// atomically); this adds the switch of the running engine, so a new report answers at once and a removed one
+// stops answering.
 import type { Config } from '../config/index.js';
 import type { Embedder } from '../embed/index.js';
 import type { BuildReport, Progress } from '../index/build.js';
-import { type IncomingFile, type IngestOutcome, ingestReports, removeReport } from '../index/ingest.js';
 import type { Logger } from '../log.js';
-import { describe } from './util.js';
+import { type IncomingFile, type IngestOutcome, ingestReports, removeReport } from './ingest.js';
 
 export interface IngestResult {
   outcomes: IngestOutcome[];
@@ -38,14 +38,14 @@ export function createReportAdmin(config: Pick<Config, 'corpusDir' | 'indexDir' 
       await deps.reload();
       return undefined;
     } catch (err) {
-      log.warn(`the index was updated but could not be loaded; still answering from the previous version: ${describe(err)}`);
+      log.warn(`the index was updated but could not be loaded; still answering from the previous version: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       return err instanceof Error ? err.message : String(err);
     }
   };
   return {
     async ingest(files, onProgress) {
       const { outcomes, build } = await ingestReports(config, files, { embedder: deps.embedder, onProgress, warn: (m) => log.warn(m) });
-      for (const o of outcomes) log.info(`upload ${o.file}: ${o.status}`, o.status === 'rejected' ? { reason: o.reason } : o.status === 'duplicate' ? { duplicateOf: o.duplicateOf } : o.facts);
+      for (const o of outcomes) log.info(`upload ${o.file}: ${o.status}`, o.status === 'rejected' ? { kind: o.kind, reason: o.reason } : o.status === 'duplicate' ? { duplicateOf: o.duplicateOf } : o.facts);
       if (!build) return { outcomes, build };
       const reloadError = await switchNow();
       return { outcomes, build, ...(reloadError ? { reloadError } : {}) };

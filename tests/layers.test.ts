@@ -1,0 +1,60 @@
+// The data flow reads the same way in the imports: corpus → clean → passages → index → search → present →
+// app → bot / cli. A stage imports only stages before it; search only reads an index; front ends change the
+// corpus and open the engine through src/app.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = join(import.meta.dirname, '..', 'src');
+/** What each folder of src/ may import besides itself and the neutral top-level modules (types, log, percentile). */
+const MAY_IMPORT: Record<string, string[]> = {
+  config: [],
+  corpus: [],
+  clean: ['corpus'],
+  passages: ['corpus', 'clean'],
+  embed: ['config'],
+  index: ['config', 'corpus', 'clean', 'passages', 'embed'],
+  search: ['clean', 'passages', 'embed', 'index'],
+  present: ['passages'],
+  app: ['config', 'corpus', 'clean', 'passages', 'embed', 'index', 'search'],
+  bot: ['app', 'config', 'corpus', 'clean', 'passages', 'embed', 'search', 'present'],
+  cli: ['app', 'config', 'corpus', 'passages', 'embed', 'index', 'search', 'present', 'bot'],
+  bench: ['app', 'config', 'corpus', 'clean', 'passages', 'embed', 'index', 'search', 'present', 'bot'],
+};
+/** Writing the index is the application layer's (and the benchmark's, which measures it). */
+const WRITES_INDEX = ['index/build.ts'];
+
+function* sources(dir: string): Generator<string> {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) yield* sources(join(dir, e.name));
+    else if (e.name.endsWith('.ts')) yield join(dir, e.name);
+  }
+}
+
+const imports = [...sources(SRC)].flatMap((file) =>
+  [...readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+)'/g)].map((m) => ({
+    from: relative(SRC, file),
+    to: relative(SRC, resolve(dirname(file), m[1]!)).replace(/\.js$/, '.ts'),
+  })),
+);
+const folder = (path: string) => (path.includes('/') ? path.split('/')[0]! : null);
+
+describe('layers', () => {
+  it('every folder imports only the stages before it', () => {
+    const wrong = imports.filter(({ from, to }) => {
+      const [a, b] = [folder(from), folder(to)];
+      return a !== null && b !== null && a !== b && !(MAY_IMPORT[a] ?? []).includes(b);
+    });
+    expect(wrong).toEqual([]);
+    expect(Object.keys(MAY_IMPORT).sort()).toEqual(readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort());
+  });
+
+  it('search, the front ends and the present stage never build an index; only app does (and the benchmark)', () => {
+    const builders = imports.filter(({ to }) => WRITES_INDEX.includes(to)).map(({ from }) => folder(from));
+    expect(new Set(builders)).toEqual(new Set(['app', 'bench']));
+  });
+
+  it('the neutral top-level modules import no stage', () => {
+    expect(imports.filter(({ from, to }) => folder(from) === null && folder(to) !== null)).toEqual([]);
+  });
+});

@@ -46,9 +46,11 @@ export interface FigureBook {
   placeWords: RegExp | null;
   /** Year of the latest report of each place (今年/去年 are read against it). */
   latestYear: Map<string | null, number>;
+  /** Reporters' words -> the reports' words (GDP -> 地区生产总值), from SYNONYMS_FILE. */
+  synonyms: Record<string, string[]>;
 }
 
-export function createFigureBook(records: FigureRecord[], passages: readonly Passage[]): FigureBook {
+export function createFigureBook(records: FigureRecord[], passages: readonly Passage[], synonyms: Record<string, string[]> = {}): FigureBook {
   const tokens = records.map((r) => indicatorTokens(r.indicator));
   const df = new Map<string, number>();
   for (const set of tokens) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
@@ -60,7 +62,7 @@ export function createFigureBook(records: FigureRecord[], passages: readonly Pas
     if (p.source.year !== null && p.source.year > (latestYear.get(place) ?? -Infinity)) latestYear.set(place, p.source.year);
   }
   const places = [...new Set(passages.map(placeOfPassage).filter((p): p is string => p !== null))];
-  return { records, passages, tokens, weight, places, placeWords: placePattern(places), latestYear };
+  return { records, passages, tokens, weight, places, placeWords: placePattern(places), latestYear, synonyms };
 }
 
 /** Content words of an indicator; figures and bare numbers never count as words here. */
@@ -117,11 +119,11 @@ const UNVERIFIED: Judgement = { verdict: 'unverified', reportFigure: null, quote
 
 function judge(
   book: FigureBook,
-  claim: Pick<FigureRecord, 'value' | 'unit' | 'bound' | 'kind' | 'indicator' | 'period'>,
+  claim: Pick<FigureRecord, 'value' | 'unit' | 'bound' | 'step' | 'significant' | 'kind' | 'indicator' | 'period'>,
   place: string | null,
   year: number | null,
 ): Judgement {
-  const words = indicatorTokens(claim.indicator);
+  const words = indicatorTokens(inReportWords(claim.indicator, book.synonyms));
   if (words.size === 0) return UNVERIFIED;
   // Same kind of figure about the same thing, place, period and year; without a year, the latest one that has it.
   let candidates: { record: FigureRecord; score: number }[] = [];
@@ -143,6 +145,15 @@ function judge(
   // Contradicted only when the best match is clear: with no place named, another place's figure proves nothing.
   if (place === null && new Set(candidates.map((c) => c.record.place)).size > 1) return UNVERIFIED;
   return cite(book, candidates[0]!.record, 'contradicted');
+}
+
+/** A draft's indicator in the reports' words: "GDP增长" -> "地区生产总值增长". */
+function inReportWords(indicator: string, synonyms: Record<string, string[]>): string {
+  let out = indicator;
+  for (const [word, [reportWord]] of Object.entries(synonyms)) {
+    if (reportWord && out.includes(word) && !out.includes(reportWord)) out = out.replace(word, reportWord);
+  }
+  return out;
 }
 
 function cite(book: FigureBook, record: FigureRecord, verdict: Verdict): Judgement {
@@ -169,10 +180,10 @@ const books = new WeakMap<object, FigureBook>();
  * The figure book of an engine's current index version (built once per version), or null for an engine that
  * has no stored index (a test double).
  */
-export function figureBookOf(engine: object): FigureBook | null {
+export function figureBookOf(engine: object, synonyms: Record<string, string[]> = {}): FigureBook | null {
   const index = (engine as { index?: { figures?: FigureRecord[]; passages: Passage[] } }).index;
   if (!index?.figures) return null;
   let book = books.get(index);
-  if (!book) books.set(index, (book = createFigureBook(index.figures, index.passages)));
+  if (!book) books.set(index, (book = createFigureBook(index.figures, index.passages, synonyms)));
   return book;
 }

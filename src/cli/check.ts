@@ -7,6 +7,7 @@ import { type FigureBook, checkText, figureBookOf } from '../check/index.js';
 import { readDrafts, scoreDrafts } from '../check/evaluate.js';
 import { checkToJson, renderCheckText } from '../present/check.js';
 import { ANSI, PLAIN } from '../present/text.js';
+import { loadSynonyms } from '../search/understand.js';
 import { fatal, openEngineForCli, startup } from './common.js';
 
 const USAGE = `usage: npm run --silent check -- [--json] "稿件文字"
@@ -33,7 +34,7 @@ async function main() {
     process.exit(2);
   }
   const { config, log } = await startup();
-  const book: FigureBook = figureBookOf(await openEngineForCli(config, log))!;
+  const book: FigureBook = figureBookOf(await openEngineForCli(config, log), loadSynonyms(config.synonymsFile))!;
 
   if (values.eval) {
     const score = scoreDrafts(book, readDrafts(values.eval));

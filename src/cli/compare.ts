@@ -4,6 +4,7 @@ import { compareIndicator } from '../check/compare.js';
 import { figureBookOf } from '../check/index.js';
 import { compareToJson, renderCompareText } from '../present/check.js';
 import { ANSI, PLAIN } from '../present/text.js';
+import { loadSynonyms } from '../search/understand.js';
 import { fatal, openEngineForCli, startup } from './common.js';
 
 const USAGE = 'usage: npm run --silent compare -- [--json] "指标"   (e.g. 城镇新增就业, 地区生产总值增长)';
@@ -24,7 +25,7 @@ async function main() {
     process.exit(2);
   }
   const { config, log } = await startup();
-  const comparison = compareIndicator(figureBookOf(await openEngineForCli(config, log))!, indicator);
+  const comparison = compareIndicator(figureBookOf(await openEngineForCli(config, log), loadSynonyms(config.synonymsFile))!, indicator);
   if (values.json) process.stdout.write(JSON.stringify(compareToJson(comparison)) + '\n');
   else process.stdout.write(renderCompareText(comparison, process.stdout.isTTY ? ANSI : PLAIN) + '\n');
 }

@@ -36,6 +36,10 @@ export interface Figure {
   /** Qualifier words found around the figure (约, 超, 余, 以上, 左右…). */
   qualifiers: string[];
   bound: Bound;
+  /** The value of one unit in the last written digit (327亿元 -> 1e8, 16.1% -> 0.1, 6700人 -> 100). */
+  step: number;
+  /** Significant digits as written (327亿元 -> 3, 6700人 -> 2). */
+  significant: number;
   /** Offsets of `figure` (without the qualifiers before it) in the compacted text. */
   start: number;
   end: number;
@@ -84,11 +88,18 @@ export function parseFigures(text: string): Figure[] {
     if (pre) qualifiers.push(pre);
     let value: number;
     let unit: string;
+    let step = 1;
+    let significant = 1;
     if (m[1] !== undefined) {
       // A year (2023年) or a date is never a figure here: 年/月/日 are not units.
       const digits = m[1].replace(/,/g, '');
       const [base, factor] = UNITS.get(m[5]!)!;
-      value = Number(digits) * (m[3] ? SCALES[m[3]]! : 1) * factor;
+      const scale = (m[3] ? SCALES[m[3]]! : 1) * factor;
+      value = Number(digits) * scale;
+      const [whole = '', fraction = ''] = digits.split('.');
+      const trailingZeros = fraction ? 0 : (/0*$/.exec(whole)?.[0].length ?? 0);
+      step = (fraction ? 10 ** -fraction.length : 10 ** trailingZeros) * scale;
+      significant = (whole.replace(/^0+/, '') + fraction).replace(fraction ? /^0+/ : /0+$/, '').length;
       unit = base;
       for (const q of [m[2], m[4], m[6]]) if (q) qualifiers.push(q);
     } else if (m[7] !== undefined) {
@@ -96,6 +107,7 @@ export function parseFigures(text: string): Figure[] {
       if (n === null) continue;
       const [base, factor] = UNITS.get(m[8]!)!;
       value = n * factor;
+      step = factor;
       unit = base;
       if (m[9]) qualifiers.push(m[9]);
     } else {
@@ -113,7 +125,7 @@ export function parseFigures(text: string): Figure[] {
       : unit === '%' ? (GROWTH.test(lead) ? 'growth' : 'share')
       : unit === '元' || unit === '美元' ? (GROWTH.test(lead) ? 'growth' : 'amount')
       : 'count';
-    out.push({ figure: m[0], value: round(value), unit, kind, qualifiers, bound, start, end: start + m[0].length });
+    out.push({ figure: m[0], value: round(value), unit, kind, qualifiers, bound, step, significant, start, end: start + m[0].length });
   }
   return out;
 }
@@ -122,11 +134,13 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /**
  * Do two figures state the same value? Equal after normalising units (3270308万元 = 327.0308亿元), with qualifiers
- * that do not disagree. Rounded figures ("约327亿元" for 327.0308亿元) are not accepted: a wrong "supported" is worst.
+ * that do not disagree. A claim may round the report's figure to its own last digit ("327亿元" for 3270308万元) only
+ * when it keeps at least 3 significant digits or says it is approximate (约, 左右): "16%" does not back "16.1%".
  */
-export function sameValue(claim: Pick<Figure, 'value' | 'unit' | 'bound'>, report: Pick<Figure, 'value' | 'unit' | 'bound'>): boolean {
+export function sameValue(claim: Pick<Figure, 'value' | 'unit' | 'bound' | 'step' | 'significant'>, report: Pick<Figure, 'value' | 'unit' | 'bound'>): boolean {
   if (claim.unit !== report.unit) return false;
-  if (Math.abs(claim.value - report.value) <= 1e-9 * Math.max(1, Math.abs(report.value))) {
+  const tolerance = claim.significant >= 3 || claim.bound === 'approx' ? claim.step / 2 : 0;
+  if (Math.abs(claim.value - report.value) <= tolerance + 1e-9 * Math.max(1, Math.abs(report.value))) {
     // Same number: the qualifiers must not disagree (claim "超4500万元" vs report "4500万元以内").
     return compatibleBounds(claim.bound, report.bound);
   }

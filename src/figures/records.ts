@@ -39,7 +39,7 @@ const LAST_YEAR = /去年|上年|过去一年|过去的一年/;
 
 /** Strip time words, place words, punctuation, verbs and fillers from the words before or after a figure. */
 function cleanIndicator(raw: string, placeWords: RegExp | null): string {
-  let s = raw.replace(TIME_WORDS, '');
+  let s = raw.replace(/^[一二三四五六七八九十]+、/, '').replace(TIME_WORDS, '');
   if (placeWords) s = s.replace(placeWords, '');
   s = s.replace(/[\p{P}\p{S}\d.]+/gu, '');
   for (let i = 0; i < 3; i++) s = s.replace(STOP_PREFIX, '').replace(STOP_SUFFIX, '');
@@ -122,10 +122,13 @@ export function placePattern(places: Iterable<string>): RegExp | null {
 export function extractRecords(passages: readonly Passage[]): FigureRecord[] {
   const places = placePattern(new Set(passages.map(placeOfPassage).filter((p): p is string => p !== null)));
   const records: FigureRecord[] = [];
+  let carried: Period | null = null;
+  let paragraph = '';
   for (const p of passages) {
+    const here = `${p.source.file}#${p.source.paragraph}`;
+    if (here !== paragraph) [carried, paragraph] = [null, here];
     // A short passage means nothing without its heading (statistics cards), as in the index's text.
     const context = p.section && [...p.text].length < 60 ? p.section : null;
-    let carried: Period | null = null;
     p.sentences.forEach((s, k) => {
       // "预期目标：地区生产总值增长7%以上；固定资产投资增长10%以上；": a target list goes on after a semicolon.
       const period = carried ?? periodOf(compact(s));

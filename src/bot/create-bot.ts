@@ -11,10 +11,12 @@ import type { Logger } from '../log.js';
 import { escapeHtml, renderAnswerCard, renderContextCard, renderInlineArticle, renderNotFoundCard } from '../present/telegram.js';
 import type { Engine, Passage, SearchOptions } from '../types.js';
 import { DISTRICTS } from '../types.js';
+import { loadSynonyms } from '../search/understand.js';
 import { type AccessPolicy, accessControl, addressedOnly, isAdmin, isOpen } from './access.js';
 import { createAdminHandlers } from './admin.js';
 import { statsText } from './admin-texts.js';
 import { decodeCallback } from './callback-data.js';
+import { checkComposer } from './check.js';
 import { type Download, telegramDownloader } from './download.js';
 import { createFeedbackLog, type FeedbackLog } from './feedback-log.js';
 import { answerKeyboard, clearScopeKeyboard, contextKeyboard, districtKeyboard, examplesKeyboard } from './keyboards.js';
@@ -199,6 +201,9 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
       });
     });
   }
+
+  // /check, pasted drafts, 当作问题, /compare and comparison questions (before the commands and plain questions).
+  app.use(checkComposer({ engine, synonyms: loadSynonyms(config.synonymsFile), ask: answerQuestion }));
 
   // ---- commands -----------------------------------------------------------------------------------
   app.command('start', (ctx) => ctx.reply(welcomeText(), { parse_mode: 'HTML', reply_markup: examplesKeyboard(EXAMPLE_QUESTIONS) }));

@@ -98,15 +98,18 @@ export function checkText(book: FigureBook, text: string, options: { maxClaims?:
   const started = performance.now();
   const claims: Claim[] = [];
   let place: string | null = null;
+  let year: number | null = null;
   for (const m of text.matchAll(SENTENCE)) {
+    if (options.maxClaims !== undefined && claims.length >= options.maxClaims) break;
     const sentence = m[0].trim();
     if (!sentence) continue;
     // The place of a figure: named in its sentence, else the last one named before it.
     place = placeIn(compact(sentence), book) ?? place;
     for (const d of describeFigures(sentence, book.placeWords)) {
       if (options.maxClaims !== undefined && claims.length >= options.maxClaims) break;
+      // The year: written, or 今年/去年 against the place's latest report, else the year of the sentences before.
       const latest = book.latestYear.get(place);
-      const year = d.writtenYear ?? (d.relativeYear !== null && latest !== undefined ? latest + d.relativeYear : null);
+      year = d.writtenYear ?? (d.relativeYear !== null ? (latest !== undefined ? latest + d.relativeYear : null) : year);
       claims.push({ sentence, figure: d.figure, indicator: d.indicator, place, year, period: d.period, ...judge(book, d, place, year) });
     }
   }

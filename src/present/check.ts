@@ -62,14 +62,14 @@ function claimBlock(c: Claim): string {
  * The check card: a summary line, then one block per claim (at most MAX_CLAIMS_PER_CARD), split into as many
  * messages as needed so each stays under Telegram's 4096 characters.
  */
-export function renderCheckCards(result: CheckResult, limit = TELEGRAM_TEXT_LIMIT): string[] {
+export function renderCheckCards(result: CheckResult, limit = TELEGRAM_TEXT_LIMIT, total = result.claims.length): string[] {
   const { claims } = result;
   if (claims.length === 0) return ['这段文字里没有找到可核对的数字（数字要带单位，例如 6725人、16.1%、21.98亿元）。'];
   const count = (v: Verdict) => claims.filter((c) => c.verdict === v).length;
   const summary = `<b>核对了 ${Math.min(claims.length, MAX_CLAIMS_PER_CARD)} 个数字</b>：✅ 一致 ${count('supported')} · ❌ 不一致 ${count('contradicted')} · ❓ 报告中没有 ${count('unverified')}`;
   const blocks = claims.slice(0, MAX_CLAIMS_PER_CARD).map(claimBlock);
-  if (claims.length > MAX_CLAIMS_PER_CARD) {
-    blocks.push(`<i>这段文字共有 ${claims.length} 个数字，这里只核对了前 ${MAX_CLAIMS_PER_CARD} 个。请把其余部分分段发送。</i>`);
+  if (Math.max(total, claims.length) > MAX_CLAIMS_PER_CARD) {
+    blocks.push(`<i>这段文字共有 ${Math.max(total, claims.length)} 个数字，这里只核对了前 ${MAX_CLAIMS_PER_CARD} 个。请把其余部分分段发送。</i>`);
   }
   const messages: string[] = [];
   let current = summary;

@@ -13,6 +13,7 @@ import { createLogger } from '../log.js';
 import { openEngine } from '../search/engine.js';
 import { loadSynonyms } from '../search/understand.js';
 import { benchBuild } from './build.js';
+import { benchCheck } from './check.js';
 import { benchColdStart } from './cold.js';
 import { benchEmbedding } from './embedding.js';
 import { timeQueries } from './latency.js';
@@ -21,7 +22,7 @@ import { currentLoad, machineInfo } from './machine.js';
 import { type BenchResults, checkTargets, renderMarkdown, summaryTable } from './report.js';
 import { benchScale } from './scale.js';
 
-const SECTIONS = ['embedding', 'build', 'query', 'cold', 'load', 'scale'] as const;
+const SECTIONS = ['embedding', 'build', 'query', 'check', 'cold', 'load', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `usage: npm run bench [-- --json] [--scale 100000,1000000] [--only ${SECTIONS.join(',')}] [--no-write]
@@ -103,6 +104,10 @@ async function main() {
     if (run('query')) {
       log.info('warm query latency…');
       results.query = await timeQueries(engine, dev, numbers(values.repeats!, '--repeats')[0]!);
+    }
+    if (run('check')) {
+      log.info('checking drafts of five sentences…');
+      results.check = benchCheck(engine, loadSynonyms(config.synonymsFile), join(ROOT, 'tests/check.jsonl'), numbers(values.repeats!, '--repeats')[0]! * 2);
     }
     if (run('cold')) {
       log.info('cold start…');

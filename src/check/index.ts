@@ -48,7 +48,11 @@ export interface FigureBook {
   latestYear: Map<string | null, number>;
   /** Reporters' words -> the reports' words (GDP -> 地区生产总值), from SYNONYMS_FILE. */
   synonyms: Record<string, string[]>;
+  /** Record numbers by unit and kind ("人|count"): a claim is only ever compared with figures of its own sort. */
+  bySort: Map<string, number[]>;
 }
+
+const sortOf = (f: Pick<FigureRecord, 'unit' | 'kind'>) => `${f.unit}|${f.kind}`;
 
 export function createFigureBook(records: FigureRecord[], passages: readonly Passage[], synonyms: Record<string, string[]> = {}): FigureBook {
   const tokens = records.map((r) => indicatorTokens(r.indicator));
@@ -62,7 +66,13 @@ export function createFigureBook(records: FigureRecord[], passages: readonly Pas
     if (p.source.year !== null && p.source.year > (latestYear.get(place) ?? -Infinity)) latestYear.set(place, p.source.year);
   }
   const places = [...new Set(passages.map(placeOfPassage).filter((p): p is string => p !== null))];
-  return { records, passages, tokens, weight, places, placeWords: placePattern(places), latestYear, synonyms };
+  const bySort = new Map<string, number[]>();
+  records.forEach((r, i) => {
+    const list = bySort.get(sortOf(r));
+    if (list) list.push(i);
+    else bySort.set(sortOf(r), [i]);
+  });
+  return { records, passages, tokens, weight, places, placeWords: placePattern(places), latestYear, synonyms, bySort };
 }
 
 /** Content words of an indicator; figures and bare numbers never count as words here. */
@@ -130,13 +140,13 @@ function judge(
   if (words.size === 0) return UNVERIFIED;
   // Same kind of figure about the same thing, place, period and year; without a year, the latest one that has it.
   let candidates: { record: FigureRecord; score: number }[] = [];
-  book.records.forEach((record, i) => {
-    if (record.unit !== claim.unit || record.kind !== claim.kind || record.period !== claim.period) return;
-    if (place !== null && record.place !== place) return;
-    if (year !== null && record.year !== year) return;
+  for (const i of book.bySort.get(sortOf(claim)) ?? []) {
+    const record = book.records[i]!;
+    if (record.period !== claim.period) continue;
+    if ((place !== null && record.place !== place) || (year !== null && record.year !== year)) continue;
     const score = overlap(words, book.tokens[i]!, book.weight);
     if (score >= MATCH.minOverlap) candidates.push({ record, score });
-  });
+  }
   if (year === null && candidates.length > 0) {
     const latest = Math.max(...candidates.map((c) => c.record.year ?? -Infinity));
     candidates = candidates.filter((c) => (c.record.year ?? -Infinity) === latest);

@@ -113,8 +113,9 @@ export function checkText(book: FigureBook, text: string, options: { maxClaims?:
     if (options.maxClaims !== undefined && claims.length >= options.maxClaims) break;
     const sentence = m[0].trim();
     if (!sentence) continue;
-    // The place of a figure: named in its sentence, else the last one named before it.
-    place = placeIn(compact(sentence), book) ?? place;
+    // The place of a figure: named in its sentence, else the last one named before it. A new place drops the year.
+    const named = placeIn(compact(sentence), book);
+    if (named !== null && named !== place) [place, year] = [named, null];
     for (const d of describeFigures(sentence, book.placeWords)) {
       if (options.maxClaims !== undefined && claims.length >= options.maxClaims) break;
       // The year: written, or 今年/去年 against the place's latest report, else the year of the sentences before.

@@ -15,6 +15,7 @@ interface Cues {
   planCues: string;
   indicatorStopPrefix: string;
   indicatorStopSuffix: string;
+  genericIndicator: string;
   questionWords: string;
   compareCues: string;
 }

@@ -34,6 +34,7 @@ const TIME_WORDS = /(?:(?:19|20)\d\d年(?:以来|底|末|初)?|今年|去年|上
 const STOP_PREFIX = new RegExp(CUES.indicatorStopPrefix);
 const STOP_SUFFIX = new RegExp(CUES.indicatorStopSuffix);
 const GROWTH_ONLY = new RegExp(`^(?:同比|比上年|较上年|较)?(?:${CUES.growthWords})(?:了)?$`);
+const GENERIC = new RegExp(CUES.genericIndicator);
 const RELATIVE = /今年|本年度?|新的一年/;
 const LAST_YEAR = /去年|上年|过去一年|过去的一年/;
 
@@ -59,6 +60,7 @@ export function describeFigures(sentence: string, placeWords: RegExp | null, con
   const fallback = context ? cleanIndicator(compact(context), placeWords) : '';
   const relativeYear = RELATIVE.test(text) ? 0 : LAST_YEAR.test(text) ? -1 : null;
   const out: DescribedFigure[] = [];
+  const listed = parallelLists(text, figures, placeWords);
   figures.forEach((f, i) => {
     const prevEnd = i > 0 ? figures[i - 1]!.end : 0;
     let clauseStart = prevEnd;
@@ -67,7 +69,9 @@ export function describeFigures(sentence: string, placeWords: RegExp | null, con
     const raw = text.slice(clauseStart, f.start - qualifierLength);
     let indicator = cleanIndicator(raw, placeWords);
     const previous = out[out.length - 1];
-    if (previous && /[较比]((?:19|20)\d\d年)?$/.test(raw)) {
+    if (listed.has(i)) {
+      indicator = listed.get(i)!; // "清运率、无害化处理率分别达100%、96%"
+    } else if (previous && /[较比]((?:19|20)\d\d年)?$/.test(raw)) {
       // "21.98亿元较2022年15.22亿元": the comparison base is the same indicator, another year.
       indicator = previous.indicator;
     } else if ([...indicator].length < 2 && fallback) {
@@ -79,6 +83,12 @@ export function describeFigures(sentence: string, placeWords: RegExp | null, con
       while (stop < next && !CLAUSE_BREAK.test(text[stop]!)) stop++;
       const after = cleanIndicator(text.slice(f.end, stop), placeWords);
       if ([...after].length >= 2) indicator = after;
+    } else if (GENERIC.test(indicator) && clauseStart - 1 > prevEnd) {
+      // "教育建设方面，投入资金3.42亿元": a generic object needs the short clause before it to say what it is about.
+      let k = clauseStart - 2;
+      while (k >= prevEnd && !CLAUSE_BREAK.test(text[k]!)) k--;
+      const lead = cleanIndicator(text.slice(k + 1, clauseStart - 1), placeWords);
+      if (clauseStart - 1 - (k + 1) <= 12 && lead) indicator = lead + indicator;
     }
     if ((indicator === '' && f.kind === 'growth') || GROWTH_ONLY.test(indicator) || /^占(?!比)/.test(indicator)) {
       // "旅游收入96.95亿元，同比增长67.83%", "19.3亿元占财政总支出87.8%": growth or share of the thing counted before it.
@@ -88,6 +98,27 @@ export function describeFigures(sentence: string, placeWords: RegExp | null, con
     // The nearest year written before the figure; a comparison base ("较2022年") only for the figure right after it.
     const before = years.filter((y) => y.end <= f.start && (!y.base || f.start - y.end <= 1)).pop();
     out.push({ ...f, indicator, writtenYear: before?.year ?? contextYear, relativeYear, period });
+  });
+  return out;
+}
+
+/**
+ * Figures listed after 分别 ("森林覆盖率、草原综合植被覆盖度分别达38.17%、60.58%"): figure k belongs to the k-th
+ * item before 分别. Returns figure index -> indicator, only when the counts agree.
+ */
+function parallelLists(text: string, figures: Figure[], placeWords: RegExp | null): Map<number, string> {
+  const out = new Map<number, string>();
+  figures.forEach((f, i) => {
+    const head = /分别(?:达到|达|为|是|增长|下降|提高|完成)?$/.exec(text.slice(Math.max(0, f.start - 6), f.start));
+    if (!head) return;
+    let j = i;
+    while (j + 1 < figures.length && text.slice(figures[j]!.end, figures[j + 1]!.start) === '、') j++;
+    let start = f.start - head[0].length;
+    const stop = i > 0 ? figures[i - 1]!.end : 0;
+    while (start > stop && !CLAUSE_BREAK.test(text[start - 1]!)) start--;
+    const items = text.slice(start, f.start - head[0].length).split('、');
+    if (items.length !== j - i + 1) return;
+    items.forEach((item, k) => out.set(i + k, cleanIndicator(item, placeWords)));
   });
   return out;
 }

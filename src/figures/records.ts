@@ -42,7 +42,7 @@ const LAST_YEAR = /去年|上年|过去一年|过去的一年/;
 function cleanIndicator(raw: string, placeWords: RegExp | null): string {
   let s = raw.replace(/^[一二三四五六七八九十]+、/, '').replace(TIME_WORDS, '');
   if (placeWords) s = s.replace(placeWords, '');
-  s = s.replace(/[\p{P}\p{S}\d.]+/gu, '');
+  s = s.replace(/[\p{P}\p{S}.]+|\d+(?![A-Za-z])/gu, ''); // "5G" stays a word
   for (let i = 0; i < 3; i++) s = s.replace(STOP_PREFIX, '').replace(STOP_SUFFIX, '');
   return s;
 }

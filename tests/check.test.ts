@@ -71,6 +71,7 @@ describe('figure parser and normaliser', () => {
     expect(sameValue(one('16%'), one('16.1%'))).toBe(false);
     expect(sameValue(one('约6700人'), one('6725人'))).toBe(true);
     expect(sameValue(one('6700人'), one('6725人'))).toBe(false);
+    expect(sameValue(one('6720人'), one('6725人'))).toBe(false); // trailing zeros: a changed digit as often as a rounding
   });
 
   it('finds the indicator within the clause, and the subject of a growth rate', () => {
@@ -125,6 +126,15 @@ describe('verdicts on the real corpus (stored figure records)', () => {
       ['湟中区', 2023, 'supported'],
       ['湟中区', 2023, 'supported'],
     ]);
+  });
+
+  it('200 figures, only numbers, HTML: every figure a claim, nothing thrown', () => {
+    const text = Array.from({ length: 200 }, (_, i) => `城中区2023年城镇新增就业${6625 + i}人。`).join('');
+    const { claims } = checkText(book, text);
+    expect(claims).toHaveLength(200);
+    expect(claims.filter((c) => c.verdict === 'supported').map((c) => c.figure)).toEqual(['6725人']);
+    expect(checkText(book, '6725 16.1 3270308').claims).toEqual([]);
+    expect(checkText(book, '<b>城中区</b>&lt;2023年城镇新增就业6725人').claims[0]!.verdict).toBe('supported');
   });
 
   it('tests/check.jsonl: verdict accuracy ≥ 0.94 (measured 1.000), no wrong "supported"', () => {
@@ -202,7 +212,7 @@ describe('in the chat', () => {
   it('hostile drafts: 4096 characters, 200 figures, only numbers, HTML', async () => {
     const h = harness();
     const many = Array.from({ length: 200 }, (_, i) => `城中区2023年城镇新增就业${6700 + i}人。`).join('');
-    const calls = sent(await h.text(many.slice(0, 3900)));
+    const calls = sent(await h.text(many.slice(0, 4096)));
     expect(calls.length).toBeGreaterThan(1);
     for (const c of calls) {
       const html = String(c.payload.text);
@@ -214,7 +224,7 @@ describe('in the chat', () => {
     expect(all).toContain('这里只核对了前 30 个');
     expect(all).toContain('✅ <b>6725人</b>');
 
-    const long = sent(await h.text('城中区'.repeat(1400) + '6725人'));
+    const long = sent(await h.text('城中区'.repeat(1400) + '6725人')); // 4205 characters
     expect(String(long[0]!.payload.text)).toContain('太长');
     const numbers = sent(await h.text('6725 16.1 3270308'));
     expect(numbers.length).toBe(1); // not a draft (no words, no units): answered as a question

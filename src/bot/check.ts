@@ -19,8 +19,8 @@ export interface CheckDeps {
 }
 
 const QUESTION = new RegExp(CUES.questionWords);
-/** A draft longer than this is not checked in the chat (a long article: send it in parts). */
-export const MAX_DRAFT_CHARS = 4000;
+/** A draft longer than a Telegram message (only possible through other clients) is not checked: send it in parts. */
+export const MAX_DRAFT_CHARS = 4096;
 
 const USAGE = {
   check: '用法：/check 后面接要核对的文字，例如 /check 城中区2023年城镇新增就业6725人。也可以直接把稿件段落发给我。',

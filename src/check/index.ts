@@ -133,7 +133,7 @@ const UNVERIFIED: Judgement = { verdict: 'unverified', reportFigure: null, quote
 
 function judge(
   book: FigureBook,
-  claim: Pick<FigureRecord, 'value' | 'unit' | 'bound' | 'step' | 'significant' | 'kind' | 'indicator' | 'period'>,
+  claim: Pick<FigureRecord, 'value' | 'unit' | 'bound' | 'step' | 'significant' | 'trailingZeros' | 'kind' | 'indicator' | 'period'>,
   place: string | null,
   year: number | null,
 ): Judgement {

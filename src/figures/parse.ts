@@ -41,6 +41,8 @@ export interface Figure {
   step: number;
   /** Significant digits as written (327亿元 -> 3, 6700人 -> 2). */
   significant: number;
+  /** Ends in zeros before the unit (6720人, 330亿元): possibly rounded, possibly a changed digit. */
+  trailingZeros: boolean;
   /** Offsets of `figure` (without the qualifiers before it) in the compacted text. */
   start: number;
   end: number;
@@ -91,6 +93,7 @@ export function parseFigures(text: string): Figure[] {
     let unit: string;
     let step = 1;
     let significant = 1;
+    let trailingZeros = false;
     if (m[1] !== undefined) {
       // A year (2023年) or a date is never a figure here: 年/月/日 are not units.
       const digits = m[1].replace(/,/g, '');
@@ -98,8 +101,9 @@ export function parseFigures(text: string): Figure[] {
       const scale = (m[3] ? SCALES[m[3]]! : 1) * factor;
       value = Number(digits) * scale;
       const [whole = '', fraction = ''] = digits.split('.');
-      const trailingZeros = fraction ? 0 : (/0*$/.exec(whole)?.[0].length ?? 0);
-      step = (fraction ? 10 ** -fraction.length : 10 ** trailingZeros) * scale;
+      const zeros = fraction ? 0 : (/0*$/.exec(whole)?.[0].length ?? 0);
+      trailingZeros = zeros > 0;
+      step = (fraction ? 10 ** -fraction.length : 10 ** zeros) * scale;
       significant = (whole.replace(/^0+/, '') + fraction).replace(fraction ? /^0+/ : /0+$/, '').length;
       unit = base;
       for (const q of [m[2], m[4], m[6]]) if (q) qualifiers.push(q);
@@ -126,7 +130,7 @@ export function parseFigures(text: string): Figure[] {
       : unit === '%' ? (GROWTH.test(lead) ? 'growth' : 'share')
       : unit === '元' || unit === '美元' ? (GROWTH.test(lead) ? 'growth' : 'amount')
       : 'count';
-    out.push({ figure: m[0], value: round(value), unit, kind, qualifiers, bound, step, significant, start, end: start + m[0].length });
+    out.push({ figure: m[0], value: round(value), unit, kind, qualifiers, bound, step, significant, trailingZeros, start, end: start + m[0].length });
   }
   return out;
 }
@@ -136,11 +140,13 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 /**
  * Do two figures state the same value? Equal after normalising units (3270308万元 = 327.0308亿元), with qualifiers
  * that do not disagree. A claim may round the report's figure to its own last digit ("327亿元" for 3270308万元) only
- * when it keeps at least 3 significant digits or says it is approximate (约, 左右): "16%" does not back "16.1%".
+ * when it says so (约, 左右) or keeps at least 3 significant digits without trailing zeros: "16%" does not back
+ * "16.1%", and "6720人" (a changed digit as often as a rounding) does not back "6725人".
  */
-export function sameValue(claim: Pick<Figure, 'value' | 'unit' | 'bound' | 'step' | 'significant'>, report: Pick<Figure, 'value' | 'unit' | 'bound'>): boolean {
+export function sameValue(claim: Pick<Figure, 'value' | 'unit' | 'bound' | 'step' | 'significant' | 'trailingZeros'>, report: Pick<Figure, 'value' | 'unit' | 'bound'>): boolean {
   if (claim.unit !== report.unit) return false;
-  const tolerance = claim.significant >= 3 || claim.bound === 'approx' ? claim.step / 2 : 0;
+  const rounds = claim.bound === 'approx' || (claim.significant >= 3 && !claim.trailingZeros);
+  const tolerance = rounds ? claim.step / 2 : 0;
   if (Math.abs(claim.value - report.value) <= tolerance + 1e-9 * Math.max(1, Math.abs(report.value))) {
     // Same number: the qualifiers must not disagree (claim "超4500万元" vs report "4500万元以内").
     return compatibleBounds(claim.bound, report.bound);

@@ -128,6 +128,11 @@ describe('verdicts on the real corpus (stored figure records)', () => {
     ]);
   });
 
+  it('Chinese numerals in a claim: 八个方面 against the report\'s 八个方面', () => {
+    expect(checkText(book, '城中区报告安排部署了八个方面的重点工作。').claims[0]).toMatchObject({ verdict: 'supported', reportFigure: '八个方面' });
+    expect(checkText(book, '城中区报告安排部署了九个方面的重点工作。').claims[0]).toMatchObject({ verdict: 'contradicted', reportFigure: '八个方面' });
+  });
+
   it('200 figures, only numbers, HTML: every figure a claim, nothing thrown', () => {
     const text = Array.from({ length: 200 }, (_, i) => `城中区2023年城镇新增就业${6625 + i}人。`).join('');
     const { claims } = checkText(book, text);

@@ -76,8 +76,9 @@ export function describeFigures(sentence: string, placeWords: RegExp | null, con
       indicator = previous.indicator;
     } else if ([...indicator].length < 2 && fallback) {
       indicator = fallback; // a statistics card: its heading says what the figure is
-    } else if ([...indicator].length < 2) {
-      // Nothing before it ("330户城市燃气管道改造"): the words after it, up to the next figure or clause break.
+    } else if ([...indicator].length < 2 || /等$/.test(raw) || f.unit === '个方面') {
+      // Nothing before it ("330户城市燃气管道改造"), only examples ("…综合整治等34个重点项目开工建设"), or a count
+      // of what follows ("八个方面的重点工作"): the words after it, up to the next figure or clause break.
       const next = figures[i + 1]?.start ?? text.length;
       let stop = f.end;
       while (stop < next && !CLAUSE_BREAK.test(text[stop]!)) stop++;

@@ -2,8 +2,7 @@
 // supported (a report gives the same value for the same indicator, place and year), contradicted (a report gives
 // another value for them) or unverified. A number that merely appears somewhere else never supports a claim.
 import { tokenize } from '../index/tokenize.js';
-import { sameValue } from '../figures/parse.js';
-import { compact } from '../figures/parse.js';
+import { compact, sameValue } from '../figures/parse.js';
 import { describeFigures, type FigureRecord, type Period, placeOfPassage, placePattern } from '../figures/records.js';
 import type { Passage, Source } from '../types.js';
 

@@ -1,4 +1,4 @@
-// The data flow reads the same way in the imports: corpus → clean → passages → index → search → present →
+// The data flow reads the same way in the imports: corpus → clean → passages → figures → index → search/check → present →
 // app → bot / cli. A stage imports only stages before it; search only reads an index; front ends change the
 // corpus and open the engine through src/app.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,13 +13,15 @@ const MAY_IMPORT: Record<string, string[]> = {
   clean: ['corpus'],
   passages: ['corpus', 'clean'],
   embed: ['config'],
-  index: ['config', 'corpus', 'clean', 'passages', 'embed'],
+  figures: ['passages'],
+  index: ['config', 'corpus', 'clean', 'passages', 'figures', 'embed'],
   search: ['clean', 'passages', 'embed', 'index'],
-  present: ['passages'],
+  check: ['figures', 'index'],
+  present: ['passages', 'figures', 'check'],
   app: ['config', 'corpus', 'clean', 'passages', 'embed', 'index', 'search'],
-  bot: ['app', 'config', 'corpus', 'clean', 'passages', 'embed', 'search', 'present'],
-  cli: ['app', 'config', 'corpus', 'passages', 'embed', 'index', 'search', 'present', 'bot'],
-  bench: ['app', 'config', 'corpus', 'clean', 'passages', 'embed', 'index', 'search', 'present', 'bot'],
+  bot: ['app', 'config', 'corpus', 'clean', 'passages', 'figures', 'embed', 'search', 'check', 'present'],
+  cli: ['app', 'config', 'corpus', 'passages', 'embed', 'index', 'search', 'check', 'present', 'bot'],
+  bench: ['app', 'config', 'corpus', 'clean', 'passages', 'embed', 'index', 'search', 'check', 'present', 'bot'],
 };
 /** Writing the index is the application layer's (and the benchmark's, which measures it). */
 const WRITES_INDEX = ['index/build.ts'];

@@ -14,6 +14,7 @@ import { DEFAULT_HNSW, type HnswParams } from '../index/store.js';
 import { createLogger } from '../log.js';
 import { loadSynonyms } from '../search/understand.js';
 import { benchBuild } from './build.js';
+import { benchCheck } from './check.js';
 import { benchColdStart } from './cold.js';
 import { benchEmbedding } from './embedding.js';
 import { timeQueries } from './latency.js';
@@ -22,7 +23,7 @@ import { currentLoad, machineInfo } from './machine.js';
 import { type BenchResults, checkTargets, renderMarkdown, summaryTable } from './report.js';
 import { benchScale } from './scale.js';
 
-const SECTIONS = ['embedding', 'build', 'query', 'cold', 'load', 'scale'] as const;
+const SECTIONS = ['embedding', 'build', 'query', 'check', 'cold', 'load', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `usage: npm run bench [-- --json] [--scale 100000,1000000] [--only ${SECTIONS.join(',')}] [--no-write]
@@ -104,6 +105,10 @@ async function main() {
     if (run('query')) {
       log.info('warm query latency…');
       results.query = await timeQueries(engine, dev, numbers(values.repeats!, '--repeats')[0]!);
+    }
+    if (run('check')) {
+      log.info('checking drafts of five sentences…');
+      results.check = benchCheck(engine, loadSynonyms(config.synonymsFile), join(ROOT, 'tests/check.jsonl'), numbers(values.repeats!, '--repeats')[0]! * 2);
     }
     if (run('cold')) {
       log.info('cold start…');

@@ -1,5 +1,6 @@
 // The results of one run: targets checked, and the tables printed to the terminal and written to latest.md.
 import type { BuildResult } from './build.js';
+import type { CheckLatency } from './check.js';
 import type { ColdStartResult } from './cold.js';
 import type { EmbeddingResult } from './embedding.js';
 import { STAGES, type QueryLatency } from './latency.js';
@@ -16,6 +17,7 @@ export interface BenchResults {
   embedding?: EmbeddingResult;
   build?: BuildResult;
   query?: QueryLatency;
+  check?: CheckLatency;
   coldStart?: ColdStartResult;
   scale?: ScaleRow[];
   /** The first is the product as deployed (targets are checked on it). */
@@ -41,6 +43,7 @@ export function checkTargets(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
     add('warm query p95, five reports', '≤ 30 ms', ms(r.query.total.p95), r.query.total.p95 <= 30);
     add('file reads in the hot path', 'none', String(r.query.fileReads), r.query.fileReads === 0);
   }
+  if (r.check) add('check a text of five sentences, warm p95', '≤ 200 ms', ms(r.check.total.p95), r.check.total.p95 <= 200);
   const at100k = r.scale?.find((s) => s.passages === 100_000);
   if (at100k?.e2e) add('warm query p95 end to end, 100,000 passages', '≤ 60 ms', ms(at100k.e2e.total.p95), at100k.e2e.total.p95 <= 60);
   if (at100k) add('HNSW recall@10 vs exact, 100,000 passages', '≥ 0.98', at100k.dense.recallAt10.toFixed(3), at100k.dense.recallAt10 >= 0.98);
@@ -78,6 +81,10 @@ export function summaryTable(r: BenchResults): string {
   if (r.query) {
     withTarget('warm query p95, five reports', `warm query p50 / p95 / p99, five reports (${r.query.questions} dev questions × ${r.query.repeats})`, trio(r.query.total));
     withTarget('file reads in the hot path', `file reads while answering those ${r.query.total.n} questions`, String(r.query.fileReads));
+  }
+  if (r.check) {
+    const c = r.check;
+    withTarget('check a text of five sentences, warm p95', `check a draft: p50 / p95 / p99, ${c.texts} texts of 5 sentences (${c.claimsPerText.toFixed(1)} figures each) × ${c.repeats}`, trio(c.total));
   }
   if (r.coldStart) withTarget('cold start to first answer, index on disk', 'cold start to first answer (`ask --json`, index on disk)', sec(r.coldStart.medianS, 2));
   for (const s of r.scale ?? []) {

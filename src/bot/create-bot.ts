@@ -15,6 +15,7 @@ import type { BotEnv } from './env.js';
 import { errorReply } from './errors.js';
 import { askFeature, createAsk } from './features/ask.js';
 import { cardFeature } from './features/card.js';
+import { checkComposer } from './features/check.js';
 import { feedbackFeature } from './features/feedback.js';
 import { inlineFeature } from './features/inline.js';
 import { removeFeature } from './features/remove.js';
@@ -30,6 +31,7 @@ import { createReportAdmin, type ReportAdmin } from '../app/report-admin.js';
 import { ScopeStore } from './scopes.js';
 import { ExpiringStore, type SessionStore } from './sessions.js';
 import { TaskTracker } from './tasks.js';
+import { loadSynonyms } from '../search/understand.js';
 import { TEXT } from './texts.js';
 import { describe } from './util.js';
 
@@ -126,7 +128,9 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
   app.use(addressedOnly(), accessControl(config, { log, now }), ...rateLimits(config.rateLimitPerMinute, config));
 
   const ask = createAsk(env);
+  // Drafts to check (/check, pasted text, /compare) go before the commands and plain questions.
   app.use(
+    checkComposer({ engine, synonyms: loadSynonyms(config.synonymsFile), ask }),
     startFeature(env, ask),
     scopeFeature(env),
     statsFeature(env),

@@ -3,7 +3,11 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config/index.js';
+import { compareIndicator } from '../check/compare.js';
+import { checkText, figureBookOf } from '../check/index.js';
+import { renderCheckText, renderCompareText } from '../present/check.js';
 import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
+import { loadSynonyms } from '../search/understand.js';
 import { type Answer, DISTRICTS, type Engine } from '../types.js';
 import { checkQuestion, MAX_PAGES, searchLogged } from './question.js';
 import type { QueryLog } from './query-log.js';
@@ -20,6 +24,8 @@ export const NO_TOKEN_HELP = `没有设置 BOT_TOKEN，先在终端里试用：�
 const HELP = `直接输入问题并回车，例如：${EXAMPLE_QUESTIONS[0]}
   /more            下一页结果
   /原文 N          第 N 条结果所在的整段及前后段（也可写 /context N）
+  /check 文字      核对一段稿件里的每个数字（✅ 一致 / ❌ 不一致 / ❓ 报告中没有）
+  /compare 指标    各地各年的同一指标，例如 /compare 城镇新增就业
   /sources         已收录的报告
   /district 城中区  之后只在城中区的报告中查找（/district 全部 取消）
   /report 1        之后只在第 1 份报告中查找（/report 全部 取消）
@@ -43,6 +49,7 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
   rl.on('SIGINT', () => rl.close()); // without a listener, Ctrl-C would only pause the prompt
   let scope: Scope = NO_SCOPE;
   let last: { answer: Answer; page: number } | null = null;
+  const synonyms = loadSynonyms(config.synonymsFile);
 
   const showPage = (answer: Answer, page: number) => {
     // The headline figure belongs to the best result; later pages must not promote theirs to it.
@@ -85,6 +92,11 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
           out(`查找范围：${scopeLabel(scope, engine.reports()) ?? '全部报告'}`);
         } else if (cmd === '/district') out(`不认识“${p.text}”。可选：${DISTRICTS.join('、')}，或“全部”。`);
         else out('用 /sources 中的编号，例如 /report 1；/report 全部 取消限定。');
+      } else if (cmd === '/check' || cmd === '/compare') {
+        const book = figureBookOf(engine, synonyms);
+        if (!arg) out(cmd === '/check' ? '用法：/check 要核对的文字' : '用法：/compare 指标，例如 /compare 城镇新增就业');
+        else if (!book) out('核对功能需要已建好的索引，暂时不可用。');
+        else out(cmd === '/check' ? renderCheckText(checkText(book, arg), style) : renderCompareText(compareIndicator(book, arg), style));
       } else if (cmd.startsWith('/')) out(TEXT.unknownCommand);
       else {
         const problem = checkQuestion(line);

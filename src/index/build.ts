@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.js';
 import { hashBytes, listReportFiles, readReport, type SkippedFile } from '../corpus/load.js';
 import type { Embedder } from '../embed/index.js';
+import { extractRecords } from '../figures/records.js';
 import { segmentReport } from '../passages/index.js';
 import type { Passage } from '../types.js';
 import { indexedText } from './indexed-text.js';
@@ -20,8 +21,8 @@ import { buildHnsw, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest
 export const PIPELINE_FINGERPRINT = (() => {
   const src = join(dirname(fileURLToPath(import.meta.url)), '..');
   const hash = createHash('sha256');
-  for (const dir of ['corpus', 'clean', 'passages']) {
-    for (const f of readdirSync(join(src, dir)).filter((f) => f.endsWith('.ts')).sort()) hash.update(readFileSync(join(src, dir, f)));
+  for (const dir of ['corpus', 'clean', 'passages', 'figures']) {
+    for (const f of readdirSync(join(src, dir)).filter((f) => /\.(ts|json)$/.test(f)).sort()) hash.update(readFileSync(join(src, dir, f)));
   }
   for (const f of ['build.ts', 'indexed-text.ts']) hash.update(readFileSync(join(src, 'index', f)));
   return hash.digest('hex').slice(0, 16);
@@ -190,7 +191,8 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     builtAt: new Date().toISOString(),
     hnsw,
   };
-  await writeIndex(config.indexDir, written, passages, vectors, buildHnsw(vectors, embedder.dimension, hnsw));
+  // Figure records are re-read from all passages on every build (milliseconds), so their ids always match.
+  await writeIndex(config.indexDir, written, passages, vectors, buildHnsw(vectors, embedder.dimension, hnsw), extractRecords(passages));
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
   return { ...report, passageCount: passages.length, rebuilt: true, seconds: (performance.now() - started) / 1000 };
 }

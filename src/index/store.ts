@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { SkippedFile } from '../corpus/load.js';
+import type { FigureRecord } from '../figures/records.js';
 import type { Passage, ReportMeta } from '../types.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -53,6 +54,8 @@ export interface StoredIndex {
   /** Row i is the unit vector of passage i. */
   vectors: Float32Array[];
   dense: Hnsw;
+  /** Every figure of every passage, read as data (src/figures); [] for an index written without them. */
+  figures: FigureRecord[];
   /** Version folder the index was read from (changes on every build). */
   version: string;
 }
@@ -99,7 +102,7 @@ function unpackVectors(buf: Buffer, dimension: number): Float32Array[] {
 }
 
 /** Write a complete new version, then switch CURRENT to it (rename is atomic), then drop older versions. */
-export async function writeIndex(indexDir: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], dense: Hnsw): Promise<string> {
+export async function writeIndex(indexDir: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[] = []): Promise<string> {
   mkdirSync(indexDir, { recursive: true });
   const version = `v-${Date.now()}-${process.pid}`;
   const dir = join(indexDir, version);
@@ -107,6 +110,7 @@ export async function writeIndex(indexDir: string, manifest: Manifest, passages:
   writeFileSync(join(dir, 'passages.json'), JSON.stringify(passages));
   writeFileSync(join(dir, 'vectors.f32'), packVectors(vectors, manifest.model.dimension));
   await dense.writeIndex(join(dir, 'dense.hnsw'));
+  writeFileSync(join(dir, 'figures.json'), JSON.stringify(figures));
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   const tmp = join(indexDir, `${CURRENT}.tmp-${process.pid}`);
   writeFileSync(tmp, version);
@@ -132,5 +136,7 @@ export async function readIndex(indexDir: string): Promise<StoredIndex> {
   if (passages.length !== manifest.passageCount || vectors.length !== manifest.passageCount) {
     throw new IndexMissingError(`index at ${dir} is inconsistent: run "npm run index"`);
   }
-  return { manifest, passages, vectors, dense, version };
+  const figuresFile = join(dir, 'figures.json');
+  const figures = existsSync(figuresFile) ? (JSON.parse(readFileSync(figuresFile, 'utf8')) as FigureRecord[]) : [];
+  return { manifest, passages, vectors, dense, figures, version };
 }

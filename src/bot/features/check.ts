@@ -1,0 +1,98 @@
+// The chat side of checking a draft and comparing places: /check 文本, a pasted draft (declarative sentences with
+// figures and no question words), the 当作问题 button, /compare 指标 and questions asking for a comparison.
+import { randomBytes } from 'node:crypto';
+import { Composer, type Context, InlineKeyboard } from 'grammy';
+import { asksForComparison, compareIndicator } from '../../check/compare.js';
+import { checkText, type FigureBook, figureBookOf } from '../../check/index.js';
+import { compact, CUES, parseFigures } from '../../figures/parse.js';
+import { MAX_CLAIMS_PER_CARD, renderCheckCards, renderCompareCard } from '../../present/check.js';
+
+export interface CheckDeps {
+  /** The engine; its loaded index carries the figure records (figureBookOf). */
+  engine: object;
+  /** Reporters' words -> the reports' words (SYNONYMS_FILE). */
+  synonyms?: Record<string, string[]>;
+  /** Answer a text as an ordinary question (the 当作问题 button). */
+  ask: (ctx: Context, text: string) => Promise<void>;
+  /** Drafts kept for the 当作问题 button (oldest dropped first). */
+  maxDrafts?: number;
+}
+
+const QUESTION = new RegExp(CUES.questionWords);
+/** A draft longer than a Telegram message (only possible through other clients) is not checked: send it in parts. */
+export const MAX_DRAFT_CHARS = 4096;
+
+const USAGE = {
+  check: '用法：/check 后面接要核对的文字，例如 /check 城中区2023年城镇新增就业6725人。也可以直接把稿件段落发给我。',
+  compare: '用法：/compare 指标，例如 /compare 城镇新增就业',
+  noIndex: '核对功能需要已建好的索引，暂时不可用，请稍后再试。',
+  tooLong: `这段文字太长了（超过${MAX_DRAFT_CHARS}字），请分段发送。`,
+  expired: '这条核对已过期，请重新发送文字。',
+};
+
+/** Does a message look like a draft to check: figures, and no question words? */
+export function looksLikeDraft(text: string): boolean {
+  const t = compact(text);
+  return !QUESTION.test(t) && /\p{Script=Han}/u.test(t) && parseFigures(t).length > 0;
+}
+
+export function checkComposer(deps: CheckDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+  const html = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
+  // Texts of recent checks, for the 当作问题 button (callback data carries only a short id).
+  const drafts = new Map<string, string>();
+  const maxDrafts = deps.maxDrafts ?? 1000;
+  const book = (): FigureBook | null => figureBookOf(deps.engine, deps.synonyms);
+
+  async function sendCheck(ctx: Context, text: string): Promise<void> {
+    const figures = book();
+    if (!figures) return void (await ctx.reply(USAGE.noIndex));
+    if ([...text].length > MAX_DRAFT_CHARS) return void (await ctx.reply(USAGE.tooLong));
+    // One more than a card shows, so the card can say that some were left out without checking them all.
+    const result = checkText(figures, text, { maxClaims: MAX_CLAIMS_PER_CARD + 1 });
+    const total = result.claims.length > MAX_CLAIMS_PER_CARD ? parseFigures(compact(text)).length : result.claims.length;
+    const cards = renderCheckCards({ ...result, claims: result.claims.slice(0, MAX_CLAIMS_PER_CARD) }, undefined, total);
+    const id = randomBytes(6).toString('base64url');
+    drafts.set(id, text);
+    if (drafts.size > maxDrafts) drafts.delete(drafts.keys().next().value!);
+    for (const [i, card] of cards.entries()) {
+      const last = i === cards.length - 1;
+      await ctx.reply(card, { ...html, ...(last ? { reply_markup: new InlineKeyboard().text('当作问题', `ck:${id}`) } : {}) });
+    }
+  }
+
+  composer.command('check', async (ctx) => {
+    const text = ctx.match.trim();
+    if (!text) return void (await ctx.reply(USAGE.check));
+    await sendCheck(ctx, text);
+  });
+
+  composer.command('compare', async (ctx) => {
+    const indicator = ctx.match.trim();
+    if (!indicator) return void (await ctx.reply(USAGE.compare));
+    const figures = book();
+    if (!figures) return void (await ctx.reply(USAGE.noIndex));
+    await ctx.reply(renderCompareCard(compareIndicator(figures, indicator.slice(0, 100))), html);
+  });
+
+  composer.callbackQuery(/^ck:([A-Za-z0-9_-]{4,16})$/, async (ctx) => {
+    const text = drafts.get(ctx.match[1]!);
+    if (!text) return void (await ctx.answerCallbackQuery({ text: USAGE.expired }));
+    await ctx.answerCallbackQuery();
+    await deps.ask(ctx, text);
+  });
+
+  composer.on('message:text', async (ctx, next) => {
+    const first = ctx.msg.entities?.[0];
+    if (first?.type === 'bot_command' && first.offset === 0) return next();
+    const text = ctx.msg.text.replace(/@\w+/g, ' ').trim();
+    if (looksLikeDraft(text)) return sendCheck(ctx, text);
+    const figures = asksForComparison(text) ? book() : null;
+    const comparison = figures ? compareIndicator(figures, text) : null;
+    // A comparison nothing matches is asked as an ordinary question instead.
+    if (comparison && comparison.rows.length > 0) return void (await ctx.reply(renderCompareCard(comparison), html));
+    return next();
+  });
+
+  return composer;
+}

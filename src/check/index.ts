@@ -1,0 +1,202 @@
+// A reporter's draft -> one claim per figure, each checked against the figure records of the reports:
+// supported (a report gives the same value for the same indicator, place and year), contradicted (a report gives
+// another value for them) or unverified. A number that merely appears somewhere else never supports a claim.
+import { tokenize } from '../index/tokenize.js';
+import { compact, sameValue } from '../figures/parse.js';
+import { describeFigures, type FigureRecord, type Period, placeOfPassage, placePattern } from '../figures/records.js';
+import type { Passage, Source } from '../types.js';
+
+export type Verdict = 'supported' | 'contradicted' | 'unverified';
+
+export interface Claim {
+  sentence: string;
+  figure: string;
+  indicator: string;
+  place: string | null;
+  year: number | null;
+  period: Period;
+  verdict: Verdict;
+  /** The report's own figure (supported or contradicted), its sentence and where it is. */
+  reportFigure: string | null;
+  quote: string | null;
+  source: Source | null;
+  passageId: number | null;
+}
+
+export interface CheckResult {
+  text: string;
+  claims: Claim[];
+  tookMs: number;
+}
+
+/** Matching thresholds, measured on tests/check.jsonl (README "Check a draft"). */
+export const MATCH = {
+  /** Dice overlap (IDF-weighted) of indicator words needed to compare two figures at all. */
+  minOverlap: 0.6,
+};
+
+/** What the checker needs from one index version, prepared once (tokens, word weights, places, latest years). */
+export interface FigureBook {
+  records: FigureRecord[];
+  passages: readonly Passage[];
+  tokens: Set<string>[];
+  weight: (t: string) => number;
+  places: string[];
+  placeWords: RegExp | null;
+  /** Year of the latest report of each place (今年/去年 are read against it). */
+  latestYear: Map<string | null, number>;
+  /** Reporters' words -> the reports' words (GDP -> 地区生产总值), from SYNONYMS_FILE. */
+  synonyms: Record<string, string[]>;
+  /** Record numbers by unit and kind ("人|count"): a claim is only ever compared with figures of its own sort. */
+  bySort: Map<string, number[]>;
+}
+
+const sortOf = (f: Pick<FigureRecord, 'unit' | 'kind'>) => `${f.unit}|${f.kind}`;
+
+export function createFigureBook(records: FigureRecord[], passages: readonly Passage[], synonyms: Record<string, string[]> = {}): FigureBook {
+  const tokens = records.map((r) => indicatorTokens(r.indicator));
+  const df = new Map<string, number>();
+  for (const set of tokens) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
+  const n = Math.max(1, records.length);
+  const weight = (t: string) => Math.log(1 + n / (df.get(t) ?? 0.5));
+  const latestYear = new Map<string | null, number>();
+  for (const p of passages) {
+    const place = placeOfPassage(p);
+    if (p.source.year !== null && p.source.year > (latestYear.get(place) ?? -Infinity)) latestYear.set(place, p.source.year);
+  }
+  const places = [...new Set(passages.map(placeOfPassage).filter((p): p is string => p !== null))];
+  const bySort = new Map<string, number[]>();
+  records.forEach((r, i) => {
+    const list = bySort.get(sortOf(r));
+    if (list) list.push(i);
+    else bySort.set(sortOf(r), [i]);
+  });
+  return { records, passages, tokens, weight, places, placeWords: placePattern(places), latestYear, synonyms, bySort };
+}
+
+/** Content words of an indicator; figures and bare numbers never count as words here. */
+export function indicatorTokens(indicator: string): Set<string> {
+  return new Set(tokenize(indicator).filter((t) => !/\d/.test(t)));
+}
+
+/** IDF-weighted Dice overlap of two word sets (1 = the same words). */
+export function overlap(a: Set<string>, b: Set<string>, weight: (t: string) => number): number {
+  let both = 0;
+  let total = 0;
+  for (const t of a) {
+    total += weight(t);
+    if (b.has(t)) both += weight(t);
+  }
+  for (const t of b) total += weight(t);
+  return total > 0 ? (2 * both) / total : 0;
+}
+
+const SENTENCE = /[^。！？!?；;\n]+[。！？!?；;\n]*/g;
+
+/** The place a sentence names first, or null. */
+function placeIn(text: string, book: FigureBook): string | null {
+  if (!book.placeWords) return null;
+  book.placeWords.lastIndex = 0;
+  const m = book.placeWords.exec(text);
+  if (!m) return null;
+  return book.places.find((p) => p === m[0]) ?? book.places.find((p) => p.startsWith(m[0])) ?? null;
+}
+
+/** Check every figure of a text against the reports. */
+export function checkText(book: FigureBook, text: string, options: { maxClaims?: number } = {}): CheckResult {
+  const started = performance.now();
+  const claims: Claim[] = [];
+  let place: string | null = null;
+  let year: number | null = null;
+  for (const m of text.matchAll(SENTENCE)) {
+    if (options.maxClaims !== undefined && claims.length >= options.maxClaims) break;
+    const sentence = m[0].trim();
+    if (!sentence) continue;
+    // The place of a figure: named in its sentence, else the last one named before it. A new place drops the year.
+    const named = placeIn(compact(sentence), book);
+    if (named !== null && named !== place) [place, year] = [named, null];
+    for (const d of describeFigures(sentence, book.placeWords)) {
+      if (options.maxClaims !== undefined && claims.length >= options.maxClaims) break;
+      // The year: written, or 今年/去年 against the place's latest report, else the year of the sentences before.
+      const latest = book.latestYear.get(place);
+      year = d.writtenYear ?? (d.relativeYear !== null ? (latest !== undefined ? latest + d.relativeYear : null) : year);
+      claims.push({ sentence, figure: d.figure, indicator: d.indicator, place, year, period: d.period, ...judge(book, d, place, year) });
+    }
+  }
+  return { text, claims, tookMs: performance.now() - started };
+}
+
+type Judgement = Pick<Claim, 'verdict' | 'reportFigure' | 'quote' | 'source' | 'passageId'>;
+
+const UNVERIFIED: Judgement = { verdict: 'unverified', reportFigure: null, quote: null, source: null, passageId: null };
+
+function judge(
+  book: FigureBook,
+  claim: Pick<FigureRecord, 'value' | 'unit' | 'bound' | 'step' | 'significant' | 'trailingZeros' | 'kind' | 'indicator' | 'period'>,
+  place: string | null,
+  year: number | null,
+): Judgement {
+  const words = indicatorTokens(inReportWords(claim.indicator, book.synonyms));
+  if (words.size === 0) return UNVERIFIED;
+  // Same kind of figure about the same thing, place, period and year; without a year, the latest one that has it.
+  let candidates: { record: FigureRecord; score: number }[] = [];
+  for (const i of book.bySort.get(sortOf(claim)) ?? []) {
+    const record = book.records[i]!;
+    if (record.period !== claim.period) continue;
+    if ((place !== null && record.place !== place) || (year !== null && record.year !== year)) continue;
+    const score = overlap(words, book.tokens[i]!, book.weight);
+    if (score >= MATCH.minOverlap) candidates.push({ record, score });
+  }
+  if (year === null && candidates.length > 0) {
+    const latest = Math.max(...candidates.map((c) => c.record.year ?? -Infinity));
+    candidates = candidates.filter((c) => (c.record.year ?? -Infinity) === latest);
+  }
+  if (candidates.length === 0) return UNVERIFIED;
+  candidates.sort((a, b) => b.score - a.score);
+  const same = candidates.find((c) => sameValue(claim, c.record));
+  if (same) return cite(book, same.record, 'supported');
+  // Contradicted only when the best match is clear: with no place named, another place's figure proves nothing.
+  if (place === null && new Set(candidates.map((c) => c.record.place)).size > 1) return UNVERIFIED;
+  return cite(book, candidates[0]!.record, 'contradicted');
+}
+
+/** A draft's indicator in the reports' words: "GDP增长" -> "地区生产总值增长". */
+function inReportWords(indicator: string, synonyms: Record<string, string[]>): string {
+  let out = indicator;
+  for (const [word, [reportWord]] of Object.entries(synonyms)) {
+    if (reportWord && out.includes(word) && !out.includes(reportWord)) out = out.replace(word, reportWord);
+  }
+  return out;
+}
+
+function cite(book: FigureBook, record: FigureRecord, verdict: Verdict): Judgement {
+  const passage = book.passages[record.passageId]!;
+  const sentence = passage.sentences[record.sentence] ?? passage.text;
+  return { verdict, reportFigure: record.figure, quote: quoteAround(sentence, record.figure), source: passage.source, passageId: passage.id };
+}
+
+/** The clause(s) around a figure, at most ~80 characters, cut at punctuation. */
+export function quoteAround(sentence: string, figure: string, max = 80): string {
+  const text = sentence.trim();
+  if ([...text].length <= max) return text;
+  const at = Math.max(0, text.indexOf(figure));
+  let start = at;
+  while (start > 0 && at - start < max / 2 && !/[，,；;。：:]/.test(text[start - 1]!)) start--;
+  let end = at + figure.length;
+  while (end < text.length && end - start < max && !/[，,；;。]/.test(text[end]!)) end++;
+  return `${start > 0 ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
+}
+
+const books = new WeakMap<object, FigureBook>();
+
+/**
+ * The figure book of an engine's current index version (built once per version), or null for an engine that
+ * has no stored index (a test double).
+ */
+export function figureBookOf(engine: object, synonyms: Record<string, string[]> = {}): FigureBook | null {
+  const index = (engine as { index?: { figures?: FigureRecord[]; passages: Passage[] } }).index;
+  if (!index?.figures) return null;
+  let book = books.get(index);
+  if (!book) books.set(index, (book = createFigureBook(index.figures, index.passages, synonyms)));
+  return book;
+}

@@ -1,8 +1,23 @@
 // The contract shared by every stage, named for what it means to a reporter.
 
-/** Districts the reports are about; 西宁市 is the city as a whole. */
-export const DISTRICTS = ['城中区', '城西区', '城北区', '湟中区', '西宁市'] as const;
-export type District = (typeof DISTRICTS)[number];
+export type PlaceLevel = 'country' | 'province' | 'city' | 'county';
+
+/** A place of China's administrative divisions (src/places): GB/T 2260 code, name, level and parent's code. */
+export interface Place {
+  code: string;
+  name: string;
+  level: PlaceLevel;
+  parent: string | null;
+}
+
+/** A place as stored with a report or passage. */
+export type PlaceRef = Pick<Place, 'code' | 'name' | 'level'>;
+
+/** What a passage is about in time: the review of the year before the report or the plan for its own year. */
+export interface Period {
+  kind: 'review' | 'plan';
+  year: number;
+}
 
 /** Where a passage comes from: enough to find it again in the original file. */
 export interface Source {
@@ -10,7 +25,10 @@ export interface Source {
   file: string;
   /** Title of the article or report the passage belongs to. */
   title: string;
-  district: District | null;
+  /** Name of the report's place (kept under this name for compatibility); null when not recognised. */
+  district: string | null;
+  /** The report's place with its code and level. */
+  place?: PlaceRef | null;
   /** Year the report was delivered (its "今年"); its review covers year - 1. */
   year: number | null;
   /** 1-based paragraph number within the file, after cleaning. */
@@ -29,6 +47,10 @@ export interface Passage {
   sentences: string[];
   /** The heading the passage sits under, if any. */
   section: string | null;
+  /** Numbered headings from the outermost down (一、2024年工作回顾 › （二）…), when the report has them. */
+  sectionPath?: string[];
+  /** Review of the previous year or plan for the report's year, when its section or wording says so. */
+  period?: Period | null;
   source: Source;
 }
 
@@ -45,6 +67,8 @@ export interface SearchResult {
   /** The figure that best answers, the clause around it and the year it is about: a card's first line ("6725人 · 城中区 2023 全年城镇新增就业"). */
   keyFigure?: { figure: string; clause: string; year: number | null };
   section: string | null;
+  /** Numbered headings from the outermost down (一、2024年工作回顾 › （二）…), when the report has them. */
+  sectionPath?: string[];
   passageId: number;
   source: Source;
 }
@@ -55,6 +79,8 @@ export interface Answer {
   results: SearchResult[];
   /** Why nothing was found, in words a reporter understands (only when found is false). */
   reason?: string;
+  /** No place was named and the top results give the same indicator for different places: none of them is "the" answer. */
+  placesDiffer?: string[];
   /** What the question was understood to ask for. */
   understood: QueryUnderstanding;
   /** How well the best passage matched: dense cosine similarity and IDF-weighted share of the question's words. */
@@ -76,8 +102,11 @@ export interface StageTimings {
 export interface QueryUnderstanding {
   /** The question after normalisation (traditional -> simplified, synonyms expanded). */
   normalized: string;
-  district: District | null;
-  /** A place named in the question that no indexed report covers (e.g. 湟源县). */
+  /** Name of the place the question restricts the search to (the first, when it names several). */
+  district: string | null;
+  /** Indexed places the question restricts the search to (their reports and those of places within them). */
+  places?: PlaceRef[];
+  /** A place named in the question that no indexed report covers (e.g. 北京市东城区). */
   uncoveredPlace: string | null;
   /** Year the question asks about, absolute or resolved per report from 去年/今年/明年. */
   year: { absolute: number } | { relative: -1 | 0 | 1 } | null;
@@ -92,8 +121,8 @@ export interface QueryUnderstanding {
 export interface SearchOptions {
   /** Number of results (default 3). */
   top?: number;
-  /** Restrict to one district (e.g. from the bot's /district command). */
-  district?: District | null;
+  /** Restrict to one place, by name, short form or code (e.g. from the bot's /district command). */
+  district?: string | null;
   /** Restrict to one file. */
   file?: string | null;
 }
@@ -102,7 +131,8 @@ export interface SearchOptions {
 export interface ReportSummary {
   file: string;
   title: string;
-  district: District | null;
+  district: string | null;
+  place?: PlaceRef | null;
   year: number | null;
   passages: number;
 }

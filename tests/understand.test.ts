@@ -5,10 +5,11 @@ import { buildLexicalIndex } from '../src/index/lexical.js';
 import { periodOf } from '../src/search/engine.js';
 import { yearOfFigure } from '../src/search/highlight.js';
 import { loadSynonyms, normalizeQuestion, understand } from '../src/search/understand.js';
-import type { District } from '../src/types.js';
+import { gazetteer } from '../src/places/gazetteer.js';
 
 const synonyms = loadSynonyms(join(import.meta.dirname, '..', 'src', 'search', 'synonyms.json'));
-const covered = new Set<District>(['城中区', '城西区', '城北区', '湟中区', '西宁市']);
+// The sample's places by code (630103 城中区, 630104 城西区, 630105 城北区, 630106 湟中区).
+const covered = ['630103', '630104', '630105', '630106'].map((c) => gazetteer().byCode.get(c)!);
 const u = (q: string) => understand(q, { synonyms, covered });
 
 describe('figures survive tokenization', () => {
@@ -58,8 +59,10 @@ describe('query understanding', () => {
   it('notices places no indexed report covers', () => {
     expect(u('湟源县2023年固定资产投资增长多少？').uncoveredPlace).toBe('湟源县');
     expect(u('城东区去年新增就业多少人').uncoveredPlace).toBe('城东区');
-    expect(u('大通县GDP多少').uncoveredPlace).toBe('大通县');
+    expect(u('大通县GDP多少').uncoveredPlace).toBe('大通回族土族自治县');
     expect(u('共和镇饮水工程').uncoveredPlace).toBeNull();
+    expect(u('北京市东城区去年城镇新增就业多少人？').uncoveredPlace).toBe('北京市东城区');
+    expect(u('湟中区2023年新建高标准农田多少亩？').uncoveredPlace).toBeNull();
   });
 
   it('normalises traditional characters and full-width digits', () => {

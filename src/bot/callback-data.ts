@@ -4,15 +4,13 @@
 //   p:<sid>:<page>        show page <page> (0-based) of the answer stored under <sid>
 //   c:<sid>:<passageId>   send the paragraph around passage <passageId> ("原文") as a new message
 //   m:<sid>:<passageId>   move an open "原文" card to the paragraph around <passageId> (edits it)
-//   d:<n>                 restrict this chat to DISTRICTS[n]; "d:-" lifts the restriction
+//   d:<n>                 restrict this chat to indexed place n (in districtKeyboard's order); "d:-" lifts the restriction
 //   e:<n>                 ask example question n (from /start)
 //   f:<sid>:<u|d>:<page>  👍 (u) or 👎 (d) on the answer stored under <sid>, voted while showing <page>
 //   r:<tok>:<n>           admin: ask to confirm removing report n of the list stored under <tok>
 //   rc:<tok>:<n>          admin: confirmed, remove it
 //   rx:<tok>              admin: cancel the removal
 //   n                     no-op (page indicator); answered silently
-import { DISTRICTS } from '../types.js';
-
 export const CALLBACK_DATA_MAX_BYTES = 64;
 
 export type CallbackAction =
@@ -33,7 +31,7 @@ const PATTERNS: [RegExp, (m: RegExpMatchArray) => CallbackAction | null][] = [
   [new RegExp(`^p:(${SID}):(\\d{1,3})$`), (m) => ({ kind: 'page', sid: m[1]!, page: Number(m[2]) })],
   [new RegExp(`^c:(${SID}):(\\d{1,9})$`), (m) => ({ kind: 'context', sid: m[1]!, passageId: Number(m[2]) })],
   [new RegExp(`^m:(${SID}):(\\d{1,9})$`), (m) => ({ kind: 'move', sid: m[1]!, passageId: Number(m[2]) })],
-  [/^d:(-|\d{1,2})$/, (m) => (m[1] === '-' ? { kind: 'district', index: null } : Number(m[1]) < DISTRICTS.length ? { kind: 'district', index: Number(m[1]) } : null)],
+  [/^d:(-|\d{1,2})$/, (m) => (m[1] === '-' ? { kind: 'district', index: null } : { kind: 'district', index: Number(m[1]) })],
   [/^e:(\d)$/, (m) => ({ kind: 'example', index: Number(m[1]) })],
   [new RegExp(`^f:(${SID}):([ud]):(\\d{1,3})$`), (m) => ({ kind: 'feedback', sid: m[1]!, verdict: m[2] === 'u' ? 'up' : 'down', page: Number(m[3]) })],
   [new RegExp(`^r:(${SID}):(\\d{1,4})$`), (m) => ({ kind: 'removePick', token: m[1]!, index: Number(m[2]) })],

@@ -10,7 +10,7 @@ import { MAX_REPORT_BYTES } from '../index/ingest.js';
 import type { Logger } from '../log.js';
 import { escapeHtml, renderAnswerCard, renderContextCard, renderInlineArticle, renderNotFoundCard } from '../present/telegram.js';
 import type { Engine, Passage, SearchOptions } from '../types.js';
-import { DISTRICTS } from '../types.js';
+import { indexedPlaceNames } from '../places/find.js';
 import { type AccessPolicy, accessControl, addressedOnly, isAdmin, isOpen } from './access.js';
 import { createAdminHandlers } from './admin.js';
 import { statsText } from './admin-texts.js';
@@ -216,16 +216,17 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
     const arg = ctx.match.trim();
     if (!arg) {
       const range = labelOf(current) ?? '全部报告';
-      return void (await ctx.reply(`当前查找范围：${escapeHtml(range)}。选一个区，之后的问题只在该区的报告中查找：`, {
+      return void (await ctx.reply(`当前查找范围：${escapeHtml(range)}。选一个地方，之后的问题只在该地的报告中查找：`, {
         parse_mode: 'HTML',
-        reply_markup: districtKeyboard(current.district),
+        reply_markup: districtKeyboard(current.district, indexedPlaceNames(engine.reports())),
       }));
     }
-    const parsed = parseDistrictArg(arg);
+    const places = indexedPlaceNames(engine.reports());
+    const parsed = parseDistrictArg(arg, places);
     if (parsed.kind === 'unknown') {
       return void (await ctx.reply(
-        `不认识“${escapeHtml(clip(parsed.text, 20))}”。可以选：${DISTRICTS.join('、')}，或“全部”。`,
-        { parse_mode: 'HTML', reply_markup: districtKeyboard(current.district) },
+        `已收录的报告中没有“${escapeHtml(clip(parsed.text, 20))}”。可以选：${escapeHtml(places.join('、'))}，或“全部”。`,
+        { parse_mode: 'HTML', reply_markup: districtKeyboard(current.district, places) },
       ));
     }
     const scope: Scope = parsed.kind === 'clear' ? NO_SCOPE : { district: parsed.district, file: null };
@@ -273,7 +274,7 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
         return;
       }
       case 'district': {
-        const district = action.index === null ? null : (DISTRICTS[action.index] ?? null);
+        const district = action.index === null ? null : (indexedPlaceNames(engine.reports())[action.index] ?? null);
         const scope: Scope = { district, file: null };
         if (ctx.chat) scopes.set(ctx.chat.id, scope);
         await editOrIgnore(() => ctx.editMessageText(scopeChangedText(scope, labelOf(scope))));

@@ -3,6 +3,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config/index.js';
+import { indexedPlaceNames } from '../places/find.js';
 import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
 import type { Answer, Engine } from '../types.js';
 import { checkQuestion, MAX_PAGES } from './create-bot.js';
@@ -79,8 +80,9 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
         if (!r) out('用法：/原文 N，N 是上一个回答中结果的编号。');
         else out(renderContext(engine.context(r.passageId, 2), r.passageId));
       } else if (cmd === '/district') {
-        const p = parseDistrictArg(arg);
-        if (p.kind === 'unknown') out(`不认识“${p.text}”。可选：城中区、城西区、城北区、湟中区、西宁市，或“全部”。`);
+        const places = indexedPlaceNames(engine.reports());
+        const p = parseDistrictArg(arg, places);
+        if (p.kind === 'unknown') out(`已收录的报告中没有“${p.text}”。可选：${places.join('、')}，或“全部”。`);
         else {
           scope = p.kind === 'clear' ? NO_SCOPE : { district: p.district, file: null };
           out(`查找范围：${scopeLabel(scope, engine.reports()) ?? '全部报告'}`);

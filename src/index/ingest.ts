@@ -4,8 +4,10 @@ import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 
 import { basename, extname, join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { hashBytes, listReportFiles, parseReport, REPORT_EXTENSIONS } from '../corpus/load.js';
+import { writeCorrection } from '../corpus/corrections.js';
 import { segmentReport } from '../passages/index.js';
-import type { District } from '../types.js';
+import type { MetaCorrection } from '../passages/meta.js';
+import type { PlaceRef } from '../types.js';
 import { type BuildOptions, type BuildReport, updateIndex } from './build.js';
 
 /** Largest report accepted (a newspaper PDF page set is a few MB). */
@@ -14,11 +16,14 @@ export const MAX_REPORT_BYTES = 20 * 1024 * 1024;
 export interface IncomingFile {
   name: string;
   bytes: Uint8Array;
+  /** Place, year or title given by the person adding the report: stored in corpus/reports.json, honoured by every rebuild. */
+  correction?: MetaCorrection;
 }
 
 export interface ReportFacts {
   title: string;
-  district: District | null;
+  district: string | null;
+  place?: PlaceRef | null;
   year: number | null;
   /** Number of pages (PDF) or null. */
   pages: number | null;
@@ -52,11 +57,16 @@ export async function validateReport(config: Pick<Config, 'corpusDir'>, file: In
   }
   const parsed = await parseReport(file.bytes, name);
   if ('reason' in parsed) return { file: name, status: 'rejected', reason: parsed.reason };
-  const report = segmentReport(parsed);
+  let report: ReturnType<typeof segmentReport>;
+  try {
+    report = segmentReport(parsed, undefined, file.correction);
+  } catch (err) {
+    return { file: name, status: 'rejected', reason: (err as Error).message };
+  }
   if (report.passages.length === 0) return { file: name, status: 'rejected', reason: 'no body text found (only headings or an empty document)' };
   const pages = parsed.pages ? Math.max(...parsed.pages) : null;
   const status = existsSync(join(config.corpusDir, name)) ? 'replaced' : 'added';
-  return { file: name, status, facts: { title: report.title, district: report.district, year: report.year, pages, passages: report.passages.length }, bytes: file.bytes };
+  return { file: name, status, facts: { title: report.title, district: report.district, place: report.place, year: report.year, pages, passages: report.passages.length }, bytes: file.bytes };
 }
 
 // Ingests in one process run one at a time; readers keep using the previous index until the atomic switch.
@@ -83,9 +93,11 @@ export function ingestReports(
         writeFileSync(tmp, bytes);
         renameSync(tmp, target);
       }
+      const kept = outcome.status === 'added' || outcome.status === 'replaced' ? outcome.file : outcome.status === 'duplicate' ? outcome.duplicateOf : null;
+      if (kept && file.correction) writeCorrection(config.corpusDir, kept, file.correction);
       outcomes.push(outcome);
     }
-    const changed = outcomes.some((o) => o.status === 'added' || o.status === 'replaced');
+    const changed = outcomes.some((o) => o.status === 'added' || o.status === 'replaced') || files.some((f) => f.correction);
     return { outcomes, build: changed ? await updateIndex(config, options) : null };
   });
 }
@@ -96,6 +108,7 @@ export function removeReport(config: Pick<Config, 'corpusDir' | 'indexDir' | 'mo
     const name = basename(file);
     if (!listReportFiles(config.corpusDir).includes(name)) return { reason: `no report named "${name}" in the corpus` };
     unlinkSync(join(config.corpusDir, name));
+    writeCorrection(config.corpusDir, name, null);
     return updateIndex(config, options);
   });
 }

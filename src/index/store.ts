@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
-import type { District, Passage } from '../types.js';
+import type { Passage, PlaceRef } from '../types.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -32,7 +32,9 @@ export interface ManifestFile {
   file: string;
   hash: string;
   title: string;
-  district: District | null;
+  /** The place's name (compatibility); `place` has its code and level. */
+  district: string | null;
+  place?: PlaceRef | null;
   year: number | null;
   passages: number;
   /** Passage ids of this file are [firstId, firstId + passages). */

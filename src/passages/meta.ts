@@ -1,0 +1,132 @@
+// What a report is, read from the report itself: its place, the year it was delivered and its title.
+// Order of trust for the place: title, the meeting line (——2025年1月9日在××市××区第十八届人民代表大会…),
+// the signature (区长/县长/市长), "××人民政府", then the place named most often. Scope words (全区, 全市, 我市,
+// 全国) refer to the report's own place and never decide it.
+import type { Block } from '../clean/index.js';
+import { findPlaces, namedPlaces } from '../places/find.js';
+import { gazetteer, within } from '../places/gazetteer.js';
+import type { Place, PlaceRef } from '../types.js';
+
+export interface ReportMeta {
+  place: PlaceRef | null;
+  year: number | null;
+  title: string;
+}
+
+/** Corrections stored beside the corpus (corpus/reports.json), applied on every build. */
+export interface MetaCorrection {
+  place?: string;
+  year?: number;
+  title?: string;
+}
+
+const MEETING = /(?:——|—|－－|--)?\s*(20\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在([^，。\n]{0,40}?)第[一二三四五六七八九十百]+届\s*人民代表大会/;
+const PUBLISHED = /(?:发布时间|发布日期|时间|日期)[：:]\s*(20\d\d)[-年/.]/;
+const SIGNATURE = /(?:区长|县长|市长|省长|州长|旗长|盟长|主席|总理)\s*[\u4e00-\u9fa5·]{2,4}\s*$/;
+const GOVERNMENT = /([\u4e00-\u9fa5]{2,20}?)人民政府/g;
+/** Titles that say what the document is but not whose: 政府工作报告, 工作报告 (a built title replaces them). */
+const GENERIC_TITLE = /^(?:[\u4e00-\u9fa5]{0,2}政府)?工作报告$|^政府工作报告(?:（[^）]*）)?$/;
+const BREADCRUMB = /当前位置|首页\s*[>＞»›]|[>＞»]\s*正文/;
+
+const toRef = (p: Place): PlaceRef => ({ code: p.code, name: p.name, level: p.level });
+
+/** One place a piece of text names, told apart from namesakes by parents named anywhere in the report. */
+function placeIn(text: string, context: Place[]): Place | null {
+  const g = gazetteer();
+  if (g.national.reportMarkers.some((m) => text.includes(m))) return g.national;
+  const named = namedPlaces(findPlaces(text));
+  if (named.length === 0) return null;
+  // The most specific place named (城东区 in 西宁市城东区); several unrelated ones: the first.
+  const candidates = named[0]!.places;
+  if (candidates.length === 1) return candidates[0]!;
+  const supported = candidates.filter((c) => context.some((o) => o !== c && within(c, o)));
+  return supported.length === 1 ? supported[0]! : null;
+}
+
+/** The place named most often (at least twice and more than any other), namesakes resolved by the report's other places. */
+function mostNamed(all: Place[], mentions: Place[][]): Place | null {
+  const counts = new Map<Place, number>();
+  for (const candidates of mentions) {
+    let pick: Place | undefined = candidates.length === 1 ? candidates[0] : undefined;
+    if (!pick) {
+      const supported = candidates.filter((c) => all.some((o) => o !== c && within(c, o)));
+      if (supported.length === 1) pick = supported[0];
+    }
+    if (pick) counts.set(pick, (counts.get(pick) ?? 0) + 1);
+  }
+  const ranked = [...counts].sort((a, b) => b[1] - a[1] || levelRank(b[0]) - levelRank(a[0]));
+  const [first, second] = ranked;
+  if (!first || first[1] < 2 || (second && second[1] === first[1] && levelRank(second[0]) === levelRank(first[0]))) return null;
+  return first[0];
+}
+
+const levelRank = (p: Place) => ['country', 'province', 'city', 'county'].indexOf(p.level);
+
+export function detectPlace(blocks: Block[], title: string | null): Place | null {
+  const fullText = blocks.map((b) => b.text).join('\n');
+  const mentions = findPlaces(fullText);
+  const context = mentions.flatMap((m) => m.places);
+  const head = blocks.slice(0, 12);
+  const meeting = MEETING.exec(fullText);
+  const signature = head.filter((b) => b.kind !== 'body' || b.text.length < 40).map((b) => b.text).find((t) => SIGNATURE.test(t));
+  const governments = [...fullText.matchAll(GOVERNMENT)].map((m) => m[1]!);
+  const ordered = [title, meeting ? meeting[2]! || meeting[0] : null, signature, ...governments];
+  for (const text of ordered) {
+    if (!text) continue;
+    const place = placeIn(text, context);
+    if (place) return place;
+  }
+  return mostNamed(context, mentions.map((m) => m.places));
+}
+
+/**
+ * The year a report was delivered: from its meeting line or publication date when it has one; otherwise the
+ * latest year mentioned, or the year after when that year is only ever reviewed ("2023年以来", "2023年，…").
+ */
+export function detectReportYear(text: string): number | null {
+  const dated = MEETING.exec(text) ?? PUBLISHED.exec(text);
+  if (dated) return Number(dated[1]);
+  const years = [...text.matchAll(/(20[1-4]\d)\s*年|[·•]\s*(20[1-4]\d)/g)].map((m) => Number(m[1] ?? m[2]));
+  if (years.length === 0) return null;
+  const y = Math.max(...years);
+  const plan = new RegExp(`${y}年(?:，|,)?是|${y}年(?:的)?(?:工作|目标|主要预期)|(?:谋划|干好|奋进)[·•]?${y}|${y}年\\S{0,6}这样干`);
+  const review = new RegExp(`${y}年以来|${y}年(?:，|,)(?!是)|${y}年(?:全区|全市|全县|全省|全国|用于)|[精彩回顾]+[·•]${y}|${y}年\\S{0,6}工作回顾`);
+  return review.test(text) && !plan.test(text) ? y + 1 : y;
+}
+
+/** The document's own title: its first real heading; none, generic or a breadcrumb -> built from place and year. */
+export function detectTitle(blocks: Block[]): string | null {
+  const heading = blocks.find((b) => b.kind === 'heading' && Array.from(b.text).length >= 4 && !BREADCRUMB.test(b.text));
+  return heading ? heading.text : null;
+}
+
+export function builtTitle(place: PlaceRef | null, year: number | null): string {
+  return `${place?.name ?? ''}${year ? `${year}年` : ''}政府工作报告`;
+}
+
+export function readReportMeta(blocks: Block[], correction: MetaCorrection = {}): ReportMeta {
+  const fullText = blocks.map((b) => b.text).join('\n');
+  const own = detectTitle(blocks);
+  let place: PlaceRef | null = null;
+  if (correction.place) {
+    const p = resolvePlaceName(correction.place);
+    if (!p) throw new Error(`unknown place "${correction.place}" in the corrections: use a full name such as 湟源县 or a GB/T 2260 code`);
+    place = toRef(p);
+  } else {
+    const p = detectPlace(blocks, own);
+    place = p ? toRef(p) : null;
+  }
+  const year = correction.year ?? detectReportYear(fullText);
+  const title = correction.title ?? (own && !GENERIC_TITLE.test(own.replace(/\s/g, '')) ? own : builtTitle(place, year));
+  return { place, year, title };
+}
+
+/** A place from a name, short form or code; null when unknown or when namesakes make it ambiguous. */
+export function resolvePlaceName(name: string): Place | null {
+  const g = gazetteer();
+  const byCode = g.byCode.get(name.trim());
+  if (byCode) return byCode;
+  if (name.trim() === g.national.name || g.national.questionWords.includes(name.trim())) return g.national;
+  const named = namedPlaces(findPlaces(name.trim()));
+  return named.length === 1 && named[0]!.places.length === 1 ? named[0]!.places[0]! : null;
+}

@@ -45,7 +45,9 @@ const WEB_CHROME = [
 ];
 const isWebChrome = (line: string) => !/。/.test(line) && Array.from(line).length <= 120 && WEB_CHROME.some((re) => re.test(line));
 /** A top-level numbered heading on a line of its own (一、过去一年工作回顾): never glued to the paragraph after it. */
-const TOP_HEADING = /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。！？；!?;，,：:]{2,30}$/;
+const TOP_HEADING = /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。！？；!?;，,：:]{2,30}$|^\d{1,2}[.、．](?!\d)[^。！？；!?;，,：:\d%]{2,16}$/;
+/** The line saying where and when the report was delivered (——2025年1月9日在…人民代表大会…会议上): who and when, not content. */
+const MEETING_LINE = /^[—－-]{1,2}\s*20\d\d\s*年.{0,60}人民代表大会.{0,20}会议上\s*$/;
 
 /**
  * Collapse a token whose every run is printed twice (fake-bold headings in PDFs):
@@ -143,7 +145,7 @@ export function cleanLine(raw: string, line: number, page?: number): CleanLine {
   const text = removeSpuriousSpaces(undoubled ?? md.text);
   const base: CleanLine = page === undefined ? { line, text } : { line, page, text };
   if (text === '') return base;
-  if (META_LINE.test(md.text.trim()) || SPEAKER_LINE.test(md.text.trim()) || isWebChrome(text)) return { ...base, own: 'meta' };
+  if (META_LINE.test(md.text.trim()) || SPEAKER_LINE.test(md.text.trim()) || isWebChrome(text) || MEETING_LINE.test(text)) return { ...base, own: 'meta' };
   if (undoubled !== null || md.heading || TOP_HEADING.test(text)) return { ...base, own: 'heading' };
   if (md.bullet) return { ...base, own: 'body', bullet: true };
   return base;

@@ -20,7 +20,7 @@ export interface MetaCorrection {
   title?: string;
 }
 
-const MEETING = /(?:——|—|－－|--)?\s*(20\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在([^，。\n]{0,40}?)第[一二三四五六七八九十百]+届\s*人民代表大会/;
+const MEETING = /(?:——|—|－－|--)?\s*(20\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在([^，。\n]{0,40}?)第[一二三四五六七八九十百]+届\s*(?:全国)?人民代表大会/;
 const PUBLISHED = /(?:发布时间|发布日期|时间|日期)[：:]\s*(20\d\d)[-年/.]/;
 const SIGNATURE = /(?:区长|县长|市长|省长|州长|旗长|盟长|主席|总理)\s*[\u4e00-\u9fa5·]{2,4}\s*$/;
 const GOVERNMENT = /([\u4e00-\u9fa5]{2,20}?)人民政府/g;

@@ -16,6 +16,9 @@ export interface Mention {
 let segmenter: Jieba | undefined;
 const jieba = () => (segmenter ??= Jieba.withDict(dict));
 
+const known = new Map<string, boolean>();
+const isWord = (name: string) => known.get(name) ?? (known.set(name, jieba().cut(name, true).length === 1), known.get(name)!);
+
 function wordBoundaries(text: string): Set<number> {
   const cuts = new Set<number>([0]);
   let at = 0;
@@ -40,8 +43,11 @@ export function findPlaces(text: string, g: Gazetteer = gazetteer()): Mention[] 
         // starts a phrase (the start, after punctuation, or after 和/与/在/问…), where reporters put a place.
         if (i > 0 && !PHRASE_START.test(text[i - 1]!)) continue;
         if (SMALLER_PLACE.test(text[i + len] ?? '')) continue; // 共和镇 is a town, not 共和县
-        cuts ??= wordBoundaries(text);
-        if (!cuts.has(i) || !cuts.has(i + len)) continue;
+        // A form jieba knows as a word must stand as a word here (城中村 is one word, not 城中 + 村).
+        if (isWord(name)) {
+          cuts ??= wordBoundaries(text);
+          if (!cuts.has(i) || !cuts.has(i + len)) continue;
+        }
       }
       out.push({ text: name, start: i, places });
       i += len - 1;

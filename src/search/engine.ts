@@ -6,7 +6,7 @@ import { indexedText, indexStatus, type Progress, updateIndex } from '../index/b
 import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { type Logger, silentLogger } from '../log.js';
-import { gazetteer } from '../places/gazetteer.js';
+import { fullName, gazetteer } from '../places/gazetteer.js';
 import type { Answer, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { clauseOf, highlight, yearOfFigure } from './highlight.js';
 import { loadSynonyms, normalizeQuestion, placesAsked, understand, type Synonyms } from './understand.js';
@@ -150,7 +150,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     if (understood.normalized.replace(/[\p{P}\p{S}\s]/gu, '') === '') {
       return notFound(query, understood, '问题是空的：请输入一个关于政府工作报告的问题。', started);
     }
-    const coveredList = `已收录的报告来自：${covered.map((p) => p.name).join('、') || '（暂无）'}。`;
+    const coveredList = `已收录的报告来自：${covered.map((p) => fullName(p)).join('、') || '（暂无）'}。`;
     if (understood.uncoveredPlace) {
       return notFound(query, understood, `已收录的报告中没有${understood.uncoveredPlace}的报告。${coveredList}`, started);
     }
@@ -241,7 +241,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
         source: p.source,
       };
     });
-    const placesDiffer = placeCodes.size === 0 && !options.file ? differingPlaces(results.slice(0, 3), understood.concepts) : [];
+    const placesDiffer = placeCodes.size !== 1 && !options.file ? differingPlaces(results.slice(0, 3), understood.concepts) : [];
     lap('rank');
     return { query, found: true, results, understood, evidence, ...(placesDiffer.length > 1 ? { placesDiffer } : {}), tookMs: performance.now() - started, timings };
   }
@@ -300,13 +300,14 @@ function differingPlaces(results: SearchResult[], concepts: string[][]): string[
   if (!best || best.figures.length === 0) return [];
   const indicator = mentioned(best);
   if (indicator.length === 0) return [];
-  const places: string[] = [];
+  const places = new Map<string, string>();
   for (const r of results) {
-    const name = r.source.district;
-    if (!name || places.includes(name) || r.figures.length === 0) continue;
-    if (indicator.every((c) => mentioned(r).includes(c))) places.push(name);
+    const key = r.source.place?.code ?? r.source.district;
+    if (!key || places.has(key) || r.figures.length === 0 || !indicator.every((c) => mentioned(r).includes(c))) continue;
+    const known = r.source.place ? gazetteer().byCode.get(r.source.place.code) : undefined;
+    places.set(key, known ? fullName(known) : (r.source.district ?? key));
   }
-  return places;
+  return [...places.values()];
 }
 
 /** IDF-weighted share of the question's concepts that a text mentions (any alternative counts). */

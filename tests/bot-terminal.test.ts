@@ -45,7 +45,7 @@ describe('terminal chat', () => {
     expect(text).toContain('抱歉');
     expect(text).toContain('没看到文字问题');
     expect(text).toContain('用法：/原文 N');
-    expect(text).toContain('不认识“火星”');
+    expect(text).toContain('已收录的报告中没有“火星”');
     expect(text).not.toContain('6725人'); // after /quit nothing is answered
   });
 });

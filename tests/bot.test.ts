@@ -207,8 +207,8 @@ describe('commands', () => {
 
   it('a restricted search that finds nothing offers to lift the restriction', async () => {
     const h = createHarness(createFakeEngine());
-    await h.command('/district 湟中区');
-    const card = only(await h.text('新增就业多少人？'));
+    await h.command('/district 城西区');
+    const card = only(await h.text('零工驿站在哪里？'));
     expect(text(card)).toContain('/district 全部');
     expect(buttons(card).flat()[0]?.[1]).toBe('d:-');
   });

@@ -63,6 +63,7 @@ async function main() {
     else {
       const f = o.facts;
       log.info(`${o.file}: ${o.status} · 《${f.title}》 ${f.district ?? '未识别地方'} ${f.year ?? ''} · ${f.pages ? `${f.pages} pages · ` : ''}${f.passages} passages`);
+      if (!f.place || f.year === null) log.warn(`${o.file}: place or year not recognised; questions naming its place will not find it. Correct with: npm run ingest -- ${o.file} --place 名称 --year 年份`);
     }
   }
   if (report) log.info(`index updated: ${report.passageCount} passages in ${report.seconds.toFixed(1)} s`);

@@ -35,6 +35,10 @@ describe('the gazetteer', () => {
     expect(named('湟源的就业')).toEqual([['630123']]);
     expect(named('宜君去年')).toEqual([['610222']]);
     expect(named('内蒙古')).toEqual([['150000']]);
+    expect(named('广西')).toEqual([['450000']]);
+    expect(named('新疆')).toEqual([['650000']]);
+    expect(named('积石山县')).toEqual([['622927']]);
+    expect(named('延边州')).toEqual([['222400']]);
     expect(named('湟中县')).toEqual([['630106']]); // renamed: places.json
     expect(named('城中村改造')).toEqual([]);
     expect(named('平安建设')).toEqual([]);

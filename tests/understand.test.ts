@@ -54,6 +54,10 @@ describe('query understanding', () => {
     expect(q.terms).toContain('地区生产总值');
     expect(q.concepts.find((c) => c.includes('GDP'))).toContain('地区生产总值');
     expect(u('城西区固投增长多少').terms).toContain('固定资产投资');
+    // a country-wide question: GDP is 国内生产总值 (synonyms.json "全国:GDP"), and place words are not concepts
+    expect(u('全国GDP今年增长目标多少？').terms).toContain('国内生产总值');
+    expect(u('全国GDP今年增长目标多少？').terms).not.toContain('地区生产总值');
+    expect(u('城中区去年GDP是多少？').concepts.flat()).not.toContain('城中区');
   });
 
   it('notices places no indexed report covers', () => {

@@ -25,7 +25,7 @@ async function main() {
     return;
   }
   if (positionals.length === 0) {
-    process.stderr.write('usage: npm run ingest -- FILE... [--place 湟源县] [--year 2025] [--title "…"] | --remove NAME\n');
+    process.stderr.write('usage: npm run ingest -- FILE... [--place 宜君县] [--year 2025] [--title "…"] | --remove NAME\n');
     process.exit(2);
   }
   // --place/--year/--title correct what is read from the report; kept in corpus/reports.json for every rebuild.
@@ -33,7 +33,7 @@ async function main() {
   if (values.place) {
     const place = resolvePlaceName(values.place);
     if (!place) {
-      process.stderr.write(`--place "${values.place}": not a place name this product knows, or several places have it: give the full name (西宁市城东区, 大通回族土族自治县) or its 6-digit code\n`);
+      process.stderr.write(`--place "${values.place}": not a place name this product knows, or several places have it: give the full name (南京市鼓楼区, 互助土族自治县) or its 6-digit code\n`);
       process.exit(2);
     }
     correction.place = place.code;

@@ -1,5 +1,5 @@
 // Corrections of what a report is (place, year, title), kept beside the reports in corpus/reports.json so that
-// every rebuild honours them: { "<file in corpus/>": { "place": "湟源县", "year": 2025, "title": "…" } }.
+// every rebuild honours them: { "<file in corpus/>": { "place": "宜君县", "year": 2025, "title": "…" } }.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetaCorrection } from '../passages/meta.js';

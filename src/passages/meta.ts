@@ -36,7 +36,7 @@ function placeIn(text: string, context: Place[]): Place | null {
   if (g.national.reportMarkers.some((m) => text.includes(m))) return g.national;
   const named = namedPlaces(findPlaces(text));
   if (named.length === 0) return null;
-  // The most specific place named (城东区 in 西宁市城东区); several unrelated ones: the first.
+  // The most specific place named (鼓楼区 in 南京市鼓楼区); several unrelated ones: the first.
   const candidates = named[0]!.places;
   if (candidates.length === 1) return candidates[0]!;
   const supported = candidates.filter((c) => context.some((o) => o !== c && within(c, o)));
@@ -110,7 +110,7 @@ export function readReportMeta(blocks: Block[], correction: MetaCorrection = {})
   let place: PlaceRef | null = null;
   if (correction.place) {
     const p = resolvePlaceName(correction.place);
-    if (!p) throw new Error(`unknown place "${correction.place}" in the corrections: use a full name such as 湟源县 or a GB/T 2260 code`);
+    if (!p) throw new Error(`unknown place "${correction.place}" in the corrections: use a full name such as 宜君县 or a GB/T 2260 code`);
     place = toRef(p);
   } else {
     const p = detectPlace(blocks, own);

@@ -1,12 +1,12 @@
 // Places named in a text or a question: every name or short form of the gazetteer, longest first; two-character
-// forms only as whole words (城中村 is not 城中区). Same-named places are narrowed by a parent named alongside.
+// forms only as whole words (the village word 城中村 does not name a district 城中). Same-named places are narrowed by a parent named alongside.
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
 import type { Place } from '../types.js';
 import { type Gazetteer, gazetteer, within } from './gazetteer.js';
 
 export interface Mention {
-  /** The words as written (城东, 大通县). */
+  /** The words as written (鼓楼, 宜君县). */
   text: string;
   start: number;
   /** Every place these words may mean. */
@@ -68,9 +68,9 @@ export function namedPlaces(mentions: Mention[], g: Gazetteer = gazetteer()): { 
     const supported = m.places.filter((c) => all.some((o) => o !== c && within(c, o, g)));
     return { text: m.text, places: supported.length > 0 ? supported : m.places };
   });
-  // Drop a mention that only names the parent of another one (西宁市 in 西宁市城东区).
+  // Drop a mention that only names the parent of another one (南京市 in 南京市鼓楼区).
   const specific = narrowed.filter((m) => !narrowed.some((o) => o !== m && o.places.some((c) => m.places.some((p) => p !== c && within(c, p, g)))));
-  // One entry per distinct candidate set, the first wording kept (城东区 … 城东 named twice is one place).
+  // One entry per distinct candidate set, the first wording kept (鼓楼区 … 鼓楼 named twice is one place).
   const seen = new Set<string>();
   return specific.filter((m) => {
     const key = m.places.map((p) => p.code).sort().join(',');

@@ -33,7 +33,7 @@ export interface Gazetteer {
 
 /** Names of pseudo-divisions in the package that are not places (市辖区, 省直辖县级行政区划). */
 const NOT_A_PLACE = /^市辖区$|直辖县级行政区划|^县$/;
-/** Suffixes whose removal gives the short form people use (湟源县 -> 湟源, 内蒙古自治区 -> 内蒙古). */
+/** Suffixes whose removal gives the short form people use (宜君县 -> 宜君, 内蒙古自治区 -> 内蒙古). */
 const SUFFIX = /(?:特别行政区|自治区|自治州|自治县|自治旗|地区|林区|新区|省|市|区|县|旗|州|盟)$/;
 
 let cached: Gazetteer | undefined;
@@ -72,7 +72,8 @@ function build(): Gazetteer {
     if (!list.includes(p)) list.push(p);
     names.set(name, list);
   };
-  const ethnic = new RegExp(`(?:${[...data.ethnicGroups].sort((a, b) => b.length - a.length).join('|')})族`, 'g');
+  // The ethnic groups ending an autonomous place's name (…回族土族, …维吾尔), 族 optional.
+  const ethnic = new RegExp(`(?:(?:${[...data.ethnicGroups].sort((a, b) => b.length - a.length).join('|')})族?)+$`);
   for (const p of byCode.values()) {
     if (p.level === 'country') continue;
     for (const form of [p.name, ...shortForms(p, ethnic)]) alias(form, p);
@@ -87,18 +88,20 @@ function build(): Gazetteer {
 /** Short forms by rule: drop the ethnic groups of an autonomous place, then the level suffix. */
 function shortForms(p: Place, ethnic: RegExp): string[] {
   const out: string[] = [];
-  const autonomous = /自治(县|州|旗)$/.exec(p.name);
+  const autonomous = /自治([区县州旗])$/.exec(p.name);
   let name = p.name;
   if (autonomous) {
-    const base = p.name.replace(/自治[县州旗]$/, '').replace(ethnic, '');
-    if (base.length >= 2) {
-      name = `${base}${autonomous[1]}`;
-      out.push(name);
+    const stem = p.name.slice(0, -3);
+    const base = stem.replace(ethnic, '');
+    if (base.length >= 2 && base !== stem) {
+      // 广西壮族自治区 -> 广西; 大通回族土族自治县 -> 大通县 (and 大通 below)
+      if (autonomous[1] === '区') out.push(base);
+      else out.push((name = `${base}${autonomous[1]}`));
     }
   }
   const base = name.replace(SUFFIX, '');
   if (base !== name) out.push(base);
-  // Districts named after their side of the city (城北区) are called by the side alone (北区).
+  // Districts named after their side of the city (城X区) are called by the side alone (X区).
   const side = /^城([东南西北中])区$/.exec(p.name);
   if (side) out.push(`${side[1]}区`);
   return out.filter((n) => n !== p.name);
@@ -123,7 +126,7 @@ export function lineage(place: Place, g: Gazetteer = gazetteer()): Place[] {
   return out;
 }
 
-/** The place's name with its city or province when another place has the same name (西宁市城东区). */
+/** The place's name with its city or province when another place has the same name (南京市鼓楼区). */
 export function fullName(place: Place, g: Gazetteer = gazetteer()): string {
   if ((g.names.get(place.name)?.length ?? 0) < 2) return place.name;
   const parent = place.parent ? g.byCode.get(place.parent) : undefined;

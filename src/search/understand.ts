@@ -72,7 +72,7 @@ export function placesAsked(normalized: string, covered: Place[]): { places: Pla
     const hits = covered.filter((c) => group.places.some((p) => (p.level === 'country' ? c.code === p.code : within(c, p, g))));
     if (hits.length === 0) return { places: [], named: label(group.text, group.places, normalized), uncovered: label(group.text, group.places, normalized), national, words: [] };
     for (const h of hits) if (!places.some((p) => p.code === h.code)) places.push({ code: h.code, name: h.name, level: h.level });
-    // Namesakes (城中区 of two cities) narrowed to the one indexed are that one.
+    // Namesakes (鼓楼区 of four cities) narrowed to the one indexed are that one.
     const meant = group.places.filter((p) => hits.some((h) => within(h, p, g)));
     namedLabel ??= meant.length === 1 ? meant[0]!.name : group.text;
   }

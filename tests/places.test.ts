@@ -72,6 +72,16 @@ describe('what each report is, read from the report', () => {
     expect(r.passages.every((p) => p.source.place?.code === code)).toBe(true);
   });
 
+  it('never lets scope words decide; a county report naming its city\'s government is the county\'s', () => {
+    const report = (lines: string[]) => segmentReport({ file: 'x.txt', hash: 'x', encoding: 'utf-8', lines });
+    const scopeOnly = report(['工作报告', '', '全市经济持续向好，全市第一个零碳园区建成。我市新增就业1000人。全市上下团结一心。']);
+    expect(scopeOnly.place).toBeNull();
+    expect(scopeOnly.title).toBe('政府工作报告');
+    const county = report(['工作报告', '', '在铜川市人民政府的支持下，宜君县人民政府全年新增就业1000人。宜君县人民政府将继续努力。全市第一。']);
+    expect(county.place?.code).toBe('610222');
+    expect(county.title).toBe('宜君县政府工作报告');
+  });
+
   it('keeps the section path and the period of every passage of a numbered report', async () => {
     const { passages } = segmentReport(await read('yijun-2025.txt'));
     const p = passages.find((x) => x.text.includes('新建苹果标准化示范园12个'))!;

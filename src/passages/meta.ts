@@ -30,53 +30,45 @@ const BREADCRUMB = /当前位置|首页\s*[>＞»›]|[>＞»]\s*正文/;
 
 const toRef = (p: Place): PlaceRef => ({ code: p.code, name: p.name, level: p.level });
 
-/** One place a piece of text names, told apart from namesakes by parents named anywhere in the report. */
-function placeIn(text: string, context: Place[]): Place | null {
-  const g = gazetteer();
-  if (g.national.reportMarkers.some((m) => text.includes(m))) return g.national;
-  const named = namedPlaces(findPlaces(text));
-  if (named.length === 0) return null;
-  // The most specific place named (鼓楼区 in 南京市鼓楼区); several unrelated ones: the first.
-  const candidates = named[0]!.places;
+/** One of same-named candidates, told apart by a parent the report names anywhere; null when still ambiguous. */
+function resolveNamesakes(candidates: Place[], context: Place[]): Place | null {
   if (candidates.length === 1) return candidates[0]!;
   const supported = candidates.filter((c) => context.some((o) => o !== c && within(c, o)));
   return supported.length === 1 ? supported[0]! : null;
 }
 
-/** The place named most often (at least twice and more than any other), namesakes resolved by the report's other places. */
-function mostNamed(all: Place[], mentions: Place[][]): Place | null {
-  const counts = new Map<Place, number>();
-  for (const candidates of mentions) {
-    let pick: Place | undefined = candidates.length === 1 ? candidates[0] : undefined;
-    if (!pick) {
-      const supported = candidates.filter((c) => all.some((o) => o !== c && within(c, o)));
-      if (supported.length === 1) pick = supported[0];
-    }
-    if (pick) counts.set(pick, (counts.get(pick) ?? 0) + 1);
-  }
-  const ranked = [...counts].sort((a, b) => b[1] - a[1] || levelRank(b[0]) - levelRank(a[0]));
-  const [first, second] = ranked;
-  if (!first || first[1] < 2 || (second && second[1] === first[1] && levelRank(second[0]) === levelRank(first[0]))) return null;
-  return first[0];
+/** The place a line names (its most specific one: 鼓楼区 in 南京市鼓楼区), or the national scope. */
+function placeIn(text: string, context: Place[]): Place | null {
+  const g = gazetteer();
+  if (g.national.reportMarkers.some((m) => text.includes(m))) return g.national;
+  const named = namedPlaces(findPlaces(text));
+  return named.length === 0 ? null : resolveNamesakes(named[0]!.places, context);
 }
 
 const levelRank = (p: Place) => ['country', 'province', 'city', 'county'].indexOf(p.level);
 
-export function detectPlace(blocks: Block[], title: string | null): Place | null {
+/** The place named most often (at least `min` times and more than any other of its level or above). */
+function mostNamed(places: (Place | null)[], min: number): Place | null {
+  const counts = new Map<Place, number>();
+  for (const p of places) if (p) counts.set(p, (counts.get(p) ?? 0) + 1);
+  const [first, second] = [...counts].sort((a, b) => b[1] - a[1] || levelRank(b[0]) - levelRank(a[0]));
+  if (!first || first[1] < min || (second && second[1] === first[1] && levelRank(second[0]) === levelRank(first[0]))) return null;
+  return first[0];
+}
+
+function detectPlace(blocks: Block[], title: string | null): Place | null {
   const fullText = blocks.map((b) => b.text).join('\n');
   const mentions = findPlaces(fullText);
   const context = mentions.flatMap((m) => m.places);
-  const head = blocks.slice(0, 12);
   const meeting = MEETING.exec(fullText);
-  const signature = head.filter((b) => b.kind !== 'body' || b.text.length < 40).map((b) => b.text).find((t) => SIGNATURE.test(t));
-  const governments = [...fullText.matchAll(GOVERNMENT)].map((m) => m[1]!);
-  const ordered = [title, meeting ? meeting[2]! || meeting[0] : null, signature, ...governments];
-  for (const text of ordered) {
-    if (!text) continue;
-    const place = placeIn(text, context);
+  const signature = blocks.slice(0, 12).filter((b) => b.kind !== 'body' || b.text.length < 40).map((b) => b.text).find((t) => SIGNATURE.test(t));
+  for (const line of [title, meeting ? meeting[2]! || meeting[0] : null, signature]) {
+    const place = line ? placeIn(line, context) : null;
     if (place) return place;
   }
-  return mostNamed(context, mentions.map((m) => m.places));
+  // "××人民政府": the one named most (a county's report also names its city's government).
+  const governments = mostNamed([...fullText.matchAll(GOVERNMENT)].map((m) => placeIn(m[1]!, context)), 1);
+  return governments ?? mostNamed(mentions.map((m) => resolveNamesakes(m.places, context)), 2);
 }
 
 /**
@@ -95,12 +87,12 @@ export function detectReportYear(text: string): number | null {
 }
 
 /** The document's own title: its first real heading; none, generic or a breadcrumb -> built from place and year. */
-export function detectTitle(blocks: Block[]): string | null {
+function detectTitle(blocks: Block[]): string | null {
   const heading = blocks.find((b) => b.kind === 'heading' && Array.from(b.text).length >= 4 && !BREADCRUMB.test(b.text));
   return heading ? heading.text : null;
 }
 
-export function builtTitle(place: PlaceRef | null, year: number | null): string {
+function builtTitle(place: PlaceRef | null, year: number | null): string {
   return `${place?.name ?? ''}${year ? `${year}年` : ''}政府工作报告`;
 }
 

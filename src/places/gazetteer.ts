@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
-import type { Place, PlaceLevel } from '../types.js';
+import type { Place } from '../types.js';
 
 const require = createRequire(import.meta.url);
 
@@ -119,13 +119,6 @@ export function within(place: Place, ancestor: Place, g: Gazetteer = gazetteer()
   return false;
 }
 
-/** The place and its parents, nearest first. */
-export function lineage(place: Place, g: Gazetteer = gazetteer()): Place[] {
-  const out: Place[] = [];
-  for (let p: Place | undefined = place; p; p = p.parent ? g.byCode.get(p.parent) : undefined) out.push(p);
-  return out;
-}
-
 /** The place's name with its city or province when another place has the same name (南京市鼓楼区). */
 export function fullName(place: Place, g: Gazetteer = gazetteer()): string {
   if ((g.names.get(place.name)?.length ?? 0) < 2) return place.name;
@@ -133,4 +126,3 @@ export function fullName(place: Place, g: Gazetteer = gazetteer()): string {
   return parent && parent.level !== 'country' ? `${parent.name}${place.name}` : place.name;
 }
 
-export type { Place, PlaceLevel };

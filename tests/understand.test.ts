@@ -68,6 +68,7 @@ describe('query understanding', () => {
     expect(u('北京市东城区去年城镇新增就业多少人？').uncoveredPlace).toBe('北京市东城区');
     expect(u('湟中区2023年新建高标准农田多少亩？').uncoveredPlace).toBeNull();
     expect(u('新建学校多少所？').uncoveredPlace).toBeNull(); // 新建 is also a district of 南昌: a bare short form of an unindexed place is not taken as one
+    expect(u('新建学校多少所？').terms).toContain('新建');
     expect(u('新建区去年新建学校多少所？').uncoveredPlace).toBe('新建区');
   });
 

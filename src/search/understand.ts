@@ -67,19 +67,23 @@ export function placesAsked(normalized: string, covered: Place[]): { places: Pla
   if (national) named = [{ text: nationalWord, places: [g.national] }];
   const places: PlaceRef[] = [];
   let namedLabel: string | null = null;
+  const notPlaces = new Set<string>();
   for (const group of named) {
     // A country-wide question is answered from the national report only, never from a place's.
     const hits = covered.filter((c) => group.places.some((p) => (p.level === 'country' ? c.code === p.code : within(c, p, g))));
     // A bare two-character short form of a place with no report is as likely an everyday word (新建学校 is not
     // 南昌's 新建区): it neither restricts nor makes the question unanswerable. Full names do.
-    if (hits.length === 0 && Array.from(group.text).length === 2 && !group.places.some((p) => p.name === group.text)) continue;
+    if (hits.length === 0 && Array.from(group.text).length === 2 && !group.places.some((p) => p.name === group.text)) {
+      notPlaces.add(group.text);
+      continue;
+    }
     if (hits.length === 0) return { places: [], named: label(group.text, group.places, normalized), uncovered: label(group.text, group.places, normalized), national, words: [] };
     for (const h of hits) if (!places.some((p) => p.code === h.code)) places.push({ code: h.code, name: h.name, level: h.level });
     // Namesakes (鼓楼区 of four cities) narrowed to the one indexed are that one.
     const meant = group.places.filter((p) => hits.some((h) => within(h, p, g)));
     namedLabel ??= meant.length === 1 ? meant[0]!.name : group.text;
   }
-  return { places, named: namedLabel, uncovered: null, national, words: mentions.map((m) => m.text) };
+  return { places, named: namedLabel, uncovered: null, national, words: mentions.map((m) => m.text).filter((w) => !notPlaces.has(w)) };
 }
 
 export function understand(question: string, ctx: UnderstandContext): QueryUnderstanding {

@@ -25,7 +25,8 @@ export function indexedText(p: Passage): string {
 }
 
 /**
- * Fingerprint of the code that turns files into indexed passages (loading, cleaning, segmentation, indexed
+ * Fingerprint of the code that turns files into indexed passages (loading, cleaning, segmentation, places and
+ * their data file, indexed
  * text). Stored in the manifest: changing that code makes the index stale, so nobody searches passages cut
  * by an older version.
  */
@@ -33,7 +34,7 @@ export const PIPELINE_FINGERPRINT = (() => {
   const src = join(dirname(fileURLToPath(import.meta.url)), '..');
   const hash = createHash('sha256');
   for (const dir of ['corpus', 'clean', 'passages', 'places']) {
-    for (const f of readdirSync(join(src, dir)).filter((f) => f.endsWith('.ts')).sort()) hash.update(readFileSync(join(src, dir, f)));
+    for (const f of readdirSync(join(src, dir)).filter((f) => /\.(ts|json)$/.test(f)).sort()) hash.update(readFileSync(join(src, dir, f)));
   }
   hash.update(readFileSync(fileURLToPath(import.meta.url)));
   return hash.digest('hex').slice(0, 16);

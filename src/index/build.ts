@@ -26,9 +26,8 @@ export function indexedText(p: Passage): string {
 
 /**
  * Fingerprint of the code that turns files into indexed passages (loading, cleaning, segmentation, places and
- * their data file, indexed
- * text). Stored in the manifest: changing that code makes the index stale, so nobody searches passages cut
- * by an older version.
+ * their data file, indexed text). Stored in the manifest: changing that code makes the index stale, so nobody
+ * searches passages cut by an older version.
  */
 export const PIPELINE_FINGERPRINT = (() => {
   const src = join(dirname(fileURLToPath(import.meta.url)), '..');

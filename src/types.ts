@@ -1,8 +1,30 @@
 // The contract shared by every stage, named for what it means to a reporter.
 
-/** Districts the reports are about; 西宁市 is the city as a whole. */
-export const DISTRICTS = ['城中区', '城西区', '城北区', '湟中区', '西宁市'] as const;
-export type District = (typeof DISTRICTS)[number];
+export type PlaceLevel = 'country' | 'province' | 'city' | 'county';
+
+/** A place of China's administrative divisions (src/places): GB/T 2260 code, name, level and parent's code. */
+export interface Place {
+  code: string;
+  name: string;
+  level: PlaceLevel;
+  parent: string | null;
+}
+
+/** A place as stored with a report or passage. */
+export type PlaceRef = Pick<Place, 'code' | 'name' | 'level'>;
+
+/** What a passage is about in time: the review of the year before the report or the plan for its own year. */
+export interface Period {
+  kind: 'review' | 'plan';
+  year: number;
+}
+
+/** What a person said a report is, overriding what is read from it (corpus/reports.json, `ingest --place`). */
+export interface MetaCorrection {
+  place?: string;
+  year?: number;
+  title?: string;
+}
 
 /** One report file as indexed: every other shape of report metadata is derived from this one. */
 export interface ReportMeta {
@@ -12,7 +34,10 @@ export interface ReportMeta {
   hash: string;
   /** Title of the article or report. */
   title: string;
-  district: District | null;
+  /** Name of the report's place (kept under this name for compatibility); null when not recognised. */
+  district: string | null;
+  /** The report's place with its code and level. */
+  place?: PlaceRef | null;
   /** Year the report was delivered (its "今年"); its review covers year - 1. */
   year: number | null;
   /** How many passages it was cut into. */
@@ -23,7 +48,7 @@ export interface ReportMeta {
 export type ReportSummary = Omit<ReportMeta, 'hash'>;
 
 /** Where a passage comes from: enough to find it again in the original file. */
-export interface Source extends Pick<ReportMeta, 'file' | 'title' | 'district' | 'year'> {
+export interface Source extends Pick<ReportMeta, 'file' | 'title' | 'district' | 'place' | 'year'> {
   /** 1-based paragraph number within the file, after cleaning. */
   paragraph: number;
   /** 1-based first and last line in the original file. */
@@ -40,6 +65,10 @@ export interface Passage {
   sentences: string[];
   /** The heading the passage sits under, if any. */
   section: string | null;
+  /** Numbered headings from the outermost down (一、2024年工作回顾 › （二）…), when the report has them. */
+  sectionPath?: string[];
+  /** Review of the previous year or plan for the report's year, when its section or wording says so. */
+  period?: Period | null;
   source: Source;
 }
 
@@ -56,6 +85,8 @@ export interface SearchResult {
   /** The figure that best answers, the clause around it and the year it is about: a card's first line ("6725人 · 城中区 2023 全年城镇新增就业"). */
   keyFigure?: { figure: string; clause: string; year: number | null };
   section: string | null;
+  /** Numbered headings from the outermost down (一、2024年工作回顾 › （二）…), when the report has them. */
+  sectionPath?: string[];
   passageId: number;
   source: Source;
 }
@@ -66,6 +97,8 @@ export interface Answer {
   results: SearchResult[];
   /** Why nothing was found, in words a reporter understands (only when found is false). */
   reason?: string;
+  /** No place was named and the top results give the same indicator for different places: none of them is "the" answer. */
+  placesDiffer?: string[];
   /** What the question was understood to ask for. */
   understood: QueryUnderstanding;
   /** How well the best passage matched: dense cosine similarity and IDF-weighted share of the question's words. */
@@ -87,8 +120,11 @@ export interface StageTimings {
 export interface QueryUnderstanding {
   /** The question after normalisation (traditional -> simplified, synonyms expanded). */
   normalized: string;
-  district: District | null;
-  /** A place named in the question that no indexed report covers (e.g. 湟源县). */
+  /** Name of the place the question restricts the search to (the first, when it names several). */
+  district: string | null;
+  /** Indexed places the question restricts the search to (their reports and those of places within them). */
+  places?: PlaceRef[];
+  /** A place named in the question that no indexed report covers (e.g. 北京市东城区). */
   uncoveredPlace: string | null;
   /** Year the question asks about, absolute or resolved per report from 去年/今年/明年. */
   year: { absolute: number } | { relative: -1 | 0 | 1 } | null;
@@ -103,8 +139,8 @@ export interface QueryUnderstanding {
 export interface SearchOptions {
   /** Number of results (default 3). */
   top?: number;
-  /** Restrict to one district (e.g. from the bot's /district command). */
-  district?: District | null;
+  /** Restrict to one place, by name, short form or code (e.g. from the bot's /district command). */
+  district?: string | null;
   /** Restrict to one file. */
   file?: string | null;
 }

@@ -6,7 +6,7 @@ import { terminalChat } from '../src/bot/terminal-chat.js';
 import { parseConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/log.js';
 import { PLAIN } from '../src/present/text.js';
-import { DISTRICTS } from '../src/types.js';
+import { indexedPlaceNames } from '../src/places/find.js';
 import { createFakeEngine } from './helpers/fake-engine.js';
 
 async function chat(lines: string[], engine = createFakeEngine()) {
@@ -50,7 +50,7 @@ describe('terminal chat', () => {
     expect(engine.calls.map((c) => c.options?.file)).toEqual(['001_338ed807dc2533c7.txt', null]);
     expect(text).toContain('查找范围：全部报告');
     expect(text).toContain('用 /sources 中的编号，例如 /report 1');
-    expect(text).toContain(`不认识“火星”。可选：${DISTRICTS.join('、')}，或“全部”。`);
+    expect(text).toContain(`已收录的报告中没有“火星”。可选：${indexedPlaceNames(createFakeEngine().reports()).join('、')}，或“全部”。`);
   });
 
   it('survives odd input and engine failures, and stops at /quit', async () => {
@@ -60,7 +60,7 @@ describe('terminal chat', () => {
     expect(text).toContain('抱歉');
     expect(text).toContain('没看到文字问题');
     expect(text).toContain('用法：/原文 N');
-    expect(text).toContain('不认识“火星”');
+    expect(text).toContain('已收录的报告中没有“火星”');
     expect(text).not.toContain('6725人'); // after /quit nothing is answered
   });
 });

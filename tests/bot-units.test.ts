@@ -34,7 +34,7 @@ describe('callback data', () => {
   });
 
   it('rejects junk, forged and oversized data', () => {
-    for (const junk of [undefined, '', 'p', 'p:ab:1', 'p:abcd:x', 'c:abcd:-1', 'd:9', 'x:abcd:1', 'p:abcd:1:extra', 'p:' + 'a'.repeat(70) + ':1', 'e:12', 'p:ab cd:1']) {
+    for (const junk of [undefined, '', 'p', 'p:ab:1', 'p:abcd:x', 'c:abcd:-1', 'd:999', 'x:abcd:1', 'p:abcd:1:extra', 'p:' + 'a'.repeat(70) + ':1', 'e:12', 'p:ab cd:1']) {
       expect(decodeCallback(junk)).toBeNull();
     }
   });
@@ -96,13 +96,16 @@ describe('sessions', () => {
 });
 
 describe('scopes', () => {
-  it('parses district names, short and traditional forms, and "全部"', () => {
-    expect(parseDistrictArg('城中区')).toEqual({ kind: 'district', district: '城中区' });
-    expect(parseDistrictArg(' 城中區 ')).toEqual({ kind: 'district', district: '城中区' });
-    expect(parseDistrictArg('湟中')).toEqual({ kind: 'district', district: '湟中区' });
-    expect(parseDistrictArg('西寧市')).toEqual({ kind: 'district', district: '西宁市' });
-    expect(parseDistrictArg('全部')).toEqual({ kind: 'clear' });
-    expect(parseDistrictArg('<b>&')).toEqual({ kind: 'unknown', text: '<b>&' });
+  it('parses indexed place names, short and traditional forms, and "全部"', () => {
+    const places = ['城中区', '湟中区', '西宁市', '大通回族土族自治县'];
+    expect(parseDistrictArg('城中区', places)).toEqual({ kind: 'district', district: '城中区' });
+    expect(parseDistrictArg(' 城中區 ', places)).toEqual({ kind: 'district', district: '城中区' });
+    expect(parseDistrictArg('湟中', places)).toEqual({ kind: 'district', district: '湟中区' });
+    expect(parseDistrictArg('西寧市', places)).toEqual({ kind: 'district', district: '西宁市' });
+    expect(parseDistrictArg('大通县', places)).toEqual({ kind: 'district', district: '大通回族土族自治县' });
+    expect(parseDistrictArg('城西区', places)).toEqual({ kind: 'unknown', text: '城西区' });
+    expect(parseDistrictArg('全部', places)).toEqual({ kind: 'clear' });
+    expect(parseDistrictArg('<b>&', places)).toEqual({ kind: 'unknown', text: '<b>&' });
   });
 
   it('parses report numbers and file names', () => {

@@ -10,7 +10,7 @@ import { refusalText } from '../src/bot/access.js';
 import { EXAMPLE_QUESTIONS, helpText, sourcesText, TEXT } from '../src/bot/texts.js';
 import { escapeHtml, renderAnswerCard, renderContextCard, renderInlineArticle, renderNotFoundCard } from '../src/present/telegram.js';
 import type { Answer } from '../src/types.js';
-import { DISTRICTS } from '../src/types.js';
+import { indexedPlaceNames } from '../src/places/find.js';
 import { type ApiCall, assertWellFormedHtml, buttons, checkAll, createHarness, type Harness, only, text } from './helpers/bot-harness.js';
 import { createFakeEngine } from './helpers/fake-engine.js';
 
@@ -264,11 +264,14 @@ describe('commands', () => {
     const h = createHarness(engine);
     const menu = only(await h.command('/district'));
     expect(text(menu)).toContain('当前查找范围：全部报告');
-    expect(buttons(menu).flat()).toEqual([...DISTRICTS.map((d, i) => [d, `d:${i}`]), ['✅ 全部', 'd:-']]);
+    const places = indexedPlaceNames(engine.reports());
+    expect(places.length).toBeGreaterThan(1);
+    expect(buttons(menu).flat()).toEqual([...places.map((d, i) => [d, `d:${i}`]), ['✅ 全部', 'd:-']]);
     const choice = buttons(menu).flat().find(([t]) => t === '城中区')!;
     const bad = only(await h.command('/district <b>火星</b> & *x*'));
     expect(text(bad)).toContain('&lt;b&gt;火星');
-    expect(text(bad)).toContain(DISTRICTS.join('、'));
+    expect(text(bad)).toContain(`已收录的报告中没有“&lt;b&gt;火星`);
+    expect(text(bad)).toContain(places.join('、'));
     assertWellFormedHtml(text(bad));
     const calls = await h.press(choice[1], { message_id: 5 });
     expect(h.of('answerCallbackQuery', calls)[0]?.payload.text).toBe('已限定：城中区');
@@ -291,9 +294,9 @@ describe('commands', () => {
   it('a restricted search that finds nothing offers to lift the restriction', async () => {
     const engine = createFakeEngine();
     const h = createHarness(engine);
-    await h.command('/district 湟中区');
-    const card = only(await h.text('新增就业多少人？'));
-    expect(text(card)).toBe(renderNotFoundCard(engine.answers[0]!, { scopeLabel: '湟中区' }));
+    await h.command('/district 城西区');
+    const card = only(await h.text('零工驿站在哪里？'));
+    expect(text(card)).toBe(renderNotFoundCard(engine.answers[0]!, { scopeLabel: '城西区' }));
     expect(text(card)).toContain('/district 全部');
     expect(buttons(card)).toEqual([[['取消限定，在全部报告中查找', 'd:-']]]);
     const lifted = await h.press('d:-', { message_id: 1 });

@@ -284,7 +284,7 @@ describe('CLI', () => {
     expect(Object.keys(out)).toEqual(['text', 'claims']);
     expect(out.claims[0]).toMatchObject({ figure: '6752人', verdict: 'contradicted', reportFigure: '6725人' });
     expect(Object.keys(out.claims[0])).toEqual(['sentence', 'figure', 'verdict', 'reportFigure', 'quote', 'source']);
-    expect(Object.keys(out.claims[0].source)).toEqual(['file', 'title', 'district', 'year', 'paragraph', 'lines']);
+    expect(Object.keys(out.claims[0].source)).toEqual(['file', 'title', 'district', 'place', 'year', 'paragraph', 'lines']);
   }, 30_000);
 
   it('compare --json prints rows of place, year, period, figure, value, unit, quote, source', async () => {

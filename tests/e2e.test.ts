@@ -78,7 +78,7 @@ describe('search behaviour', () => {
   });
 
   it('says not found for places and figures no report covers', async () => {
-    for (const q of ['湟源县2023年固定资产投资增长多少？', '城东区去年城镇新增就业多少人？', '湟中区2023年社会消费品零售总额是多少？', '城中区去年的财政赤字是多少？']) {
+    for (const q of ['北京市东城区去年城镇新增就业多少人？', '长春市朝阳区去年城镇新增就业多少人？', '湟源县2023年固定资产投资增长多少？', '城东区去年城镇新增就业多少人？', '湟中区2023年社会消费品零售总额是多少？', '城中区去年的财政赤字是多少？']) {
       const a = await engine.search(q);
       expect(a.found, q).toBe(false);
       expect(a.results).toEqual([]);
@@ -110,7 +110,8 @@ describe('command line', () => {
     expect(Object.keys(out)).toEqual(['query', 'found', 'results']);
     expect(out.results).toHaveLength(3);
     expect(Object.keys(out.results[0])).toEqual(['rank', 'score', 'text', 'highlight', 'figures', 'source']);
-    expect(Object.keys(out.results[0].source)).toEqual(['file', 'title', 'district', 'year', 'paragraph', 'lines']);
+    expect(Object.keys(out.results[0].source)).toEqual(['file', 'title', 'district', 'place', 'year', 'paragraph', 'lines']);
+    expect(out.results[0].source.place).toEqual({ code: '630103', name: '城中区', level: 'county' });
     expect(out.results[0]).toMatchObject({ rank: 1, figures: expect.arrayContaining(['6725人']), source: { file: '000_be770faa11c46e25.txt', lines: [32, 37] } });
   });
 

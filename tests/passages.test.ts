@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanReport } from '../src/clean/index.js';
 import { findFigures } from '../src/clean/figures.js';
 import { listReportFiles, readTextReport, type ReportFile } from '../src/corpus/load.js';
-import { detectDistrict, detectReportYear, segmentReport } from '../src/passages/index.js';
+import { detectReportYear, segmentReport } from '../src/passages/index.js';
 import { splitSentences } from '../src/passages/sentences.js';
 
 const corpusDir = join(import.meta.dirname, '..', 'corpus');
@@ -81,12 +81,6 @@ describe('segmentation helpers', () => {
       '增长10%以上;',
       '目标达成？',
     ]);
-  });
-  it('detects districts by the names reporters use', () => {
-    expect(detectDistrict('湟中区完成国土绿化。湟中区')).toBe('湟中区');
-    expect(detectDistrict('城北区投入资金。北区发展')).toBe('城北区');
-    expect(detectDistrict('西宁市政府工作报告')).toBe('西宁市');
-    expect(detectDistrict('没有地名')).toBeNull();
   });
   it('dates a report by the year it plans, not the year it reviews', () => {
     expect(detectReportYear('2023年，城中区坚持稳中求进，全年新增就业6725人。')).toBe(2024);

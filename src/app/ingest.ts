@@ -4,7 +4,9 @@ import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 
 import { basename, extname, join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { hashBytes, listReportFiles, parseReport, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
+import { writeCorrection } from '../corpus/corrections.js';
 import { segmentReport } from '../passages/index.js';
+import type { MetaCorrection } from '../passages/meta.js';
 import { type BuildOptions, type BuildReport, updateIndex } from '../index/build.js';
 import type { ReportMeta } from '../types.js';
 
@@ -14,10 +16,12 @@ export const MAX_REPORT_BYTES = 20 * 1024 * 1024;
 export interface IncomingFile {
   name: string;
   bytes: Uint8Array;
+  /** Place, year or title given by the person adding the report: stored in corpus/reports.json, honoured by every rebuild. */
+  correction?: MetaCorrection;
 }
 
 /** What an admin is told about a report that was accepted. */
-export interface ReportFacts extends Pick<ReportMeta, 'title' | 'district' | 'year' | 'passages'> {
+export interface ReportFacts extends Pick<ReportMeta, 'title' | 'district' | 'place' | 'year' | 'passages'> {
   /** Number of pages (PDF) or null. */
   pages: number | null;
 }
@@ -49,11 +53,16 @@ export async function validateReport(config: Pick<Config, 'corpusDir'>, file: In
   }
   const parsed = await parseReport(file.bytes, name);
   if ('reason' in parsed) return { file: name, status: 'rejected', kind: parsed.kind, reason: parsed.reason };
-  const report = segmentReport(parsed);
+  let report: ReturnType<typeof segmentReport>;
+  try {
+    report = segmentReport(parsed, file.correction);
+  } catch (err) {
+    return { file: name, status: 'rejected', kind: 'unreadable', reason: (err as Error).message };
+  }
   if (report.passages.length === 0) return { file: name, status: 'rejected', kind: 'no-text', reason: 'no body text found (only headings or an empty document)' };
   const pages = parsed.pages ? Math.max(...parsed.pages) : null;
   const status = existsSync(join(config.corpusDir, name)) ? 'replaced' : 'added';
-  return { file: name, status, facts: { title: report.title, district: report.district, year: report.year, pages, passages: report.passages.length }, bytes: file.bytes };
+  return { file: name, status, facts: { title: report.title, district: report.district, place: report.place, year: report.year, pages, passages: report.passages.length }, bytes: file.bytes };
 }
 
 // Ingests in one process run one at a time; readers keep using the previous index until the atomic switch.
@@ -80,9 +89,11 @@ export function ingestReports(
         writeFileSync(tmp, bytes);
         renameSync(tmp, target);
       }
+      const kept = outcome.status === 'added' || outcome.status === 'replaced' ? outcome.file : outcome.status === 'duplicate' ? outcome.duplicateOf : null;
+      if (kept && file.correction) writeCorrection(config.corpusDir, kept, file.correction);
       outcomes.push(outcome);
     }
-    const changed = outcomes.some((o) => o.status === 'added' || o.status === 'replaced');
+    const changed = outcomes.some((o) => o.status === 'added' || o.status === 'replaced') || files.some((f) => f.correction);
     return { outcomes, build: changed ? await updateIndex(config, options) : null };
   });
 }
@@ -93,6 +104,7 @@ export function removeReport(config: Pick<Config, 'corpusDir' | 'indexDir' | 'mo
     const name = basename(file);
     if (!listReportFiles(config.corpusDir).includes(name)) return { reason: `no report named "${name}" in the corpus` };
     unlinkSync(join(config.corpusDir, name));
+    writeCorrection(config.corpusDir, name, null);
     return updateIndex(config, options);
   });
 }

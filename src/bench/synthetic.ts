@@ -3,7 +3,7 @@
 // sentence of another passage of the same district), and its vector is that real passage's embedding,
 // mixed with the other passage's and with Gaussian noise, then normalised. Deterministic for a seed.
 import { DEFAULT_HNSW, FORMAT_VERSION, type Manifest, type ManifestFile } from '../index/store.js';
-import type { District, Passage } from '../types.js';
+import type { Passage } from '../types.js';
 import { gaussian, normalizeInPlace, seededRandom } from './stats.js';
 
 export interface SyntheticOptions {
@@ -56,7 +56,7 @@ function synthesize(real: readonly Passage[], realVectors: readonly Float32Array
   const random = seededRandom(options.seed);
   const normal = gaussian(random);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
-  const byDistrict = new Map<District | null, Passage[]>();
+  const byDistrict = new Map<string | null, Passage[]>();
   for (const p of real) byDistrict.set(p.source.district, [...(byDistrict.get(p.source.district) ?? []), p]);
 
   const passages: Passage[] = new Array(withText ? count : 0);

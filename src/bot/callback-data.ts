@@ -4,7 +4,7 @@
 //   p:<sid>:<page>        show page <page> (0-based) of the answer stored under <sid>
 //   c:<sid>:<passageId>   send the paragraph around passage <passageId> ("原文") as a new message
 //   m:<sid>:<passageId>   move an open "原文" card to the paragraph around <passageId> (edits it)
-//   d:<n>                 restrict this chat to DISTRICTS[n]; "d:-" lifts the restriction
+//   d:<n>                 restrict this chat to indexed place n (in districtKeyboard's order); "d:-" lifts the restriction
 //   e:<n>                 ask example question n (from /start)
 //   f:<sid>:<u|d>:<page>  👍 (u) or 👎 (d) on the answer stored under <sid>, voted while showing <page>
 //   r:<tok>:<n>           admin: ask to confirm removing report n of the list stored under <tok>
@@ -15,7 +15,6 @@
 // Each feature routes its own verbs with onCallback(); data no pattern accepts falls through to the
 // bot's "expired" answer (create-bot.ts).
 import type { CallbackQueryContext, Composer, Context } from 'grammy';
-import { DISTRICTS } from '../types.js';
 
 export const CALLBACK_DATA_MAX_BYTES = 64;
 
@@ -55,7 +54,7 @@ const CODECS: { [K in Kind]: Codec<K> } = {
   move: { pattern: re(`m:(${SID}):(\\d{1,9})`), decode: (m) => ({ kind: 'move', sid: m[1]!, passageId: Number(m[2]) }), encode: (a) => `m:${a.sid}:${a.passageId}` },
   district: {
     pattern: /^d:(-|\d{1,2})$/,
-    decode: (m) => (m[1] === '-' ? { kind: 'district', index: null } : Number(m[1]) < DISTRICTS.length ? { kind: 'district', index: Number(m[1]) } : null),
+    decode: (m) => (m[1] === '-' ? { kind: 'district', index: null } : { kind: 'district', index: Number(m[1]) }),
     encode: (a) => `d:${a.index === null ? '-' : a.index}`,
   },
   example: { pattern: /^e:(\d)$/, decode: (m) => ({ kind: 'example', index: Number(m[1]) }), encode: (a) => `e:${a.index}` },

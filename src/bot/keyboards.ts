@@ -1,7 +1,6 @@
 // Inline keyboards. Every button carries encoded callback data (callback-data.ts), never state.
 import { InlineKeyboard } from 'grammy';
 import { pageCount, pageSlice } from '../present/telegram.js';
-import { DISTRICTS, type District } from '../types.js';
 import { encodeCallback } from './callback-data.js';
 import type { Verdict } from './feedback-log.js';
 import type { QuerySession } from './sessions.js';
@@ -41,9 +40,10 @@ export function contextKeyboard(sid: string, prevId: number | null, nextId: numb
   return kb;
 }
 
-export function districtKeyboard(current: District | null): InlineKeyboard {
+/** One button per indexed place (`places`, from the reports), and 全部. */
+export function districtKeyboard(current: string | null, places: readonly string[]): InlineKeyboard {
   const kb = new InlineKeyboard();
-  DISTRICTS.forEach((d, i) => {
+  places.forEach((d, i) => {
     if (i > 0 && i % 3 === 0) kb.row();
     kb.text(d === current ? `✅ ${d}` : d, encodeCallback({ kind: 'district', index: i }));
   });

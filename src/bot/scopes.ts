@@ -1,9 +1,12 @@
 // Per-chat restriction set by /district or /report: the next questions in that chat search only one
 // district or one report. Bounded like the sessions, least recently set goes first.
-import { DISTRICTS, type District, type ReportSummary } from '../types.js';
+import { matchPlaceName } from '../places/find.js';
+import { normalizeQuestion } from '../search/understand.js';
+import type { ReportSummary } from '../types.js';
 
 export interface Scope {
-  district: District | null;
+  /** Name of an indexed place. */
+  district: string | null;
   file: string | null;
 }
 
@@ -28,19 +31,15 @@ export class ScopeStore {
   }
 }
 
-/** Traditional forms of the characters in district names, so "城中區" and "西寧市" work too. */
-const TRADITIONAL: Record<string, string> = { 區: '区', 寧: '宁', 沒: '没', 縣: '县' };
-const toSimplified = (s: string) => s.replace(/[區寧沒縣]/g, (c) => TRADITIONAL[c] ?? c);
-
 const CLEAR_WORDS = new Set(['全部', '所有', '不限', '取消', '清除', 'all', 'none', 'clear', '-']);
 
-export type ScopeArg = { kind: 'clear' } | { kind: 'district'; district: District } | { kind: 'unknown'; text: string };
+export type ScopeArg = { kind: 'clear' } | { kind: 'district'; district: string } | { kind: 'unknown'; text: string };
 
-/** Parse the argument of /district: a district name (with or without 区/市, simplified or traditional) or "全部". */
-export function parseDistrictArg(arg: string): ScopeArg {
-  const text = toSimplified(arg.trim()).replace(/\s+/g, '');
+/** Parse the argument of /district: an indexed place by name or short form (simplified or traditional) or "全部". */
+export function parseDistrictArg(arg: string, places: readonly string[]): ScopeArg {
+  const text = normalizeQuestion(arg).replace(/\s+/g, '');
   if (CLEAR_WORDS.has(text.toLowerCase())) return { kind: 'clear' };
-  const hit = DISTRICTS.find((d) => d === text || d.replace(/[区市]$/, '') === text);
+  const hit = matchPlaceName(text, places);
   return hit ? { kind: 'district', district: hit } : { kind: 'unknown', text: arg.trim() };
 }
 

@@ -6,9 +6,10 @@ import type { Config } from '../config/index.js';
 import { compareIndicator } from '../check/compare.js';
 import { checkText, figureBookOf } from '../check/index.js';
 import { renderCheckText, renderCompareText } from '../present/check.js';
+import { indexedPlaceNames } from '../places/find.js';
 import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
 import { loadSynonyms } from '../search/understand.js';
-import { type Answer, DISTRICTS, type Engine } from '../types.js';
+import type { Answer, Engine } from '../types.js';
 import { checkQuestion, MAX_PAGES, searchLogged } from './question.js';
 import type { QueryLog } from './query-log.js';
 import { NO_SCOPE, parseDistrictArg, parseReportArg, type Scope, scopeFromArg, scopeLabel } from './scopes.js';
@@ -86,11 +87,12 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
         if (!r) out('用法：/原文 N，N 是上一个回答中结果的编号。');
         else out(renderContext(engine.context(r.passageId, 2), r.passageId));
       } else if (cmd === '/district' || cmd === '/report') {
-        const p = cmd === '/district' ? parseDistrictArg(arg) : parseReportArg(arg, engine.reports());
+        const places = indexedPlaceNames(engine.reports());
+        const p = cmd === '/district' ? parseDistrictArg(arg, places) : parseReportArg(arg, engine.reports());
         if (p.kind !== 'unknown') {
           scope = scopeFromArg(p);
           out(`查找范围：${scopeLabel(scope, engine.reports()) ?? '全部报告'}`);
-        } else if (cmd === '/district') out(`不认识“${p.text}”。可选：${DISTRICTS.join('、')}，或“全部”。`);
+        } else if (cmd === '/district') out(`已收录的报告中没有“${p.text}”。可选：${places.join('、')}，或“全部”。`);
         else out('用 /sources 中的编号，例如 /report 1；/report 全部 取消限定。');
       } else if (cmd === '/check' || cmd === '/compare') {
         const book = figureBookOf(engine, synonyms);

@@ -20,7 +20,7 @@ export const COMMANDS = [
 
 export function welcomeText(): string {
   return [
-    '👋 你好！我回答关于西宁市及各区<b>政府工作报告</b>的问题，只引用报告<b>原文</b>，并注明出处（报告、段落、文件和行号）。',
+    '👋 你好！我回答关于已收录的各地<b>政府工作报告</b>的问题，只引用报告<b>原文</b>，并注明出处（报告、段落、文件和行号）。',
     '',
     '直接发一个问题就行，例如：',
     ...EXAMPLE_QUESTIONS.map((q) => `• ${escapeHtml(q)}`),

@@ -34,6 +34,22 @@ const META_LINE = /^[(（]?(本报记者|记者|通讯员|设计制图|制图|�
 const SPEAKER_LINE = /^[^。！？；，,]{2,40}(?:代表|委员|书记|区长|市长|县长|主任|局长|主席)\s+[\u4e00-\u9fa5·]{2,4}$/;
 
 /**
+ * A web copy's page furniture, never report text: breadcrumbs (当前位置：首页>…), publication metadata
+ * (发布时间/来源/字号/浏览次数), buttons (打印/关闭/分享) and site footers (版权所有, ICP备).
+ */
+const WEB_CHROME = [
+  /^(?:当前位置|您的位置|你的位置|您现在的位置|所在位置)[：:]|^首页\s*[>＞»›]|[>＞»›]\s*正文\s*$/,
+  /(?:^|[\s【\[])(?:发布时间|发布日期|发布机构|发文机关|信息来源|来源|字号|作者|浏览次数|点击数|阅读次数|访问量|责任编辑)\s*[：:]/,
+  /^[\s【\[]*(?:打印|关闭|分享|收藏|打印本页|关闭窗口|返回顶部|分享到|【?[大中小]】?)[\s】\]：:]*(?:[\s【\[]*(?:打印|关闭|分享|收藏|打印本页|关闭窗口|返回顶部|[大中小]|微信|微博|QQ空间)[\s】\]]*)*$/,
+  /版权所有|主办单位|承办单位|ICP备|网站标识码|公网安备|网站地图|联系我们|技术支持[：:]/,
+];
+const isWebChrome = (line: string) => !/。/.test(line) && Array.from(line).length <= 120 && WEB_CHROME.some((re) => re.test(line));
+/** A top-level numbered heading on a line of its own (一、过去一年工作回顾): never glued to the paragraph after it. */
+const TOP_HEADING = /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。！？；!?;，,：:]{2,30}$|^\d{1,2}[.、．](?!\d)[^。！？；!?;，,：:\d%]{2,16}$/;
+/** The line saying where and when the report was delivered (——2025年1月9日在…人民代表大会…会议上): who and when, not content. */
+const MEETING_LINE = /^[—－-]{1,2}\s*20\d\d\s*年.{0,60}人民代表大会.{0,20}会议上\s*$/;
+
+/**
  * Collapse a token whose every run is printed twice (fake-bold headings in PDFs):
  * `20222022年工作回顾年工作回顾` -> `2022年工作回顾`. Returns null when the token is not fully doubled,
  * so genuine repetition such as `学习学习再学习` survives.
@@ -129,8 +145,8 @@ export function cleanLine(raw: string, line: number, page?: number): CleanLine {
   const text = removeSpuriousSpaces(undoubled ?? md.text);
   const base: CleanLine = page === undefined ? { line, text } : { line, page, text };
   if (text === '') return base;
-  if (META_LINE.test(md.text.trim()) || SPEAKER_LINE.test(md.text.trim())) return { ...base, own: 'meta' };
-  if (undoubled !== null || md.heading) return { ...base, own: 'heading' };
+  if (META_LINE.test(md.text.trim()) || SPEAKER_LINE.test(md.text.trim()) || isWebChrome(text) || MEETING_LINE.test(text)) return { ...base, own: 'meta' };
+  if (undoubled !== null || md.heading || TOP_HEADING.test(text)) return { ...base, own: 'heading' };
   if (md.bullet) return { ...base, own: 'body', bullet: true };
   return base;
 }
@@ -213,7 +229,29 @@ export function cleanReport(lines: string[], pages?: number[]): Block[] {
     if (!open) out.push(c.block);
   }
   if (open) out.push(open.block);
-  return out;
+  return dropTableOfContents(out);
+}
+
+/**
+ * A leading table of contents: a run of three or more headings with no body between them, each of which
+ * comes back later as a heading of the text itself (a 目录 line before it goes too).
+ */
+function dropTableOfContents(blocks: Block[]): Block[] {
+  const firstBody = blocks.findIndex((b) => b.kind === 'body');
+  const key = (b: Block) => b.text.replace(/[\s.·…]+\d*$/, '').replace(/\s+/g, '');
+  for (let start = 0; start < (firstBody < 0 ? blocks.length : firstBody); start++) {
+    let end = start;
+    while (end < blocks.length && blocks[end]!.kind === 'heading') end++;
+    if (end - start < 3) continue;
+    const later = new Set(blocks.slice(end).filter((b) => b.kind === 'heading').map(key));
+    const run = blocks.slice(start, end);
+    const tocStart = run.findIndex((b) => later.has(key(b)));
+    if (tocStart < 0 || !run.slice(tocStart).every((b) => later.has(key(b))) || run.length - tocStart < 3) continue;
+    // Keep the headings before the contents (the title); drop a 目录 heading right before them.
+    const from = start + tocStart - (tocStart > 0 && /^目\s*录$/.test(run[tocStart - 1]!.text) ? 1 : 0);
+    return [...blocks.slice(0, from), ...blocks.slice(end)];
+  }
+  return blocks;
 }
 
 /** Original line (and page) of a character offset in a block. */

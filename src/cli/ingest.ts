@@ -5,10 +5,14 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ingestReports, removeReport } from '../app/ingest.js';
 import { loadEmbedder } from '../embed/index.js';
+import { type MetaCorrection, resolvePlaceName } from '../passages/meta.js';
 import { fatal, progressReporter, startup } from './common.js';
 
 async function main() {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { remove: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { remove: { type: 'string' }, place: { type: 'string' }, year: { type: 'string' }, title: { type: 'string' } },
+  });
   const { config, log } = await startup();
   const build = { embedder: () => loadEmbedder(config), onProgress: progressReporter(log), warn: (m: string) => log.warn(m) };
   if (values.remove) {
@@ -21,12 +25,31 @@ async function main() {
     return;
   }
   if (positionals.length === 0) {
-    process.stderr.write('usage: npm run ingest -- FILE... | --remove NAME\n');
+    process.stderr.write('usage: npm run ingest -- FILE... [--place 宜君县] [--year 2025] [--title "…"] | --remove NAME\n');
     process.exit(2);
   }
+  // --place/--year/--title correct what is read from the report; kept in corpus/reports.json for every rebuild.
+  const correction: MetaCorrection = {};
+  if (values.place) {
+    const place = resolvePlaceName(values.place);
+    if (!place) {
+      process.stderr.write(`--place "${values.place}": not a place name this product knows, or several places have it: give the full name (南京市鼓楼区, 互助土族自治县) or its 6-digit code\n`);
+      process.exit(2);
+    }
+    correction.place = place.code;
+  }
+  if (values.year) {
+    if (!/^20\d\d$/.test(values.year)) {
+      process.stderr.write(`--year "${values.year}": give the year the report was delivered, e.g. --year 2025\n`);
+      process.exit(2);
+    }
+    correction.year = Number(values.year);
+  }
+  if (values.title) correction.title = values.title;
+  const corrected = Object.keys(correction).length > 0 ? { correction } : {};
   const files = positionals.map((path) => {
     try {
-      return { name: basename(path), bytes: new Uint8Array(readFileSync(path)) };
+      return { name: basename(path), bytes: new Uint8Array(readFileSync(path)), ...corrected };
     } catch (err) {
       return { name: basename(path), bytes: new Uint8Array(), error: (err as Error).message };
     }
@@ -36,10 +59,11 @@ async function main() {
   const { outcomes, build: report } = await ingestReports(config, files.filter((f) => !('error' in f)), build);
   for (const o of outcomes) {
     if (o.status === 'rejected') log.error(`${o.file}: rejected: ${o.reason}`);
-    else if (o.status === 'duplicate') log.warn(`${o.file}: already indexed as ${o.duplicateOf}, skipped`);
+    else if (o.status === 'duplicate') log.warn(`${o.file}: already indexed as ${o.duplicateOf}, skipped${corrected.correction ? ' (its correction is recorded)' : ''}`);
     else {
       const f = o.facts;
-      log.info(`${o.file}: ${o.status} · 《${f.title}》 ${f.district ?? '未知区'} ${f.year ?? ''} · ${f.pages ? `${f.pages} pages · ` : ''}${f.passages} passages`);
+      log.info(`${o.file}: ${o.status} · 《${f.title}》 ${f.district ?? '未识别地方'} ${f.year ?? ''} · ${f.pages ? `${f.pages} pages · ` : ''}${f.passages} passages`);
+      if (!f.place || f.year === null) log.warn(`${o.file}: place or year not recognised; questions naming its place will not find it. Correct with: npm run ingest -- ${o.file} --place 名称 --year 年份`);
     }
   }
   if (report) log.info(`index updated: ${report.passageCount} passages in ${report.seconds.toFixed(1)} s`);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { extractDocx } from './docx.js';
+import { extractHtml } from './html.js';
 import { ExtractError, type ExtractErrorKind, extractPdf } from './pdf.js';
 
 /** A report file as read from disk, before any cleaning. */
@@ -28,7 +29,9 @@ export interface SkippedFile {
 
 export const TEXT_EXTENSIONS = ['.txt', '.md'];
 /** Every format the corpus folder accepts; all go through the same cleaning and segmentation. */
-export const REPORT_EXTENSIONS = [...TEXT_EXTENSIONS, '.pdf', '.docx'];
+/** Web pages saved from a site: their text is taken from the markup. */
+export const HTML_EXTENSIONS = ['.html', '.htm'];
+export const REPORT_EXTENSIONS = [...TEXT_EXTENSIONS, ...HTML_EXTENSIONS, '.pdf', '.docx'];
 
 export function hashBytes(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -126,6 +129,13 @@ function decodeTextReport(bytes: Uint8Array, file: string): ReportFile | Skipped
 export async function parseReport(bytes: Uint8Array, file: string): Promise<ReportFile | SkippedFile> {
   const ext = extname(file).toLowerCase();
   if (TEXT_EXTENSIONS.includes(ext)) return decodeTextReport(bytes, file);
+  if (HTML_EXTENSIONS.includes(ext)) {
+    const decoded = decodeReport(bytes);
+    if ('error' in decoded) return { file, kind: decoded.kind, reason: decoded.error };
+    const lines = extractHtml(decoded.text);
+    if (lines.every((l) => l === '')) return { file, kind: 'no-text', reason: 'no text found in the web page' };
+    return { file, hash: hashBytes(bytes), lines, encoding: `html/${decoded.encoding}` };
+  }
   if (ext !== '.pdf' && ext !== '.docx') return { file, kind: 'file-type', reason: `unsupported file type "${ext || '(none)'}": use ${REPORT_EXTENSIONS.join(', ')}` };
   try {
     // pdfjs refuses Node Buffers and may detach what it is given: hand it a plain copy.

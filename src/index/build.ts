@@ -5,7 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.js';
+import { readCorrections } from '../corpus/corrections.js';
 import { hashBytes, listReportFiles, readReport, type SkippedFile } from '../corpus/load.js';
+import type { MetaCorrection } from '../passages/meta.js';
 import type { Embedder } from '../embed/index.js';
 import { extractRecords } from '../figures/records.js';
 import { segmentReport } from '../passages/index.js';
@@ -14,14 +16,15 @@ import { indexedText } from './indexed-text.js';
 import { buildHnsw, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
 
 /**
- * Fingerprint of the code that turns files into indexed passages (loading, cleaning, segmentation, the build
+ * Fingerprint of the code that turns files into indexed passages (loading, cleaning, segmentation, places and
+ * their data file, figures, the build
  * and the indexed text). Stored in the manifest: changing that code makes the index stale, so nobody searches
  * passages cut by an older version.
  */
 export const PIPELINE_FINGERPRINT = (() => {
   const src = join(dirname(fileURLToPath(import.meta.url)), '..');
   const hash = createHash('sha256');
-  for (const dir of ['corpus', 'clean', 'passages', 'figures']) {
+  for (const dir of ['corpus', 'clean', 'passages', 'places', 'figures']) {
     for (const f of readdirSync(join(src, dir)).filter((f) => /\.(ts|json)$/.test(f)).sort()) hash.update(readFileSync(join(src, dir, f)));
   }
   for (const f of ['build.ts', 'indexed-text.ts']) hash.update(readFileSync(join(src, 'index', f)));
@@ -55,14 +58,20 @@ export type IndexStatus = { state: 'fresh' } | { state: 'missing' | 'stale'; rea
 
 interface CorpusEntry {
   file: string;
+  /** Hash of the file's bytes and of its correction, if any: a new correction re-reads the file. */
   hash: string;
   path: string;
+  correction?: MetaCorrection;
 }
 
 function scanCorpus(corpusDir: string): CorpusEntry[] {
+  const corrections = readCorrections(corpusDir);
   return listReportFiles(corpusDir).map((file) => {
     const path = join(corpusDir, file);
-    return { file, path, hash: hashBytes(readFileSync(path)) };
+    const bytes = hashBytes(readFileSync(path));
+    const correction = corrections[file];
+    if (!correction) return { file, path, hash: bytes };
+    return { file, path, correction, hash: `${bytes}+${createHash('sha256').update(JSON.stringify(correction)).digest('hex').slice(0, 8)}` };
   });
 }
 
@@ -145,7 +154,13 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       continue;
     }
     const read = await readReport(entry.path, entry.file);
-    const segmented = 'reason' in read ? null : segmentReport(read);
+    let segmented: ReturnType<typeof segmentReport> | null = null;
+    try {
+      segmented = 'reason' in read ? null : segmentReport(read, entry.correction);
+    } catch (err) {
+      options.warn?.(`${entry.file}: ${(err as Error).message}; its correction is ignored`);
+      segmented = 'reason' in read ? null : segmentReport(read);
+    }
     if (!segmented || segmented.passages.length === 0) {
       const skipped: SkippedFile = 'reason' in read ? read : { file: entry.file, kind: 'no-text', reason: 'no passages (no body text found)' };
       report.skipped.push(skipped);
@@ -155,7 +170,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     }
     (old ? report.changed : report.added).push(entry.file);
     const { passages, ...meta } = segmented;
-    parts.push({ meta: { ...meta, passages: passages.length }, passages, vectors: passages.map(() => null) });
+    parts.push({ meta: { ...meta, hash: entry.hash, passages: passages.length }, passages, vectors: passages.map(() => null) });
   }
 
   // Embed what is new.

@@ -2,9 +2,12 @@
 // paragraph, original lines).
 import { type Block, cleanReport, lineAt } from '../clean/index.js';
 import type { ReportFile } from '../corpus/load.js';
-import type { District, Passage, ReportMeta, Source } from '../types.js';
-import { plansYear, reviewsYear } from './period.js';
+import type { Passage, Period, ReportMeta, Source } from '../types.js';
+import { type MetaCorrection, readReportMeta } from './meta.js';
+import { PLAN_SECTION, REVIEW_SECTION } from './period.js';
 import { type Piece, splitSentences } from './sentences.js';
+
+export { detectReportYear, type MetaCorrection } from './meta.js';
 
 /** A report after segmentation: what the index stores per file. */
 export interface Report extends Omit<ReportMeta, 'passages'> {
@@ -16,57 +19,50 @@ export interface Report extends Omit<ReportMeta, 'passages'> {
 const MAX_CHARS = 150;
 const MAX_SENTENCES = 3;
 
-const DISTRICT_PATTERNS: [Exclude<District, '西宁市'>, RegExp][] = [
-  ['城中区', /城中区|(?<![城湟])中区/g],
-  ['城西区', /城西区|(?<!城)西区/g],
-  ['城北区', /城北区|(?<!城)北区/g],
-  ['湟中区', /湟中/g],
-];
+/** Numbering of a heading: 一、 (1), （一） (2), 1. (3), （1） (4); null when it is not numbered. */
+function headingLevel(text: string): number | null {
+  if (/^[一二三四五六七八九十]+、/.test(text)) return 1;
+  if (/^[（(][一二三四五六七八九十]+[)）]/.test(text)) return 2;
+  if (/^\d+[.、．](?!\d)/.test(text)) return 3;
+  if (/^[（(]\d+[)）]/.test(text)) return 4;
+  return null;
+}
 
-/** The district a report is about: the one it names most (at least twice), else the city if it names it. */
-export function detectDistrict(text: string): District | null {
-  let best: District | null = null;
-  let bestCount = 1;
-  for (const [district, re] of DISTRICT_PATTERNS) {
-    const count = text.match(re)?.length ?? 0;
-    if (count > bestCount) [best, bestCount] = [district, count];
+
+/** A section's period, from the innermost heading that says review or plan; its year from the heading or the report's. */
+function sectionPeriod(path: string[], reportYear: number | null): Period | null {
+  for (const heading of [...path].reverse()) {
+    const review = REVIEW_SECTION.test(heading);
+    const plan = PLAN_SECTION.test(heading);
+    if (review === plan) continue;
+    const named = /(20\d\d)\s*年/.exec(heading);
+    const year = named ? Number(named[1]) : reportYear === null ? null : review ? reportYear - 1 : reportYear;
+    return year === null ? null : { kind: review ? 'review' : 'plan', year };
   }
-  if (best) return best;
-  return /西宁|全市|我市/.test(text) ? '西宁市' : null;
+  return null;
 }
-
-/**
- * The year a report was delivered. Work reports review the previous year and plan the current one, so:
- * take the latest year mentioned; if it is only ever mentioned as a year under review ("2023年以来",
- * "2023年，城中区坚持…" with no plan for it), the report is from the year after.
- */
-export function detectReportYear(text: string): number | null {
-  const years = [...text.matchAll(/(20[1-4]\d)\s*年|[·•]\s*(20[1-4]\d)/g)].map((m) => Number(m[1] ?? m[2]));
-  if (years.length === 0) return null;
-  const y = Math.max(...years);
-  return reviewsYear(y).test(text) && !plansYear(y).test(text) ? y + 1 : y;
-}
-
-const isTitleCandidate = (b: Block) => b.kind === 'heading' && Array.from(b.text).length >= 4;
 
 /** Segment one decoded report into passages. */
-export function segmentReport(report: ReportFile): Report {
+export function segmentReport(report: ReportFile, correction: MetaCorrection = {}): Report {
   const blocks = cleanReport(report.lines, report.pages);
-  const fullText = blocks.map((b) => b.text).join('\n');
-  const title = blocks.find(isTitleCandidate)?.text ?? report.file.replace(/\.[^.]+$/, '');
-  const district = detectDistrict(fullText);
-  const year = detectReportYear(fullText);
+  const { title, place, year } = readReportMeta(blocks, correction);
+  const district = place?.name ?? null;
 
   const passages: Passage[] = [];
   const seen = new Set<string>();
   let section: string | null = null;
+  let path: { level: number; text: string }[] = [];
   let paragraph = 0;
 
   for (const block of blocks) {
     if (block.kind === 'heading') {
       section = block.text;
+      const level = headingLevel(block.text);
+      path = level === null ? [] : [...path.filter((h) => h.level < level), { level, text: block.text }];
       continue;
     }
+    const sectionPath = path.map((h) => h.text);
+    const period = sectionPeriod(sectionPath, year);
     if (block.kind !== 'body') continue;
     paragraph++;
     let group: Piece[] = [];
@@ -76,13 +72,15 @@ export function segmentReport(report: ReportFile): Report {
       const last = group[group.length - 1]!;
       const startMark = lineAt(block, first.start);
       const endMark = lineAt(block, last.start + last.text.length - 1);
-      const source: Source = { file: report.file, title, district, year, paragraph, lines: [startMark.line, endMark.line] };
+      const source: Source = { file: report.file, title, district, place, year, paragraph, lines: [startMark.line, endMark.line] };
       if (startMark.page !== undefined) source.page = startMark.page;
       passages.push({
         id: passages.length,
         text: group.map((s) => s.text).join(''),
         sentences: group.map((s) => s.text),
         section,
+        ...(sectionPath.length > 0 ? { sectionPath } : {}),
+        ...(period ? { period } : {}),
         source,
       });
       group = [];
@@ -101,5 +99,5 @@ export function segmentReport(report: ReportFile): Report {
     }
     emit();
   }
-  return { file: report.file, hash: report.hash, title, district, year, passages };
+  return { file: report.file, hash: report.hash, title, district, place, year, passages };
 }

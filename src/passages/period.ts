@@ -25,4 +25,8 @@ export function periodOf(text: string): 'plan' | 'review' | null {
 export const plansYear = (y: number) => new RegExp(`${y}年(?:，|,)?是|${y}年(?:的)?(?:工作|目标|主要预期)|(?:谋划|干好|奋进)[·•]?${y}|${y}年\\S{0,6}这样干`);
 /** Year `y` named as the year under review ("2023年以来", "2023年，…", "精彩回顾·2023", "2023年…工作回顾"). */
 export const reviewsYear = (y: number) =>
-  new RegExp(`${y}年以来|${y}年(?:，|,)(?!是)|${y}年(?:全区|全市|用于)|[精彩回顾]+[·•]${y}|${y}年\\S{0,6}工作回顾`);
+  new RegExp(`${y}年以来|${y}年(?:，|,)(?!是)|${y}年(?:全区|全市|全县|全省|全国|用于)|[精彩回顾]+[·•]${y}|${y}年\\S{0,6}工作回顾`);
+
+/** Section headings that announce the review (一、2024年工作回顾) or the plan (二、2025年工作安排, 主要预期目标). */
+export const REVIEW_SECTION = /回顾|过去[一五]年|工作情况|主要成绩|取得的成绩|成绩与不足|工作总结/;
+export const PLAN_SECTION = /安排|任务|目标|打算|计划|展望|工作思路|总体要求|预期/;

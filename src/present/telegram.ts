@@ -153,6 +153,11 @@ export function shortQuote(highlight: string, figures: readonly string[], max = 
   return render(lo, hi);
 }
 
+/** The same indicator for several places, none of them asked for: say so rather than pick one. */
+export function placesDifferText(places: string[]): string {
+  return `这几条结果分别是${places.join('、')}的数字，问题没有写明地方：请看清各自出处，或在问题里写明是哪里。`;
+}
+
 /** "<b>6725人</b> · 城中区 2023 全年城镇新增就业", or null when the top result has no figure. */
 export function headline(answer: Answer): string | null {
   // The engine picks the figure, its clause and its year (src/search/highlight.ts); the card only lays it out.
@@ -212,7 +217,8 @@ export function pageSlice<T>(items: readonly T[], page: number, perPage: number)
 /** One result: verbatim quote with bold figures in a blockquote, then its source line. */
 export function resultBlock(result: SearchResult, n: number): string {
   const quote = shortQuote(result.highlight, result.figures);
-  return `<blockquote>${n}. ${boldFigures(quote, result.figures)}</blockquote>\n📄 ${sourceLine(result.source)}`;
+  const path = result.sectionPath ? ` · ${escapeHtml(result.sectionPath.join(' › '))}` : '';
+  return `<blockquote>${n}. ${boldFigures(quote, result.figures)}</blockquote>\n📄 ${sourceLine(result.source)}${path}`;
 }
 
 /** Join blocks while they fit; a block that does not fit is dropped and the omission said. */
@@ -243,6 +249,7 @@ export function renderAnswerCard(answer: Answer, opts: CardOptions): string {
   const blocks: string[] = [];
   const head = page === 0 ? headline(answer) : null;
   blocks.push(head ?? (page === 0 ? '🔎 最相关的原文' : `🔎 更多原文（第${page + 1}/${pages}页）`));
+  if (page === 0 && answer.placesDiffer) blocks.push(`⚠️ ${escapeHtml(placesDifferText(answer.placesDiffer))}`);
   pageSlice(answer.results, page, opts.perPage).forEach((r, i) => blocks.push(resultBlock(r, page * opts.perPage + i + 1)));
   const footer = [
     pages > 1 ? `第${page + 1}/${pages}页` : null,
@@ -264,7 +271,7 @@ export function renderNotFoundCard(answer: Pick<Answer, 'query' | 'reason'>, opt
     '',
     '可以换个问法试试：',
     '• 用报告里的说法，如“城镇新增就业”“固定资产投资”“优抚资金”',
-    '• 写明是哪个区：城中区、城西区、城北区、湟中区或西宁市',
+    '• 写明是哪个地方（区、县、市），发送 /district 查看已收录的地方',
     '• 写明年份：“去年”“今年”或“2023年”',
     '发送 /sources 查看已收录的报告。',
     '',

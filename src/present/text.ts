@@ -1,5 +1,6 @@
 // Answer -> plain text for the terminal (the CLI and the no-token terminal chat).
 import type { Answer, Passage, ReportSummary, SearchResult, Source } from '../types.js';
+import { placesDifferText } from './telegram.js';
 
 export interface TextStyle {
   /** Wrap the highlighted sentence (ANSI bold on a terminal, 【】 otherwise). */
@@ -22,7 +23,7 @@ function quote(r: SearchResult, style: TextStyle): string {
 
 export function renderText(answer: Answer, style: TextStyle = PLAIN): string {
   if (!answer.found) {
-    return `没有找到答案。${answer.reason ?? ''}\n换个说法试试：写明区名（城中区、城西区、城北区、湟中区）、年份和指标，例如“城中区去年城镇新增就业多少人？”`;
+    return `没有找到答案。${answer.reason ?? ''}\n换个说法试试：写明地方（区、县、市）、年份和指标，例如“城中区去年城镇新增就业多少人？”`;
   }
   const lines: string[] = [];
   const lead = answer.results[0]?.keyFigure;
@@ -30,10 +31,11 @@ export function renderText(answer: Answer, style: TextStyle = PLAIN): string {
     const s = answer.results[0]!.source;
     lines.push(`${lead.figure} · ${[s.district, lead.year, lead.clause].filter(Boolean).join(' ')}`, '');
   }
+  if (answer.placesDiffer) lines.push(`注意：${placesDifferText(answer.placesDiffer)}`, '');
   for (const r of answer.results) {
     lines.push(`${r.rank}. ${quote(r, style)}`);
     if (r.figures.length) lines.push(`   数字：${r.figures.join('、')}`);
-    lines.push(`   出处：${sourceLine(r.source)}`, '');
+    lines.push(`   出处：${sourceLine(r.source)}${r.sectionPath ? ` · ${r.sectionPath.join(' › ')}` : ''}`, '');
   }
   return lines.join('\n').trimEnd();
 }
@@ -43,5 +45,5 @@ export function renderContext(passages: Passage[], focusId: number): string {
 }
 
 export function renderSources(reports: ReportSummary[]): string {
-  return reports.map((r) => `· 《${r.title}》 ${r.district ?? '未知区'} ${r.year ?? ''}年 · ${r.passages}段 · ${r.file}`).join('\n');
+  return reports.map((r) => `· 《${r.title}》 ${r.district ?? '未识别地方'} ${r.year ?? ''}年 · ${r.passages}段 · ${r.file}`).join('\n');
 }

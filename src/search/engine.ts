@@ -5,9 +5,10 @@ import { indexedText } from '../index/indexed-text.js';
 import { periodOf } from '../passages/period.js';
 import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
-import type { Answer, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
+import { fullName, gazetteer } from '../places/gazetteer.js';
+import type { Answer, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { clauseOf, highlight, yearOfFigure } from './highlight.js';
-import { understand, type Synonyms } from './understand.js';
+import { normalizeQuestion, placesAsked, understand, type Synonyms } from './understand.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
 export interface RankOptions {
@@ -59,7 +60,8 @@ interface Loaded {
   lexical: LexicalIndex;
   /** Indexed text of each passage without whitespace (for coverage). */
   texts: string[];
-  covered: Set<District>;
+  /** Places with at least one indexed report. */
+  covered: Place[];
   byFile: Map<string, Passage[]>;
 }
 
@@ -75,7 +77,7 @@ function prepare(index: StoredIndex): Loaded {
     index,
     lexical: buildLexicalIndex(indexed),
     texts: indexed.map((t) => t.replace(/\s+/g, '')),
-    covered: new Set(index.manifest.files.map((f) => f.district).filter((d): d is District => d !== null)),
+    covered: coveredPlaces(index),
     byFile,
   };
 }
@@ -111,17 +113,21 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     if (understood.normalized.replace(/[\p{P}\p{S}\s]/gu, '') === '') {
       return notFound(query, understood, '问题是空的：请输入一个关于政府工作报告的问题。', started);
     }
+    const coveredList = `已收录的报告来自：${covered.map((p) => fullName(p)).join('、') || '（暂无）'}。`;
     if (understood.uncoveredPlace) {
-      return notFound(query, understood, `已收录的报告中没有${understood.uncoveredPlace}的报告。`, started);
+      return notFound(query, understood, `已收录的报告中没有${understood.uncoveredPlace}的报告。${coveredList}`, started);
     }
-    const district = options.district ?? (understood.district !== '西宁市' ? understood.district : null);
-    if (district && !covered.has(district)) return notFound(query, understood, `已收录的报告中没有${district}的报告。`, started);
+    // A place chosen in the chat (/district) wins over the places the question names.
+    const scoped = options.district ? placesAsked(normalizeQuestion(options.district), covered) : null;
+    if (scoped && scoped.places.length === 0) return notFound(query, understood, `已收录的报告中没有${options.district}的报告。${coveredList}`, started);
+    const placeCodes = new Set(((scoped ?? understood).places ?? []).map((p) => p.code));
+    const district = scoped ? scoped.named : understood.district;
     // No filter at all when nothing is restricted: HNSW then searches without calling back into JS per node.
     const allowed =
-      district || options.file
+      placeCodes.size > 0 || options.file
         ? (id: number) => {
             const p = passages[id]!;
-            return (!district || p.source.district === district) && (!options.file || p.source.file === options.file);
+            return (placeCodes.size === 0 || placeCodes.has(p.source.place?.code ?? '')) && (!options.file || p.source.file === options.file);
           }
         : undefined;
 
@@ -183,12 +189,14 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
         figures: h.figures,
         ...(lead ? { keyFigure: { figure: lead, clause: clauseOf(h.sentence, lead), year: yearOfFigure(h.sentence, p.source.year, understood.year) } } : {}),
         section: p.section,
+        ...(p.sectionPath ? { sectionPath: p.sectionPath } : {}),
         passageId: p.id,
         source: p.source,
       };
     });
+    const placesDiffer = placeCodes.size !== 1 && !options.file ? differingPlaces(results.slice(0, 3), understood.concepts) : [];
     lap('rank');
-    return { query, found: true, results, understood, evidence, tookMs: performance.now() - started, timings };
+    return { query, found: true, results, understood, evidence, ...(placesDiffer.length > 1 ? { placesDiffer } : {}), tookMs: performance.now() - started, timings };
   }
 
   function context(passageId: number, radius = 1): Passage[] {
@@ -200,7 +208,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
   }
 
   function reports(): ReportSummary[] {
-    return state.index.manifest.files.map(({ file, title, district, year, passages: n }) => ({ file, title, district, year, passages: n }));
+    return state.index.manifest.files.map(({ file, title, district, place, year, passages: n }) => ({ file, title, district, place: place ?? null, year, passages: n }));
   }
 
   /** Load the version CURRENT points to if it is newer than the one in use (after an ingest). True if switched. */
@@ -224,6 +232,36 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
   };
 }
 
+/** Places with an indexed report, as gazetteer places (a code the gazetteer lacks stands alone). */
+function coveredPlaces(index: StoredIndex): Place[] {
+  const g = gazetteer();
+  const out = new Map<string, Place>();
+  for (const f of index.manifest.files) {
+    if (f.place) out.set(f.place.code, g.byCode.get(f.place.code) ?? { ...f.place, parent: null });
+  }
+  return [...out.values()];
+}
+
+/**
+ * With no place asked for: the places of the top results that give the same indicator (their highlights mention
+ * the same question words as the best one) for different places. Two or more means no single answer.
+ */
+function differingPlaces(results: SearchResult[], concepts: string[][]): string[] {
+  const mentioned = (r: SearchResult) => concepts.filter((alts) => alts.some((a) => r.highlight.includes(a))).map((alts) => alts[0]);
+  const best = results[0];
+  if (!best || best.figures.length === 0) return [];
+  const indicator = mentioned(best);
+  if (indicator.length === 0) return [];
+  const places = new Map<string, string>();
+  for (const r of results) {
+    const key = r.source.place?.code ?? r.source.district;
+    if (!key || places.has(key) || r.figures.length === 0 || !indicator.every((c) => mentioned(r).includes(c))) continue;
+    const known = r.source.place ? gazetteer().byCode.get(r.source.place.code) : undefined;
+    places.set(key, known ? fullName(known) : (r.source.district ?? key));
+  }
+  return [...places.values()];
+}
+
 /** IDF-weighted share of the question's concepts that a text mentions (any alternative counts). */
 function coverage(text: string, concepts: string[][], weight: (t: string) => number): number {
   let total = 0;
@@ -244,7 +282,9 @@ function contradictsYear(p: Passage, u: QueryUnderstanding): boolean {
   const named = [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]));
   if (named.length > 0) return !named.includes(target);
   if (p.source.year === null) return false;
-  // No year in the text: plans are about the report's own year, the review about the year before.
+  // No year in the text: the section's period (一、2024年工作回顾), else the wording's.
+  if (p.period) return target !== p.period.year;
+  // Plans are about the report's own year, the review about the year before.
   const period = periodOf(p.text);
   if (period === 'plan') return target !== p.source.year;
   if (period === 'review') return target !== p.source.year - 1;

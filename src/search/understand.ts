@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import * as OpenCC from 'opencc-js/t2cn';
 import { tokenize } from '../index/tokenize.js';
-import type { District, QueryUnderstanding } from '../types.js';
+import { findPlaces, namedPlaces } from '../places/find.js';
+import { gazetteer, within } from '../places/gazetteer.js';
+import type { Place, PlaceRef, QueryUnderstanding } from '../types.js';
 
 export type Synonyms = Record<string, string[]>;
 
@@ -19,42 +21,8 @@ export function loadSynonyms(path: string): Synonyms {
 
 const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
 
-/** District names and the short forms reporters use. 城中村 (urban village) is not 城中区. */
-const DISTRICT_NAMES: [District, RegExp][] = [
-  ['城中区', /城中区|城中(?![村心])|(?<![城市集湟])中区/],
-  ['城西区', /城西区|城西|(?<![城东南北])西区/],
-  ['城北区', /城北区|城北|(?<![城东南西])北区/],
-  ['湟中区', /湟中区|湟中/],
-];
-const DISTRICT_WORDS = /城中区|城西区|城北区|湟中区|城中(?![村心])|城西|城北|湟中|(?<![城市集湟])中区|(?<![城东南北])西区|(?<![城东南西])北区|西宁市?|全市/g;
-
-/** Places of Qinghai a question may name; only those whose reports are indexed can be answered. */
-const PLACES: [string, RegExp][] = [
-  ['城东区', /城东区|城东(?![村])|(?<![城])东区/],
-  ['大通县', /大通县|大通(?:回族土族自治县)?/],
-  ['湟源县', /湟源县?/],
-  ['海东市', /海东市?/],
-  ['乐都区', /乐都区?/],
-  ['平安区', /平安区/],
-  ['民和县', /民和县?/],
-  ['互助县', /互助县|互助土族/],
-  ['化隆县', /化隆县?/],
-  ['循化县', /循化县?/],
-  ['门源县', /门源县?/],
-  ['祁连县', /祁连县/],
-  ['海晏县', /海晏县?/],
-  ['刚察县', /刚察县?/],
-  ['共和县', /共和县/],
-  ['贵德县', /贵德县?/],
-  ['格尔木市', /格尔木市?/],
-  ['德令哈市', /德令哈市?/],
-  ['玉树市', /玉树(?:市|州)/],
-  ['果洛州', /果洛州?/],
-  ['黄南州', /黄南州?/],
-  ['海北州', /海北州/],
-  ['海南州', /海南州/],
-  ['海西州', /海西州/],
-];
+/** Words that name the report's own place without naming it: never evidence a passage lacks. */
+const SCOPE_WORDS = /全[区县市省州旗国]|我[区县市省州旗国]|本[区县市省州旗]/g;
 
 const RELATIVE_YEARS: [RegExp, -1 | 0 | 1][] = [
   [/去年|上一年|上年度?|过去一年/, -1],
@@ -66,8 +34,8 @@ const WANTS_FIGURE = /多少|几|比例|百分之|增长率|增速|多大|多高
 
 export interface UnderstandContext {
   synonyms: Synonyms;
-  /** Districts that have at least one indexed report. */
-  covered: Set<District>;
+  /** Places that have at least one indexed report. */
+  covered: Place[];
 }
 
 /** Normalise a question: traditional -> simplified, full-width digits/letters -> ASCII, one line. */
@@ -76,24 +44,80 @@ export function normalizeQuestion(question: string): string {
   return toSimplified(halfWidth.replace(/\s+/g, ' ').trim());
 }
 
+/** A place's name as the question gave it, with its parent when the question named that too (北京市东城区). */
+function label(text: string, places: Place[], question: string): string {
+  if (places.length !== 1) return text;
+  const place = places[0]!;
+  const parent = place.parent ? gazetteer().byCode.get(place.parent) : undefined;
+  const parentNamed = parent && parent.level !== 'country' && findPlaces(question).some((m) => m.places.includes(parent));
+  return parentNamed ? `${parent.name}${place.name}` : place.name;
+}
+
+/**
+ * The places a question restricts the search to: every place named, in any form, narrowed to the indexed
+ * places it is or contains. A place named with no indexed report makes the question unanswerable (uncovered).
+ */
+export function placesAsked(normalized: string, covered: Place[]): { places: PlaceRef[]; named: string | null; uncovered: string | null; national: boolean; words: string[] } {
+  const g = gazetteer();
+  const mentions = findPlaces(normalized);
+  let named: { text: string; places: Place[] }[] = namedPlaces(mentions);
+  const nationalWord = g.national.questionWords.find((w) => normalized.includes(w));
+  const nationalIndexed = covered.some((c) => c.code === g.national.code);
+  const national = named.length === 0 && nationalWord !== undefined && (nationalIndexed || normalized.startsWith(nationalWord));
+  if (national) named = [{ text: nationalWord, places: [g.national] }];
+  const places: PlaceRef[] = [];
+  let namedLabel: string | null = null;
+  const notPlaces = new Set<string>();
+  for (const group of named) {
+    // A country-wide question is answered from the national report only, never from a place's.
+    const hits = covered.filter((c) => group.places.some((p) => (p.level === 'country' ? c.code === p.code : within(c, p, g))));
+    // A bare two-character short form of a place with no report is as likely an everyday word (新建学校 is not
+    // 南昌's 新建区): it neither restricts nor makes the question unanswerable. Full names do.
+    if (hits.length === 0 && Array.from(group.text).length === 2 && !group.places.some((p) => p.name === group.text)) {
+      notPlaces.add(group.text);
+      continue;
+    }
+    if (hits.length === 0) return { places: [], named: label(group.text, group.places, normalized), uncovered: label(group.text, group.places, normalized), national, words: [] };
+    for (const h of hits) if (!places.some((p) => p.code === h.code)) places.push({ code: h.code, name: h.name, level: h.level });
+    // Namesakes (鼓楼区 of four cities) narrowed to the one indexed are that one.
+    const meant = group.places.filter((p) => hits.some((h) => within(h, p, g)));
+    namedLabel ??= meant.length === 1 ? meant[0]!.name : group.text;
+  }
+  return { places, named: namedLabel, uncovered: null, national, words: mentions.map((m) => m.text).filter((w) => !notPlaces.has(w)) };
+}
+
 export function understand(question: string, ctx: UnderstandContext): QueryUnderstanding {
   const normalized = normalizeQuestion(question);
-  const district = DISTRICT_NAMES.find(([, re]) => re.test(normalized))?.[0] ?? (/西宁|全市/.test(normalized) ? '西宁市' : null);
-  const uncovered = PLACES.find(([name, re]) => re.test(normalized) && !ctx.covered.has(name as District))?.[0] ?? null;
+  const asked = placesAsked(normalized, ctx.covered);
 
   const explicit = /(20\d\d)\s*年?/.exec(normalized);
   const relative = RELATIVE_YEARS.find(([re]) => re.test(normalized))?.[1];
   const year = explicit ? { absolute: Number(explicit[1]) } : relative !== undefined ? { relative } : null;
 
   // Each word of the question is a concept; a synonym of it (reporter's word -> report's word) also satisfies it.
-  const stripped = normalized.replace(DISTRICT_WORDS, ' ').replace(/20\d\d\s*年?|去年|今年|明年|上一年|本年度?/g, ' ');
+  // Place and scope words are not: a passage need not repeat its report's place.
+  let stripped = normalized;
+  for (const w of [...asked.words].sort((a, b) => b.length - a.length)) stripped = stripped.split(w).join(' ');
+  stripped = stripped.replace(SCOPE_WORDS, ' ').replace(/20\d\d\s*年?|去年|今年|明年|上一年|本年度?/g, ' ');
+  if (asked.national) for (const w of gazetteer().national.questionWords) stripped = stripped.split(w).join(' ');
   const words = [...new Set(tokenize(stripped))];
-  const synonymKeys = Object.keys(ctx.synonyms).filter((k) => stripped.includes(k));
+  // "全国:GDP" in the synonym file applies to country-wide questions instead of "GDP" (国内生产总值, not 地区生产总值).
+  const synonymOf = (k: string) => (asked.national && ctx.synonyms[`全国:${k}`]) || ctx.synonyms[k]!;
+  const synonymKeys = Object.keys(ctx.synonyms).filter((k) => !k.startsWith('全国:') && stripped.includes(k));
   const concepts = words.map((w) => {
-    const related = synonymKeys.filter((k) => k.includes(w) || w.includes(k)).flatMap((k) => ctx.synonyms[k]!);
+    const related = synonymKeys.filter((k) => k.includes(w) || w.includes(k)).flatMap(synonymOf);
     return [...new Set([w, ...related.flatMap((r) => [r, ...tokenize(r)])])];
   });
   const terms = [...new Set(concepts.flat())];
 
-  return { normalized, district, uncoveredPlace: uncovered, year, wantsFigure: WANTS_FIGURE.test(normalized), terms, concepts };
+  return {
+    normalized,
+    district: asked.named,
+    places: asked.places,
+    uncoveredPlace: asked.uncovered,
+    year,
+    wantsFigure: WANTS_FIGURE.test(normalized),
+    terms,
+    concepts,
+  };
 }

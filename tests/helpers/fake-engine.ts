@@ -1,11 +1,10 @@
 // TEST DOUBLE. An in-memory Engine over a few hand-written passages (copied from the corpus), so the
 // bot's tests run in milliseconds without the model or the index. It implements the Engine interface
 // with naive bigram matching; it is not the real search and must never be used outside tests.
-import type { Answer, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, Source } from '../../src/types.js';
-import { DISTRICTS } from '../../src/types.js';
+import type { Answer, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, Source } from '../../src/types.js';
 import { clauseOf, yearOfFigure } from '../../src/search/highlight.js';
 
-const REPORTS: Record<string, { title: string; district: District; year: number }> = {
+const REPORTS: Record<string, { title: string; district: string; year: number }> = {
   '000_be770faa11c46e25.txt': { title: '城中区：开好局启新程走在前作表率', district: '城中区', year: 2024 },
   '001_338ed807dc2533c7.txt': { title: '城西区：奋楫笃行谱新篇', district: '城西区', year: 2023 },
 };
@@ -80,7 +79,7 @@ export function createFakeEngine(): FakeEngine {
       throw new Error('fake engine failure');
     }
     const normalized = normalize(query);
-    const asked = DISTRICTS.find((d) => normalized.includes(d)) ?? null;
+    const asked = [...new Set(Object.values(REPORTS).map((r) => r.district))].find((d) => normalized.includes(d)) ?? null;
     const uncovered = UNCOVERED.find((p) => query.includes(p)) ?? null;
     const understood: QueryUnderstanding = {
       normalized,

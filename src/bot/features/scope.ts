@@ -2,12 +2,12 @@
 // district or one report; the district buttons (and "取消限定" under a restricted "not found") set it too.
 import { Composer, type Context } from 'grammy';
 import { escapeHtml } from '../../present/telegram.js';
-import { DISTRICTS } from '../../types.js';
+import { indexedPlaceNames } from '../../places/find.js';
 import { onCallback } from '../callback-data.js';
 import { type BotEnv, labelOf } from '../env.js';
 import { districtKeyboard } from '../keyboards.js';
 import { parseDistrictArg, parseReportArg, type Scope, scopeFromArg } from '../scopes.js';
-import { sourcesText } from '../texts.js';
+import { sourcesText, TEXT } from '../texts.js';
 import { clip, editOrIgnore } from '../util.js';
 
 export function scopeFeature(env: BotEnv): Composer<Context> {
@@ -20,16 +20,17 @@ export function scopeFeature(env: BotEnv): Composer<Context> {
     const arg = ctx.match.trim();
     if (!arg) {
       const range = labelOf(env, current) ?? '全部报告';
-      return void (await ctx.reply(`当前查找范围：${escapeHtml(range)}。选一个区，之后的问题只在该区的报告中查找：`, {
+      return void (await ctx.reply(`当前查找范围：${escapeHtml(range)}。选一个地方，之后的问题只在该地的报告中查找：`, {
         parse_mode: 'HTML',
-        reply_markup: districtKeyboard(current.district),
+        reply_markup: districtKeyboard(current.district, indexedPlaceNames(engine.reports())),
       }));
     }
-    const parsed = parseDistrictArg(arg);
+    const places = indexedPlaceNames(engine.reports());
+    const parsed = parseDistrictArg(arg, places);
     if (parsed.kind === 'unknown') {
-      return void (await ctx.reply(`不认识“${escapeHtml(clip(parsed.text, 20))}”。可以选：${DISTRICTS.join('、')}，或“全部”。`, {
+      return void (await ctx.reply(`已收录的报告中没有“${escapeHtml(clip(parsed.text, 20))}”。可以选：${escapeHtml(places.join('、'))}，或“全部”。`, {
         parse_mode: 'HTML',
-        reply_markup: districtKeyboard(current.district),
+        reply_markup: districtKeyboard(current.district, places),
       }));
     }
     const scope = scopeFromArg(parsed);
@@ -53,7 +54,9 @@ export function scopeFeature(env: BotEnv): Composer<Context> {
   });
 
   onCallback(c, 'district', async (ctx, action) => {
-    const district = action.index === null ? null : (DISTRICTS[action.index] ?? null);
+    const district = action.index === null ? null : indexedPlaceNames(engine.reports())[action.index];
+    // A button of a place no longer indexed (a report removed since) is answered like any stale button.
+    if (district === undefined) return void (await ctx.answerCallbackQuery({ text: TEXT.expired }));
     const scope: Scope = { district, file: null };
     if (ctx.chat) scopes.set(ctx.chat.id, scope);
     await editOrIgnore(() => ctx.editMessageText(changed(scope)));

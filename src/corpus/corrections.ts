@@ -1,0 +1,38 @@
+// Corrections of what a report is (place, year, title), kept beside the reports in corpus/reports.json so that
+// every rebuild honours them: { "<file in corpus/>": { "place": "宜君县", "year": 2025, "title": "…" } }.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MetaCorrection } from '../types.js';
+
+export const CORRECTIONS_FILE = 'reports.json';
+
+export function readCorrections(corpusDir: string): Record<string, MetaCorrection> {
+  const path = join(corpusDir, CORRECTIONS_FILE);
+  if (!existsSync(path)) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path} is not valid JSON (${(err as Error).message}): fix or delete it`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${path} must be an object: { "file.pdf": { "place": "…", "year": 2025, "title": "…" } }`);
+  const out: Record<string, MetaCorrection> = {};
+  for (const [file, value] of Object.entries(raw as Record<string, unknown>)) {
+    const v = value as Record<string, unknown>;
+    const ok = typeof v === 'object' && v !== null && (v.place === undefined || typeof v.place === 'string') && (v.year === undefined || Number.isInteger(v.year)) && (v.title === undefined || typeof v.title === 'string');
+    if (!ok) throw new Error(`${path}: "${file}" must be { "place"?: string, "year"?: integer, "title"?: string }`);
+    out[file] = v as MetaCorrection;
+  }
+  return out;
+}
+
+/** Record (merge) a correction for one file; an empty correction removes the entry. */
+export function writeCorrection(corpusDir: string, file: string, correction: MetaCorrection | null): void {
+  const all = readCorrections(corpusDir);
+  const merged = correction ? { ...all[file], ...correction } : undefined;
+  if (merged && Object.keys(merged).length > 0) all[file] = merged;
+  else delete all[file];
+  const path = join(corpusDir, CORRECTIONS_FILE);
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(all, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+}

@@ -2,7 +2,8 @@
 // "not found". Loads the model and the index once.
 import type { Config } from '../config/index.js';
 import { type Embedder, loadEmbedder } from '../embed/index.js';
-import { indexedText, indexStatus, type Progress, updateIndex } from '../index/build.js';
+import { indexedText, type Progress } from '../index/build.js';
+import { ensureIndex } from '../index/guarded.js';
 import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { type Logger, silentLogger } from '../log.js';
@@ -67,18 +68,8 @@ export async function openEngine(config: Config, options: OpenOptions = {}): Pro
   let embedder: Promise<Embedder> | undefined = options.embedder ? Promise.resolve(options.embedder) : undefined;
   const getEmbedder = () => (embedder ??= loadEmbedder(config));
 
-  const status = indexStatus(config);
-  if (status.state !== 'fresh') {
-    log.info(`index ${status.state} (${status.reason}): building…`);
-    const built = await updateIndex(config, { embedder: getEmbedder, onProgress: options.onProgress, warn: (m) => log.warn(m) });
-    log.info(`index ready: ${built.passageCount} passages in ${built.seconds.toFixed(1)} s`, {
-      added: built.added.length,
-      changed: built.changed.length,
-      removed: built.removed.length,
-      skipped: built.skipped.length,
-    });
-  }
-  const [model, index] = await Promise.all([getEmbedder(), readIndex(config.indexDir)]);
+  await ensureIndex(config, { log, embedder: getEmbedder, onProgress: options.onProgress, warn: (m) => log.warn(m) });
+  const [model, index] = await Promise.all([getEmbedder(), readIndex(config.indexDir, { warn: (m) => log.warn(m) })]);
   const synonyms = loadSynonyms(config.synonymsFile);
   return createEngine(index, model, synonyms, { ...DEFAULT_RANK, ...options.rank }, config.indexDir);
 }
@@ -253,7 +244,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
   /** Load the version CURRENT points to if it is newer than the one in use (after an ingest). True if switched. */
   async function reload(): Promise<boolean> {
     if (!indexDir || currentVersion(indexDir) === state.index.version) return false;
-    state = prepare(await readIndex(indexDir));
+    const next = await readIndex(indexDir); // a damaged new version falls back to an intact one: maybe ours
+    if (next.version === state.index.version) return false;
+    state = prepare(next);
     return true;
   }
 

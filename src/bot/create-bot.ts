@@ -1,6 +1,7 @@
 // The Telegram bot: a thin shell over engine.search. Builds a grammY Bot with all handlers but does not
 // start polling (see run.ts), so tests drive it with bot.handleUpdate and no network.
 import { autoRetry } from '@grammyjs/auto-retry';
+import { retryNetworkErrors } from './startup.js';
 import { limit } from '@grammyjs/ratelimiter';
 import { Bot, type Context, InlineQueryResultBuilder, type MiddlewareFn, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
@@ -111,9 +112,9 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
     return run;
   };
 
-  // 429 (retry_after), 5xx and network errors are retried; a bounded number of times, so a dead API
-  // server cannot hold a handler forever.
-  bot.api.config.use(...(deps.apiTransformers ?? []), autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  // 429 (retry_after) and 5xx are retried, a bounded number of times, so a dead API server cannot hold a
+  // handler forever; network errors up to 3 times (auto-retry alone would retry them without limit).
+  bot.api.config.use(...(deps.apiTransformers ?? []), autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowHttpErrors: true }), retryNetworkErrors(3));
 
   // ---- errors: log, and the user still gets a polite reply ------------------------------------
   const reportError = async (err: unknown, ctx: Context) => {

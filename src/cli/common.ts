@@ -1,5 +1,7 @@
 // Shared start-up for the command-line front ends: config, logger, progress bar, engine, friendly fatal errors.
 import cliProgress from 'cli-progress';
+import { DownloadError } from '../bot/download.js';
+import { BotApiError } from '../bot/startup.js';
 import { type Config, ConfigError, loadConfig } from '../config/index.js';
 import { ModelMissingError } from '../embed/index.js';
 import type { Progress } from '../index/build.js';
@@ -49,7 +51,7 @@ export async function openEngineForCli(config: Config, log: Logger) {
 }
 
 /** Errors whose message already names the fix. */
-const EXPLAINED = [ConfigError, ModelMissingError, IndexMissingError, IndexDamagedError, LockError];
+const EXPLAINED = [ConfigError, ModelMissingError, IndexMissingError, IndexDamagedError, LockError, BotApiError, DownloadError];
 
 /**
  * Print an error as one line with its fix and exit non-zero. An unexpected error is one line too; its stack

@@ -6,16 +6,16 @@ export const PROGRESS_EVERY_MS = 3000;
 
 /** Turns embed progress into a line such as "embedding passages 120/400 · 35 passages/s · about 8 s left". */
 export function progressMeter(now: () => number = Date.now): (p: Progress) => string | null {
-  let started = 0;
+  let started: number | null = null;
   let startDone = 0;
   return (p) => {
     if (p.phase === 'write') return p.done === 0 ? 'writing the index' : 'index written';
     if (p.phase !== 'embed') return null;
-    if (!started || p.done < startDone) {
+    if (started === null || p.done < startDone) {
       started = now();
       startDone = p.done;
     }
-    const seconds = (now() - started) / 1000;
+    const seconds = (now() - started!) / 1000;
     const rate = seconds > 0 ? (p.done - startDone) / seconds : 0;
     const left = rate > 0 ? (p.total - p.done) / rate : NaN;
     return `embedding passages ${p.done}/${p.total}` + (rate > 0 ? ` · ${rate.toFixed(rate >= 10 ? 0 : 1)} passages/s · ${p.done >= p.total ? 'done' : `about ${formatSeconds(left)} left`}` : '');

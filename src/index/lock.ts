@@ -24,7 +24,11 @@ export class LockError extends Error {}
 const lockPath = (indexDir: string) => join(indexDir, 'writer.lock');
 const infoPath = (indexDir: string) => join(lockPath(indexDir), 'owner.json');
 // proper-lockfile removes a lock with rmdir, which refuses a folder holding owner.json.
-const lockFs = { ...fs, rmdir: (path: string, cb: (err: Error | null) => void) => fs.rm(path, { recursive: true, force: true }, cb) };
+const lockFs = {
+  ...fs,
+  rmdir: (path: string, cb: (err: Error | null) => void) => fs.rm(path, { recursive: true, force: true }, cb),
+  rmdirSync: (path: string) => fs.rmSync(path, { recursive: true, force: true }), // on process exit
+};
 const lockOptions = (indexDir: string) => ({ lockfilePath: lockPath(indexDir), realpath: false, stale: STALE_MS, fs: lockFs });
 
 function alive(pid: number): boolean {

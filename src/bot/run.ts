@@ -34,9 +34,9 @@ export async function runBot(bot: ReportBot, config: Config, { log, engine, relo
   if (isOpen(config)) {
     log.warn('ALLOWED_USER_IDS and ALLOWED_CHAT_IDS are empty: anyone who finds the bot can use it. Set them in .env to restrict access.');
   }
+  let stopping: Promise<void> | undefined;
   // getMe, bounded and explained (a bad token or an unreachable TELEGRAM_API_ROOT is named here); setting
   // botInfo keeps grammY's init from retrying it forever in silence.
-  let stopping: Promise<void> | undefined;
   bot.botInfo = botInfo ?? (await connectBotApi(config, { log, once }));
   // Polling retries a lost connection forever without a word: say so, once per outage, and when it is back.
   let lost = false;

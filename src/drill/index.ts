@@ -309,6 +309,8 @@ for (const file of ['passages.json', 'vectors.f32', 'dense.hnsw', 'manifest.json
 rmSync(work, { recursive: true, force: true });
 const bad = rows.filter((r) => r.failures.length > 0);
 process.stdout.write('\n| fault | checks | what happens | what the operator does |\n| --- | --- | --- | --- |\n');
-for (const r of rows) process.stdout.write(`| ${r.fault} | ${r.runs} | ${r.failures.length ? `**FAILED**: ${r.failures.join('; ').replace(/\|/g, '/').replace(/\n/g, ' ')}` : r.outcome} | ${r.operator} |\n`);
+// Version names and the temporary folder change on every run: the table shows them generically.
+const generic = (t: string) => t.split(work).join('<copy>').replace(/v-\d+-\d+/g, 'v-…');
+for (const r of rows) process.stdout.write(generic(`| ${r.fault} | ${r.runs} | ${r.failures.length ? `**FAILED**: ${r.failures.join('; ').replace(/\|/g, '/').replace(/\n/g, ' ')}` : r.outcome} | ${r.operator} |\n`));
 process.stdout.write(`\n${bad.length === 0 ? 'all checks passed' : `${bad.length} fault(s) with failed checks`} · ${secs(Date.now() - drillStarted)} · load average at the end ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores\n`);
 process.exit(bad.length === 0 ? 0 : 1);

@@ -166,6 +166,24 @@ describe('one writer at a time', () => {
   });
 });
 
+describe('a reader with no index at all', () => {
+  it('waits for the writer, printing its progress, and then answers from what it wrote', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'robust-empty-'));
+    mkdirSync(join(dir, 'corpus'));
+    writeFileSync(join(dir, 'corpus', 'qinghe.txt'), REPORT);
+    const cfg = parseConfig({ CORPUS_DIR: join(dir, 'corpus'), INDEX_DIR: join(dir, 'index') });
+    const child = await holdLock(cfg.indexDir, 1500);
+    const lines: string[] = [];
+    const started = Date.now();
+    await ensureIndex(cfg, { ...build(), log: createLogger('info', (l) => lines.push(l)) });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(lines.join('\n')).toMatch(/no index yet: waiting for ingest \(pid \d+\), embedding passages 3\/9/);
+    expect((await readIndex(cfg.indexDir)).passages.length).toBeGreaterThan(0);
+    if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true });
+  });
+});
+
 describe('Bot API first contact', () => {
   const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0';
   let server: Server;

@@ -12,7 +12,7 @@ type IndexConfig = Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>;
 
 /** "ingest (pid 123), embedding passages 40/200 · 12 passages/s · about 13 s left" */
 export function describeWriter(w: WriterInfo | null): string {
-  if (!w) return 'another process';
+  if (!w || !w.pid) return 'another process';
   return `${w.task} (pid ${w.pid})${w.progress ? `, ${w.progress}` : ''}`;
 }
 

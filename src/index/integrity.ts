@@ -27,8 +27,6 @@ export function describeStoredFiles(dir: string): StoredFiles {
   return out;
 }
 
-const mb = (n: number) => formatBytes(n);
-
 /** What is wrong with the data files' sizes (cheap: one stat each), or null. */
 export function sizeProblem(dir: string, stored: StoredFiles | undefined): string | null {
   for (const f of DATA_FILES) {
@@ -36,7 +34,7 @@ export function sizeProblem(dir: string, stored: StoredFiles | undefined): strin
     if (!existsSync(path)) return `${f} is missing`;
     const expected = stored?.[f]?.bytes;
     const actual = statSync(path).size;
-    if (expected !== undefined && actual !== expected) return `${f} is ${mb(actual)}, the manifest says ${mb(expected)}`;
+    if (expected !== undefined && actual !== expected) return `${f} is ${formatBytes(actual)}, the manifest says ${formatBytes(expected)}`;
   }
   return null;
 }

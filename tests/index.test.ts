@@ -68,15 +68,16 @@ describe('index build, round trip and staleness', () => {
     expect(Array.from(after.vectors[new000[0]!.id]!)).toEqual(Array.from(before.vectors[old000[0]!.id]!));
   });
 
-  it("drops a deleted file's passages and keeps one complete version on disk", async () => {
+  it("drops a deleted file's passages and keeps the current version plus two older ones on disk", async () => {
     unlinkSync(join(work, 'corpus', '001.txt'));
     expect(indexStatus(config())).toMatchObject({ state: 'stale', reason: expect.stringContaining('001.txt') });
     const report = await updateIndex(config(), { embedder: counting });
     expect(report.removed).toEqual(['001.txt']);
     const after = await readIndex(config().indexDir);
     expect(after.passages.some((p) => p.source.file === '001.txt')).toBe(false);
-    const versions = readdirSync(config().indexDir).filter((d) => d.startsWith('v-'));
-    expect(versions).toEqual([currentVersion(config().indexDir)]);
+    const versions = readdirSync(config().indexDir).filter((d) => d.startsWith('v-')).sort();
+    expect(versions).toHaveLength(3); // three builds so far: all kept (KEEP_PREVIOUS = 2)
+    expect(versions.at(-1)).toBe(currentVersion(config().indexDir));
   });
 
   it('an engine opened on a stale index rebuilds it first and answers from the new text', async () => {
@@ -88,11 +89,17 @@ describe('index build, round trip and staleness', () => {
     expect(answer.results[0]!.highlight).toContain('77处');
   });
 
-  it('refuses to load a half-written index', async () => {
-    const dir = join(config().indexDir, currentVersion(config().indexDir)!);
-    unlinkSync(join(dir, 'manifest.json'));
-    expect(existsSync(join(dir, 'passages.json'))).toBe(true);
-    await expect(readIndex(config().indexDir)).rejects.toThrow(/npm run index/);
+  it('never loads a half-written version: falls back to an older one, and says so', async () => {
+    const current = currentVersion(config().indexDir)!;
+    unlinkSync(join(config().indexDir, current, 'manifest.json'));
+    expect(existsSync(join(config().indexDir, current, 'passages.json'))).toBe(true);
+    const warnings: string[] = [];
+    const read = await readIndex(config().indexDir, { warn: (m) => warnings.push(m) });
+    expect(read.version).not.toBe(current);
+    expect(warnings.join()).toMatch(/damaged.*npm run index/);
+    // with no intact version left: one line naming the fix
+    for (const v of readdirSync(config().indexDir).filter((d) => d.startsWith('v-'))) rmSync(join(config().indexDir, v, 'vectors.f32'));
+    await expect(readIndex(config().indexDir)).rejects.toThrow(/damaged.*npm run index/);
     expect(indexStatus(config())).toMatchObject({ state: 'missing' });
   });
 });

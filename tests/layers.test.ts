@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = join(import.meta.dirname, '..', 'src');
-/** What each folder of src/ may import besides itself and the neutral top-level modules (types, log, percentile). */
+/** What each folder of src/ may import besides itself and the neutral top-level modules (types, log, percentile, format). */
 const MAY_IMPORT: Record<string, string[]> = {
   config: [],
   // Knowledge every stage may read: China's administrative divisions (a package) and their forms.
@@ -23,6 +23,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   app: ['config', 'corpus', 'clean', 'passages', 'embed', 'index', 'search', 'places'],
   bot: ['app', 'config', 'corpus', 'clean', 'passages', 'figures', 'embed', 'search', 'check', 'present', 'places'],
   cli: ['app', 'config', 'corpus', 'passages', 'embed', 'index', 'search', 'check', 'present', 'bot', 'places'],
+  drill: ['config'],
   bench: ['app', 'config', 'corpus', 'clean', 'passages', 'embed', 'index', 'search', 'check', 'present', 'bot', 'places'],
 };
 /** Writing the index is the application layer's (and the benchmark's, which measures it). */

@@ -1,6 +1,6 @@
 // Adding and removing reports: validate first, then write into corpus/ and update the index incrementally.
 // A rejected file never reaches corpus/, so a failed ingest leaves the index as it was.
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { hashBytes, listReportFiles, parseReport, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
@@ -8,7 +8,10 @@ import { writeCorrection } from '../corpus/corrections.js';
 import { segmentReport } from '../passages/index.js';
 import type { MetaCorrection } from '../passages/meta.js';
 import { type BuildOptions, type BuildReport, updateIndex } from '../index/build.js';
+import { formatBytes } from '../format.js';
+import { type Held, withWriteLock } from '../index/lock.js';
 import type { ReportMeta } from '../types.js';
+import { describeWriter, sharingProgress } from './guarded.js';
 
 /** Largest report accepted (a newspaper PDF page set is a few MB). */
 export const MAX_REPORT_BYTES = 20 * 1024 * 1024;
@@ -45,7 +48,7 @@ export async function validateReport(config: Pick<Config, 'corpusDir'>, file: In
   const name = safeReportName(file.name);
   if (typeof name !== 'string') return { file: file.name, status: 'rejected', ...name };
   if (file.bytes.length > MAX_REPORT_BYTES) {
-    return { file: name, status: 'rejected', kind: 'too-large', reason: `file is ${(file.bytes.length / 1e6).toFixed(1)} MB; the limit is ${MAX_REPORT_BYTES / 1e6} MB` };
+    return { file: name, status: 'rejected', kind: 'too-large', reason: `file is ${formatBytes(file.bytes.length)}; the limit is ${formatBytes(MAX_REPORT_BYTES)}` };
   }
   const hash = hashBytes(file.bytes);
   for (const existing of listReportFiles(config.corpusDir)) {
@@ -65,12 +68,24 @@ export async function validateReport(config: Pick<Config, 'corpusDir'>, file: In
   return { file: name, status, facts: { title: report.title, district: report.district, place: report.place, year: report.year, pages, passages: report.passages.length }, bytes: file.bytes };
 }
 
-// Ingests in one process run one at a time; readers keep using the previous index until the atomic switch.
+// Ingests run one at a time: in one process through this queue, across processes through the index's write
+// lock (they queue behind each other). Readers keep using the previous index until the atomic switch.
 let queue: Promise<unknown> = Promise.resolve();
-function serialize<T>(job: () => Promise<T>): Promise<T> {
-  const run = queue.then(job, job);
+function serialize<T>(config: Pick<Config, 'corpusDir' | 'indexDir'>, task: string, options: BuildOptions, job: (held: Held) => Promise<T>): Promise<T> {
+  const locked = () =>
+    withWriteLock(config.indexDir, task, async (held) => {
+      removeLeftovers(config.corpusDir);
+      return job(held);
+    }, { onWait: (w) => options.warn?.(`waiting for ${describeWriter(w)} to finish with the index`) });
+  const run = queue.then(locked, locked);
   queue = run.catch(() => undefined);
   return run;
+}
+
+/** Temporary copies a killed ingest left in corpus/ (never read as reports: their names start with a dot). */
+function removeLeftovers(corpusDir: string): void {
+  if (!existsSync(corpusDir)) return;
+  for (const f of readdirSync(corpusDir)) if (/^\..+\.tmp-\d+$/.test(f)) rmSync(join(corpusDir, f), { force: true });
 }
 
 /** Validate files, copy the good ones into corpus/ and update the index once. */
@@ -79,7 +94,7 @@ export function ingestReports(
   files: IncomingFile[],
   options: BuildOptions,
 ): Promise<{ outcomes: IngestOutcome[]; build: BuildReport | null }> {
-  return serialize(async () => {
+  return serialize(config, 'ingest', options, async (held) => {
     const outcomes: IngestOutcome[] = [];
     for (const file of files) {
       const { bytes, ...outcome } = await validateReport(config, file);
@@ -94,17 +109,17 @@ export function ingestReports(
       outcomes.push(outcome);
     }
     const changed = outcomes.some((o) => o.status === 'added' || o.status === 'replaced') || files.some((f) => f.correction);
-    return { outcomes, build: changed ? await updateIndex(config, options) : null };
+    return { outcomes, build: changed ? await updateIndex(config, sharingProgress(options, held)) : null };
   });
 }
 
 /** Take a report out of corpus/ and the index. */
 export function removeReport(config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>, file: string, options: BuildOptions): Promise<BuildReport | { reason: string }> {
-  return serialize(async () => {
+  return serialize(config, 'remove', options, async (held) => {
     const name = basename(file);
     if (!listReportFiles(config.corpusDir).includes(name)) return { reason: `no report named "${name}" in the corpus` };
     unlinkSync(join(config.corpusDir, name));
     writeCorrection(config.corpusDir, name, null);
-    return updateIndex(config, options);
+    return updateIndex(config, sharingProgress(options, held));
   });
 }

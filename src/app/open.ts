@@ -1,10 +1,11 @@
-// Opening the product: the index is built or refreshed when missing or stale (saying so), then the engine
-// reads it. The one place where the read side (search/) meets the write side (index/build).
+// Opening the product: the index is built or refreshed when missing or stale (saying so, and never while another
+// process writes it), then the engine reads it. The one place where the read side (search/) meets the write side (index/build).
 import type { Config } from '../config/index.js';
 import { type Embedder, loadEmbedder } from '../embed/index.js';
-import { type BuildReport, indexStatus, type Progress, updateIndex } from '../index/build.js';
+import type { BuildReport, Progress } from '../index/build.js';
 import { readIndex, type StoredIndex } from '../index/store.js';
 import { type Logger, silentLogger } from '../log.js';
+import { ensureIndex, lockedUpdate } from './guarded.js';
 import { createEngine, DEFAULT_RANK, type RankOptions } from '../search/engine.js';
 import { loadSynonyms } from '../search/understand.js';
 import type { Engine } from '../types.js';
@@ -27,28 +28,23 @@ export async function openEngine(config: Config, options: OpenOptions = {}): Pro
   let embedder: Promise<Embedder> | undefined = options.embedder ? Promise.resolve(options.embedder) : undefined;
   const getEmbedder = () => (embedder ??= loadEmbedder(config));
 
-  const status = indexStatus(config);
-  if (status.state !== 'fresh') {
-    log.info(`index ${status.state} (${status.reason}): building…`);
-    const built = await updateIndex(config, { embedder: getEmbedder, onProgress: options.onProgress, warn: (m) => log.warn(m) });
-    log.info(`index ready: ${built.passageCount} passages in ${built.seconds.toFixed(1)} s`, {
-      added: built.added.length,
-      changed: built.changed.length,
-      removed: built.removed.length,
-      skipped: built.skipped.length,
-    });
-  }
-  const [model, index] = await Promise.all([getEmbedder(), readIndex(config.indexDir)]);
+  await ensureIndex(config, { log, embedder: getEmbedder, onProgress: options.onProgress, warn: (m) => log.warn(m) });
+  const [model, index] = await Promise.all([getEmbedder(), readIndex(config.indexDir, { warn: (m) => log.warn(m) })]);
   const synonyms = loadSynonyms(config.synonymsFile);
   return createEngine(index, model, synonyms, { ...DEFAULT_RANK, ...options.rank }, config.indexDir);
 }
 
-/** Bring the index in line with corpus/ without opening an engine (npm run index): only what changed is embedded. */
+/**
+ * Bring the index in line with corpus/ without opening an engine (npm run index): only what changed is embedded;
+ * the current version's checksums are verified and a damaged version rebuilt. Queued behind any other writer.
+ */
 export function buildIndex(
   config: Config,
   options: { log: Logger; onProgress?: (p: Progress) => void; force?: boolean },
 ): Promise<BuildReport> {
-  return updateIndex(config, {
+  return lockedUpdate(config, 'index', {
+    log: options.log,
+    verify: true,
     embedder: () => loadEmbedder(config),
     onProgress: options.onProgress,
     warn: (m) => options.log.warn(m),

@@ -29,6 +29,7 @@ import { createQueryLog, type QueryLog } from './query-log.js';
 import { rateLimits } from './rate-limits.js';
 import { createReportAdmin, type ReportAdmin } from '../app/report-admin.js';
 import { ScopeStore } from './scopes.js';
+import { retryNetworkErrors } from './startup.js';
 import { ExpiringStore, type SessionStore } from './sessions.js';
 import { TaskTracker } from './tasks.js';
 import { loadSynonyms } from '../search/understand.js';
@@ -83,9 +84,8 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
   const { log } = deps;
   const now = deps.now ?? Date.now;
   const bot = new ReportBot(config.botToken, { ...(deps.botInfo ? { botInfo: deps.botInfo } : {}), client: { apiRoot: config.telegramApiRoot } });
-  // 429 (retry_after), 5xx and network errors are retried; a bounded number of times, so a dead API
-  // server cannot hold a handler forever.
-  bot.api.config.use(...(deps.apiTransformers ?? []), autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  // 429 (retry_after) and 5xx up to 5 times, network errors up to 3 (auto-retry alone retries those forever).
+  bot.api.config.use(...(deps.apiTransformers ?? []), autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowHttpErrors: true }), retryNetworkErrors(3));
 
   // bot.catch only covers long polling; the boundary also covers handleUpdate (tests, webhooks), so
   // everything below is installed on `app`, inside it. Background work reports to the same handler.

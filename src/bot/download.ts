@@ -3,6 +3,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { Config } from '../config/index.js';
+import { formatBytes } from '../format.js';
+import { explainNetworkCause, networkCause } from './startup.js';
 
 /** Downloads a file by the file_path the Bot API returned; rejects past `maxBytes`. */
 export type Download = (filePath: string) => Promise<Uint8Array>;
@@ -17,7 +19,8 @@ export interface DownloadOptions {
 
 export function telegramDownloader(config: Pick<Config, 'telegramApiRoot' | 'botToken'>, opts: DownloadOptions): Download {
   const doFetch = opts.fetch ?? globalThis.fetch;
-  const tooBig = (bytes: number) => new DownloadError(`the file is larger than ${Math.round(opts.maxBytes / 1048576)} MB (${(bytes / 1048576).toFixed(1)} MB or more)`);
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const tooBig = (bytes: number) => new DownloadError(`the file is larger than ${formatBytes(opts.maxBytes)} (${formatBytes(bytes)} or more)`);
   const scrub = (s: string) => (config.botToken ? s.split(config.botToken).join('***') : s);
   return async (filePath) => {
     // A self-hosted Bot API server in --local mode returns an absolute path on its own disk.
@@ -29,11 +32,9 @@ export function telegramDownloader(config: Pick<Config, 'telegramApiRoot' | 'bot
     const path = filePath.split('/').map(encodeURIComponent).join('/');
     let res: Response;
     try {
-      res = await doFetch(`${config.telegramApiRoot}/file/bot${config.botToken}/${path}`, { signal: AbortSignal.timeout(opts.timeoutMs ?? 120_000) });
+      res = await doFetch(`${config.telegramApiRoot}/file/bot${config.botToken}/${path}`, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.message);
-      throw new DownloadError(`cannot reach the Bot API file server at ${config.telegramApiRoot}: ${scrub(why)}`);
+      throw new DownloadError(`cannot reach the Bot API file server at ${config.telegramApiRoot}: ${scrub(explainNetworkCause(networkCause(err), timeoutMs))}`);
     }
     if (!res.ok) {
       await res.body?.cancel().catch(() => {});
@@ -47,10 +48,16 @@ export function telegramDownloader(config: Pick<Config, 'telegramApiRoot' | 'bot
     const chunks: Uint8Array[] = [];
     let total = 0;
     if (res.body) {
-      for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-        total += chunk.byteLength;
-        if (total > opts.maxBytes) throw tooBig(total); // leaving the loop cancels the stream
-        chunks.push(chunk);
+      try {
+        for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+          total += chunk.byteLength;
+          if (total > opts.maxBytes) throw tooBig(total); // leaving the loop cancels the stream
+          chunks.push(chunk);
+        }
+      } catch (err) {
+        if (err instanceof DownloadError) throw err;
+        // The timeout covers the whole transfer: a stalled body stops here, with its cause.
+        throw new DownloadError(`the download from the Bot API file server at ${config.telegramApiRoot} broke off after ${formatBytes(total)}: ${scrub(explainNetworkCause(networkCause(err), timeoutMs))}`);
       }
     }
     const out = new Uint8Array(total);

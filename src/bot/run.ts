@@ -1,6 +1,7 @@
 // Long polling for a bot made by createBot: start-up checks, the command menu, and a stop that lets
 // answers in flight finish. Kept apart from createBot so tests can drive the bot without polling.
-import { GrammyError } from 'grammy';
+import { HttpError } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
 import { isOpen } from './access.js';
@@ -10,6 +11,7 @@ import type { Engine } from '../types.js';
 import { ADMIN_COMMANDS } from './admin-texts.js';
 import { COMMANDS } from './texts.js';
 import { describe } from './util.js';
+import { connectBotApi, explainNetworkCause, networkCause, PROBE_TIMEOUT_MS } from './startup.js';
 
 export interface RunningBot {
   /** Resolves when polling ends (after stop()); rejects if polling fails for good (e.g. token revoked). */
@@ -23,20 +25,38 @@ export interface RunOptions {
   /** The engine the bot answers from: watched for new index versions every `reloadIntervalMs` (default 15 s). */
   engine?: Engine;
   reloadIntervalMs?: number;
+  /** The bot's own account, when the caller already reached the Bot API (connectBotApi); else it is fetched here. */
+  botInfo?: UserFromGetMe;
+  /** Exit on the first failed contact instead of retrying (npm start -- --once). */
+  once?: boolean;
 }
 
-export async function runBot(bot: ReportBot, config: Config, { log, engine, reloadIntervalMs = 15_000 }: RunOptions): Promise<RunningBot> {
+export async function runBot(bot: ReportBot, config: Config, { log, engine, reloadIntervalMs = 15_000, botInfo, once }: RunOptions): Promise<RunningBot> {
   if (isOpen(config)) {
     log.warn('ALLOWED_USER_IDS and ALLOWED_CHAT_IDS are empty: anyone who finds the bot can use it. Set them in .env to restrict access.');
   }
-  try {
-    await bot.init(); // getMe: the first call, so a bad token or an unreachable TELEGRAM_API_ROOT fails here, clearly
-  } catch (err) {
-    if (err instanceof GrammyError && err.error_code === 401) {
-      throw new Error('Telegram rejected BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather into .env');
+  let stopping: Promise<void> | undefined;
+  // getMe, bounded and explained (a bad token or an unreachable TELEGRAM_API_ROOT is named here); setting
+  // botInfo keeps grammY's init from retrying it forever in silence.
+  bot.botInfo = botInfo ?? (await connectBotApi(config, { log, once }));
+  // Polling retries a lost connection forever without a word: say so, once per outage, and when it is back.
+  let lost = false;
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    try {
+      const result = await prev(method, payload, signal);
+      if (lost && method === 'getUpdates') {
+        lost = false;
+        log.info(`the Bot API at ${config.telegramApiRoot} answers again`);
+      }
+      return result;
+    } catch (err) {
+      if (method === 'getUpdates' && err instanceof HttpError && !lost && !stopping) {
+        lost = true;
+        log.error(`lost contact with the Bot API at ${config.telegramApiRoot}: ${explainNetworkCause(networkCause(err.error), PROBE_TIMEOUT_MS)}; retrying`);
+      }
+      throw err;
     }
-    throw new Error(`cannot reach the Bot API at ${config.telegramApiRoot} (TELEGRAM_API_ROOT): ${describe(err)}`);
-  }
+  });
   try {
     await bot.api.setMyCommands(COMMANDS.map((c) => ({ ...c })));
   } catch (err) {
@@ -54,7 +74,6 @@ export async function runBot(bot: ReportBot, config: Config, { log, engine, relo
   // ids belong to the old version: they then answer "expired").
   const watch = engine ? watchIndex({ reload: () => bot.reloadIndex(), reports: () => engine.reports() }, { intervalMs: reloadIntervalMs, log }) : null;
 
-  let stopping: Promise<void> | undefined;
   let started!: () => void;
   const polling = new Promise<void>((resolve) => (started = resolve));
   const done = bot

@@ -1,27 +1,38 @@
 // Shared start-up for the command-line front ends: config, logger, progress bar, engine, friendly fatal errors.
 import cliProgress from 'cli-progress';
 import { openEngine, type Progress } from '../app/open.js';
+import { DownloadError } from '../bot/download.js';
+import { BotApiError } from '../bot/startup.js';
 import { type Config, ConfigError, loadConfig } from '../config/index.js';
 import { ModelMissingError } from '../embed/index.js';
+import { IndexDamagedError } from '../index/integrity.js';
+import { LockError } from '../index/lock.js';
+import { PROGRESS_EVERY_MS, progressMeter } from '../index/progress.js';
 import { IndexMissingError } from '../index/store.js';
 import { createLogger, type Logger } from '../log.js';
 
-/** A progress reporter on stderr: a bar on a terminal, a few log lines otherwise. */
+/** A progress reporter on stderr: a bar on a terminal, a line every few seconds otherwise (rate and time left). */
 export function progressReporter(log: Logger): (p: Progress) => void {
   let bar: cliProgress.SingleBar | null = null;
-  let phase = '';
+  let last = 0;
+  const meter = progressMeter();
   return (p) => {
-    if (p.phase !== 'embed') return;
+    const line = meter(p);
+    if (p.phase !== 'embed' || !line) return;
     if (!process.stderr.isTTY) {
-      if (p.done === p.total || phase !== p.phase) log.info(`embedding passages: ${p.done}/${p.total}`);
-      phase = p.phase;
+      const now = Date.now();
+      if (p.done === p.total || now - last >= PROGRESS_EVERY_MS || last === 0) {
+        last = now;
+        log.info(line);
+      }
       return;
     }
     if (!bar) {
-      bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'embedding passages [{bar}] {value}/{total} ({eta}s left)' }, cliProgress.Presets.shades_classic);
-      bar.start(p.total, 0);
+      bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'embedding passages [{bar}] {value}/{total} · {speed} passages/s · {eta_formatted} left' }, cliProgress.Presets.shades_classic);
+      bar.start(p.total, 0, { speed: '…' });
     }
-    bar.update(p.done);
+    const rate = / · ([\d.]+) passages\/s/.exec(line)?.[1] ?? '…';
+    bar.update(p.done, { speed: rate });
     if (p.done >= p.total) {
       bar.stop();
       bar = null;
@@ -38,12 +49,22 @@ export async function openEngineForCli(config: Config, log: Logger) {
   return openEngine(config, { log, onProgress: progressReporter(log) });
 }
 
-/** Print an error with its fix and exit non-zero; unknown errors keep their stack for bug reports. */
+/** Errors whose message already names the fix. */
+const EXPLAINED = [ConfigError, ModelMissingError, IndexMissingError, IndexDamagedError, LockError, BotApiError, DownloadError];
+
+/**
+ * Print an error as one line with its fix and exit non-zero. An unexpected error is one line too; its stack
+ * only with LOG_LEVEL=debug (for bug reports).
+ */
 export function fatal(err: unknown): never {
-  if (err instanceof ConfigError || err instanceof ModelMissingError || err instanceof IndexMissingError) {
-    process.stderr.write(`error: ${err.message}\n`);
-  } else {
+  if (EXPLAINED.some((E) => err instanceof E)) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+  } else if (process.env.LOG_LEVEL === 'debug') {
     process.stderr.write(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  } else {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    process.stderr.write(`unexpected error: ${message}${code === 'ENOENT' || code === 'EACCES' ? ': check that the path exists and is readable' : ''} (run with LOG_LEVEL=debug for details)\n`);
   }
   process.exit(1);
 }

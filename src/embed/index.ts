@@ -59,13 +59,30 @@ export async function loadEmbedder(
   env.localModelPath = config.modelDir;
   env.allowLocalModels = true;
   env.allowRemoteModels = config.allowRemoteModels;
-  const tokenizer = (await AutoTokenizer.from_pretrained(config.modelId)) as unknown as Tokenizer;
-  const session = await ort.InferenceSession.create(await getModelFile(config.modelId, 'onnx/model_quantized.onnx', true, { quantized: true }), {
-    intraOpNumThreads: options.threads ?? DEFAULT_THREADS,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  // A truncated or overwritten model file fails deep inside the runtime ("protobuf parsing failed", a JSON
+  // error): say which files and how to get them back.
+  const damaged = (what: string, err: unknown) =>
+    new ModelMissingError(
+      `the embedding model's ${what} in ${join(config.modelDir, config.modelId)} is damaged (${String((err as Error)?.message ?? err).split('\n')[0]}): ` +
+        'run "npm install" to fetch and verify it again',
+    );
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = (await AutoTokenizer.from_pretrained(config.modelId)) as unknown as Tokenizer;
+  } catch (err) {
+    throw damaged('tokenizer files', err);
+  }
+  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
+  try {
+    session = await ort.InferenceSession.create(await getModelFile(config.modelId, 'onnx/model_quantized.onnx', true, { quantized: true }), {
+      intraOpNumThreads: options.threads ?? DEFAULT_THREADS,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+  } catch (err) {
+    throw damaged('file onnx/model_quantized.onnx', err);
+  }
 
   /** The CLS row of each text, L2-normalised exactly as transformers.js' feature-extraction pipeline does. */
   const run = async (texts: string[]): Promise<Float32Array[]> => {

@@ -1,10 +1,10 @@
 // Corpus folder -> index on disk. Incremental: only new or changed files are embedded; a deleted file's
 // passages disappear.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../config/index.js';
+import { type Config, ConfigError } from '../config/index.js';
 import { readCorrections } from '../corpus/corrections.js';
 import { hashBytes, listReportFiles, readReport, type SkippedFile } from '../corpus/load.js';
 import type { MetaCorrection } from '../passages/meta.js';
@@ -12,8 +12,10 @@ import type { Embedder } from '../embed/index.js';
 import { extractRecords } from '../figures/records.js';
 import { segmentReport } from '../passages/index.js';
 import type { Passage } from '../types.js';
+import { largeFileWarning, unindexableFiles } from './corpus-check.js';
+import type { Progress } from './progress.js';
 import { indexedText } from './indexed-text.js';
-import { buildHnsw, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
+import { buildHnsw, currentProblem, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
 
 /**
  * Fingerprint of the code that turns files into indexed passages (loading, cleaning, segmentation, places and
@@ -31,7 +33,7 @@ export const PIPELINE_FINGERPRINT = (() => {
   return hash.digest('hex').slice(0, 16);
 })();
 
-export type Progress = { phase: 'read' | 'embed' | 'write'; done: number; total: number; file?: string };
+export type { Progress };
 
 export interface BuildOptions {
   embedder: () => Promise<Embedder>;
@@ -39,6 +41,8 @@ export interface BuildOptions {
   warn?: (message: string) => void;
   /** Re-embed everything even when nothing changed. */
   force?: boolean;
+  /** Compare the current version's checksums too (reads every byte; sizes are always compared). */
+  verify?: boolean;
   hnsw?: HnswParams;
 }
 
@@ -52,6 +56,8 @@ export interface BuildReport {
   /** False when the index on disk was already up to date. */
   rebuilt: boolean;
   seconds: number;
+  /** The current version was damaged and has been rebuilt: which one and what was wrong. */
+  repaired?: { version: string; problem: string };
 }
 
 export type IndexStatus = { state: 'fresh' } | { state: 'missing' | 'stale'; reason: string };
@@ -65,6 +71,7 @@ interface CorpusEntry {
 }
 
 function scanCorpus(corpusDir: string): CorpusEntry[] {
+  if (!existsSync(corpusDir)) throw new ConfigError(`no corpus folder at ${corpusDir}: create it and put the reports there, or set CORPUS_DIR`);
   const corrections = readCorrections(corpusDir);
   return listReportFiles(corpusDir).map((file) => {
     const path = join(corpusDir, file);
@@ -114,7 +121,11 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   const manifest = readManifest(config.indexDir);
   const entries = scanCorpus(config.corpusDir);
   const status = statusOf(manifest, entries, config);
-  if (status.state === 'fresh' && manifest && !options.force) {
+  for (const w of unindexableFiles(config.corpusDir)) options.warn?.(w);
+  // A damaged current version is rebuilt even when the corpus has not changed (no --force needed).
+  const damage = currentProblem(config.indexDir, options.verify ?? false) ?? undefined;
+  if (damage) options.warn?.(`index version ${damage.version} is damaged (${damage.problem}): rebuilding it`);
+  if (status.state === 'fresh' && manifest && !options.force && !damage) {
     return {
       added: [], changed: [], removed: [], unchanged: manifest.files.map((f) => f.file),
       skipped: manifest.skipped.map(({ file, kind, reason }) => ({ file, kind, reason })),
@@ -124,7 +135,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   let previous: StoredIndex | null = null;
   if (manifest && !options.force && !incompatibility(manifest, config.modelId)) {
     try {
-      previous = await readIndex(config.indexDir);
+      previous = await readIndex(config.indexDir, { skip: damage?.version });
     } catch {
       previous = null;
     }
@@ -169,6 +180,8 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       continue;
     }
     (old ? report.changed : report.added).push(entry.file);
+    const large = largeFileWarning(entry.file, statSync(entry.path).size, segmented.passages.length);
+    if (large) options.warn?.(large);
     const { passages, ...meta } = segmented;
     parts.push({ meta: { ...meta, hash: entry.hash, passages: passages.length }, passages, vectors: passages.map(() => null) });
   }
@@ -209,7 +222,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   // Figure records are re-read from all passages on every build (milliseconds), so their ids always match.
   await writeIndex(config.indexDir, written, passages, vectors, buildHnsw(vectors, embedder.dimension, hnsw), extractRecords(passages));
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
-  return { ...report, passageCount: passages.length, rebuilt: true, seconds: (performance.now() - started) / 1000 };
+  return { ...report, passageCount: passages.length, rebuilt: true, seconds: (performance.now() - started) / 1000, ...(damage ? { repaired: damage } : {}) };
 }
 
 function stripFirstId(f: ManifestFile): Omit<ManifestFile, 'firstId'> {

@@ -6,6 +6,7 @@ import hnswlib from 'hnswlib-node';
 import type { SkippedFile } from '../corpus/load.js';
 import type { FigureRecord } from '../figures/records.js';
 import type { Passage, ReportMeta } from '../types.js';
+import { checksumProblem, describeStoredFiles, IndexDamagedError, listVersions, sizeProblem, type StoredFiles } from './integrity.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -46,6 +47,8 @@ export interface Manifest {
   passageCount: number;
   builtAt: string;
   hnsw: HnswParams;
+  /** Size and SHA-256 of each data file (absent in indexes written before it was recorded). */
+  stored?: StoredFiles;
 }
 
 export interface StoredIndex {
@@ -54,10 +57,12 @@ export interface StoredIndex {
   /** Row i is the unit vector of passage i. */
   vectors: Float32Array[];
   dense: Hnsw;
-  /** Every figure of every passage, read as data (src/figures); [] for an index written without them. */
+  /** Every figure of every passage, read as data (src/figures). */
   figures: FigureRecord[];
   /** Version folder the index was read from (changes on every build). */
   version: string;
+  /** Set when the current version was damaged and this older one was read instead: what was wrong. */
+  fellBackFrom?: { version: string; problem: string };
 }
 
 const CURRENT = 'CURRENT';
@@ -70,11 +75,19 @@ export function currentVersion(indexDir: string): string | null {
   return existsSync(join(indexDir, version, 'manifest.json')) ? version : null;
 }
 
+/** The manifest of the newest version that looks whole (current first, then older ones), or null. */
 export function readManifest(indexDir: string): Manifest | null {
-  const version = currentVersion(indexDir);
-  if (!version) return null;
+  for (const version of listVersions(indexDir, currentVersion(indexDir))) {
+    const manifest = parseManifest(join(indexDir, version));
+    if (manifest && !sizeProblem(join(indexDir, version), manifest.stored)) return manifest;
+  }
+  return null;
+}
+
+function parseManifest(dir: string): Manifest | null {
   try {
-    return JSON.parse(readFileSync(join(indexDir, version, 'manifest.json'), 'utf8')) as Manifest;
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    return m && Array.isArray(m.files) && Array.isArray(m.skipped) && m.model?.dimension > 0 ? m : null;
   } catch {
     return null;
   }
@@ -101,7 +114,10 @@ function unpackVectors(buf: Buffer, dimension: number): Float32Array[] {
   return rows;
 }
 
-/** Write a complete new version, then switch CURRENT to it (rename is atomic), then drop older versions. */
+/** Older intact versions kept beside the current one, to fall back to when the current one is damaged. */
+export const KEEP_PREVIOUS = 2;
+
+/** Write a complete new version, then switch CURRENT to it (rename is atomic), then drop all but a few older versions. */
 export async function writeIndex(indexDir: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[] = []): Promise<string> {
   mkdirSync(indexDir, { recursive: true });
   const version = `v-${Date.now()}-${process.pid}`;
@@ -111,32 +127,95 @@ export async function writeIndex(indexDir: string, manifest: Manifest, passages:
   writeFileSync(join(dir, 'vectors.f32'), packVectors(vectors, manifest.model.dimension));
   await dense.writeIndex(join(dir, 'dense.hnsw'));
   writeFileSync(join(dir, 'figures.json'), JSON.stringify(figures));
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, stored: describeStoredFiles(dir) }, null, 2));
   const tmp = join(indexDir, `${CURRENT}.tmp-${process.pid}`);
   writeFileSync(tmp, version);
   renameSync(tmp, join(indexDir, CURRENT));
+  // Keep the newest older versions that look whole; drop the rest, and what killed writers left behind.
+  const intact = (v: string) => {
+    const m = parseManifest(join(indexDir, v));
+    return m !== null && !sizeProblem(join(indexDir, v), m.stored);
+  };
+  const keep = new Set([version, ...listVersions(indexDir, version).slice(1).filter(intact).slice(0, KEEP_PREVIOUS)]);
   for (const old of readdirSync(indexDir)) {
-    if (old.startsWith('v-') && old !== version) rmSync(join(indexDir, old), { recursive: true, force: true });
+    if ((old.startsWith('v-') && !keep.has(old)) || old.startsWith(`${CURRENT}.tmp-`)) rmSync(join(indexDir, old), { recursive: true, force: true });
   }
   return version;
 }
 
 export class IndexMissingError extends Error {}
 
-export async function readIndex(indexDir: string): Promise<StoredIndex> {
-  const version = currentVersion(indexDir);
-  if (!version) throw new IndexMissingError(`no index at ${indexDir}: run "npm run index"`);
-  const dir = join(indexDir, version);
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-  const passages = JSON.parse(readFileSync(join(dir, 'passages.json'), 'utf8')) as Passage[];
-  const vectors = unpackVectors(readFileSync(join(dir, 'vectors.f32')), manifest.model.dimension);
-  const dense = new HierarchicalNSW('cosine', manifest.model.dimension);
-  await dense.readIndex(join(dir, 'dense.hnsw'), true);
-  dense.setEf(manifest.hnsw.ef);
-  if (passages.length !== manifest.passageCount || vectors.length !== manifest.passageCount) {
-    throw new IndexMissingError(`index at ${dir} is inconsistent: run "npm run index"`);
+/**
+ * Read the current version; when it is damaged, the newest older intact one (saying so through `warn`).
+ * Throws IndexMissingError when there is no version, IndexDamagedError when none is intact.
+ */
+export async function readIndex(indexDir: string, opts: { warn?: (message: string) => void; skip?: string } = {}): Promise<StoredIndex> {
+  const current = currentVersion(indexDir);
+  const versions = listVersions(indexDir, current).filter((v) => v !== opts.skip);
+  if (versions.length === 0) throw new IndexMissingError(`no index at ${indexDir}: run "npm run index"`);
+  let first: { version: string; problem: string } | undefined;
+  if (!current) first = { version: 'CURRENT', problem: 'CURRENT names no complete version' };
+  if (current && opts.skip === current) first = { version: current, problem: 'its checksums do not match' };
+  for (const version of versions) {
+    try {
+      const index = await readVersion(indexDir, version);
+      if (!first) return index;
+      opts.warn?.(`index version ${first.version} is damaged (${first.problem}): answering from the previous version ${version}; run "npm run index" to repair`);
+      return { ...index, fellBackFrom: first };
+    } catch (err) {
+      if (!(err instanceof IndexDamagedError)) throw err;
+      first ??= { version, problem: err.message };
+    }
   }
-  const figuresFile = join(dir, 'figures.json');
-  const figures = existsSync(figuresFile) ? (JSON.parse(readFileSync(figuresFile, 'utf8')) as FigureRecord[]) : [];
+  throw new IndexDamagedError(`the index at ${indexDir} is damaged (${first!.version}: ${first!.problem}) and no intact older version is left: run "npm run index" to rebuild it`);
+}
+
+/** One version folder, parsed defensively: every way it can be damaged becomes an IndexDamagedError. */
+async function readVersion(indexDir: string, version: string): Promise<StoredIndex> {
+  const dir = join(indexDir, version);
+  const manifest = parseManifest(dir);
+  if (!manifest) throw new IndexDamagedError('manifest.json is unreadable');
+  const sizes = sizeProblem(dir, manifest.stored);
+  if (sizes) throw new IndexDamagedError(sizes);
+  let passages: Passage[];
+  try {
+    passages = JSON.parse(readFileSync(join(dir, 'passages.json'), 'utf8')) as Passage[];
+  } catch (err) {
+    throw new IndexDamagedError(`passages.json is unreadable (${(err as Error).message})`);
+  }
+  const raw = readFileSync(join(dir, 'vectors.f32'));
+  if (raw.byteLength % (4 * manifest.model.dimension) !== 0) throw new IndexDamagedError('vectors.f32 is cut short');
+  const vectors = unpackVectors(raw, manifest.model.dimension);
+  if (!Array.isArray(passages) || passages.length !== manifest.passageCount || vectors.length !== manifest.passageCount) {
+    throw new IndexDamagedError(`${passages.length} passages and ${vectors.length} vectors where the manifest says ${manifest.passageCount}`);
+  }
+  const dense = new HierarchicalNSW('cosine', manifest.model.dimension);
+  try {
+    await dense.readIndex(join(dir, 'dense.hnsw'), true);
+  } catch (err) {
+    throw new IndexDamagedError(`dense.hnsw is unreadable (${(err as Error).message})`);
+  }
+  if (dense.getCurrentCount() !== manifest.passageCount) throw new IndexDamagedError(`dense.hnsw holds ${dense.getCurrentCount()} passages, the manifest says ${manifest.passageCount}`);
+  dense.setEf(manifest.hnsw.ef);
+  let figures: FigureRecord[];
+  try {
+    figures = JSON.parse(readFileSync(join(dir, 'figures.json'), 'utf8')) as FigureRecord[];
+  } catch (err) {
+    throw new IndexDamagedError(`figures.json is unreadable (${(err as Error).message})`);
+  }
   return { manifest, passages, vectors, dense, figures, version };
+}
+
+/**
+ * What is wrong with the version CURRENT names, or null when it looks whole (or there is no index at all).
+ * `deep` compares checksums (reads every byte); otherwise sizes only.
+ */
+export function currentProblem(indexDir: string, deep: boolean): { version: string; problem: string } | null {
+  const current = currentVersion(indexDir);
+  if (!current) return listVersions(indexDir, null).length > 0 || existsSync(join(indexDir, CURRENT)) ? { version: 'CURRENT', problem: 'CURRENT names no complete version' } : null;
+  const dir = join(indexDir, current);
+  const manifest = parseManifest(dir);
+  if (!manifest) return { version: current, problem: 'manifest.json is unreadable' };
+  const problem = deep ? checksumProblem(dir, manifest.stored) : sizeProblem(dir, manifest.stored);
+  return problem ? { version: current, problem } : null;
 }

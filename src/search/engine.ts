@@ -214,7 +214,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
   /** Load the version CURRENT points to if it is newer than the one in use (after an ingest). True if switched. */
   async function reload(): Promise<boolean> {
     if (!indexDir || currentVersion(indexDir) === state.index.version) return false;
-    state = prepare(await readIndex(indexDir));
+    const next = await readIndex(indexDir); // a damaged new version falls back to an intact one: maybe ours
+    if (next.version === state.index.version) return false;
+    state = prepare(next);
     return true;
   }
 

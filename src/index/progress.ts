@@ -1,0 +1,32 @@
+// Progress that tells the truth: passages per second and the time left, measured, at most every few seconds.
+
+/** Where a build is: reading files, embedding passages, writing the version. */
+export type Progress = { phase: 'read' | 'embed' | 'write'; done: number; total: number; file?: string };
+
+/** Seconds between progress lines on a non-terminal (logs, the drill, a waiting reader). */
+export const PROGRESS_EVERY_MS = 3000;
+
+/** Turns embed progress into a line such as "embedding passages 120/400 · 35 passages/s · about 8 s left". */
+export function progressMeter(now: () => number = Date.now): (p: Progress) => string | null {
+  let started: number | null = null;
+  let startDone = 0;
+  return (p) => {
+    if (p.phase === 'write') return p.done === 0 ? 'writing the index' : 'index written';
+    if (p.phase !== 'embed') return null;
+    if (started === null || p.done < startDone) {
+      started = now();
+      startDone = p.done;
+    }
+    const seconds = (now() - started!) / 1000;
+    const rate = seconds > 0 ? (p.done - startDone) / seconds : 0;
+    const left = rate > 0 ? (p.total - p.done) / rate : NaN;
+    return `embedding passages ${p.done}/${p.total}` + (rate > 0 ? ` · ${rate.toFixed(rate >= 10 ? 0 : 1)} passages/s · ${p.done >= p.total ? 'done' : `about ${formatSeconds(left)} left`}` : '');
+  };
+}
+
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  if (s < 90) return `${Math.max(1, Math.round(s))} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}

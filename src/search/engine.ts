@@ -6,8 +6,10 @@ import { indexedText, indexStatus, type Progress, updateIndex } from '../index/b
 import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { type Logger, silentLogger } from '../log.js';
-import type { Answer, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
-import { clauseOf, highlight, yearOfFigure } from './highlight.js';
+import type { Answer, Confidence, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
+import { askedFigureKind, askedPeriod } from './cues.js';
+import { coverage, type DecisionModel, features, loadDecision, outcome, probability } from './decide.js';
+import { highlight, keyFigure } from './highlight.js';
 import { loadSynonyms, understand, type Synonyms } from './understand.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
@@ -27,15 +29,10 @@ export interface RankOptions {
   figureBoost: number;
   /** Score multiplier when a passage's year visibly contradicts the year asked about. */
   yearPenalty: number;
-  /**
-   * "Found" is decided on the best passage's confidence = coverage + similarityWeight * (similarity - similarityFloor),
-   * where coverage is the IDF-weighted share of the question's words it contains and similarity its dense cosine.
-   * Words carry most of the decision (a figure never reported has no passage naming it); similarity rescues
-   * paraphrases and sinks passages that share words but not meaning.
-   */
-  minConfidence: number;
-  similarityWeight: number;
-  similarityFloor: number;
+  /** Score multiplier when a passage is a plan and the question asks what was achieved, or the other way round. */
+  periodPenalty: number;
+  /** The fitted decision: high / low / none (src/search/decide.ts); read from src/search/decision.json (npm run fit) at the first question when not given. */
+  decision?: DecisionModel;
   /** Which retrievers to use (for the ablation in README). */
   mode: 'hybrid' | 'dense' | 'lexical';
 }
@@ -47,9 +44,7 @@ export const DEFAULT_RANK: RankOptions = {
   lexicalWeight: 0.5,
   figureBoost: 1.1,
   yearPenalty: 0.7,
-  minConfidence: 0.5,
-  similarityWeight: 2,
-  similarityFloor: 0.6,
+  periodPenalty: 0.8,
   mode: 'hybrid',
 };
 
@@ -123,6 +118,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
   const notFound = (query: string, understood: QueryUnderstanding, reason: string, started: number): Answer => ({
     query,
     found: false,
+    confidence: 'none',
     results: [],
     reason,
     understood,
@@ -144,6 +140,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     };
     const top = Math.max(1, Math.min(options.top ?? 3, 20));
     const understood = understand(query, { synonyms, covered });
+    const asked = askedPeriod(understood.normalized);
     lap('understand');
     if (understood.normalized.replace(/[\p{P}\p{S}\s]/gu, '') === '') {
       return notFound(query, understood, '问题是空的：请输入一个关于政府工作报告的问题。', started);
@@ -207,35 +204,55 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       }
       if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
       if (contradictsYear(passages[c.id]!, understood)) c.score *= rank.yearPenalty;
+      else if (asked && periodOf(passages[c.id]!.text) === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
     }
     const ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
     const best = ranked[0];
     const evidence = best ? { similarity: round(best.similarity), coverage: round(coverage(texts[best.id]!, understood.concepts, weight)) } : undefined;
-    const confidence = evidence ? evidence.coverage + rank.similarityWeight * (evidence.similarity - rank.similarityFloor) : 0;
-    if (!best || confidence < rank.minConfidence) {
-      const where = district ? `${district}的报告` : '已收录的报告';
+    const where = district ? `${district}的报告` : '已收录的报告';
+    if (!best) {
       lap('rank');
       return { ...notFound(query, understood, `${where}里没有找到能回答这个问题的段落。`, started), evidence, timings };
     }
+    const seen = features({
+      ranked,
+      texts,
+      understood,
+      weight,
+      contradictsYear: (id) => contradictsYear(passages[id]!, understood),
+      agreesYear: (id) => agreesYear(passages[id]!, understood),
+      periodOf: (id) => periodOf(passages[id]!.text),
+    });
+    const decider = (rank.decision ??= loadDecision());
+    const p = probability(decider, seen);
+    const confidence: Confidence = outcome(decider, p);
+    const decision = { probability: round(p), features: Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, round(v)])) };
+    if (confidence === 'none') {
+      lap('rank');
+      return { ...notFound(query, understood, `${where}里没有找到能回答这个问题的段落。`, started), evidence, decision, timings };
+    }
+    const kind = askedFigureKind(understood.normalized);
 
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
       const p = passages[c.id]!;
       const h = highlight(p.sentences, understood.terms, weight, understood.wantsFigure);
-      const lead = h.figures[0];
+      const key = keyFigure(h, { kind, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periodOf(p.text) });
       return {
         rank: i + 1,
         score: round(c.score),
         text: p.text,
         highlight: h.sentence,
-        figures: h.figures,
-        ...(lead ? { keyFigure: { figure: lead, clause: clauseOf(h.sentence, lead), year: yearOfFigure(h.sentence, p.source.year, understood.year) } } : {}),
+        // The key figure leads the list: `figures[0]` is what a card's first line and `ask --json` readers quote.
+        figures: key ? [key.figure, ...h.figures.filter((f) => f !== key.figure)] : h.figures,
+        ...(key ? { keyFigure: key } : {}),
         section: p.section,
         passageId: p.id,
         source: p.source,
       };
     });
     lap('rank');
-    return { query, found: true, results, understood, evidence, tookMs: performance.now() - started, timings };
+    const note = periodNote(passages[best.id]!, results[0]?.keyFigure, asked, understood);
+    return { query, found: confidence === 'high', confidence, results, understood, evidence, decision, ...(note ? { note } : {}), tookMs: performance.now() - started, timings };
   }
 
   function context(passageId: number, radius = 1): Passage[] {
@@ -272,24 +289,44 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
   };
 }
 
-/** IDF-weighted share of the question's concepts that a text mentions (any alternative counts). */
-function coverage(text: string, concepts: string[][], weight: (t: string) => number): number {
-  let total = 0;
-  let hit = 0;
-  for (const alternatives of concepts) {
-    const w = Math.max(...alternatives.map(weight));
-    total += w;
-    if (alternatives.some((a) => text.includes(a))) hit += w;
-  }
-  return total > 0 ? hit / total : 0;
+/** The year a question asks about, resolved against the passage's report for 去年/今年/明年; null when none is asked. */
+function askedYear(p: Passage, u: QueryUnderstanding): number | null {
+  if (!u.year) return null;
+  return 'absolute' in u.year ? u.year.absolute : p.source.year !== null ? p.source.year + u.year.relative : null;
+}
+
+/**
+ * When the best passage answers another period than the one asked (a result for a target question, or the other
+ * way round), the card says so instead of presenting it as the answer.
+ */
+function periodNote(p: Passage, key: SearchResult['keyFigure'], asked: 'plan' | 'review' | null, u: QueryUnderstanding): string | null {
+  const period = periodOf(p.text);
+  const wanted = asked ?? (u.year && p.source.year !== null ? (askedYear(p, u) === p.source.year ? 'plan' : askedYear(p, u) === p.source.year - 1 ? 'review' : null) : null);
+  if (!wanted || !period || period === wanted) return null;
+  const year = key?.year ?? (p.source.year === null ? null : period === 'plan' ? p.source.year : p.source.year - 1);
+  const what = period === 'review' ? '实际值' : '目标';
+  const figure = key ? `${key.figure}（${key.clause}）` : p.sentences[0] ?? '';
+  return `报告只给出${year === null ? '' : `${year}年的`}${what}：${figure}`;
+}
+
+/** Years a passage names (its section included); "2023年以来" is a span, not a year. */
+const namedYears = (p: Passage) => [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]));
+
+/** A passage that names the year asked about, or (naming none) is the plan or review of exactly that year. */
+function agreesYear(p: Passage, u: QueryUnderstanding): boolean {
+  const target = askedYear(p, u);
+  if (target === null) return false;
+  const named = namedYears(p);
+  if (named.length > 0) return named.includes(target);
+  const period = periodOf(p.text);
+  return p.source.year !== null && ((period === 'plan' && target === p.source.year) || (period === 'review' && target === p.source.year - 1));
 }
 
 /** A passage that names a year, none of which is the one asked about (resolved against its report's year). */
 function contradictsYear(p: Passage, u: QueryUnderstanding): boolean {
-  if (!u.year) return false;
-  const target = 'absolute' in u.year ? u.year.absolute : p.source.year !== null ? p.source.year + u.year.relative : null;
+  const target = askedYear(p, u);
   if (target === null) return false;
-  const named = [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]));
+  const named = namedYears(p);
   if (named.length > 0) return !named.includes(target);
   if (p.source.year === null) return false;
   // No year in the text: plans are about the report's own year, the review about the year before.

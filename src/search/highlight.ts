@@ -1,6 +1,7 @@
 // The sentence of a passage that best answers, and the figures in it, nearest the question's words first.
 import { findFigures } from '../clean/figures.js';
-import type { QueryUnderstanding } from '../types.js';
+import type { QueryUnderstanding, SearchResult } from '../types.js';
+import { type FigureKind, figureKind, type Period } from './cues.js';
 
 export interface Highlight {
   sentence: string;
@@ -61,4 +62,40 @@ export function yearOfFigure(sentence: string, reportYear: number | null, asked:
   if (reportYear === null) return null;
   if (asked) return reportYear + asked.relative;
   return /目标|预期|力争|计划|今年/.test(sentence) ? reportYear : reportYear - 1;
+}
+
+/** The year a figure's own clause names before it ("较2022年15.22亿元" -> 2022), or null. */
+function namedYearOf(sentence: string, figure: string): number | null {
+  const compact = sentence.replace(/\s+/g, '');
+  const at = compact.indexOf(figure);
+  if (at < 0) return null;
+  const clauseStart = Math.max(...['，', ',', '；', ';', '。', '：', '、'].map((c) => compact.lastIndexOf(c, at)));
+  const years = [...compact.slice(clauseStart + 1, at).matchAll(/((?:19|20)\d{2})年/g)];
+  return years.length ? Number(years[years.length - 1]![1]) : null;
+}
+
+export interface KeyFigureContext {
+  /** Kind of figure asked for (growth rate, amount, share), or null. */
+  kind: FigureKind | null;
+  /** Year asked about, resolved against the passage's report, or null. */
+  year: number | null;
+  reportYear: number | null;
+  asked: QueryUnderstanding['year'];
+  period: Period | null;
+}
+
+/**
+ * The figure a card leads with: never one its clause dates to another year than the one asked, and of the kind
+ * asked (a growth question leads with the rate, an amount question with the amount, a share question with the
+ * share); among equals, the one nearest the question's words (the highlight's order).
+ */
+export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['keyFigure'] | undefined {
+  const dated = h.figures.map((figure) => ({ figure, year: namedYearOf(h.sentence, figure) }));
+  const inYear = ctx.year === null ? dated.filter((d) => d.year === null || dated.every((o) => o.year !== null)) : dated.filter((d) => d.year === null || d.year === ctx.year);
+  const pool = inYear.length ? inYear : dated;
+  const ofKind = ctx.kind ? pool.filter((d) => figureKind(h.sentence.replace(/\s+/g, ''), d.figure) === ctx.kind) : [];
+  const lead = (ofKind.length ? ofKind : pool)[0];
+  if (!lead) return undefined;
+  const year = lead.year ?? yearOfFigure(h.sentence, ctx.reportYear, ctx.asked);
+  return { figure: lead.figure, clause: clauseOf(h.sentence, lead.figure), year };
 }

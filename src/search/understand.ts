@@ -89,11 +89,11 @@ export function understand(question: string, ctx: UnderstandContext): QueryUnder
   const stripped = normalized.replace(DISTRICT_WORDS, ' ').replace(/20\d\d\s*年?|去年|今年|明年|上一年|本年度?/g, ' ');
   const words = [...new Set(tokenize(stripped))];
   const synonymKeys = Object.keys(ctx.synonyms).filter((k) => stripped.includes(k));
-  const concepts = words.map((w) => {
-    const related = synonymKeys.filter((k) => k.includes(w) || w.includes(k)).flatMap((k) => ctx.synonyms[k]!);
-    return [...new Set([w, ...related.flatMap((r) => [r, ...tokenize(r)])])];
-  });
-  const terms = [...new Set(concepts.flat())];
+  // A concept is satisfied by its word or a whole synonym; the synonyms' own words (地区, 生产 of 地区生产总值) are
+  // searched but do not count as mentioning the concept.
+  const related = words.map((w) => synonymKeys.filter((k) => k.includes(w) || w.includes(k)).flatMap((k) => ctx.synonyms[k]!));
+  const concepts = words.map((w, i) => [...new Set([w, ...related[i]!])]);
+  const terms = [...new Set([...concepts.flat(), ...related.flat().flatMap((r) => tokenize(r))])];
 
   return { normalized, district, uncoveredPlace: uncovered, year, wantsFigure: WANTS_FIGURE.test(normalized), terms, concepts };
 }

@@ -185,7 +185,7 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
       const via: Via = ctx.chat?.type === 'private' ? 'private' : 'group';
       queryLog.record(answerRecord({ userId: ctx.from?.id ?? 0, via, query }, answer, performance.now() - started, scope));
       const label = labelOf(scope);
-      if (!answer.found || answer.results.length === 0) {
+      if (answer.results.length === 0) {
         await ctx.reply(renderNotFoundCard(answer, { scopeLabel: label }), {
           ...replyOptions(ctx),
           ...(label ? { reply_markup: clearScopeKeyboard() } : {}),
@@ -362,7 +362,7 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
       const started = performance.now();
       const answer = await engine.search(query, { top: INLINE_RESULTS });
       queryLog.record(answerRecord({ userId: ctx.from.id, via: 'inline', query }, answer, performance.now() - started));
-      if (!answer.found || answer.results.length === 0) {
+      if (answer.results.length === 0) {
         return void (await ctx.answerInlineQuery([], {
           cache_time: 60,
           is_personal: personal,
@@ -370,7 +370,7 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
         }));
       }
       const results = answer.results.map((r, i) => {
-        const a = renderInlineArticle(r);
+        const a = renderInlineArticle(r, !answer.found);
         return InlineQueryResultBuilder.article(`${r.passageId}-${i}`, a.title, { description: a.description }).text(a.messageHtml, {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },

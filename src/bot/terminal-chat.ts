@@ -102,7 +102,7 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
           const started = performance.now();
           const answer = await engine.search(line, { top: perPage * MAX_PAGES, district: scope.district, file: scope.file });
           opts.queryLog?.record(answerRecord({ userId: 'terminal', via: 'terminal', query: line }, answer, performance.now() - started, scope));
-          last = answer.found ? { answer, page: 0 } : null;
+          last = answer.results.length > 0 ? { answer, page: 0 } : null;
           showPage(answer, 0);
           if (scope !== NO_SCOPE) out(`（限定：${scopeLabel(scope, engine.reports())}）`);
         }

@@ -1,9 +1,11 @@
 // Answer -> the stable JSON shape of `ask --json` (documented in README; keep it exactly).
-import type { Answer } from '../types.js';
+import { type Answer, type Confidence, confidenceOf } from '../types.js';
 
 export interface AnswerJson {
   query: string;
   found: boolean;
+  /** "high" (found), "low" (closest passages, no certain answer: results are given, found is false) or "none". */
+  confidence: Confidence;
   results: {
     rank: number;
     score: number;
@@ -13,12 +15,15 @@ export interface AnswerJson {
     source: { file: string; title: string; district: string | null; year: number | null; paragraph: number; lines: [number, number]; page?: number };
   }[];
   reason?: string;
+  /** When the report answers another period than the one asked: "报告只给出2023年的实际值：…". */
+  note?: string;
 }
 
 export function toJson(answer: Answer): AnswerJson {
   return {
     query: answer.query,
     found: answer.found,
+    confidence: confidenceOf(answer),
     results: answer.results.map((r) => ({
       rank: r.rank,
       score: r.score,
@@ -28,5 +33,6 @@ export function toJson(answer: Answer): AnswerJson {
       source: { ...r.source },
     })),
     ...(answer.reason ? { reason: answer.reason } : {}),
+    ...(answer.note ? { note: answer.note } : {}),
   };
 }

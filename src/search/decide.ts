@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { findFigures } from '../clean/figures.js';
 import type { Confidence, QueryUnderstanding } from '../types.js';
-import { askedPeriod, type Period } from './cues.js';
+import { askedFigureKind, askedPeriod, figureKind, type Period, unitMatcher } from './cues.js';
 
 /** Generic features only (no place names, years or titles of the sample): the fit must carry to other reports. */
 export const FEATURES = [
@@ -22,6 +22,8 @@ export const FEATURES = [
   'scoreMargin',
   'wantsFigure',
   'figureMissing',
+  'kindMissing',
+  'unitMissing',
   'timeAsked',
   'timeAgrees',
   'timeUnknown',
@@ -150,6 +152,9 @@ export function features(input: FeatureInput): Features {
   const selfLexical = weighted.reduce((s, c) => s + c.w, 0);
   const asked = askedPeriod(u.normalized);
   const period = input.periodOf(best.id);
+  const figures = findFigures(text);
+  const kind = askedFigureKind(u.normalized);
+  const unit = unitMatcher(u.normalized);
   const timeAsked = u.year !== null || asked !== null;
   const contradicts = input.contradictsYear(best.id) || (asked !== null && period !== null && period !== asked);
   const agrees = !contradicts && (input.agreesYear(best.id) || (asked !== null && period === asked));
@@ -166,7 +171,10 @@ export function features(input: FeatureInput): Features {
     lexicalMargin: maxLexical > 0 ? (best.lexical - nextLexical) / maxLexical : 0,
     scoreMargin: ranked[1] && best.score > 0 ? (best.score - ranked[1].score) / best.score : 1,
     wantsFigure: u.wantsFigure ? 1 : 0,
-    figureMissing: u.wantsFigure && findFigures(text).length === 0 ? 1 : 0,
+    figureMissing: u.wantsFigure && figures.length === 0 ? 1 : 0,
+    // A growth question answered by a passage with amounts only, "多少户" by one with no figure in 户.
+    kindMissing: kind && !figures.some((f) => figureKind(text, f) === kind) ? 1 : 0,
+    unitMissing: unit && !figures.some(unit) ? 1 : 0,
     timeAsked: timeAsked ? 1 : 0,
     timeAgrees: timeAsked && agrees ? 1 : 0,
     timeUnknown: timeAsked && !agrees && !contradicts ? 1 : 0,
@@ -259,14 +267,15 @@ export interface Example {
  * above it keeps precision ≥ target; `low` keeps (nearly) every question whose evidence was found, so "none"
  * only drops what nothing in the reports answers.
  */
-export function chooseThresholds(p: number[], examples: Example[], targetPrecision: number, keepRecall = 0.99): { high: number; low: number } {
+export function chooseThresholds(p: number[], examples: Example[], targetPrecision: number, unanswerableShare: number, keepRecall = 0.99): { high: number; low: number } {
   const order = p.map((x, i) => i).sort((a, b) => p[b]! - p[a]!);
+  const weight = mixWeights(examples, unanswerableShare);
   let tp = 0;
   let n = 0;
   let lastOk = 1;
   for (const i of order) {
-    n++;
-    tp += examples[i]!.correct;
+    n += weight[i]!;
+    tp += examples[i]!.correct * weight[i]!;
     if (tp / n >= targetPrecision) lastOk = p[i]!;
   }
   const high = lastOk;
@@ -274,6 +283,18 @@ export function chooseThresholds(p: number[], examples: Example[], targetPrecisi
   const drop = Math.floor(hits.length * (1 - keepRecall));
   const low = Math.min(high, hits.length ? hits[drop]! * 0.9 : 0);
   return { high, low };
+}
+
+/**
+ * Weights that give unanswerable questions `share` of the total: precision depends on how many questions have no
+ * answer, and the labelled sets hold more of them (to learn from) than reporters ask.
+ */
+export function mixWeights(examples: Example[], share: number): number[] {
+  const neg = examples.filter((e) => !e.answerable).length;
+  const pos = examples.length - neg;
+  if (neg === 0 || pos === 0) return examples.map(() => 1);
+  const wNeg = (share * pos) / ((1 - share) * neg);
+  return examples.map((e) => (e.answerable ? 1 : wNeg));
 }
 
 /** Stratified fold of each example (deterministic: interleaved within each class). */

@@ -7,7 +7,8 @@ import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { type Logger, silentLogger } from '../log.js';
 import type { Answer, Confidence, District, Engine, Passage, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
-import { askedFigureKind, askedPeriod } from './cues.js';
+import { findFigures } from '../clean/figures.js';
+import { askedFigureKind, askedPeriod, type FigureKind, figureKind, type Period, unitMatcher } from './cues.js';
 import { coverage, type DecisionModel, features, loadDecision, outcome, probability } from './decide.js';
 import { highlight, keyFigure } from './highlight.js';
 import { loadSynonyms, understand, type Synonyms } from './understand.js';
@@ -93,6 +94,8 @@ interface Loaded {
   texts: string[];
   covered: Set<District>;
   byFile: Map<string, Passage[]>;
+  /** Plan or review of each passage (src/search/decide.ts features, target/result preference). */
+  periods: (Period | null)[];
 }
 
 function prepare(index: StoredIndex): Loaded {
@@ -109,7 +112,23 @@ function prepare(index: StoredIndex): Loaded {
     texts: indexed.map((t) => t.replace(/\s+/g, '')),
     covered: new Set(index.manifest.files.map((f) => f.district).filter((d): d is District => d !== null)),
     byFile,
+    periods: passagePeriods(index.passages),
   };
+}
+
+/**
+ * A passage's period is read from its own wording, else from the passages of its paragraph (the nearest before,
+ * then after): "过去一年，…" opens a paragraph whose later sentences no longer say so.
+ */
+function passagePeriods(passages: Passage[]): (Period | null)[] {
+  const own = passages.map((p) => periodOf(p.text));
+  const same = (a: Passage, b: Passage) => a.source.file === b.source.file && a.source.paragraph === b.source.paragraph;
+  return passages.map((p, i) => {
+    if (own[i]) return own[i]!;
+    for (let j = i - 1; j >= 0 && same(passages[j]!, p); j--) if (own[j]) return own[j]!;
+    for (let j = i + 1; j < passages.length && same(passages[j]!, p); j++) if (own[j]) return own[j]!;
+    return null;
+  });
 }
 
 export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, indexDir?: string) {
@@ -127,7 +146,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
 
   async function search(query: string, options: SearchOptions = {}): Promise<Answer> {
     // One question is answered from one index version, even if a reload happens meanwhile.
-    const { index, lexical, texts, covered } = state;
+    const { index, lexical, texts, covered, periods } = state;
     const { passages } = index;
     const weight = (t: string) => lexical.idf(t) || 1;
     const started = performance.now();
@@ -141,6 +160,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const top = Math.max(1, Math.min(options.top ?? 3, 20));
     const understood = understand(query, { synonyms, covered });
     const asked = askedPeriod(understood.normalized);
+    const kind = askedFigureKind(understood.normalized);
+    const unit = unitMatcher(understood.normalized);
     lap('understand');
     if (understood.normalized.replace(/[\p{P}\p{S}\s]/gu, '') === '') {
       return notFound(query, understood, '问题是空的：请输入一个关于政府工作报告的问题。', started);
@@ -203,8 +224,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
         c.score = (1 - wLex) * dense + wLex * lex;
       }
       if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
-      if (contradictsYear(passages[c.id]!, understood)) c.score *= rank.yearPenalty;
-      else if (asked && periodOf(passages[c.id]!.text) === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
+      // The figure of the kind asked (a rate for 增长多少, 户 for 多少户) is there: the passage can answer.
+      if ((kind || unit) && hasKind(texts[c.id]!, kind, unit)) c.score *= rank.figureBoost;
+      if (contradictsYear(passages[c.id]!, understood, periods[c.id]!)) c.score *= rank.yearPenalty;
+      else if (asked && periods[c.id] === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
     }
     const ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
     const best = ranked[0];
@@ -219,9 +242,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       texts,
       understood,
       weight,
-      contradictsYear: (id) => contradictsYear(passages[id]!, understood),
-      agreesYear: (id) => agreesYear(passages[id]!, understood),
-      periodOf: (id) => periodOf(passages[id]!.text),
+      contradictsYear: (id) => contradictsYear(passages[id]!, understood, periods[id]!),
+      agreesYear: (id) => agreesYear(passages[id]!, understood, periods[id]!),
+      periodOf: (id) => periods[id]!,
     });
     const decider = (rank.decision ??= loadDecision());
     const p = probability(decider, seen);
@@ -231,12 +254,11 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       lap('rank');
       return { ...notFound(query, understood, `${where}里没有找到能回答这个问题的段落。`, started), evidence, decision, timings };
     }
-    const kind = askedFigureKind(understood.normalized);
 
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
       const p = passages[c.id]!;
       const h = highlight(p.sentences, understood.terms, weight, understood.wantsFigure);
-      const key = keyFigure(h, { kind, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periodOf(p.text) });
+      const key = keyFigure(h, { kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year });
       return {
         rank: i + 1,
         score: round(c.score),
@@ -251,7 +273,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       };
     });
     lap('rank');
-    const note = periodNote(passages[best.id]!, results[0]?.keyFigure, asked, understood);
+    const note = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);
     return { query, found: confidence === 'high', confidence, results, understood, evidence, decision, ...(note ? { note } : {}), tookMs: performance.now() - started, timings };
   }
 
@@ -289,6 +311,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
   };
 }
 
+function hasKind(text: string, kind: FigureKind | null, unit: ((f: string) => boolean) | null): boolean {
+  return findFigures(text).some((f) => (!kind || figureKind(text, f) === kind) && (!unit || unit(f)));
+}
+
 /** The year a question asks about, resolved against the passage's report for 去年/今年/明年; null when none is asked. */
 function askedYear(p: Passage, u: QueryUnderstanding): number | null {
   if (!u.year) return null;
@@ -299,8 +325,7 @@ function askedYear(p: Passage, u: QueryUnderstanding): number | null {
  * When the best passage answers another period than the one asked (a result for a target question, or the other
  * way round), the card says so instead of presenting it as the answer.
  */
-function periodNote(p: Passage, key: SearchResult['keyFigure'], asked: 'plan' | 'review' | null, u: QueryUnderstanding): string | null {
-  const period = periodOf(p.text);
+function periodNote(p: Passage, period: Period | null, key: SearchResult['keyFigure'], asked: Period | null, u: QueryUnderstanding): string | null {
   const wanted = asked ?? (u.year && p.source.year !== null ? (askedYear(p, u) === p.source.year ? 'plan' : askedYear(p, u) === p.source.year - 1 ? 'review' : null) : null);
   if (!wanted || !period || period === wanted) return null;
   const year = key?.year ?? (p.source.year === null ? null : period === 'plan' ? p.source.year : p.source.year - 1);
@@ -313,24 +338,22 @@ function periodNote(p: Passage, key: SearchResult['keyFigure'], asked: 'plan' | 
 const namedYears = (p: Passage) => [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]));
 
 /** A passage that names the year asked about, or (naming none) is the plan or review of exactly that year. */
-function agreesYear(p: Passage, u: QueryUnderstanding): boolean {
+function agreesYear(p: Passage, u: QueryUnderstanding, period: Period | null): boolean {
   const target = askedYear(p, u);
   if (target === null) return false;
   const named = namedYears(p);
   if (named.length > 0) return named.includes(target);
-  const period = periodOf(p.text);
   return p.source.year !== null && ((period === 'plan' && target === p.source.year) || (period === 'review' && target === p.source.year - 1));
 }
 
 /** A passage that names a year, none of which is the one asked about (resolved against its report's year). */
-function contradictsYear(p: Passage, u: QueryUnderstanding): boolean {
+function contradictsYear(p: Passage, u: QueryUnderstanding, period: Period | null): boolean {
   const target = askedYear(p, u);
   if (target === null) return false;
   const named = namedYears(p);
   if (named.length > 0) return !named.includes(target);
   if (p.source.year === null) return false;
   // No year in the text: plans are about the report's own year, the review about the year before.
-  const period = periodOf(p.text);
   if (period === 'plan') return target !== p.source.year;
   if (period === 'review') return target !== p.source.year - 1;
   return target !== p.source.year && target !== p.source.year - 1;
@@ -340,7 +363,7 @@ const PLAN_CUES = /今年|新的一年|力争|确保|计划|预期|争取|再建
 const REVIEW_CUES = /过去一年|过去的一年|去年|同比(?:增长|下降)|较上年|增长了|完成了|获评|入选|建成|办结|累计/;
 
 /** Is a passage a plan or a review? Only when its wording says so one way and not the other. */
-export function periodOf(text: string): 'plan' | 'review' | null {
+export function periodOf(text: string): Period | null {
   const plan = PLAN_CUES.test(text);
   const review = REVIEW_CUES.test(text);
   return plan === review ? null : plan ? 'plan' : 'review';

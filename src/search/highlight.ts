@@ -1,7 +1,7 @@
 // The sentence of a passage that best answers, and the figures in it, nearest the question's words first.
 import { findFigures } from '../clean/figures.js';
 import type { QueryUnderstanding, SearchResult } from '../types.js';
-import { type FigureKind, figureKind, type Period } from './cues.js';
+import { type FigureKind, figureKind } from './cues.js';
 
 export interface Highlight {
   sentence: string;
@@ -64,24 +64,46 @@ export function yearOfFigure(sentence: string, reportYear: number | null, asked:
   return /目标|预期|力争|计划|今年/.test(sentence) ? reportYear : reportYear - 1;
 }
 
-/** The year a figure's own clause names before it ("较2022年15.22亿元" -> 2022), or null. */
+/** The year a figure's own clause names right before it ("较2022年15.22亿元" -> 2022), or null. */
 function namedYearOf(sentence: string, figure: string): number | null {
   const compact = sentence.replace(/\s+/g, '');
   const at = compact.indexOf(figure);
   if (at < 0) return null;
   const clauseStart = Math.max(...['，', ',', '；', ';', '。', '：', '、'].map((c) => compact.lastIndexOf(c, at)));
-  const years = [...compact.slice(clauseStart + 1, at).matchAll(/((?:19|20)\d{2})年/g)];
-  return years.length ? Number(years[years.length - 1]![1]) : null;
+  const before = compact.slice(clauseStart + 1, at);
+  const years = [...before.matchAll(/((?:19|20)\d{2})年/g)];
+  const last = years[years.length - 1];
+  // The year dates this figure only when no other figure stands between them ("较2022年15.22亿元 同比增长44.4%").
+  return last && !/\d/.test(before.slice(last.index! + last[0].length)) ? Number(last[1]) : null;
 }
 
 export interface KeyFigureContext {
   /** Kind of figure asked for (growth rate, amount, share), or null. */
   kind: FigureKind | null;
+  /** Does a figure have the unit asked for ("多少户" -> 户)? Null when the question names none. */
+  unit: ((figure: string) => boolean) | null;
+  terms: string[];
+  weight: (t: string) => number;
   /** Year asked about, resolved against the passage's report, or null. */
   year: number | null;
   reportYear: number | null;
   asked: QueryUnderstanding['year'];
-  period: Period | null;
+}
+
+/** Weight of the question's words in the clause holding a figure: the clause that talks about what was asked. */
+function clauseWeight(sentence: string, figure: string, terms: string[], weight: (t: string) => number): number {
+  const compact = sentence.replace(/\s+/g, '');
+  const at = compact.indexOf(figure);
+  if (at < 0) return 0;
+  const stops = /[，,；;。！？!?：:]/;
+  let a = at;
+  while (a > 0 && !stops.test(compact[a - 1]!)) a--;
+  let b = at + figure.length;
+  while (b < compact.length && !stops.test(compact[b]!)) b++;
+  const clause = compact.slice(a, b).replace(figure, ' ');
+  // Result words ("缩短到6小时", "达到96%") mark the figure that answers; "由1天" is where it started.
+  const reached = /(?:到|至|达)$/.test(compact.slice(Math.max(0, at - 1), at)) ? 0.5 : 0;
+  return matchedWeight(clause, terms, weight) + reached;
 }
 
 /**
@@ -92,9 +114,19 @@ export interface KeyFigureContext {
 export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['keyFigure'] | undefined {
   const dated = h.figures.map((figure) => ({ figure, year: namedYearOf(h.sentence, figure) }));
   const inYear = ctx.year === null ? dated.filter((d) => d.year === null || dated.every((o) => o.year !== null)) : dated.filter((d) => d.year === null || d.year === ctx.year);
-  const pool = inYear.length ? inYear : dated;
-  const ofKind = ctx.kind ? pool.filter((d) => figureKind(h.sentence.replace(/\s+/g, ''), d.figure) === ctx.kind) : [];
-  const lead = (ofKind.length ? ofKind : pool)[0];
+  let pool = inYear.length ? inYear : dated;
+  const compact = h.sentence.replace(/\s+/g, '');
+  // Narrow by kind, then by unit, keeping the pool whenever a narrowing would leave nothing.
+  const narrow = (keep: (f: string) => boolean) => {
+    const kept = pool.filter((d) => keep(d.figure));
+    if (kept.length) pool = kept;
+  };
+  if (ctx.kind) narrow((f) => figureKind(compact, f) === ctx.kind);
+  if (ctx.unit) narrow(ctx.unit);
+  // Then the figure whose clause holds most of the question's words; ties keep the highlight's order (nearest first).
+  const scored = pool.map((d, i) => ({ d, i, w: clauseWeight(h.sentence, d.figure, ctx.terms, ctx.weight) }));
+  scored.sort((x, y) => y.w - x.w || x.i - y.i);
+  const lead = scored[0]?.d;
   if (!lead) return undefined;
   const year = lead.year ?? yearOfFigure(h.sentence, ctx.reportYear, ctx.asked);
   return { figure: lead.figure, clause: clauseOf(h.sentence, lead.figure), year };

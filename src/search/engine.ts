@@ -258,7 +258,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
       const p = passages[c.id]!;
       const h = highlight(p.sentences, understood.terms, weight, understood.wantsFigure);
-      const key = keyFigure(h, { kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year });
+      const key = keyFigure(h, { kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]! });
       return {
         rank: i + 1,
         score: round(c.score),
@@ -328,7 +328,7 @@ function askedYear(p: Passage, u: QueryUnderstanding): number | null {
 function periodNote(p: Passage, period: Period | null, key: SearchResult['keyFigure'], asked: Period | null, u: QueryUnderstanding): string | null {
   const wanted = asked ?? (u.year && p.source.year !== null ? (askedYear(p, u) === p.source.year ? 'plan' : askedYear(p, u) === p.source.year - 1 ? 'review' : null) : null);
   if (!wanted || !period || period === wanted) return null;
-  const year = key?.year ?? (p.source.year === null ? null : period === 'plan' ? p.source.year : p.source.year - 1);
+  const year = p.source.year === null ? key?.year ?? null : period === 'plan' ? p.source.year : p.source.year - 1;
   const what = period === 'review' ? '实际值' : '目标';
   const figure = key ? `${key.figure}（${key.clause}）` : p.sentences[0] ?? '';
   return `报告只给出${year === null ? '' : `${year}年的`}${what}：${figure}`;

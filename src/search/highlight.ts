@@ -1,7 +1,7 @@
 // The sentence of a passage that best answers, and the figures in it, nearest the question's words first.
 import { findFigures } from '../clean/figures.js';
 import type { QueryUnderstanding, SearchResult } from '../types.js';
-import { type FigureKind, figureKind } from './cues.js';
+import { type FigureKind, figureKind, type Period } from './cues.js';
 
 export interface Highlight {
   sentence: string;
@@ -88,6 +88,8 @@ export interface KeyFigureContext {
   year: number | null;
   reportYear: number | null;
   asked: QueryUnderstanding['year'];
+  /** The passage's period (plan of the report's year, review of the year before), when known. */
+  period: Period | null;
 }
 
 /** Weight of the question's words in the clause holding a figure: the clause that talks about what was asked. */
@@ -128,6 +130,8 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   scored.sort((x, y) => y.w - x.w || x.i - y.i);
   const lead = scored[0]?.d;
   if (!lead) return undefined;
-  const year = lead.year ?? yearOfFigure(h.sentence, ctx.reportYear, ctx.asked);
+  // A passage's own period dates its figures before the question does: a 2023 result asked as "今年" stays 2023.
+  const periodYear = ctx.reportYear === null || !ctx.period || /(?:19|20)\d{2}\s*年/.test(h.sentence) ? null : ctx.period === 'plan' ? ctx.reportYear : ctx.reportYear - 1;
+  const year = lead.year ?? periodYear ?? yearOfFigure(h.sentence, ctx.reportYear, ctx.asked);
   return { figure: lead.figure, clause: clauseOf(h.sentence, lead.figure), year };
 }

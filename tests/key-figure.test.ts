@@ -68,3 +68,13 @@ describe('statistics cards', () => {
     expect(card.source.lines).toEqual([5, 8]);
   });
 });
+
+describe('headline context', () => {
+  it('says what a statistics card figure is', async () => {
+    const { clauseOf } = await import('../src/search/highlight.js');
+    const s = '2024年全区研发投入：58.3亿元较2023年49.1亿元 同比增长18.7%';
+    expect(clauseOf(s, '18.7%')).toBe('2024年全区研发投入 同比增长');
+    expect(clauseOf(s, '58.3亿元')).toBe('2024年全区研发投入');
+    expect(clauseOf('全年城镇新增就业3100人，同比增长2%。', '3100人')).toBe('全年城镇新增就业');
+  });
+});

@@ -308,4 +308,3 @@ export function folds(examples: Example[], k: number): number[] {
   return fold;
 }
 
-export { type Period };

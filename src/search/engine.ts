@@ -249,7 +249,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const decider = (rank.decision ??= loadDecision());
     const p = probability(decider, seen);
     const confidence: Confidence = outcome(decider, p);
-    const decision = { probability: round(p), features: Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, round(v)])) };
+    const decision = { probability: round(p), features: seen };
     if (confidence === 'none') {
       lap('rank');
       return { ...notFound(query, understood, `${where}里没有找到能回答这个问题的段落。`, started), evidence, decision, timings };

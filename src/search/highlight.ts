@@ -46,8 +46,18 @@ export function rankFigures(sentence: string, terms: string[]): string[] {
 /** The clause (between commas) of a sentence that holds a figure: the figure's context on a card. */
 export function clauseOf(sentence: string, figure: string): string {
   const compact = sentence.replace(/\s+/g, '');
-  const clause = compact.split(/[，,；;。！？!?：:]/).find((c) => c.includes(figure)) ?? compact;
-  return clause.replace(figure, '').replace(/^[“”"、\s]+|[“”"、\s]+$/g, '');
+  const trim = (x: string) => x.replace(/^[“”"、\s]+|[“”"、\s]+$/g, '');
+  const whole = compact.split(/[，,；;。！？!?]/).find((c) => c.includes(figure)) ?? compact;
+  const colon = whole.search(/[：:]/);
+  const labelled = colon >= 0 && whole.indexOf(figure) > colon;
+  const clause = labelled ? whole.slice(colon + 1) : whole;
+  const at = clause.indexOf(figure);
+  // Among other figures (a statistics card's line), the words since the previous figure say what this one is.
+  const before = clause.slice(0, at);
+  const cut = Math.max(0, ...findFigures(before).map((f) => before.lastIndexOf(f) + f.length));
+  const since = trim(before.slice(cut));
+  if (labelled) return Array.from(since).length >= 6 ? since : trim(`${trim(whole.slice(0, colon))} ${since}`);
+  return cut > 0 && since ? since : trim(clause.replace(figure, ''));
 }
 
 /**

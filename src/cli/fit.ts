@@ -1,4 +1,4 @@
-// npm run fit [-- FILE.jsonl ...] [--folds K] [--precision P] [--mix S] [--details]
+// npm run fit [-- FILE.jsonl ...] [--folds K] [--precision P] [--mix S] [--reject R] [--details]
 // Refits the found / uncertain / not-found decision on labelled questions (default: tests/dev.jsonl,
 // tests/extra.jsonl, tests/calib.jsonl) and writes weights, thresholds and the nested cross-validated figures
 // to src/search/decision.json.
@@ -15,13 +15,15 @@ const DEFAULT_FIT_FILES = ['tests/dev.jsonl', 'tests/extra.jsonl', 'tests/calib.
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { folds: { type: 'string' }, precision: { type: 'string' }, mix: { type: 'string' }, details: { type: 'boolean' } },
+    options: { folds: { type: 'string' }, precision: { type: 'string' }, mix: { type: 'string' }, reject: { type: 'string' }, details: { type: 'boolean' } },
   });
   const o = {
     folds: Number(values.folds ?? DEFAULT_CALIBRATION.folds),
     precision: Number(values.precision ?? DEFAULT_CALIBRATION.precision),
     unanswerableShare: Number(values.mix ?? DEFAULT_CALIBRATION.unanswerableShare),
+    rejectUnanswerable: Number(values.reject ?? DEFAULT_CALIBRATION.rejectUnanswerable),
   };
+  if (!(o.rejectUnanswerable >= 0 && o.rejectUnanswerable <= 1)) throw new Error('--reject must be a share, e.g. 0.8');
   if (!Number.isInteger(o.folds) || o.folds < 2) throw new Error('--folds must be an integer ≥ 2, e.g. 5');
   if (!(o.precision > 0 && o.precision <= 1)) throw new Error('--precision must be a share, e.g. 0.97');
   if (!(o.unanswerableShare > 0 && o.unanswerableShare < 1)) throw new Error('--mix must be a share between 0 and 1, e.g. 0.1');

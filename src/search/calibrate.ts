@@ -11,9 +11,11 @@ export interface CalibrationOptions {
   precision: number;
   /** Share of unanswerable questions among those reporters ask: precision is judged at that mix. */
   unanswerableShare: number;
+  /** Share of unanswerable questions that must be answered found: false (the target: 7 of 9). */
+  rejectUnanswerable: number;
 }
 
-export const DEFAULT_CALIBRATION: CalibrationOptions = { folds: 5, precision: 0.97, unanswerableShare: 0.1 };
+export const DEFAULT_CALIBRATION: CalibrationOptions = { folds: 5, precision: 0.97, unanswerableShare: 0.1, rejectUnanswerable: 0.8 };
 
 /** Regularisation strengths tried; the one with the best out-of-fold log-loss is kept. */
 const L2 = [0.3, 1, 3, 10];
@@ -64,7 +66,7 @@ export function fitDecision(examples: Example[], o: CalibrationOptions = DEFAULT
     const loss = logLoss(p, examples);
     if (loss < best.loss) best = { l2, loss, p };
   }
-  const thresholds = chooseThresholds(best.p, examples, o.precision, o.unanswerableShare);
+  const thresholds = chooseThresholds(best.p, examples, o.precision, o.unanswerableShare, o.rejectUnanswerable);
   return { ...fitLogistic(examples.map((e) => e.features), examples.map((e) => e.correct), best.l2), ...thresholds, l2: best.l2 };
 }
 

@@ -263,11 +263,18 @@ export interface Example {
 }
 
 /**
- * Thresholds from out-of-fold probabilities: `high` is the lowest probability at which every confident set
- * above it keeps precision ≥ target; `low` keeps (nearly) every question whose evidence was found, so "none"
+ * Thresholds from out-of-fold probabilities: `high` is the lowest probability at which the confident answers
+ * above it keep precision ≥ target (and at least `rejectUnanswerable` of the unanswerable questions stay below); `low` keeps (nearly) every question whose evidence was found, so "none"
  * only drops what nothing in the reports answers.
  */
-export function chooseThresholds(p: number[], examples: Example[], targetPrecision: number, unanswerableShare: number, keepRecall = 0.99): { high: number; low: number } {
+export function chooseThresholds(
+  p: number[],
+  examples: Example[],
+  targetPrecision: number,
+  unanswerableShare: number,
+  rejectUnanswerable = 0,
+  keepRecall = 0.99,
+): { high: number; low: number } {
   const order = p.map((x, i) => i).sort((a, b) => p[b]! - p[a]!);
   const weight = mixWeights(examples, unanswerableShare);
   let tp = 0;
@@ -278,7 +285,11 @@ export function chooseThresholds(p: number[], examples: Example[], targetPrecisi
     tp += examples[i]!.correct * weight[i]!;
     if (tp / n >= targetPrecision) lastOk = p[i]!;
   }
-  const high = lastOk;
+  // Also keep the share of unanswerable questions answered found: false: high sits above that many of them.
+  const negatives = examples.map((e, i) => (e.answerable ? null : p[i]!)).filter((x): x is number => x !== null).sort((a, b) => a - b);
+  const k = Math.ceil(negatives.length * rejectUnanswerable);
+  const rejecting = k > 0 && negatives.length ? negatives[Math.min(k, negatives.length) - 1]! + 1e-9 : 0;
+  const high = Math.max(lastOk, rejecting);
   const hits = examples.map((e, i) => (e.hitRank !== null ? p[i]! : null)).filter((x): x is number => x !== null).sort((a, b) => a - b);
   const drop = Math.floor(hits.length * (1 - keepRecall));
   const low = Math.min(high, hits.length ? hits[drop]! * 0.9 : 0);

@@ -88,7 +88,13 @@ export function hitOf(q: EvalQuestion, answer: Answer): Answer['results'][number
     { file: q.source, evidence: q.evidence ?? '' },
     ...(q.alt_sources ?? []).map((file, i) => ({ file, evidence: q.alt_evidence?.[i] ?? q.evidence ?? '' })),
   ].map((t) => ({ file: t.file, evidence: normalizeForMatch(t.evidence) }));
-  return answer.results.find((r) => targets.some((t) => r.source.file === t.file && normalizeForMatch(r.text).includes(t.evidence)));
+  // A statistics card is quoted as "<label>：<figures>"; evidence copied from the file has no "：" there.
+  const texts = (r: Answer['results'][number]) => {
+    const text = normalizeForMatch(r.text);
+    const label = r.section ? normalizeForMatch(r.section).replace(/^[■\s]+/, '') : null;
+    return label && text.startsWith(`${label}：`) ? [text, label + text.slice(label.length + 1)] : [text];
+  };
+  return answer.results.find((r) => targets.some((t) => r.source.file === t.file && texts(r).some((x) => x.includes(t.evidence))));
 }
 
 /** An answer that is exactly one figure ("6725人", "200亿元以上"), or null: the questions the headline is scored on. */

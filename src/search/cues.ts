@@ -43,9 +43,10 @@ const MEASURE = new RegExp(`(?:多少|几)(${[...UNITS].sort((a, b) => b.length 
  * length, "多久" a duration. Null when the question names no unit.
  */
 export function unitMatcher(question: string): ((figure: string) => boolean) | null {
+  // A duration first: "几天" accepts "6小时".
+  if (has(question, CUES.duration)) return (f) => /(?:天|小时|年|个月|日)(?:以上|以内|以下|左右)?$/.test(f);
   const unit = MEASURE.exec(question)?.[1];
   if (unit) return (f) => f.replace(/(?:以上|以内|以下|左右)$/, '').endsWith(unit);
-  if (has(question, CUES.duration)) return (f) => /(?:天|小时|年|个月|日)(?:以上|以内|以下|左右)?$/.test(f);
   if (has(question, CUES.length)) return (f) => /(?:公里|千米|米)(?:以上|以内|以下|左右)?$/.test(f);
   if (has(question, CUES.money)) return (f) => /元(?:以上|以内|以下|左右)?$/.test(f);
   return null;

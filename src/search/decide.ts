@@ -15,6 +15,7 @@ export const FEATURES = [
   'missingWeight',
   'nearFigure',
   'heaviestNearFigure',
+  'figureNotNear',
   'similarity',
   'similarityGap',
   'lexical',
@@ -165,6 +166,8 @@ export function features(input: FeatureInput): Features {
     missingWeight: missing.length ? missing[0]!.w / total : 0,
     nearFigure: nearFigure(text, u.concepts, weight),
     heaviestNearFigure: weighted[0] ? nearFigure(text, [weighted[0].alts], weight) : 0,
+    // A figure is asked for, but none of the question's words stands next to one.
+    figureNotNear: u.wantsFigure && nearFigure(text, u.concepts, weight) === 0 ? 1 : 0,
     similarity: best.similarity,
     similarityGap: maxSim - best.similarity,
     lexical: selfLexical > 0 ? Math.min(2, best.lexical / selfLexical) : 0,

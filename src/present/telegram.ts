@@ -239,7 +239,7 @@ function echo(query: string): string {
   return escapeHtml([...q].length > ECHO_LIMIT ? [...q].slice(0, ECHO_LIMIT).join('') + ELLIPSIS : q);
 }
 
-/** The answer card for one page of a found answer. */
+/** The answer card for one page of an answer with results (confident, or uncertain: "可能相关"). */
 export function renderAnswerCard(answer: Answer, opts: CardOptions): string {
   if (answer.results.length === 0) return renderNotFoundCard(answer, opts);
   const uncertain = confidenceOf(answer) !== 'high';

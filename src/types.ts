@@ -91,9 +91,15 @@ export interface SearchResult {
   source: Source;
 }
 
+/** How far to trust an answer: "high" = found; "low" = the closest passages, no certain answer; "none" = nothing relevant. */
+export type Confidence = 'high' | 'low' | 'none';
+
 export interface Answer {
   query: string;
+  /** True exactly when confidence is "high". */
   found: boolean;
+  /** Set by the engine; an answer without it (older fixtures) reads as "high" when found, else "none". */
+  confidence?: Confidence;
   results: SearchResult[];
   /** Why nothing was found, in words a reporter understands (only when found is false). */
   reason?: string;
@@ -103,6 +109,10 @@ export interface Answer {
   understood: QueryUnderstanding;
   /** How well the best passage matched: dense cosine similarity and IDF-weighted share of the question's words. */
   evidence?: { similarity: number; coverage: number };
+  /** The fitted decision (src/search/decide.ts): probability that the top 3 hold the answer, and the features it saw. */
+  decision?: { probability: number; features: Record<string, number> };
+  /** Said on the card when the report answers another period than the one asked ("报告只给出2023年的实际值：…"). */
+  note?: string;
   tookMs: number;
   /** Milliseconds spent per stage (for benchmarks and logs). */
   timings?: StageTimings;
@@ -154,3 +164,6 @@ export interface Engine {
   /** Switch to a newer index version on disk (after an ingest), atomically for callers. True if switched. */
   reload(): Promise<boolean>;
 }
+
+/** The answer's confidence, also for answers built without one. */
+export const confidenceOf = (a: Pick<Answer, 'found' | 'confidence'>): Confidence => a.confidence ?? (a.found ? 'high' : 'none');

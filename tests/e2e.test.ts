@@ -107,7 +107,8 @@ describe('command line', () => {
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const out = JSON.parse(lines[0]!);
-    expect(Object.keys(out)).toEqual(['query', 'found', 'results']);
+    expect(Object.keys(out)).toEqual(['query', 'found', 'confidence', 'results']);
+    expect(out.confidence).toBe('high');
     expect(out.results).toHaveLength(3);
     expect(Object.keys(out.results[0])).toEqual(['rank', 'score', 'text', 'highlight', 'figures', 'source']);
     expect(Object.keys(out.results[0].source)).toEqual(['file', 'title', 'district', 'place', 'year', 'paragraph', 'lines']);

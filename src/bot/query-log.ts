@@ -3,6 +3,7 @@
 // salt (QUERY_LOG_SALT), so the log can be shared with editors without exposing reporters' accounts.
 import { createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
+import type { Confidence } from '../types.js';
 import { isRecord, isTime, type JsonLines, JsonlFile } from './jsonl.js';
 
 export interface QueryLogEntry {
@@ -14,6 +15,8 @@ export interface QueryLogEntry {
   via: 'private' | 'group' | 'inline' | 'terminal';
   query: string;
   found: boolean;
+  /** high (answered), low (closest passages shown as 可能相关) or none. */
+  confidence?: Confidence;
   results: number;
   latencyMs: number;
   reason?: string;

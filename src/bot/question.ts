@@ -1,6 +1,6 @@
 // A question from any front end (Telegram or the terminal chat): cleaned, checked, searched within the
 // chat's scope, and logged. The front ends only render the answer.
-import type { Answer, Engine, SearchOptions } from '../types.js';
+import { type Answer, confidenceOf, type Engine, type SearchOptions } from '../types.js';
 import type { QueryLog, QueryRecord } from './query-log.js';
 import { NO_SCOPE, type Scope } from './scopes.js';
 import { MAX_QUESTION_CHARS } from './texts.js';
@@ -33,6 +33,6 @@ export async function searchLogged(
   const started = performance.now();
   const answer = await engine.search(query, options);
   const latencyMs = performance.now() - started;
-  log.queryLog?.record({ ...log.who, query, found: answer.found, results: answer.results.length, latencyMs, reason: answer.reason, ...scope });
+  log.queryLog?.record({ ...log.who, query, found: answer.found, confidence: confidenceOf(answer), results: answer.results.length, latencyMs, reason: answer.reason, ...scope });
   return { answer, options };
 }

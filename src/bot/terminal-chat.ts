@@ -107,7 +107,7 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
           // Pick up a new index version written meanwhile (npm run ingest in another terminal).
           if (await engine.reload().catch(() => false)) last = null;
           const { answer } = await searchLogged(engine, line, { top: perPage * MAX_PAGES, scope }, { queryLog: opts.queryLog, who: { userId: 'terminal', via: 'terminal' } });
-          last = answer.found ? { answer, page: 0 } : null;
+          last = answer.results.length > 0 ? { answer, page: 0 } : null;
           showPage(answer, 0);
           if (scope !== NO_SCOPE) out(`（限定：${scopeLabel(scope, engine.reports())}）`);
         }

@@ -37,13 +37,16 @@ async function main() {
   const pct = (x: number) => x.toFixed(3);
   const rows: [string, string][] = [
     ['questions (answerable / not answerable)', `${m.answerable} / ${m.unanswerable}`],
-    ['recall@1', pct(m.recallAt1)],
+    ['recall@1 (results of every outcome)', pct(m.recallAt1)],
     ['recall@3', pct(m.recallAt3)],
     ['recall@5', pct(m.recallAt5)],
     ['MRR', pct(m.mrr)],
     ['answer inside highlight (share of hits)', pct(m.highlightHasAnswer)],
     ['not-answerable answered found:false', pct(m.notFoundCorrect)],
     ['answerable answered found:true', pct(m.foundCorrect)],
+    ['outcomes high / low / none (share of all)', `${pct(m.outcomes.high)} / ${pct(m.outcomes.low)} / ${pct(m.outcomes.none)}`],
+    ['precision of confident answers (evidence in top 3)', pct(m.precisionConfident)],
+    ['headline = asked figure (confident one-figure answers)', `${pct(m.headlineCorrect)} (of ${m.headlineCount})`],
     ['latency mean / p95 (ms)', `${m.latencyMeanMs.toFixed(1)} / ${m.latencyP95Ms.toFixed(1)}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

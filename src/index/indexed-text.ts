@@ -9,6 +9,6 @@ import type { Passage } from '../types.js';
  */
 export function indexedText(p: Passage): string {
   const district = p.source.district ?? '';
-  const section = p.section && Array.from(p.text).length < 60 ? `${p.section}：` : '';
+  const section = p.section && Array.from(p.text).length < 60 && !p.text.includes(`${p.section}：`) ? `${p.section}：` : '';
   return `${district} ${section}${p.text}`.trim();
 }

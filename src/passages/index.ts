@@ -1,6 +1,7 @@
 // Cleaned blocks -> short, sentence-aligned passages with provenance (file, title, district, year,
 // paragraph, original lines).
 import { type Block, cleanReport, lineAt } from '../clean/index.js';
+import { hasFigure } from '../clean/figures.js';
 import type { ReportFile } from '../corpus/load.js';
 import type { Passage, Period, ReportMeta, Source } from '../types.js';
 import { type MetaCorrection, readReportMeta } from './meta.js';
@@ -42,6 +43,12 @@ function sectionPeriod(path: string[], reportYear: number | null): Period | null
   return null;
 }
 
+/** A statistics card: figures with no sentence or clause punctuation ("21.98亿元 较2022年15.22亿元"). */
+const isStatCard = (text: string) => hasFigure(text) && !/[，。；！？,;:：、]/.test(text);
+
+/** A card's label is its heading without decoration ("■2023年…支出" -> "2023年…支出"). */
+const labelOf = (heading: string) => heading.replace(/^[\s■□●○◆◇▲△▶►★☆#*\-—]+/u, '').trim();
+
 /** Segment one decoded report into passages. */
 export function segmentReport(report: ReportFile, correction: MetaCorrection = {}): Report {
   const blocks = cleanReport(report.lines, report.pages);
@@ -52,6 +59,7 @@ export function segmentReport(report: ReportFile, correction: MetaCorrection = {
   const seen = new Set<string>();
   let section: string | null = null;
   let path: { level: number; text: string }[] = [];
+  let heading: Block | null = null;
   let paragraph = 0;
 
   for (const block of blocks) {
@@ -59,10 +67,15 @@ export function segmentReport(report: ReportFile, correction: MetaCorrection = {
       section = block.text;
       const level = headingLevel(block.text);
       path = level === null ? [] : [...path.filter((h) => h.level < level), { level, text: block.text }];
+      heading = block;
       continue;
     }
     const sectionPath = path.map((h) => h.text);
     const period = sectionPeriod(sectionPath, year);
+    // A statistics card means nothing without the heading that labels it: "<label>：<figures>" is its passage.
+    const label = heading && block.kind === 'body' && isStatCard(block.text) ? labelOf(heading.text) : '';
+    const labelMark = label ? lineAt(heading!, 0) : null;
+    heading = null;
     if (block.kind !== 'body') continue;
     paragraph++;
     let group: Piece[] = [];
@@ -70,14 +83,15 @@ export function segmentReport(report: ReportFile, correction: MetaCorrection = {
       if (group.length === 0) return;
       const first = group[0]!;
       const last = group[group.length - 1]!;
-      const startMark = lineAt(block, first.start);
+      const startMark = labelMark ?? lineAt(block, first.start);
       const endMark = lineAt(block, last.start + last.text.length - 1);
       const source: Source = { file: report.file, title, district, place, year, paragraph, lines: [startMark.line, endMark.line] };
       if (startMark.page !== undefined) source.page = startMark.page;
+      const sentences = group.map((s, i) => (i === 0 && label ? `${label}：${s.text}` : s.text));
       passages.push({
         id: passages.length,
-        text: group.map((s) => s.text).join(''),
-        sentences: group.map((s) => s.text),
+        text: sentences.join(''),
+        sentences,
         section,
         ...(sectionPath.length > 0 ? { sectionPath } : {}),
         ...(period ? { period } : {}),

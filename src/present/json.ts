@@ -1,9 +1,11 @@
 // Answer -> the stable JSON shape of `ask --json` (documented in README; keep it exactly).
-import type { Answer, PlaceRef } from '../types.js';
+import { type Answer, type Confidence, confidenceOf, type PlaceRef } from '../types.js';
 
 export interface AnswerJson {
   query: string;
   found: boolean;
+  /** "high" (found), "low" (closest passages, no certain answer: results are given, found is false) or "none". */
+  confidence: Confidence;
   results: {
     rank: number;
     score: number;
@@ -17,12 +19,15 @@ export interface AnswerJson {
   reason?: string;
   /** No place asked for, and the top results give the same indicator for these different places. */
   placesDiffer?: string[];
+  /** When the report answers another period than the one asked: "报告只给出2023年的实际值：…". */
+  note?: string;
 }
 
 export function toJson(answer: Answer): AnswerJson {
   return {
     query: answer.query,
     found: answer.found,
+    confidence: confidenceOf(answer),
     results: answer.results.map((r) => ({
       rank: r.rank,
       score: r.score,
@@ -34,5 +39,6 @@ export function toJson(answer: Answer): AnswerJson {
     })),
     ...(answer.reason ? { reason: answer.reason } : {}),
     ...(answer.placesDiffer ? { placesDiffer: answer.placesDiffer } : {}),
+    ...(answer.note ? { note: answer.note } : {}),
   };
 }

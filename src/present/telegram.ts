@@ -7,7 +7,7 @@
 // - the result of every render* function is at most TELEGRAM_TEXT_LIMIT UTF-16 code units. We measure
 //   the HTML source, which is never shorter than the text Telegram counts, so the bound is safe.
 import { splitAt } from '../passages/sentences.js';
-import type { Answer, Passage, SearchResult, Source } from '../types.js';
+import { type Answer, confidenceOf, type Passage, type SearchResult, type Source } from '../types.js';
 
 /** Telegram rejects message texts longer than this (in UTF-16 code units, after entity parsing). */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -215,10 +215,12 @@ export function pageSlice<T>(items: readonly T[], page: number, perPage: number)
 }
 
 /** One result: verbatim quote with bold figures in a blockquote, then its source line. */
-export function resultBlock(result: SearchResult, n: number): string {
+export function resultBlock(result: SearchResult, n: number, uncertain = false): string {
   const quote = shortQuote(result.highlight, result.figures);
   const path = result.sectionPath ? ` · ${escapeHtml(result.sectionPath.join(' › '))}` : '';
-  return `<blockquote>${n}. ${boldFigures(quote, result.figures)}</blockquote>\n📄 ${sourceLine(result.source)}${path}`;
+  // An uncertain result is shown as "可能相关", its figures not bolded: nothing on the card reads as the answer.
+  const body = uncertain ? `可能相关：${escapeHtml(quote)}` : boldFigures(quote, result.figures);
+  return `<blockquote>${n}. ${body}</blockquote>\n📄 ${sourceLine(result.source)}${path}`;
 }
 
 /** Join blocks while they fit; a block that does not fit is dropped and the omission said. */
@@ -240,17 +242,20 @@ function echo(query: string): string {
   return escapeHtml([...q].length > ECHO_LIMIT ? [...q].slice(0, ECHO_LIMIT).join('') + ELLIPSIS : q);
 }
 
-/** The answer card for one page of a found answer. */
+/** The answer card for one page of an answer with results (confident, or uncertain: "可能相关"). */
 export function renderAnswerCard(answer: Answer, opts: CardOptions): string {
-  if (!answer.found || answer.results.length === 0) return renderNotFoundCard(answer, opts);
+  if (answer.results.length === 0) return renderNotFoundCard(answer, opts);
+  const uncertain = confidenceOf(answer) !== 'high';
   const total = answer.results.length;
   const page = clampPage(opts.page ?? 0, total, opts.perPage);
   const pages = pageCount(total, opts.perPage);
   const blocks: string[] = [];
-  const head = page === 0 ? headline(answer) : null;
-  blocks.push(head ?? (page === 0 ? '🔎 最相关的原文' : `🔎 更多原文（第${page + 1}/${pages}页）`));
+  const head = page === 0 && !uncertain ? headline(answer) : null;
+  if (uncertain) blocks.push(page === 0 ? '⚠️ <b>没有找到确定的答案。</b>下面的原文可能相关，请核对后再引用。' : `⚠️ 可能相关的原文（第${page + 1}/${pages}页）`);
+  else blocks.push(head ?? (page === 0 ? '🔎 最相关的原文' : `🔎 更多原文（第${page + 1}/${pages}页）`));
   if (page === 0 && answer.placesDiffer) blocks.push(`⚠️ ${escapeHtml(placesDifferText(answer.placesDiffer))}`);
-  pageSlice(answer.results, page, opts.perPage).forEach((r, i) => blocks.push(resultBlock(r, page * opts.perPage + i + 1)));
+  if (page === 0 && answer.note) blocks.push(`ℹ️ ${escapeHtml(answer.note)}`);
+  pageSlice(answer.results, page, opts.perPage).forEach((r, i) => blocks.push(resultBlock(r, page * opts.perPage + i + 1, uncertain)));
   const footer = [
     pages > 1 ? `第${page + 1}/${pages}页` : null,
     `问：${echo(answer.query)}`,
@@ -369,16 +374,18 @@ export interface InlineArticle {
   messageHtml: string;
 }
 
-export function renderInlineArticle(result: SearchResult): InlineArticle {
+export function renderInlineArticle(result: SearchResult, uncertain = false): InlineArticle {
   const quote = shortQuote(result.highlight, result.figures);
-  const figure = result.figures[0];
-  const lead = figure ?? cutAtSentence(result.highlight, 30, { measure: (x) => [...x].length });
+  const figure = uncertain ? undefined : result.figures[0];
+  const lead = uncertain ? '可能相关（无确定答案）' : figure ?? cutAtSentence(result.highlight, 30, { measure: (x) => [...x].length });
   const title = [lead, result.source.district, result.source.year === null ? null : `${result.source.year}年报告`]
     .filter(Boolean)
     .join(' · ');
   return {
     title,
     description: cutAtSentence(quote, INLINE_DESCRIPTION_LIMIT, { measure: (x) => x.length }),
-    messageHtml: fitBlocks([`<blockquote>${boldFigures(quote, result.figures)}</blockquote>\n📄 ${sourceLine(result.source)}`]),
+    messageHtml: fitBlocks([
+      `${uncertain ? '⚠️ 没有找到确定的答案，以下原文可能相关：\n' : ''}<blockquote>${uncertain ? escapeHtml(quote) : boldFigures(quote, result.figures)}</blockquote>\n📄 ${sourceLine(result.source)}`,
+    ]),
   };
 }

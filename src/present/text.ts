@@ -1,5 +1,5 @@
 // Answer -> plain text for the terminal (the CLI and the no-token terminal chat).
-import type { Answer, Passage, ReportSummary, SearchResult, Source } from '../types.js';
+import { type Answer, confidenceOf, type Passage, type ReportSummary, type SearchResult, type Source } from '../types.js';
 import { placesDifferText } from './telegram.js';
 
 export interface TextStyle {
@@ -22,23 +22,29 @@ function quote(r: SearchResult, style: TextStyle): string {
 }
 
 export function renderText(answer: Answer, style: TextStyle = PLAIN): string {
-  if (!answer.found) {
+  if (answer.results.length === 0) {
     return `没有找到答案。${answer.reason ?? ''}\n换个说法试试：写明地方（区、县、市）、年份和指标，例如“城中区去年城镇新增就业多少人？”`;
   }
   const lines: string[] = [];
-  const lead = answer.results[0]?.keyFigure;
+  const uncertain = confidenceOf(answer) !== 'high';
+  // Uncertain: say so plainly, no headline figure, nothing marked as the answer.
+  if (uncertain) lines.push(UNCERTAIN, '');
+  if (answer.note) lines.push(answer.note, '');
+  const lead = uncertain ? undefined : answer.results[0]?.keyFigure;
   if (lead) {
     const s = answer.results[0]!.source;
     lines.push(`${lead.figure} · ${[s.district, lead.year, lead.clause].filter(Boolean).join(' ')}`, '');
   }
   if (answer.placesDiffer) lines.push(`注意：${placesDifferText(answer.placesDiffer)}`, '');
   for (const r of answer.results) {
-    lines.push(`${r.rank}. ${quote(r, style)}`);
+    lines.push(`${r.rank}. ${uncertain ? `（可能相关）${r.text}` : quote(r, style)}`);
     if (r.figures.length) lines.push(`   数字：${r.figures.join('、')}`);
     lines.push(`   出处：${sourceLine(r.source)}${r.sectionPath ? ` · ${r.sectionPath.join(' › ')}` : ''}`, '');
   }
   return lines.join('\n').trimEnd();
 }
+
+export const UNCERTAIN = '没有找到确定的答案。以下原文可能相关，请核对后再引用：';
 
 export function renderContext(passages: Passage[], focusId: number): string {
   return passages.map((p) => (p.id === focusId ? PLAIN.mark(p.text) : p.text)).join('\n') + (passages[0] ? `\n出处：${sourceLine(passages[0].source)}` : '');

@@ -6,8 +6,11 @@ import { periodOf } from '../passages/period.js';
 import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';
-import type { Answer, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
-import { clauseOf, highlight, yearOfFigure } from './highlight.js';
+import type { Answer, Confidence, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
+import { findFigures } from '../clean/figures.js';
+import { askedFigureKind, askedPeriod, type FigureKind, figureKind, type Period, unitMatcher } from './cues.js';
+import { coverage, type DecisionModel, features, loadDecision, outcome, probability } from './decide.js';
+import { highlight, keyFigure } from './highlight.js';
 import { normalizeQuestion, placesAsked, understand, type Synonyms } from './understand.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
@@ -23,15 +26,10 @@ export interface RankOptions {
   figureBoost: number;
   /** Score multiplier when a passage's year visibly contradicts the year asked about. */
   yearPenalty: number;
-  /**
-   * "Found" is decided on the best passage's confidence = coverage + similarityWeight * (similarity - similarityFloor),
-   * where coverage is the IDF-weighted share of the question's words it contains and similarity its dense cosine.
-   * Words carry most of the decision (a figure never reported has no passage naming it); similarity rescues
-   * paraphrases and sinks passages that share words but not meaning.
-   */
-  minConfidence: number;
-  similarityWeight: number;
-  similarityFloor: number;
+  /** Score multiplier when a passage is a plan and the question asks what was achieved, or the other way round. */
+  periodPenalty: number;
+  /** The fitted decision: high / low / none (src/search/decide.ts); read from src/search/decision.json (npm run fit) at the first question when not given. */
+  decision?: DecisionModel;
   /** Which retrievers to use (for the ablation in README). */
   mode: 'hybrid' | 'dense' | 'lexical';
 }
@@ -41,9 +39,7 @@ export const DEFAULT_RANK: RankOptions = {
   lexicalWeight: 0.5,
   figureBoost: 1.1,
   yearPenalty: 0.7,
-  minConfidence: 0.5,
-  similarityWeight: 2,
-  similarityFloor: 0.6,
+  periodPenalty: 0.8,
   mode: 'hybrid',
 };
 
@@ -63,6 +59,8 @@ interface Loaded {
   /** Places with at least one indexed report. */
   covered: Place[];
   byFile: Map<string, Passage[]>;
+  /** Plan or review of each passage (src/search/decide.ts features, target/result preference). */
+  periods: (Period | null)[];
 }
 
 function prepare(index: StoredIndex): Loaded {
@@ -79,7 +77,24 @@ function prepare(index: StoredIndex): Loaded {
     texts: indexed.map((t) => t.replace(/\s+/g, '')),
     covered: coveredPlaces(index),
     byFile,
+    periods: passagePeriods(index.passages),
   };
+}
+
+/**
+ * A passage's period is read from its own wording, else from the passages of its paragraph (the nearest before,
+ * then after): "过去一年，…" opens a paragraph whose later sentences no longer say so.
+ */
+function passagePeriods(passages: Passage[]): (Period | null)[] {
+  // A numbered section that says review or plan decides (一、2024年工作回顾); else the passage's own wording.
+  const own = passages.map((p) => p.period?.kind ?? periodOf(p.text));
+  const same = (a: Passage, b: Passage) => a.source.file === b.source.file && a.source.paragraph === b.source.paragraph;
+  return passages.map((p, i) => {
+    if (own[i]) return own[i]!;
+    for (let j = i - 1; j >= 0 && same(passages[j]!, p); j--) if (own[j]) return own[j]!;
+    for (let j = i + 1; j < passages.length && same(passages[j]!, p); j++) if (own[j]) return own[j]!;
+    return null;
+  });
 }
 
 export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, indexDir?: string) {
@@ -88,6 +103,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
   const notFound = (query: string, understood: QueryUnderstanding, reason: string, started: number): Answer => ({
     query,
     found: false,
+    confidence: 'none',
     results: [],
     reason,
     understood,
@@ -96,7 +112,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
 
   async function search(query: string, options: SearchOptions = {}): Promise<Answer> {
     // One question is answered from one index version, even if a reload happens meanwhile.
-    const { index, lexical, texts, covered } = state;
+    const { index, lexical, texts, covered, periods } = state;
     const { passages } = index;
     const weight = (t: string) => lexical.idf(t) || 1;
     const started = performance.now();
@@ -109,6 +125,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     };
     const top = Math.max(1, Math.min(options.top ?? 3, 20));
     const understood = understand(query, { synonyms, covered });
+    const asked = askedPeriod(understood.normalized);
+    const kind = askedFigureKind(understood.normalized);
+    const unit = unitMatcher(understood.normalized);
     lap('understand');
     if (understood.normalized.replace(/[\p{P}\p{S}\s]/gu, '') === '') {
       return notFound(query, understood, '问题是空的：请输入一个关于政府工作报告的问题。', started);
@@ -165,29 +184,50 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
       c.score = (1 - wLex) * dense + wLex * lex;
       if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
-      if (contradictsYear(passages[c.id]!, understood)) c.score *= rank.yearPenalty;
+      // The figure of the kind asked (a rate for 增长多少, 户 for 多少户) is there: the passage can answer.
+      if ((kind || unit) && hasKind(texts[c.id]!, kind, unit)) c.score *= rank.figureBoost;
+      if (contradictsYear(passages[c.id]!, understood, periods[c.id]!)) c.score *= rank.yearPenalty;
+      else if (asked && periods[c.id] === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
     }
     const ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
+    promoteYearMatch(ranked, (id) => contradictsYear(passages[id]!, understood, periods[id]!), (id) => coverage(texts[id]!, understood.concepts, weight));
     const best = ranked[0];
     const evidence = best ? { similarity: round(best.similarity), coverage: round(coverage(texts[best.id]!, understood.concepts, weight)) } : undefined;
-    const confidence = evidence ? evidence.coverage + rank.similarityWeight * (evidence.similarity - rank.similarityFloor) : 0;
-    if (!best || confidence < rank.minConfidence) {
-      const where = district ? `${district}的报告` : '已收录的报告';
+    const where = district ? `${district}的报告` : '已收录的报告';
+    if (!best) {
       lap('rank');
       return { ...notFound(query, understood, `${where}里没有找到能回答这个问题的段落。`, started), evidence, timings };
+    }
+    const seen = features({
+      ranked,
+      texts,
+      understood,
+      weight,
+      contradictsYear: (id) => contradictsYear(passages[id]!, understood, periods[id]!),
+      agreesYear: (id) => agreesYear(passages[id]!, understood, periods[id]!),
+      periodOf: (id) => periods[id]!,
+    });
+    const decider = (rank.decision ??= loadDecision());
+    const p = probability(decider, seen);
+    const confidence: Confidence = outcome(decider, p);
+    const decision = { probability: round(p), features: seen };
+    if (confidence === 'none') {
+      lap('rank');
+      return { ...notFound(query, understood, `${where}里没有找到能回答这个问题的段落。`, started), evidence, decision, timings };
     }
 
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
       const p = passages[c.id]!;
       const h = highlight(p.sentences, understood.terms, weight, understood.wantsFigure);
-      const lead = h.figures[0];
+      const key = keyFigure(h, { kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]! });
       return {
         rank: i + 1,
         score: round(c.score),
         text: p.text,
         highlight: h.sentence,
-        figures: h.figures,
-        ...(lead ? { keyFigure: { figure: lead, clause: clauseOf(h.sentence, lead), year: yearOfFigure(h.sentence, p.source.year, understood.year) } } : {}),
+        // The key figure leads the list: `figures[0]` is what a card's first line and `ask --json` readers quote.
+        figures: key ? [key.figure, ...h.figures.filter((f) => f !== key.figure)] : h.figures,
+        ...(key ? { keyFigure: key } : {}),
         section: p.section,
         ...(p.sectionPath ? { sectionPath: p.sectionPath } : {}),
         passageId: p.id,
@@ -196,7 +236,13 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     });
     const placesDiffer = placeCodes.size !== 1 && !options.file ? differingPlaces(results.slice(0, 3), understood.concepts) : [];
     lap('rank');
-    return { query, found: true, results, understood, evidence, ...(placesDiffer.length > 1 ? { placesDiffer } : {}), tookMs: performance.now() - started, timings };
+    const note = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);
+    // found:false always says why, also when the closest passages are shown (low confidence).
+    const reason = confidence === 'low' ? `${where}里没有找到确定的答案，下面的原文可能相关。` : undefined;
+    return {
+      query, found: confidence === 'high', confidence, results, understood, evidence, decision,
+      ...(reason ? { reason } : {}), ...(note ? { note } : {}), ...(placesDiffer.length > 1 ? { placesDiffer } : {}), tookMs: performance.now() - started, timings,
+    };
   }
 
   function context(passageId: number, radius = 1): Passage[] {
@@ -264,30 +310,64 @@ function differingPlaces(results: SearchResult[], concepts: string[][]): string[
   return [...places.values()];
 }
 
-/** IDF-weighted share of the question's concepts that a text mentions (any alternative counts). */
-function coverage(text: string, concepts: string[][], weight: (t: string) => number): number {
-  let total = 0;
-  let hit = 0;
-  for (const alternatives of concepts) {
-    const w = Math.max(...alternatives.map(weight));
-    total += w;
-    if (alternatives.some((a) => text.includes(a))) hit += w;
-  }
-  return total > 0 ? hit / total : 0;
+function hasKind(text: string, kind: FigureKind | null, unit: ((f: string) => boolean) | null): boolean {
+  return findFigures(text).some((f) => (!kind || figureKind(text, f) === kind) && (!unit || unit(f)));
+}
+
+/**
+ * A best passage about another year than the one asked ("去年" answered from this year's plan) gives way to the
+ * first of the next few that is not, when it mentions the question's words as fully: score margins between a
+ * report's result and its target are often slim (and exaggerated by min-max fusion over few candidates).
+ */
+function promoteYearMatch(ranked: Candidate[], contradicts: (id: number) => boolean, covers: (id: number) => number): void {
+  const best = ranked[0];
+  if (!best || !contradicts(best.id)) return;
+  const full = covers(best.id);
+  const at = ranked.slice(1, 5).findIndex((c) => !contradicts(c.id) && covers(c.id) >= full);
+  if (at >= 0) ranked.unshift(...ranked.splice(at + 1, 1));
+}
+
+/** The year a question asks about, resolved against the passage's report for 去年/今年/明年; null when none is asked. */
+function askedYear(p: Passage, u: QueryUnderstanding): number | null {
+  if (!u.year) return null;
+  return 'absolute' in u.year ? u.year.absolute : p.source.year !== null ? p.source.year + u.year.relative : null;
+}
+
+/**
+ * When the best passage answers another period than the one asked (a result for a target question, or the other
+ * way round), the card says so instead of presenting it as the answer.
+ */
+function periodNote(p: Passage, period: Period | null, key: SearchResult['keyFigure'], asked: Period | null, u: QueryUnderstanding): string | null {
+  const wanted = asked ?? (u.year && p.source.year !== null ? (askedYear(p, u) === p.source.year ? 'plan' : askedYear(p, u) === p.source.year - 1 ? 'review' : null) : null);
+  if (!wanted || !period || period === wanted) return null;
+  const year = p.source.year === null ? key?.year ?? null : period === 'plan' ? p.source.year : p.source.year - 1;
+  const what = period === 'review' ? '实际值' : '目标';
+  const figure = key ? `${key.figure}（${key.clause}）` : p.sentences[0] ?? '';
+  return `报告只给出${year === null ? '' : `${year}年的`}${what}：${figure}`;
+}
+
+/** Years a passage names (its section included); "2023年以来" is a span, not a year. */
+const namedYears = (p: Passage) => [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]));
+
+/** A passage that names the year asked about, or (naming none) is the plan or review of exactly that year. */
+function agreesYear(p: Passage, u: QueryUnderstanding, period: Period | null): boolean {
+  const target = askedYear(p, u);
+  if (target === null) return false;
+  const named = namedYears(p);
+  if (named.length > 0) return named.includes(target);
+  return p.source.year !== null && ((period === 'plan' && target === p.source.year) || (period === 'review' && target === p.source.year - 1));
 }
 
 /** A passage that names a year, none of which is the one asked about (resolved against its report's year). */
-function contradictsYear(p: Passage, u: QueryUnderstanding): boolean {
-  if (!u.year) return false;
-  const target = 'absolute' in u.year ? u.year.absolute : p.source.year !== null ? p.source.year + u.year.relative : null;
+function contradictsYear(p: Passage, u: QueryUnderstanding, period: Period | null): boolean {
+  const target = askedYear(p, u);
   if (target === null) return false;
-  const named = [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]));
+  const named = namedYears(p);
   if (named.length > 0) return !named.includes(target);
   if (p.source.year === null) return false;
-  // No year in the text: the section's period (一、2024年工作回顾), else the wording's.
+  // No year in the text: the section's period (一、2024年工作回顾) names its year; else plans are about the
+  // report's own year, the review about the year before.
   if (p.period) return target !== p.period.year;
-  // Plans are about the report's own year, the review about the year before.
-  const period = periodOf(p.text);
   if (period === 'plan') return target !== p.source.year;
   if (period === 'review') return target !== p.source.year - 1;
   return target !== p.source.year && target !== p.source.year - 1;

@@ -1,7 +1,8 @@
 // Scores a question set through an engine: retrieval recall, highlight quality, found/not-found decisions.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Engine } from '../types.js';
+import { findFigures } from '../clean/figures.js';
+import { type Answer, type Confidence, confidenceOf, type Engine } from '../types.js';
 
 export interface EvalQuestion {
   id?: string;
@@ -28,6 +29,13 @@ export interface EvalMetrics {
   foundCorrect: number;
   latencyMeanMs: number;
   latencyP95Ms: number;
+  /** Share of all questions answered with each confidence. */
+  outcomes: Record<Confidence, number>;
+  /** Confident answers (found: true) whose evidence is in the top 3, over all confident answers. */
+  precisionConfident: number;
+  /** Confident answers to one-figure questions whose first figure (the card's headline) is the answer. */
+  headlineCorrect: number;
+  headlineCount: number;
 }
 
 export interface EvalDetail {
@@ -35,6 +43,9 @@ export interface EvalDetail {
   question: string;
   kind?: string;
   found: boolean;
+  confidence: Confidence;
+  /** The card's headline figure (first figure of the first result), when there is one. */
+  headline: string | null;
   /** 1-based rank of the first result that holds the evidence, or null. */
   hitRank: number | null;
   highlightOk: boolean | null;
@@ -70,37 +81,64 @@ export function readQuestions(path: string): EvalQuestion[] {
 /** Compare texts the way the question set is written: no whitespace, no Markdown emphasis. */
 export const normalizeForMatch = (s: string) => s.replace(/\s+/g, '').replace(/\*\*|__/g, '');
 
+/** The first result holding the question's evidence (in its source or an alternative one), or undefined. */
+export function hitOf(q: EvalQuestion, answer: Answer): Answer['results'][number] | undefined {
+  if (q.source === null) return undefined;
+  const targets = [
+    { file: q.source, evidence: q.evidence ?? '' },
+    ...(q.alt_sources ?? []).map((file, i) => ({ file, evidence: q.alt_evidence?.[i] ?? q.evidence ?? '' })),
+  ].map((t) => ({ file: t.file, evidence: normalizeForMatch(t.evidence) }));
+  // A statistics card is quoted as "<label>：<figures>"; evidence copied from the file has no "：" there.
+  const texts = (r: Answer['results'][number]) => {
+    const text = normalizeForMatch(r.text);
+    const label = r.section ? normalizeForMatch(r.section).replace(/^[■\s]+/, '') : null;
+    return label && text.startsWith(`${label}：`) ? [text, label + text.slice(label.length + 1)] : [text];
+  };
+  return answer.results.find((r) => targets.some((t) => r.source.file === t.file && texts(r).some((x) => x.includes(t.evidence))));
+}
+
+/** An answer that is exactly one figure ("6725人", "200亿元以上"), or null: the questions the headline is scored on. */
+export function oneFigure(answer: string | null): string | null {
+  if (!answer) return null;
+  const compact = normalizeForMatch(answer);
+  const figures = findFigures(compact);
+  return figures.length === 1 && figures[0] === compact ? compact : null;
+}
+
 export async function scoreQuestions(engine: Engine, questions: EvalQuestion[]): Promise<{ metrics: EvalMetrics; details: EvalDetail[] }> {
   const details: EvalDetail[] = [];
   for (const q of questions) {
     const answer = await engine.search(q.question, { top: 5 });
     const ms = answer.tookMs;
+    const confidence = confidenceOf(answer);
+    const headline = answer.results[0]?.figures[0] ?? null;
     if (q.source === null) {
       const ok = !answer.found;
-      details.push({ id: q.id, question: q.question, kind: q.kind, found: answer.found, hitRank: null, highlightOk: null, ok, ms, note: ok ? 'not found, as expected' : `answered found:true (top: ${answer.results[0]?.text.slice(0, 40)}…)` });
+      details.push({ id: q.id, question: q.question, kind: q.kind, found: answer.found, confidence, headline, hitRank: null, highlightOk: null, ok, ms, note: ok ? `not found, as expected (${confidence})` : `answered found:true (top: ${answer.results[0]?.text.slice(0, 40)}…)` });
       continue;
     }
-    const targets = [
-      { file: q.source, evidence: q.evidence ?? '' },
-      ...(q.alt_sources ?? []).map((file, i) => ({ file, evidence: q.alt_evidence?.[i] ?? q.evidence ?? '' })),
-    ].map((t) => ({ file: t.file, evidence: normalizeForMatch(t.evidence) }));
-    const hit = answer.results.find((r) => targets.some((t) => r.source.file === t.file && normalizeForMatch(r.text).includes(t.evidence)));
+    const hit = hitOf(q, answer);
     const hitRank = hit ? hit.rank : null;
     const highlightOk = hit ? normalizeForMatch(hit.highlight).includes(normalizeForMatch(q.answer ?? '')) : null;
     const ok = answer.found && hitRank === 1 && highlightOk === true;
     const top = answer.results[0];
-    const note = !answer.found
+    const note = confidence === 'none'
       ? `found:false (${answer.reason})`
+      : !answer.found
+      ? `low confidence, hit at ${hitRank ?? '-'}`
       : hitRank === null
         ? `evidence not in top 5 (top: ${top?.source.file} ${top?.text.slice(0, 40)}…)`
         : `hit at ${hitRank}${highlightOk ? '' : `, highlight misses "${q.answer}": ${hit!.highlight.slice(0, 50)}`}`;
-    details.push({ id: q.id, question: q.question, kind: q.kind, found: answer.found, hitRank, highlightOk, ok, ms, note });
+    const figure = oneFigure(q.answer);
+    const headlineNote = answer.found && figure && headline !== figure ? `; headline ${headline} ≠ ${figure}` : '';
+    details.push({ id: q.id, question: q.question, kind: q.kind, found: answer.found, confidence, headline, hitRank, highlightOk, ok, ms, note: note + headlineNote });
   }
 
   const answerable = details.filter((d, i) => questions[i]!.source !== null);
   const unanswerable = details.filter((d, i) => questions[i]!.source === null);
   const share = (xs: EvalDetail[], f: (d: EvalDetail) => boolean) => (xs.length ? xs.filter(f).length / xs.length : 0);
   const hits = answerable.filter((d) => d.hitRank !== null);
+  const headlined = details.filter((d, i) => d.found && oneFigure(questions[i]!.answer) !== null);
   const latencies = details.map((d) => d.ms).sort((a, b) => a - b);
   const metrics: EvalMetrics = {
     answerable: answerable.length,
@@ -114,6 +152,10 @@ export async function scoreQuestions(engine: Engine, questions: EvalQuestion[]):
     foundCorrect: share(answerable, (d) => d.found),
     latencyMeanMs: latencies.reduce((s, x) => s + x, 0) / Math.max(1, latencies.length),
     latencyP95Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.95))] ?? 0,
+    outcomes: { high: share(details, (d) => d.confidence === 'high'), low: share(details, (d) => d.confidence === 'low'), none: share(details, (d) => d.confidence === 'none') },
+    precisionConfident: share(details.filter((d) => d.found), (d) => d.hitRank !== null && d.hitRank <= 3),
+    headlineCorrect: share(headlined, (d) => d.headline === oneFigure(questions[details.indexOf(d)]!.answer)),
+    headlineCount: headlined.length,
   };
   return { metrics, details };
 }

@@ -104,11 +104,11 @@ export function understand(question: string, ctx: UnderstandContext): QueryUnder
   // "全国:GDP" in the synonym file applies to country-wide questions instead of "GDP" (国内生产总值, not 地区生产总值).
   const synonymOf = (k: string) => (asked.national && ctx.synonyms[`全国:${k}`]) || ctx.synonyms[k]!;
   const synonymKeys = Object.keys(ctx.synonyms).filter((k) => !k.startsWith('全国:') && stripped.includes(k));
-  const concepts = words.map((w) => {
-    const related = synonymKeys.filter((k) => k.includes(w) || w.includes(k)).flatMap(synonymOf);
-    return [...new Set([w, ...related.flatMap((r) => [r, ...tokenize(r)])])];
-  });
-  const terms = [...new Set(concepts.flat())];
+  // A concept is satisfied by its word or a whole synonym; the synonyms' own words (地区, 生产 of 地区生产总值) are
+  // searched but do not count as mentioning the concept.
+  const related = words.map((w) => synonymKeys.filter((k) => k.includes(w) || w.includes(k)).flatMap(synonymOf));
+  const concepts = words.map((w, i) => [...new Set([w, ...related[i]!])]);
+  const terms = [...new Set([...concepts.flat(), ...related.flat().flatMap((r) => tokenize(r))])];
 
   return {
     normalized,

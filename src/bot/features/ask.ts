@@ -35,7 +35,7 @@ export function createAsk(env: BotEnv): Ask {
       const who = { userId: ctx.from?.id ?? 0, via: viaOf(ctx) };
       const { answer } = await searchLogged(engine, query, { top: perPage * MAX_PAGES, scope }, { queryLog: env.queryLog, who });
       const label = labelOf(env, scope);
-      if (!answer.found || answer.results.length === 0) {
+      if (answer.results.length === 0) {
         return void (await ctx.reply(renderNotFoundCard(answer, { scopeLabel: label }), {
           ...replyOptions(ctx),
           ...(label ? { reply_markup: clearScopeKeyboard() } : {}),

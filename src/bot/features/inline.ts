@@ -25,7 +25,7 @@ export function inlineFeature(env: BotEnv): Composer<Context> {
     }
     env.spawn(ctx, async () => {
       const { answer } = await searchLogged(env.engine, query, { top: INLINE_RESULTS }, { queryLog: env.queryLog, who: { userId: ctx.from.id, via: 'inline' } });
-      if (!answer.found || answer.results.length === 0) {
+      if (answer.results.length === 0) {
         return void (await ctx.answerInlineQuery([], {
           cache_time: 60,
           is_personal: personal,
@@ -33,7 +33,7 @@ export function inlineFeature(env: BotEnv): Composer<Context> {
         }));
       }
       const results = answer.results.map((r, i) => {
-        const a = renderInlineArticle(r);
+        const a = renderInlineArticle(r, !answer.found);
         return InlineQueryResultBuilder.article(`${r.passageId}-${i}`, a.title, { description: a.description }).text(a.messageHtml, HTML);
       });
       await ctx.answerInlineQuery(results, { cache_time: 300, is_personal: personal });

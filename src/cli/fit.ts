@@ -1,0 +1,65 @@
+// npm run fit [-- FILE.jsonl ...] [--folds K] [--precision P] [--mix S] [--reject R] [--details]
+// Refits the found / uncertain / not-found decision on labelled questions (default: tests/dev.jsonl,
+// tests/extra.jsonl, tests/calib.jsonl) and writes weights, thresholds and the nested cross-validated figures
+// to src/search/decision.json.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { collectExamples, crossValidate, DEFAULT_CALIBRATION, fitDecision } from '../search/calibrate.js';
+import { DECISION_FILE } from '../search/decide.js';
+import { readQuestions } from '../search/evaluate.js';
+import { fatal, openEngineForCli, startup } from './common.js';
+
+const DEFAULT_FIT_FILES = ['tests/dev.jsonl', 'tests/extra.jsonl', 'tests/calib.jsonl'];
+
+async function main() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { folds: { type: 'string' }, precision: { type: 'string' }, mix: { type: 'string' }, reject: { type: 'string' }, details: { type: 'boolean' } },
+  });
+  const o = {
+    folds: Number(values.folds ?? DEFAULT_CALIBRATION.folds),
+    precision: Number(values.precision ?? DEFAULT_CALIBRATION.precision),
+    unanswerableShare: Number(values.mix ?? DEFAULT_CALIBRATION.unanswerableShare),
+    rejectUnanswerable: Number(values.reject ?? DEFAULT_CALIBRATION.rejectUnanswerable),
+  };
+  if (!(o.rejectUnanswerable >= 0 && o.rejectUnanswerable <= 1)) throw new Error('--reject must be a share, e.g. 0.8');
+  if (!Number.isInteger(o.folds) || o.folds < 2) throw new Error('--folds must be an integer ≥ 2, e.g. 5');
+  if (!(o.precision > 0 && o.precision <= 1)) throw new Error('--precision must be a share, e.g. 0.97');
+  if (!(o.unanswerableShare > 0 && o.unanswerableShare < 1)) throw new Error('--mix must be a share between 0 and 1, e.g. 0.1');
+  const files = positionals.length ? positionals : DEFAULT_FIT_FILES;
+  const questions = files.flatMap((f) => readQuestions(f));
+  const { config, log } = await startup();
+  const engine = await openEngineForCli(config, log);
+  const examples = await collectExamples(engine, questions);
+  const { figures, held } = crossValidate(examples, o);
+  const final = fitDecision(examples, o);
+  const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+  const out = {
+    _comment: 'Written by npm run fit: logistic model of "the top 3 hold the answer" on standardised features; high/low thresholds; cv = nested cross-validated figures.',
+    features: final.features,
+    mean: final.mean.map(r6),
+    std: final.std.map(r6),
+    weights: final.weights.map(r6),
+    bias: r6(final.bias),
+    high: r6(final.high),
+    low: r6(final.low),
+    l2: final.l2,
+    cv: figures,
+    fittedOn: files,
+  };
+  writeFileSync(fileURLToPath(DECISION_FILE), JSON.stringify(out, null, 2) + '\n');
+  const say = (s: string) => process.stdout.write(s + '\n');
+  say(`fitted on ${examples.length} questions (${files.join(', ')}), l2 ${final.l2}, thresholds high ${out.high} / low ${out.low}`);
+  say(`nested ${o.folds}-fold cross-validation (each question held out from the model and the thresholds):`);
+  for (const [key, v] of Object.entries(figures)) say(`  ${key}: ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+  say(`weights: ${final.features.map((f, i) => `${f} ${final.weights[i]!.toFixed(2)}`).join(', ')}`);
+  if (values.details) {
+    for (const h of [...held].sort((a, b) => b.probability - a.probability)) {
+      const e = h.example;
+      say(`${h.probability.toFixed(3)} ${h.outcome.padEnd(4)} ${e.correct ? 'ok  ' : e.answerable ? 'MISS' : 'NEG '} rank ${e.hitRank ?? '-'} ${e.question.question}`);
+    }
+  }
+}
+
+main().catch(fatal);

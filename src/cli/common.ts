@@ -12,6 +12,8 @@ export function progressReporter(log: Logger): (p: Progress) => void {
   let bar: cliProgress.SingleBar | null = null;
   let phase = '';
   return (p) => {
+    // Scanned pages take seconds each: one line per page.
+    if (p.phase === 'ocr' && p.done < p.total) log.info(`OCR ${p.file ?? ''}: page ${p.done + 1} of ${p.total}`);
     if (p.phase !== 'embed') return;
     if (!process.stderr.isTTY) {
       if (p.done === p.total || phase !== p.phase) log.info(`embedding passages: ${p.done}/${p.total}`);

@@ -1,4 +1,4 @@
-// npm run ingest -- FILE...   copy reports (.pdf .docx .txt .md) into corpus/ and update the index.
+// npm run ingest -- FILE...   copy reports (.pdf .docx .txt .md, page images .png .jpg) into corpus/ and update the index.
 // npm run ingest -- --remove NAME   take a report out.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -39,7 +39,8 @@ async function main() {
     else if (o.status === 'duplicate') log.warn(`${o.file}: already indexed as ${o.duplicateOf}, skipped`);
     else {
       const f = o.facts;
-      log.info(`${o.file}: ${o.status} · 《${f.title}》 ${f.district ?? '未知区'} ${f.year ?? ''} · ${f.pages ? `${f.pages} pages · ` : ''}${f.passages} passages`);
+      log.info(`${o.file}: ${o.status} · 《${f.title}》 ${f.district ?? '未知区'} ${f.year ?? ''} · ${f.pages ? `${f.pages} pages · ` : ''}${f.passages} passages${f.ocrPages ? ` · OCR on page(s) ${f.ocrPages.join(', ')}` : ''}`);
+      for (const w of f.warnings ?? []) log.warn(`${o.file}: ${w}`);
     }
   }
   if (report) log.info(`index updated: ${report.passageCount} passages in ${report.seconds.toFixed(1)} s`);

@@ -37,7 +37,8 @@ export const PIPELINE_FINGERPRINT = (() => {
   return hash.digest('hex').slice(0, 16);
 })();
 
-export type Progress = { phase: 'read' | 'embed' | 'write'; done: number; total: number; file?: string };
+/** 'ocr': page `done` of `total` scanned pages of `file` recognised. */
+export type Progress = { phase: 'read' | 'ocr' | 'embed' | 'write'; done: number; total: number; file?: string };
 
 export interface BuildOptions {
   embedder: () => Promise<Embedder>;
@@ -153,7 +154,10 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       skippedNow.push(knownBad);
       continue;
     }
-    const read = await readReport(entry.path, entry.file);
+    const read = await readReport(entry.path, entry.file, {
+      onOcrPage: (done, total) => options.onProgress?.({ phase: 'ocr', done, total, file: entry.file }),
+    });
+    if ('warnings' in read) for (const w of read.warnings ?? []) options.warn?.(`${entry.file}: ${w}`);
     const segmented = 'reason' in read ? null : segmentReport(read);
     if (!segmented || segmented.passages.length === 0) {
       const skipped = 'reason' in read ? read : { file: entry.file, reason: 'no passages (no body text found)' };

@@ -23,6 +23,11 @@ export interface ReportFacts {
   /** Number of pages (PDF) or null. */
   pages: number | null;
   passages: number;
+  /** Pages read by OCR (scans), and those of them where almost nothing was recognised, when any. */
+  ocrPages?: number[];
+  blankPages?: number[];
+  /** Problems found while reading it (e.g. scanned pages where almost nothing was recognised). */
+  warnings?: string[];
 }
 
 export type IngestOutcome =
@@ -40,7 +45,11 @@ export function safeReportName(name: string): string | { reason: string } {
 }
 
 /** Check one file without writing anything: type, size, readable text, at least one passage, not a duplicate. */
-export async function validateReport(config: Pick<Config, 'corpusDir'>, file: IncomingFile): Promise<IngestOutcome & { bytes?: Uint8Array }> {
+export async function validateReport(
+  config: Pick<Config, 'corpusDir'>,
+  file: IncomingFile,
+  onProgress?: BuildOptions['onProgress'],
+): Promise<IngestOutcome & { bytes?: Uint8Array }> {
   const name = safeReportName(file.name);
   if (typeof name !== 'string') return { file: file.name, status: 'rejected', reason: name.reason };
   if (file.bytes.length > MAX_REPORT_BYTES) {
@@ -50,13 +59,15 @@ export async function validateReport(config: Pick<Config, 'corpusDir'>, file: In
   for (const existing of listReportFiles(config.corpusDir)) {
     if (hashBytes(readFileSync(join(config.corpusDir, existing))) === hash) return { file: name, status: 'duplicate', duplicateOf: existing };
   }
-  const parsed = await parseReport(file.bytes, name);
+  const parsed = await parseReport(file.bytes, name, { onOcrPage: (done, total) => onProgress?.({ phase: 'ocr', done, total, file: name }) });
   if ('reason' in parsed) return { file: name, status: 'rejected', reason: parsed.reason };
   const report = segmentReport(parsed);
   if (report.passages.length === 0) return { file: name, status: 'rejected', reason: 'no body text found (only headings or an empty document)' };
   const pages = parsed.pages ? Math.max(...parsed.pages) : null;
   const status = existsSync(join(config.corpusDir, name)) ? 'replaced' : 'added';
-  return { file: name, status, facts: { title: report.title, district: report.district, year: report.year, pages, passages: report.passages.length }, bytes: file.bytes };
+  const { ocrPages, blankPages, warnings } = parsed;
+  const facts: ReportFacts = { title: report.title, district: report.district, year: report.year, pages, passages: report.passages.length, ...(ocrPages ? { ocrPages } : {}), ...(blankPages ? { blankPages, warnings } : {}) };
+  return { file: name, status, facts, bytes: file.bytes };
 }
 
 // Ingests in one process run one at a time; readers keep using the previous index until the atomic switch.
@@ -76,7 +87,7 @@ export function ingestReports(
   return serialize(async () => {
     const outcomes: IngestOutcome[] = [];
     for (const file of files) {
-      const { bytes, ...outcome } = await validateReport(config, file);
+      const { bytes, ...outcome } = await validateReport(config, file, options.onProgress);
       if (bytes && (outcome.status === 'added' || outcome.status === 'replaced')) {
         const target = join(config.corpusDir, outcome.file);
         const tmp = join(config.corpusDir, `.${outcome.file}.tmp-${process.pid}`);

@@ -175,6 +175,9 @@ function lineRange([a, b]: [number, number]): string {
 }
 
 /** Title, district, year, paragraph, page, file and lines, escaped. */
+/** Said next to the source of a passage read from a scan by OCR. */
+export const OCR_NOTE = '扫描件识别，数字请与原件核对';
+
 export function sourceLine(source: Source, { titleLimit = 40 }: { titleLimit?: number } = {}): string {
   const title = [...source.title].length > titleLimit ? [...source.title].slice(0, titleLimit).join('') + ELLIPSIS : source.title;
   const parts = [
@@ -184,6 +187,7 @@ export function sourceLine(source: Source, { titleLimit = 40 }: { titleLimit?: n
     `第${source.paragraph}段`,
     source.page === undefined ? null : `第${source.page}页`,
     `${source.file} ${lineRange(source.lines)}`,
+    source.ocr ? OCR_NOTE : null,
   ].filter((p): p is string => p !== null);
   return escapeHtml(parts.join(' · '));
 }

@@ -60,7 +60,7 @@ describe('ingest and remove', () => {
     );
     expect(outcomes.map((o) => o.status)).toEqual(['duplicate', 'rejected', 'rejected', 'rejected', 'rejected']);
     expect(outcomes[0]).toMatchObject({ duplicateOf: 'report.docx' });
-    expect(outcomes[2]).toMatchObject({ reason: expect.stringMatching(/text layer/) });
+    expect(outcomes[2]).toMatchObject({ reason: expect.stringMatching(/nothing could be recognised/) });
     expect(outcomes[3]).toMatchObject({ reason: expect.stringMatching(/unsupported file type/) });
     expect(report).toBeNull();
     expect(currentVersion(config().indexDir)).toBe(version);

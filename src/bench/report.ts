@@ -5,6 +5,7 @@ import type { EmbeddingResult } from './embedding.js';
 import { STAGES, type QueryLatency } from './latency.js';
 import type { LoadResult } from './load.js';
 import type { MachineInfo } from './machine.js';
+import type { OcrBenchResult } from './ocr.js';
 import type { ScaleRow } from './scale.js';
 import { count, markdownTable, mib, ms, sec } from './table.js';
 
@@ -20,6 +21,7 @@ export interface BenchResults {
   scale?: ScaleRow[];
   /** The first is the product as deployed (targets are checked on it). */
   load?: LoadResult[];
+  ocr?: OcrBenchResult;
   targets: TargetCheck[];
 }
 
@@ -78,6 +80,11 @@ export function summaryTable(r: BenchResults): string {
   if (r.query) {
     withTarget('warm query p95, five reports', `warm query p50 / p95 / p99, five reports (${r.query.questions} dev questions × ${r.query.repeats})`, trio(r.query.total));
     withTarget('file reads in the hot path', `file reads while answering those ${r.query.total.n} questions`, String(r.query.fileReads));
+  }
+  if (r.ocr) {
+    const o = r.ocr;
+    rows.push([`OCR, scanned pages at ${o.dpi} dpi (${o.pages} dense pages; median / worst s per page; model load ${sec(o.modelLoadS)})`, `${o.pagesPerMinute.toFixed(1)} pages/min (${sec(o.pageMedianS)} / ${sec(o.pageMaxS)})`, '', '']);
+    rows.push(['OCR: numbers read exactly / main thread held at most', `${o.numbersFound}/${o.numbers} / ${o.maxEventLoopDelayMs} ms`, '', '']);
   }
   if (r.coldStart) withTarget('cold start to first answer, index on disk', 'cold start to first answer (`ask --json`, index on disk)', sec(r.coldStart.medianS, 2));
   for (const s of r.scale ?? []) {

@@ -40,51 +40,55 @@ export const MAX_OCR_SIDE = 2400;
 /** Lines read with less confidence than this are noise (stains, pictures, stamps) and are left out. */
 export const MIN_LINE_CONFIDENCE = 0.5;
 
-let worker: Worker | undefined;
+interface Job {
+  resolve: (lines: OcrLine[]) => void;
+  reject: (err: Error) => void;
+}
+let current: { worker: Worker; pending: Map<number, Job> } | undefined;
 let nextId = 0;
-const pending = new Map<number, { resolve: (lines: OcrLine[]) => void; reject: (err: Error) => void }>();
 
-function ocrWorker(): Worker {
-  if (worker) return worker;
-  const w = new Worker(new URL('./ocr-worker.mjs', import.meta.url));
-  w.on('message', (msg: { id: number; lines?: OcrLine[]; error?: string }) => {
-    const job = pending.get(msg.id);
+function ocrWorker(): { worker: Worker; pending: Map<number, Job> } {
+  if (current) return current;
+  const worker = new Worker(new URL('./ocr-worker.mjs', import.meta.url));
+  const state = { worker, pending: new Map<number, Job>() };
+  worker.on('message', (msg: { id: number; lines?: OcrLine[]; error?: string }) => {
+    const job = state.pending.get(msg.id);
     if (!job) return;
-    pending.delete(msg.id);
-    if (pending.size === 0) w.unref();
+    state.pending.delete(msg.id);
+    if (state.pending.size === 0) worker.unref();
     if (msg.error !== undefined) job.reject(new Error(msg.error));
     else job.resolve(msg.lines ?? []);
   });
   const fail = (err: Error) => {
-    worker = undefined;
-    for (const job of pending.values()) job.reject(err);
-    pending.clear();
+    if (current === state) current = undefined;
+    for (const job of state.pending.values()) job.reject(err);
+    state.pending.clear();
   };
-  w.on('error', fail);
-  w.on('exit', (code) => fail(new Error(`the OCR worker stopped (exit code ${code})`)));
-  w.unref();
-  worker = w;
-  return w;
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the OCR worker stopped (exit code ${code})`)));
+  worker.unref();
+  current = state;
+  return state;
 }
 
 /** Recognises the text lines of one page image (PNG or JPEG bytes). The model is loaded on the first call. */
 export function recognizeImage(image: Uint8Array): Promise<OcrLine[]> {
-  const w = ocrWorker();
+  const { worker, pending } = ocrWorker();
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
     // Keep the process alive while a page is being read (an idle worker must not keep a CLI from exiting).
-    w.ref();
+    worker.ref();
     const copy = new Uint8Array(image);
-    w.postMessage({ id, image: copy }, [copy.buffer]);
+    worker.postMessage({ id, image: copy }, [copy.buffer]);
   });
 }
 
 /** Stops the worker (tests and benchmarks that want a cold start); the next scan starts a new one. */
 export async function stopOcr(): Promise<void> {
-  const w = worker;
-  worker = undefined;
-  await w?.terminate();
+  const state = current;
+  current = undefined;
+  await state?.worker.terminate();
 }
 
 type PdfPage = import('pdfjs-dist/types/src/display/api.js').PDFPageProxy;

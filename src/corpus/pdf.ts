@@ -193,7 +193,7 @@ class OcrPages {
       runs = linesToRuns(lines, scale);
     } catch (err) {
       if (err instanceof ExtractError) throw err;
-      throw new ExtractError('unsupported', fileName, `${JSON.stringify(fileName)}: page ${page} could not be read by OCR (${errText(err)}): check that npm install completed, or add a text version`, { cause: err });
+      throw new ExtractError('unsupported', fileName, `${JSON.stringify(fileName)}: OCR failed on page ${page} (${errText(err)}): check that npm install completed, or add a text version`, { cause: err });
     }
     if (countChars(runs) < MIN_PAGE_CHARS) this.blank.push(page);
     return dedupeFakeBold(runs.map(({ text, x, y, w, size }) => ({ text: despace(normalizeChars(text)), x, y, w, size })));

@@ -1,16 +1,18 @@
 // Scanned reports read by OCR (src/corpus/ocr.ts and the OCR path of src/corpus/pdf.ts), on the image-only
 // fixtures scripts/make-ocr-fixtures.mjs draws from a font into tests/fixtures/scans/ (an invented county).
-// The recogniser's worker is started once for the whole file (each test file runs in its own process).
+// The recogniser's worker is started once for the whole file (each test file runs in its own process) and the
+// fixtures are read once, in beforeAll.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseReport, type ReportFile } from '../src/corpus/load.js';
-import { linesToRuns, stopOcr } from '../src/corpus/ocr.js';
+import { linesToRuns } from '../src/corpus/ocr.js';
 import { segmentReport } from '../src/passages/index.js';
+import { toJson } from '../src/present/json.js';
 import { sourceLine as cardSource } from '../src/present/telegram.js';
 import { sourceLine as textSource } from '../src/present/text.js';
-import type { Passage } from '../src/types.js';
+import type { Answer, Passage } from '../src/types.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'scans');
 const bytes = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
@@ -26,7 +28,6 @@ beforeAll(async () => {
     read[f] = r;
   }
 }, 180_000);
-afterAll(() => stopOcr());
 
 /** Every expected figure, exactly as printed, in a passage of its page that is marked as read by OCR. */
 function expectFigures(file: string, passages: Passage[], ocrPages: number[]): void {
@@ -92,7 +93,9 @@ describe('source line', () => {
     const p = segmentReport(read['photo.png']!).passages[0]!;
     expect(cardSource(p.source)).toContain('扫描件识别，数字请与原件核对');
     expect(textSource(p.source)).toContain('扫描件识别，数字请与原件核对');
-    expect(JSON.parse(JSON.stringify(p.source))).toMatchObject({ page: 1, ocr: true });
+    const result = { rank: 1, score: 1, text: p.text, highlight: p.text, figures: [], section: null, passageId: p.id, source: p.source };
+    const json = toJson({ query: 'q', found: true, results: [result] } as unknown as Answer);
+    expect(JSON.parse(JSON.stringify(json)).results[0].source).toMatchObject({ page: 1, ocr: true });
     const text = segmentReport(read['mixed.pdf']!).passages.find((q) => q.source.page === 1)!;
     expect(cardSource(text.source)).not.toContain('扫描件');
   });

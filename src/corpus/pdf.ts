@@ -130,7 +130,7 @@ export async function extractPdf(
       const { png, scale } = await withTimeout(renderPdfPage(page, OCR_DPI), stepMs, () => timeoutError(fileName, `render page ${p}`));
       page.cleanup();
       const raw = pages[p - 1]!;
-      raw.runs = await ocr.read(p, png, scale, fileName);
+      raw.runs = await ocr.read(p, png, scale, fileName, countChars(raw.runs) > 0);
     }
     if (ocr.todo.length) options.onOcrPage?.(ocr.todo.length, ocr.todo.length);
   } catch (err) {
@@ -185,7 +185,8 @@ class OcrPages {
   private readonly lines: NonNullable<ExtractedText['ocrLines']> = [];
   private readonly blank: number[] = [];
 
-  async read(page: number, image: Uint8Array, scale: number, fileName: string): Promise<Run[]> {
+  /** Recognises one page; `hasSomeText`: its text layer held a few characters (a cover page is not blank). */
+  async read(page: number, image: Uint8Array, scale: number, fileName: string, hasSomeText = false): Promise<Run[]> {
     let runs: OcrRun[];
     try {
       const lines = await withTimeout(recognizeImage(image), OCR_PAGE_TIMEOUT_MS, () => timeoutError(fileName, `recognise page ${page}`));
@@ -195,7 +196,7 @@ class OcrPages {
       if (err instanceof ExtractError) throw err;
       throw new ExtractError('unsupported', fileName, `${JSON.stringify(fileName)}: OCR failed on page ${page} (${errText(err)}): check that npm install completed, or add a text version`, { cause: err });
     }
-    if (countChars(runs) < MIN_PAGE_CHARS) this.blank.push(page);
+    if (countChars(runs) < MIN_PAGE_CHARS && !hasSomeText) this.blank.push(page);
     return dedupeFakeBold(runs.map(({ text, x, y, w, size }) => ({ text: despace(normalizeChars(text)), x, y, w, size })));
   }
 

@@ -99,7 +99,7 @@ export function segmentReport(report: ReportFile, options: SegmentOptions = DEFA
       const endMark = lineAt(block, last.start + last.text.length - 1);
       const source: Source = { file: report.file, title, district, year, paragraph, lines: [startMark.line, endMark.line] };
       if (startMark.page !== undefined) source.page = startMark.page;
-      if (report.ocrPages?.includes(startMark.page ?? 1) || (endMark.page !== undefined && report.ocrPages?.includes(endMark.page))) source.ocr = true;
+      if ([startMark.page, endMark.page].some((p) => p !== undefined && report.ocrPages?.includes(p))) source.ocr = true;
       passages.push({
         id: passages.length,
         text: group.map((s) => s.text).join(''),

@@ -174,10 +174,10 @@ function lineRange([a, b]: [number, number]): string {
   return a === b ? `第${a}行` : `第${a}–${b}行`;
 }
 
-/** Title, district, year, paragraph, page, file and lines, escaped. */
 /** Said next to the source of a passage read from a scan by OCR. */
 export const OCR_NOTE = '扫描件识别，数字请与原件核对';
 
+/** Title, district, year, paragraph, page, file and lines (and the OCR note), escaped. */
 export function sourceLine(source: Source, { titleLimit = 40 }: { titleLimit?: number } = {}): string {
   const title = [...source.title].length > titleLimit ? [...source.title].slice(0, titleLimit).join('') + ELLIPSIS : source.title;
   const parts = [

@@ -55,6 +55,8 @@ export interface Source extends Pick<ReportMeta, 'file' | 'title' | 'district' |
   lines: [number, number];
   /** Page (1-based) for paginated formats such as PDF; absent for plain text. */
   page?: number;
+  /** True when the passage was read from a scan by OCR (its figures should be checked against the original). */
+  ocr?: boolean;
 }
 
 /** A short, sentence-aligned piece of a report, quoted verbatim to users. */

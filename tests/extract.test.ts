@@ -149,8 +149,11 @@ describe('extractPdf: three letter-spaced columns drawn character by character',
 });
 
 describe('extractPdf: failures', () => {
-  it('a scan (no text layer) throws no-text-layer with the file name and the fix', async () => {
-    await expectScanRefused(extractPdf(fixture('scan.pdf'), 'scan.pdf'), 'scan.pdf');
+  it('a scan where OCR recognises nothing throws blank-scan with the file name, the pages and the fix', async () => {
+    const err = await rejection(extractPdf(fixture('scan.pdf'), 'scan.pdf'));
+    expect(err.kind).toBe('blank-scan');
+    expect(err.message).toContain('"scan.pdf"');
+    expect(err.message).toMatch(/nothing could be recognised on scanned pages 1, 2/u);
   });
 
   it('a truncated file throws corrupt', async () => {

@@ -55,8 +55,8 @@ describe('PDF', () => {
     expect(a.results[0]!.highlight).toContain('3200个');
   });
 
-  it('refuses a scan without text and a corrupt file, with reasons', async () => {
-    expect(await parseReport(bytes('scan.pdf'), 'scan.pdf')).toMatchObject({ file: 'scan.pdf', reason: expect.stringMatching(/text layer/) });
+  it('refuses a scan where OCR recognises nothing and a corrupt file, with reasons', async () => {
+    expect(await parseReport(bytes('scan.pdf'), 'scan.pdf')).toMatchObject({ file: 'scan.pdf', reason: expect.stringMatching(/nothing could be recognised/) });
     expect(await parseReport(bytes('truncated.pdf'), 'truncated.pdf')).toMatchObject({ file: 'truncated.pdf', reason: expect.any(String) });
   });
 });

@@ -63,7 +63,7 @@ describe('ingest and remove', () => {
     // the extractor's kind reaches the outcome (and from there the user's message), the English reason the log
     expect(outcomes.slice(1)).toMatchObject([
       { kind: 'corrupt', reason: expect.stringMatching(/truncated/) },
-      { kind: 'no-text-layer', reason: expect.stringMatching(/text layer/) },
+      { kind: 'blank-scan', reason: expect.stringMatching(/nothing could be recognised/) },
       { kind: 'file-type', reason: expect.stringMatching(/unsupported file type/) },
       { kind: 'no-text', file: 'passwd.txt' },
     ]);

@@ -27,6 +27,11 @@ export interface IncomingFile {
 export interface ReportFacts extends Pick<ReportMeta, 'title' | 'district' | 'place' | 'year' | 'passages'> {
   /** Number of pages (PDF) or null. */
   pages: number | null;
+  /** Pages read by OCR (scans), and those of them where almost nothing was recognised, when any. */
+  ocrPages?: number[];
+  blankPages?: number[];
+  /** Problems found while reading it (e.g. scanned pages where almost nothing was recognised). */
+  warnings?: string[];
 }
 
 export type IngestOutcome =
@@ -44,7 +49,11 @@ export function safeReportName(name: string): string | { kind: RejectionKind; re
 }
 
 /** Check one file without writing anything: type, size, readable text, at least one passage, not a duplicate. */
-export async function validateReport(config: Pick<Config, 'corpusDir'>, file: IncomingFile): Promise<IngestOutcome & { bytes?: Uint8Array }> {
+export async function validateReport(
+  config: Pick<Config, 'corpusDir'>,
+  file: IncomingFile,
+  onProgress?: BuildOptions['onProgress'],
+): Promise<IngestOutcome & { bytes?: Uint8Array }> {
   const name = safeReportName(file.name);
   if (typeof name !== 'string') return { file: file.name, status: 'rejected', ...name };
   if (file.bytes.length > MAX_REPORT_BYTES) {
@@ -54,7 +63,7 @@ export async function validateReport(config: Pick<Config, 'corpusDir'>, file: In
   for (const existing of listReportFiles(config.corpusDir)) {
     if (hashBytes(readFileSync(join(config.corpusDir, existing))) === hash) return { file: name, status: 'duplicate', duplicateOf: existing };
   }
-  const parsed = await parseReport(file.bytes, name);
+  const parsed = await parseReport(file.bytes, name, { onOcrPage: (done, total) => onProgress?.({ phase: 'ocr', done, total, file: name }) });
   if ('reason' in parsed) return { file: name, status: 'rejected', kind: parsed.kind, reason: parsed.reason };
   let report: ReturnType<typeof segmentReport>;
   try {
@@ -65,7 +74,12 @@ export async function validateReport(config: Pick<Config, 'corpusDir'>, file: In
   if (report.passages.length === 0) return { file: name, status: 'rejected', kind: 'no-text', reason: 'no body text found (only headings or an empty document)' };
   const pages = parsed.pages ? Math.max(...parsed.pages) : null;
   const status = existsSync(join(config.corpusDir, name)) ? 'replaced' : 'added';
-  return { file: name, status, facts: { title: report.title, district: report.district, place: report.place, year: report.year, pages, passages: report.passages.length }, bytes: file.bytes };
+  const { ocrPages, blankPages, warnings } = parsed;
+  const facts: ReportFacts = {
+    title: report.title, district: report.district, place: report.place, year: report.year, pages, passages: report.passages.length,
+    ...(ocrPages ? { ocrPages } : {}), ...(blankPages ? { blankPages, warnings } : {}),
+  };
+  return { file: name, status, facts, bytes: file.bytes };
 }
 
 // Ingests run one at a time: in one process through this queue, across processes through the index's write
@@ -97,7 +111,7 @@ export function ingestReports(
   return serialize(config, 'ingest', options, async (held) => {
     const outcomes: IngestOutcome[] = [];
     for (const file of files) {
-      const { bytes, ...outcome } = await validateReport(config, file);
+      const { bytes, ...outcome } = await validateReport(config, file, options.onProgress);
       if (bytes && (outcome.status === 'added' || outcome.status === 'replaced')) {
         const target = join(config.corpusDir, outcome.file);
         const tmp = join(config.corpusDir, `.${outcome.file}.tmp-${process.pid}`);

@@ -19,11 +19,12 @@ import { benchColdStart } from './cold.js';
 import { benchEmbedding } from './embedding.js';
 import { timeQueries } from './latency.js';
 import { benchLoad } from './load.js';
+import { benchOcr } from './ocr.js';
 import { currentLoad, machineInfo } from './machine.js';
 import { type BenchResults, checkTargets, renderMarkdown, summaryTable } from './report.js';
 import { benchScale } from './scale.js';
 
-const SECTIONS = ['embedding', 'build', 'query', 'check', 'cold', 'load', 'scale'] as const;
+const SECTIONS = ['embedding', 'build', 'query', 'check', 'cold', 'load', 'scale', 'ocr'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const USAGE = `usage: npm run bench [-- --json] [--scale 100000,1000000] [--only ${SECTIONS.join(',')}] [--no-write]
@@ -143,6 +144,10 @@ async function main() {
           log,
         },
       );
+    }
+    if (run('ocr')) {
+      log.info('OCR of scanned pages…');
+      results.ocr = await benchOcr(log);
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import type { EmbeddingResult } from './embedding.js';
 import { STAGES, type QueryLatency } from './latency.js';
 import type { LoadResult } from './load.js';
 import type { MachineInfo } from './machine.js';
+import type { OcrBenchResult } from './ocr.js';
 import type { ScaleRow } from './scale.js';
 import { count, markdownTable, mib, ms, sec } from './table.js';
 
@@ -22,6 +23,7 @@ export interface BenchResults {
   scale?: ScaleRow[];
   /** The first is the product as deployed (targets are checked on it). */
   load?: LoadResult[];
+  ocr?: OcrBenchResult;
   targets: TargetCheck[];
 }
 
@@ -85,6 +87,11 @@ export function summaryTable(r: BenchResults): string {
   if (r.check) {
     const c = r.check;
     withTarget('check a text of five sentences, warm p95', `check a draft: p50 / p95 / p99, ${c.texts} texts of 5 sentences (${c.claimsPerText.toFixed(1)} figures each) × ${c.repeats}`, trio(c.total));
+  }
+  if (r.ocr) {
+    const o = r.ocr;
+    rows.push([`OCR, scanned pages at ${o.dpi} dpi (${o.pages} dense pages; median / worst s per page; model load ${sec(o.modelLoadS)})`, `${o.pagesPerMinute.toFixed(1)} pages/min (${sec(o.pageMedianS)} / ${sec(o.pageMaxS)})`, '', '']);
+    rows.push(['OCR: numbers read exactly / main thread held at most', `${o.numbersFound}/${o.numbers} / ${o.maxEventLoopDelayMs} ms`, '', '']);
   }
   if (r.coldStart) withTarget('cold start to first answer, index on disk', 'cold start to first answer (`ask --json`, index on disk)', sec(r.coldStart.medianS, 2));
   for (const s of r.scale ?? []) {

@@ -30,9 +30,9 @@ export const ADMIN_HELP = [
 const name = (file: string) => `<code>${escapeHtml(clip(file, 80))}</code>`;
 const fileSize = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
-export function progressText(file: string, step: 'download' | 'check' | { embedded: number; total: number }, bytes?: number): string {
+export function progressText(file: string, step: 'download' | 'check' | { embedded: number; total: number } | { ocrPage: number; pages: number }, bytes?: number): string {
   const what =
-    step === 'download'
+    typeof step === 'object' && 'ocrPage' in step ? `正在识别扫描件：第 ${step.ocrPage}/${step.pages} 页…` : step === 'download'
       ? '正在下载…'
       : step === 'check'
         ? `已下载${bytes === undefined ? '' : `（${fileSize(bytes)}）`}，正在检查并建立索引…`
@@ -43,8 +43,9 @@ export function progressText(file: string, step: 'download' | 'check' | { embedd
 /** Why a file was refused, in words an editor understands: one line per kind the ingest reports. */
 const REJECTION_TEXT: Record<RejectionKind, string> = {
   'file-name': '文件名不可用，请改名后再发送。',
-  'file-type': '不支持这种文件类型。请发送 PDF、DOCX、TXT 或 MD 文件。',
+  'file-type': '不支持这种文件类型。请发送 PDF、DOCX、TXT、MD、HTML 文件，或报告页面的图片（PNG、JPG）。',
   'too-large': '文件太大，超过 20 MB 的上限。',
+  'blank-scan': '这是扫描件，但上面没有识别出文字（空白或看不清）。请重新扫描得清晰一些，或发送文字版。',
   'no-text-layer': '这是扫描件（只有图片，没有文字层），无法引用原文。请先做文字识别（OCR），或发送文字版。',
   'undecodable-text': 'PDF 中的文字无法解码（字体缺少编码信息）。请先做文字识别（OCR），或发送文字版。',
   'no-text': '文件里没有找到正文文字。',
@@ -99,6 +100,7 @@ export function ingestResultText(o: IngestOutcome, after: { totals: IndexTotals 
   ];
   const unknown = [f.district === null ? '所属的区' : null, f.year === null ? '年份' : null].filter(Boolean);
   if (unknown.length) lines.push(`⚠️ 没能认出这份报告${unknown.join('和')}；按区或年份提问时可能找不到它。`);
+  if (f.ocrPages) lines.push(`🔍 第 ${f.ocrPages.join('、')} 页是扫描件，已做文字识别，数字请与原件核对。${f.blankPages ? `⚠️ 第 ${f.blankPages.join('、')} 页几乎没有识别出文字（空白或看不清），请核对原件。` : ''}`);
   if (after.reloadError) {
     lines.push('', `⚠️ 索引已更新，但机器人暂时没能切换到新索引（${escapeHtml(clip(after.reloadError, 200))}），仍在用之前的索引回答；每 15 秒会自动重试。`);
   } else if (after.totals) {

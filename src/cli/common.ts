@@ -17,8 +17,11 @@ export function progressReporter(log: Logger): (p: Progress) => void {
   let last = 0;
   const meter = progressMeter();
   return (p) => {
+    // Scanned pages take seconds each: one line per page.
+    if (p.phase === 'ocr' && p.done < p.total) log.info(`OCR ${p.file ?? ''}: page ${p.done + 1} of ${p.total}`);
+    if (p.phase !== 'embed') return;
     const line = meter(p);
-    if (p.phase !== 'embed' || !line) return;
+    if (!line) return;
     if (!process.stderr.isTTY) {
       const now = Date.now();
       if (p.done === p.total || now - last >= PROGRESS_EVERY_MS || last === 0) {

@@ -1,4 +1,4 @@
-// npm run ingest -- FILE...   copy reports (.pdf .docx .txt .md) into corpus/ and update the index.
+// npm run ingest -- FILE...   copy reports (.pdf .docx .txt .md, page images .png .jpg) into corpus/ and update the index.
 // npm run ingest -- --remove NAME   take a report out.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -62,7 +62,8 @@ async function main() {
     else if (o.status === 'duplicate') log.warn(`${o.file}: already indexed as ${o.duplicateOf}, skipped${corrected.correction ? ' (its correction is recorded)' : ''}`);
     else {
       const f = o.facts;
-      log.info(`${o.file}: ${o.status} · 《${f.title}》 ${f.district ?? '未识别地方'} ${f.year ?? ''} · ${f.pages ? `${f.pages} pages · ` : ''}${f.passages} passages`);
+      log.info(`${o.file}: ${o.status} · 《${f.title}》 ${f.district ?? '未识别地方'} ${f.year ?? ''} · ${f.pages ? `${f.pages} pages · ` : ''}${f.passages} passages${f.ocrPages ? ` · OCR on page(s) ${f.ocrPages.join(', ')}` : ''}`);
+      for (const w of f.warnings ?? []) log.warn(`${o.file}: ${w}`);
       if (!f.place || f.year === null) log.warn(`${o.file}: place or year not recognised; questions naming its place will not find it. Correct with: npm run ingest -- ${o.file} --place 名称 --year 年份`);
     }
   }

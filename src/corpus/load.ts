@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { extractDocx } from './docx.js';
 import { extractHtml } from './html.js';
-import { ExtractError, type ExtractErrorKind, extractPdf } from './pdf.js';
+import { ExtractError, type ExtractedText, type ExtractErrorKind, extractPageImage, extractPdf } from './pdf.js';
 
 /** A report file as read from disk, before any cleaning. */
 export interface ReportFile {
@@ -16,6 +16,11 @@ export interface ReportFile {
   /** 1-based page of each line, for paginated formats. */
   pages?: number[];
   encoding: string;
+  /** Pages read by OCR, the recognised lines with their confidence, and warnings (e.g. blank scanned pages). */
+  ocrPages?: number[];
+  ocrLines?: ExtractedText['ocrLines'];
+  blankPages?: number[];
+  warnings?: string[];
 }
 
 /** Why a file was refused, for the user's message; the English reason says the same for logs and the CLI. */
@@ -31,7 +36,9 @@ export const TEXT_EXTENSIONS = ['.txt', '.md'];
 /** Every format the corpus folder accepts; all go through the same cleaning and segmentation. */
 /** Web pages saved from a site: their text is taken from the markup. */
 export const HTML_EXTENSIONS = ['.html', '.htm'];
-export const REPORT_EXTENSIONS = [...TEXT_EXTENSIONS, ...HTML_EXTENSIONS, '.pdf', '.docx'];
+/** Photos or scans of a report page, read by OCR. */
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'];
+export const REPORT_EXTENSIONS = [...TEXT_EXTENSIONS, ...HTML_EXTENSIONS, '.pdf', '.docx', ...IMAGE_EXTENSIONS];
 
 export function hashBytes(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -122,11 +129,17 @@ function decodeTextReport(bytes: Uint8Array, file: string): ReportFile | Skipped
   return { file, hash: hashBytes(bytes), lines: splitLines(decoded.text), encoding: decoded.encoding };
 }
 
+export interface ParseOptions {
+  /** Progress of OCR on scanned pages: page `done` of `total` recognised. */
+  onOcrPage?: (done: number, total: number) => void;
+}
+
 /**
  * Read a report of any accepted format from its bytes: text is decoded, PDF and DOCX are extracted to lines
- * (PDF with a page per line). Problems (scan without text, corrupt file, wrong encoding) come back as a reason.
+ * (PDF with a page per line), scanned pages and page images are read by OCR. Problems (blank scan, corrupt
+ * file, wrong encoding) come back as a reason.
  */
-export async function parseReport(bytes: Uint8Array, file: string): Promise<ReportFile | SkippedFile> {
+export async function parseReport(bytes: Uint8Array, file: string, options: ParseOptions = {}): Promise<ReportFile | SkippedFile> {
   const ext = extname(file).toLowerCase();
   if (TEXT_EXTENSIONS.includes(ext)) return decodeTextReport(bytes, file);
   if (HTML_EXTENSIONS.includes(ext)) {
@@ -136,18 +149,41 @@ export async function parseReport(bytes: Uint8Array, file: string): Promise<Repo
     if (lines.every((l) => l === '')) return { file, kind: 'no-text', reason: 'no text found in the web page' };
     return { file, hash: hashBytes(bytes), lines, encoding: `html/${decoded.encoding}` };
   }
-  if (ext !== '.pdf' && ext !== '.docx') return { file, kind: 'file-type', reason: `unsupported file type "${ext || '(none)'}": use ${REPORT_EXTENSIONS.join(', ')}` };
+  if (ext !== '.pdf' && ext !== '.docx' && !IMAGE_EXTENSIONS.includes(ext)) {
+    return { file, kind: 'file-type', reason: `unsupported file type "${ext || '(none)'}": use ${REPORT_EXTENSIONS.join(', ')}` };
+  }
+  const hash = hashBytes(bytes);
+  // OCR takes seconds per page: a file just validated (ingest) is not recognised again when it is indexed.
+  const cached = recognised.get(`${hash}\n${file}`);
+  if (cached) return cached;
   try {
-    // pdfjs refuses Node Buffers and may detach what it is given: hand it a plain copy.
-    const extracted = ext === '.pdf' ? await extractPdf(new Uint8Array(bytes), file) : await extractDocx(bytes, file);
+    const extracted =
+      ext === '.pdf'
+        ? // pdfjs refuses Node Buffers and may detach what it is given: hand it a plain copy.
+          await extractPdf(new Uint8Array(bytes), file, options)
+        : ext === '.docx'
+          ? await extractDocx(bytes, file)
+          : await extractPageImage(bytes, file, options);
     if (extracted.lines.every((l) => l.trim() === '')) return { file, kind: 'no-text', reason: 'no text found in the document' };
-    return { file, hash: hashBytes(bytes), lines: extracted.lines, ...(extracted.pages ? { pages: extracted.pages } : {}), encoding: ext.slice(1) };
+    const { lines, pages, ocrPages, ocrLines, blankPages, warnings } = extracted;
+    const ocr = ocrPages ? { ocrPages, ocrLines, ...(blankPages ? { blankPages, warnings } : {}) } : {};
+    const report: ReportFile = { file, hash, lines, ...(pages ? { pages } : {}), encoding: ext.slice(1), ...ocr };
+    if (ocrPages) remember(`${hash}\n${file}`, report);
+    return report;
   } catch (err) {
     if (err instanceof ExtractError) return { file, kind: err.kind, reason: err.message };
     return { file, kind: 'unreadable', reason: `could not read ${ext.slice(1).toUpperCase()}: ${(err as Error).message}` };
   }
 }
 
-export async function readReport(path: string, file: string): Promise<ReportFile | SkippedFile> {
-  return parseReport(readFileSync(path), file);
+/** The last few reports read by OCR, by hash and name. */
+const recognised = new Map<string, ReportFile>();
+function remember(key: string, report: ReportFile): void {
+  recognised.delete(key);
+  recognised.set(key, report);
+  while (recognised.size > 8) recognised.delete(recognised.keys().next().value!);
+}
+
+export async function readReport(path: string, file: string, options: ParseOptions = {}): Promise<ReportFile | SkippedFile> {
+  return parseReport(readFileSync(path), file, options);
 }

@@ -18,23 +18,34 @@
 //   text at other angles (diagonal watermarks, side stamps) is left out;
 // - Kangxi radicals and CJK compatibility ideographs, which some PDF producers emit instead of the ordinary
 //   characters that look the same, are mapped back (NFKC on those ranges only).
+// - pages without a usable text layer (scans, undecodable fonts) are rendered and read by OCR (./ocr.ts); the
+//   recognised lines are laid out like text runs, so columns, headers and paragraphs are handled the same way.
 // Failures are ExtractError with a kind and a message that names the file and says what to do.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { countChars, linesToRuns, MIN_PAGE_CHARS, OCR_DPI, type OcrRun, preparePageImage, recognizeImage, renderPdfPage } from './ocr.js';
 
 export interface ExtractedText {
   /** Text lines in reading order; '' marks a paragraph break. */
   lines: string[];
   /** 1-based page number of each line (same length as lines); omit for formats without pages. */
   pages?: number[];
+  /** Pages read by OCR (their text may hold recognition errors), when any. */
+  ocrPages?: number[];
+  /** Lines the recogniser read, with its confidence (0..1), for checking a scan's quality. */
+  ocrLines?: { page: number; text: string; confidence: number }[];
+  /** Scanned pages where almost nothing was recognised (blank, or too poor to read). */
+  blankPages?: number[];
+  /** Problems worth telling whoever added the file (the blank pages, in words). */
+  warnings?: string[];
 }
 
 /**
  * What went wrong, for the user's message (src/bot/admin-texts.ts maps each kind to its words): a scan without a
- * text layer, text whose fonts cannot be decoded, no text at all, a password, an old format (.doc), content of
+ * text layer, a scan on which OCR recognised nothing, text whose fonts cannot be decoded, no text at all, a password, an old format (.doc), content of
  * another type than the extension says, a damaged file, or a file the reader could not handle.
  */
-export type ExtractErrorKind = 'no-text-layer' | 'undecodable-text' | 'no-text' | 'password' | 'old-format' | 'wrong-type' | 'corrupt' | 'unreadable';
+export type ExtractErrorKind = 'no-text-layer' | 'blank-scan' | 'undecodable-text' | 'no-text' | 'password' | 'old-format' | 'wrong-type' | 'corrupt' | 'unreadable';
 
 export class ExtractError extends Error {
   readonly kind: ExtractErrorKind;
@@ -47,6 +58,14 @@ export class ExtractError extends Error {
     this.file = file;
   }
 }
+
+export interface PdfExtractOptions {
+  /** Called before each page read by OCR (done = pages recognised so far, total = pages to recognise). */
+  onOcrPage?: (done: number, total: number) => void;
+}
+
+/** Longest time recognising one page may take (the first page also loads the model). */
+const OCR_PAGE_TIMEOUT_MS = 300_000;
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 
@@ -66,7 +85,7 @@ function pdfjsAssetDirs(): { cMapUrl: string; standardFontDataUrl: string; wasmU
 /** Longest time one step (opening the file, reading one page) may take before giving up. */
 const STEP_TIMEOUT_MS = 30_000;
 
-export async function extractPdf(bytes: Uint8Array, fileName: string): Promise<ExtractedText> {
+export async function extractPdf(bytes: Uint8Array, fileName: string, options: PdfExtractOptions = {}): Promise<ExtractedText> {
   const name = JSON.stringify(fileName);
   checkPdfBytes(bytes, fileName);
 
@@ -78,6 +97,7 @@ export async function extractPdf(bytes: Uint8Array, fileName: string): Promise<E
   }
 
   const pages: RawPage[] = [];
+  const ocr = new OcrPages();
   let task: ReturnType<PdfJs['getDocument']> | undefined;
   try {
     task = pdfjs.getDocument({
@@ -97,9 +117,21 @@ export async function extractPdf(bytes: Uint8Array, fileName: string): Promise<E
       const page = await withTimeout(doc.getPage(p), STEP_TIMEOUT_MS, () => timeoutError(fileName, `read page ${p}`));
       const viewport = page.getViewport({ scale: 1 });
       const content = await withTimeout(page.getTextContent(), STEP_TIMEOUT_MS, () => timeoutError(fileName, `read page ${p}`));
-      pages.push(toRawPage(pdfjs, p, viewport.transform, viewport.width, viewport.height, content.items));
+      const raw = toRawPage(pdfjs, p, viewport.transform, viewport.width, viewport.height, content.items);
+      pages.push(raw);
+      if (!hasTextLayer(raw.runs)) ocr.todo.push(p);
       page.cleanup();
     }
+    // Pages without a text layer are rendered and recognised, one at a time (progress: page n of N).
+    for (const [i, p] of ocr.todo.entries()) {
+      options.onOcrPage?.(i, ocr.todo.length);
+      const page = await withTimeout(doc.getPage(p), STEP_TIMEOUT_MS, () => timeoutError(fileName, `read page ${p}`));
+      const { png, scale } = await withTimeout(renderPdfPage(page, OCR_DPI), STEP_TIMEOUT_MS, () => timeoutError(fileName, `render page ${p}`));
+      page.cleanup();
+      const raw = pages[p - 1]!;
+      raw.runs = await ocr.read(p, png, scale, fileName, countChars(raw.runs) > 0);
+    }
+    if (ocr.todo.length) options.onOcrPage?.(ocr.todo.length, ocr.todo.length);
   } catch (err) {
     throw toExtractError(err, fileName);
   } finally {
@@ -107,13 +139,82 @@ export async function extractPdf(bytes: Uint8Array, fileName: string): Promise<E
     task?.destroy().catch(() => undefined);
   }
 
+  ocr.refuseIfBlank(pages, fileName);
   try {
-    return layoutDocument(pages, fileName);
+    return ocr.annotate(layoutDocument(pages, fileName));
   } catch (err) {
     if (err instanceof ExtractError) throw err;
     throw new ExtractError('unreadable', fileName, `${name}: its text could not be laid out (${errText(err)}): add a text version`, {
       cause: err,
     });
+  }
+}
+
+/**
+ * Reads a photo or scan of one report page (PNG, JPEG, ...) by OCR: one page, laid out like a PDF page.
+ * A photo that is not upright beyond a slight tilt is not turned (the recogniser reads horizontal lines only).
+ */
+export async function extractPageImage(bytes: Uint8Array, fileName: string, options: Pick<PdfExtractOptions, 'onOcrPage'> = {}): Promise<ExtractedText> {
+  const name = JSON.stringify(fileName);
+  let image: Awaited<ReturnType<typeof preparePageImage>>;
+  try {
+    image = await preparePageImage(bytes);
+  } catch (err) {
+    throw new ExtractError('corrupt', fileName, `${name} is not a readable image (${errText(err)}): send a PNG or JPEG photo of the page`, { cause: err });
+  }
+  const ocr = new OcrPages();
+  ocr.todo.push(1);
+  options.onOcrPage?.(0, 1);
+  const page: RawPage = { page: 1, width: image.width, height: image.height, runs: await ocr.read(1, image.png, 1, fileName) };
+  options.onOcrPage?.(1, 1);
+  ocr.refuseIfBlank([page], fileName);
+  return ocr.annotate(layoutDocument([page], fileName));
+}
+
+/** A page has a usable text layer when it holds a few characters, most of them decodable. */
+function hasTextLayer(runs: Run[]): boolean {
+  const text = runs.map((r) => r.text).join('').replace(/\s/gu, '');
+  const undecodable = text.match(/[\uE000-\uF8FF\uFFFD\u0000-\u001F]/gu)?.length ?? 0;
+  return text.length >= MIN_PAGE_CHARS && undecodable <= 0.5 * text.length;
+}
+
+/** What OCR did to one document: pages to read, their lines and confidences, and pages found (almost) blank. */
+class OcrPages {
+  readonly todo: number[] = [];
+  private readonly lines: NonNullable<ExtractedText['ocrLines']> = [];
+  private readonly blank: number[] = [];
+
+  /** Recognises one page; `hasSomeText`: its text layer held a few characters (a cover page is not blank). */
+  async read(page: number, image: Uint8Array, scale: number, fileName: string, hasSomeText = false): Promise<Run[]> {
+    let runs: OcrRun[];
+    try {
+      const lines = await withTimeout(recognizeImage(image), OCR_PAGE_TIMEOUT_MS, () => timeoutError(fileName, `recognise page ${page}`));
+      for (const l of lines) if (l.text.trim()) this.lines.push({ page, text: l.text, confidence: Math.round(l.confidence * 1000) / 1000 });
+      runs = linesToRuns(lines, scale);
+    } catch (err) {
+      if (err instanceof ExtractError) throw err;
+      throw new ExtractError('unreadable', fileName, `${JSON.stringify(fileName)}: OCR failed on page ${page} (${errText(err)}): check that npm install completed, or add a text version`, { cause: err });
+    }
+    if (countChars(runs) < MIN_PAGE_CHARS && !hasSomeText) this.blank.push(page);
+    return dedupeFakeBold(runs.map(({ text, x, y, w, size }) => ({ text: despace(normalizeChars(text)), x, y, w, size })));
+  }
+
+  /** Refuses a scanned document in which no page has any text, naming its pages. */
+  refuseIfBlank(pages: RawPage[], fileName: string): void {
+    if (this.todo.length === 0 || pages.some((p) => countChars(p.runs) >= MIN_PAGE_CHARS)) return;
+    const which = this.todo.length > 1 ? `pages ${this.todo.join(', ')}` : `page ${this.todo[0]}`;
+    throw new ExtractError(
+      'blank-scan',
+      fileName,
+      `${JSON.stringify(fileName)}: nothing could be recognised on scanned ${which} (blank or unreadable scan): scan it again more sharply, or add a text version`,
+    );
+  }
+
+  /** Marks the extracted text as read by OCR, with a warning naming the pages found (almost) blank. */
+  annotate(text: ExtractedText): ExtractedText {
+    if (this.todo.length === 0) return text;
+    const warnings = this.blank.length ? [`almost nothing recognised on scanned page${this.blank.length > 1 ? 's' : ''} ${this.blank.join(', ')} (blank or unreadable?): check the original`] : [];
+    return { ...text, ocrPages: [...this.todo], ocrLines: this.lines, ...(warnings.length ? { blankPages: [...this.blank], warnings } : {}) };
   }
 }
 

@@ -164,7 +164,10 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       skippedNow.push(knownBad);
       continue;
     }
-    const read = await readReport(entry.path, entry.file);
+    const read = await readReport(entry.path, entry.file, {
+      onOcrPage: (done, total) => options.onProgress?.({ phase: 'ocr', done, total, file: entry.file }),
+    });
+    if ('warnings' in read) for (const w of read.warnings ?? []) options.warn?.(`${entry.file}: ${w}`);
     let segmented: ReturnType<typeof segmentReport> | null = null;
     try {
       segmented = 'reason' in read ? null : segmentReport(read, entry.correction);

@@ -1,7 +1,7 @@
 // Progress that tells the truth: passages per second and the time left, measured, at most every few seconds.
 
-/** Where a build is: reading files, embedding passages, writing the version. */
-export type Progress = { phase: 'read' | 'embed' | 'write'; done: number; total: number; file?: string };
+/** Where a build is: reading files, recognising scanned pages (page done of total), embedding passages, writing. */
+export type Progress = { phase: 'read' | 'ocr' | 'embed' | 'write'; done: number; total: number; file?: string };
 
 /** Seconds between progress lines on a non-terminal (logs, the drill, a waiting reader). */
 export const PROGRESS_EVERY_MS = 3000;

@@ -87,6 +87,7 @@ export function segmentReport(report: ReportFile, correction: MetaCorrection = {
       const endMark = lineAt(block, last.start + last.text.length - 1);
       const source: Source = { file: report.file, title, district, place, year, paragraph, lines: [startMark.line, endMark.line] };
       if (startMark.page !== undefined) source.page = startMark.page;
+      if ([startMark.page, endMark.page].some((p) => p !== undefined && report.ocrPages?.includes(p))) source.ocr = true;
       const sentences = group.map((s, i) => (i === 0 && label ? `${label}：${s.text}` : s.text));
       passages.push({
         id: passages.length,

@@ -12,7 +12,7 @@ export interface AnswerJson {
     text: string;
     highlight: string;
     figures: string[];
-    source: { file: string; title: string; district: string | null; place?: PlaceRef | null; year: number | null; paragraph: number; lines: [number, number]; page?: number };
+    source: { file: string; title: string; district: string | null; place?: PlaceRef | null; year: number | null; paragraph: number; lines: [number, number]; page?: number; ocr?: boolean };
     /** Numbered headings the passage sits under (一、2024年工作回顾 › （二）…). */
     section_path?: string[];
   }[];

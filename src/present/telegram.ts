@@ -176,7 +176,10 @@ function lineRange([a, b]: [number, number]): string {
   return a === b ? `第${a}行` : `第${a}–${b}行`;
 }
 
-/** Title, district, year, paragraph, page, file and lines, escaped. */
+/** Said next to the source of a passage read from a scan by OCR. */
+export const OCR_NOTE = '扫描件识别，数字请与原件核对';
+
+/** Title, district, year, paragraph, page, file and lines (and the OCR note), escaped. */
 export function sourceLine(source: Source, { titleLimit = 40 }: { titleLimit?: number } = {}): string {
   const title = [...source.title].length > titleLimit ? [...source.title].slice(0, titleLimit).join('') + ELLIPSIS : source.title;
   const parts = [
@@ -186,6 +189,7 @@ export function sourceLine(source: Source, { titleLimit = 40 }: { titleLimit?: n
     `第${source.paragraph}段`,
     source.page === undefined ? null : `第${source.page}页`,
     `${source.file} ${lineRange(source.lines)}`,
+    source.ocr ? OCR_NOTE : null,
   ].filter((p): p is string => p !== null);
   return escapeHtml(parts.join(' · '));
 }

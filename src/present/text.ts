@@ -1,6 +1,6 @@
 // Answer -> plain text for the terminal (the CLI and the no-token terminal chat).
 import { type Answer, confidenceOf, type Passage, type ReportSummary, type SearchResult, type Source } from '../types.js';
-import { placesDifferText } from './telegram.js';
+import { OCR_NOTE, placesDifferText } from './telegram.js';
 
 export interface TextStyle {
   /** Wrap the highlighted sentence (ANSI bold on a terminal, 【】 otherwise). */
@@ -13,7 +13,7 @@ export const PLAIN: TextStyle = { mark: (s) => `【${s}】` };
 export function sourceLine(s: Source): string {
   const where = [s.district, s.year ? `${s.year}年报告` : null].filter(Boolean).join(' ');
   const page = s.page ? ` 第${s.page}页` : '';
-  return `《${s.title}》${where ? ` · ${where}` : ''} · 第${s.paragraph}段${page} · ${s.file} 第${s.lines[0]}–${s.lines[1]}行`;
+  return `《${s.title}》${where ? ` · ${where}` : ''} · 第${s.paragraph}段${page} · ${s.file} 第${s.lines[0]}–${s.lines[1]}行${s.ocr ? ` · ${OCR_NOTE}` : ''}`;
 }
 
 function quote(r: SearchResult, style: TextStyle): string {

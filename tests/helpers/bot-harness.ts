@@ -131,7 +131,8 @@ export function createHarness(engine: Engine, env: Record<string, string> = {}, 
   const send = async (update: Omit<Update, 'update_id'>) => {
     const before = calls.length;
     await bot.handleUpdate({ update_id: updateId++, ...update } as Update);
-    await bot.idle(10_000);
+    // Long enough for an upload that is read by OCR (a scanned PDF) on a busy machine.
+    await bot.idle(60_000);
     return calls.slice(before);
   };
   const message = (w: Who, extra: Partial<Message>) =>

@@ -65,9 +65,9 @@ export function uploadFeature(env: BotEnv, admin: ReportAdmin, download: Downloa
       let edits: Promise<void> = Promise.resolve();
       let last = performance.now();
       const onProgress = (p: { phase: string; done: number; total: number }) => {
-        if (p.phase !== 'embed' || p.done >= p.total || performance.now() - last < PROGRESS_EVERY_MS) return;
+        if ((p.phase !== 'embed' && p.phase !== 'ocr') || p.done >= p.total || performance.now() - last < PROGRESS_EVERY_MS) return;
         last = performance.now();
-        const html = progressText(safe, { embedded: p.done, total: p.total });
+        const html = progressText(safe, p.phase === 'ocr' ? { ocrPage: p.done + 1, pages: p.total } : { embedded: p.done, total: p.total });
         edits = edits.then(() => editOrIgnore(() => ctx.api.editMessageText(ctx.chat.id, progress.message_id, html, HTML))).catch(() => {});
       };
       let result;

@@ -174,6 +174,18 @@ describe('a report of another place (fixture written for these tests)', () => {
   });
 });
 
+describe('period of a record', () => {
+  it("follows a numbered section that says plan or review, before the sentence's own wording", () => {
+    const lines = ['宜川县政府工作报告', '一、2024年工作回顾', '城镇新增就业3200人。', '二、2025年工作安排', '城镇新增就业3500人。'];
+    const { passages } = segmentReport({ file: 'x.txt', hash: 'x', encoding: 'utf-8', lines });
+    const records = extractRecords(passages).filter((r) => r.indicator.includes('城镇新增就业'));
+    expect(records.map((r) => [r.figure, r.period])).toEqual([
+      ['3200人', 'result'],
+      ['3500人', 'target'],
+    ]);
+  });
+});
+
 describe('in the chat', () => {
   let index: StoredIndex;
   beforeAll(async () => {

@@ -163,7 +163,8 @@ export function extractRecords(passages: readonly Passage[]): FigureRecord[] {
     const context = p.section && [...p.text].length < 60 ? p.section : null;
     p.sentences.forEach((s, k) => {
       // "预期目标：地区生产总值增长7%以上；固定资产投资增长10%以上；": a target list goes on after a semicolon.
-      const period = carried ?? periodOf(compact(s));
+      // A numbered section that says review or plan decides (二、2025年工作安排 holds targets without cue words).
+      const period = carried ?? (p.period ? (p.period.kind === 'plan' ? 'target' : 'result') : periodOf(compact(s)));
       carried = period === 'target' && /[；;]\s*$/.test(s) ? 'target' : null;
       for (const d of describeFigures(s, places, context, period)) {
         const { start: _s, end: _e, writtenYear: _w, relativeYear: _r, ...figure } = d;

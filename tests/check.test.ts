@@ -100,6 +100,14 @@ describe('verdicts on the real corpus (stored figure records)', () => {
     expect(index.passages[r.passageId]!.text).toContain('6725人');
   });
 
+  it('a figure belongs to the place named just before it, also inside one sentence: never checked against another place', () => {
+    const [first, second] = checkText(book, '城中区2023年城镇新增就业6725人，城西区城镇新增就业7000人。').claims;
+    expect(first).toMatchObject({ place: '城中区', verdict: 'supported', reportFigure: '6725人' });
+    expect(second!.place).toBe('城西区');
+    expect(second!.source?.district ?? '城西区').toBe('城西区');
+    expect(second!.reportFigure).not.toBe('6725人');
+  });
+
   it('supported: the same value for the same indicator, place and year, after normalising units', () => {
     const [c] = checkText(book, '城中区2023年地区生产总值达到327.0308亿元。').claims;
     expect(c).toMatchObject({ verdict: 'supported', reportFigure: '3270308万元' });

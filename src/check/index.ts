@@ -93,13 +93,16 @@ export function overlap(a: Set<string>, b: Set<string>, weight: (t: string) => n
 
 const SENTENCE = /[^。！？!?；;\n]+[。！？!?；;\n]*/g;
 
-/** The place a sentence names first, or null. */
-function placeIn(text: string, book: FigureBook): string | null {
-  if (!book.placeWords) return null;
+/** The places a sentence names, each with where it stands (in the compact text). */
+function placesIn(text: string, book: FigureBook): { at: number; place: string }[] {
+  if (!book.placeWords) return [];
   book.placeWords.lastIndex = 0;
-  const m = book.placeWords.exec(text);
-  if (!m) return null;
-  return book.places.find((p) => p === m[0]) ?? book.places.find((p) => p.startsWith(m[0])) ?? null;
+  const out: { at: number; place: string }[] = [];
+  for (const m of text.matchAll(book.placeWords)) {
+    const place = book.places.find((p) => p === m[0]) ?? book.places.find((p) => p.startsWith(m[0]));
+    if (place) out.push({ at: m.index!, place });
+  }
+  return out;
 }
 
 /** Check every figure of a text against the reports. */
@@ -112,11 +115,13 @@ export function checkText(book: FigureBook, text: string, options: { maxClaims?:
     if (options.maxClaims !== undefined && claims.length >= options.maxClaims) break;
     const sentence = m[0].trim();
     if (!sentence) continue;
-    // The place of a figure: named in its sentence, else the last one named before it. A new place drops the year.
-    const named = placeIn(compact(sentence), book);
-    if (named !== null && named !== place) [place, year] = [named, null];
+    const mentions = placesIn(compact(sentence), book);
     for (const d of describeFigures(sentence, book.placeWords)) {
       if (options.maxClaims !== undefined && claims.length >= options.maxClaims) break;
+      // The place of a figure: the last one named before it in its sentence ("城中区…6725人，城西区…7557人"), else
+      // the sentence's first, else the one of the sentences before. A new place drops the year.
+      const named = mentions.filter((m) => m.at < d.start).at(-1)?.place ?? mentions[0]?.place ?? null;
+      if (named !== null && named !== place) [place, year] = [named, null];
       // The year: written, or 今年/去年 against the place's latest report, else the year of the sentences before.
       const latest = book.latestYear.get(place);
       year = d.writtenYear ?? (d.relativeYear !== null ? (latest !== undefined ? latest + d.relativeYear : null) : year);

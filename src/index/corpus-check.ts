@@ -16,8 +16,6 @@ const FIX: Record<string, string> = {
   '.doc': 'save it as .docx or PDF',
   '.wps': 'save it as .docx or PDF',
   '.rtf': 'save it as .docx or PDF',
-  '.htm': 'save the page as .txt or PDF',
-  '.html': 'save the page as .txt or PDF',
 };
 
 /** One warning per file in corpus/ that is not indexed because of its type, naming it and what to do. */

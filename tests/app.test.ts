@@ -65,6 +65,8 @@ describe('changing the corpus through the application layer', () => {
     const removed = await admin().remove('water.txt');
     expect(removed).toMatchObject({ build: { removed: ['water.txt'] } });
     expect(engine.reports().map((r) => r.file)).toEqual(['roads.txt']);
+    // corpus/ holds the reports and nothing else: no corrections file appears when there was nothing to correct
+    expect(readdirSync(config().corpusDir)).toEqual(['roads.txt']);
     const a = await engine.search('新建小型水库多少座？');
     expect(a.results.every((r) => r.source.file !== 'water.txt')).toBe(true);
     expect(await admin().remove('water.txt')).toMatchObject({ reason: expect.stringContaining('water.txt') });

@@ -26,13 +26,17 @@ export function readCorrections(corpusDir: string): Record<string, MetaCorrectio
   return out;
 }
 
-/** Record (merge) a correction for one file; an empty correction removes the entry. */
+/** Record (merge) a correction for one file; an empty correction removes the entry. Writes only when it changes. */
 export function writeCorrection(corpusDir: string, file: string, correction: MetaCorrection | null): void {
   const all = readCorrections(corpusDir);
   const merged = correction ? { ...all[file], ...correction } : undefined;
-  if (merged && Object.keys(merged).length > 0) all[file] = merged;
-  else delete all[file];
+  if (!merged || Object.keys(merged).length === 0) {
+    if (!(file in all)) return;
+    delete all[file];
+  } else all[file] = merged;
+  // A dot-named temporary file: never read as a report, and cleared by the next ingest if a kill leaves it.
   const path = join(corpusDir, CORRECTIONS_FILE);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(all, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  const tmp = join(corpusDir, `.${CORRECTIONS_FILE}.tmp-${process.pid}`);
+  writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`);
+  renameSync(tmp, path);
 }

@@ -34,6 +34,7 @@ import { ExpiringStore, type SessionStore } from './sessions.js';
 import { TaskTracker } from './tasks.js';
 import { loadSynonyms } from '../search/understand.js';
 import { TEXT } from './texts.js';
+import { updateNotice } from './update-notice.js';
 import { describe } from './util.js';
 
 export interface BotDeps {
@@ -106,6 +107,7 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
     queryLog: bot.queryLog,
     feedbackLog: bot.feedbackLog,
     tasks: bot.tasks,
+    updateNotice: updateNotice(config.indexDir, now),
     spawn: (ctx, work) => bot.tasks.run(() => work().catch((err: unknown) => reportError(err, ctx))),
   };
 

@@ -79,4 +79,5 @@ export const TEXT = {
   adminOnly: '这个命令只对管理员开放。',
   feedbackThanks: '谢谢反馈！',
   feedbackExpired: '这张卡片已过期，反馈没有记录。谢谢！可以重新提问后再反馈。',
+  updating: '⏳ 报告库正在更新，本次回答来自更新前的版本。',
 } as const;

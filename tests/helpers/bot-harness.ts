@@ -13,6 +13,7 @@ import { createFeedbackLog, type FeedbackLog } from '../../src/bot/feedback-log.
 import { createQueryLog, type QueryLog } from '../../src/bot/query-log.js';
 import { ExpiringStore, type SessionStore } from '../../src/bot/sessions.js';
 import { type Config, parseConfig } from '../../src/config/index.js';
+import { withWriteLock } from '../../src/index/lock.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../src/present/telegram.js';
 import type { Engine } from '../../src/types.js';
@@ -225,4 +226,17 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promi
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** Hold the index's write lock in this process (as an ingest would) until `release()`. */
+export async function holdWriteLock(indexDir: string): Promise<{ release: () => void; writing: Promise<void> }> {
+  let release!: () => void;
+  let started!: () => void;
+  const taken = new Promise<void>((r) => (started = r));
+  const writing = withWriteLock(indexDir, 'ingest', () => {
+    started();
+    return new Promise<void>((r) => (release = r));
+  });
+  await taken;
+  return { release, writing };
 }

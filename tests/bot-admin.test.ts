@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reasonInChinese } from '../src/bot/admin-texts.js';
+import { REPORT_EXTENSIONS } from '../src/corpus/load.js';
 import { type CallbackAction, decodeCallback, encodeCallback } from '../src/bot/callback-data.js';
 import { DownloadError, telegramDownloader } from '../src/bot/download.js';
 import { createFeedbackLog } from '../src/bot/feedback-log.js';
@@ -128,6 +129,22 @@ describe('uploads', () => {
     expect(final).toContain('区：城东区 · 年份：2024年 · 页数：3 · 段落：17');
     expect(final).toContain('现在就可以提问了');
     checkAll(calls);
+  });
+
+  it('takes page images sent as documents (also without a file name); a photo sent compressed gets a hint', async () => {
+    const admin = fakeAdmin(added('示例县报告'));
+    const h = createHarness(createFakeEngine(), { ...dirs(), ADMIN_USER_IDS: '9' }, [], { reportAdmin: admin });
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+    expect(text(h.of('editMessageText', await h.upload('第3页.PNG', png, ADMIN)).at(-1))).toContain('已收录');
+    await h.upload('', png, ADMIN, { mimeType: 'image/jpeg' });
+    await h.upload('page.jpeg', png, ADMIN);
+    expect(admin.calls.ingest).toEqual(['第3页.PNG', 'report.jpg', 'page.jpeg']);
+    const wrong = text((await h.upload('page.gif', png, ADMIN))[0]);
+    expect(wrong).toContain('不支持这种文件类型');
+    for (const ext of REPORT_EXTENSIONS) expect(wrong).toContain(ext.slice(1).toUpperCase());
+    const photo = { photo: [{ file_id: 'p1', file_unique_id: 'up1', width: 800, height: 1200 }] };
+    expect(text((await h.send(h.messageUpdate(photo, ADMIN)))[0])).toContain('以“文件”方式发送');
+    expect(text((await h.send(h.messageUpdate(photo, REPORTER)))[0])).toContain('我只能回答文字问题');
   });
 
   it('says when a file duplicates an indexed one', async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECK_EVERY_MS } from '../src/bot/update-notice.js';
+import { REPORT_EXTENSIONS } from '../src/corpus/load.js';
 import { BOT_INFO } from '../src/bot/bot-info.js';
 import { decodeCallback } from '../src/bot/callback-data.js';
 import { MAX_PAGES } from '../src/bot/question.js';
@@ -255,7 +256,13 @@ describe('commands', () => {
     const help = text(only(await h.command('/help')));
     expect(help).toBe(helpText('report_qa_bot', false));
     expect(help).toContain('@report_qa_bot');
-    expect(text(only(await h.command('/help', { userId: 9 })))).toBe(helpText('report_qa_bot', true));
+    for (const command of ['/check', '/compare']) expect(help).toContain(command);
+    expect(help).not.toContain('PDF'); // uploading is for admins
+    const adminHelp = text(only(await h.command('/help', { userId: 9 })));
+    expect(adminHelp).toBe(helpText('report_qa_bot', true));
+    // Every format the corpus accepts, images read by OCR included.
+    for (const ext of REPORT_EXTENSIONS) expect(adminHelp).toContain(ext.slice(1).toUpperCase());
+    expect(adminHelp).toContain('OCR');
     const sources = text(only(await h.command('/sources')));
     expect(sources).toBe(sourcesText(engine.reports()));
     expect(sources).toContain('《城中区：开好局启新程走在前作表率》');

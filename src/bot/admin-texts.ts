@@ -1,7 +1,7 @@
 // What the bot says to admins: upload results, /remove, /stats. HTML; every file name, title, reason and
 // question is escaped, and every message stays under Telegram's 4096 characters.
 import type { IngestOutcome, ReportFacts } from '../app/ingest.js';
-import type { RejectionKind } from '../corpus/load.js';
+import { IMAGE_EXTENSIONS, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
 import { escapeHtml, fitBlocks } from '../present/telegram.js';
 import type { ReportSummary } from '../types.js';
 import type { UsageStats } from './stats.js';
@@ -12,18 +12,23 @@ export const ADMIN_COMMANDS = [
   { command: 'stats', description: '管理员：使用统计' },
 ] as const;
 
+const upper = (exts: string[]) => exts.map((e) => e.slice(1).toUpperCase()).join('、');
+/** Every format an upload may have, from the corpus's own list (so a new format shows up here by itself). */
+export const ACCEPTED_FORMATS = `${upper(REPORT_EXTENSIONS.filter((e) => !IMAGE_EXTENSIONS.includes(e)))} 文件，或报告页面的照片、扫描图片（${upper(IMAGE_EXTENSIONS)}）；扫描件和图片会做文字识别（OCR）`;
+
 export const ADMIN_TEXT = {
   uploadRefused: '抱歉，只有管理员可以上传报告，文件没有保存。想查报告内容，请直接用文字提问。',
   removeAdminOnly: '只有管理员可以删除报告。',
   removeExpired: '这个删除请求已过期，请重新发送 /remove。',
   removeCancelled: '已取消，没有删除任何报告。',
   noReports: '还没有收录任何报告，没有可删除的。',
+  photoAsFile: '要收录报告页面的照片，请以“文件”方式发送（不压缩），清晰的原图识别得更准。',
 } as const;
 
 /** Shown in /help to admins. */
 export const ADMIN_HELP = [
   '<b>管理员</b>',
-  '发送报告文件（PDF、DOCX、TXT 或 MD，最大 20 MB）即可收录，几十秒后就能提问；同名文件会替换旧版本，内容相同的文件不会重复收录。',
+  `发送报告文件即可收录（最大 20 MB）：${ACCEPTED_FORMATS}。几十秒后就能提问；同名文件会替换旧版本，内容相同的文件不会重复收录。收录后可用回复下的按钮更正地方和年份。`,
   '/remove 删除一份报告（先确认）；/stats 使用统计。',
 ].join('\n');
 
@@ -43,7 +48,7 @@ export function progressText(file: string, step: 'download' | 'check' | { embedd
 /** Why a file was refused, in words an editor understands: one line per kind the ingest reports. */
 const REJECTION_TEXT: Record<RejectionKind, string> = {
   'file-name': '文件名不可用，请改名后再发送。',
-  'file-type': '不支持这种文件类型。请发送 PDF、DOCX、TXT、MD、HTML 文件，或报告页面的图片（PNG、JPG）。',
+  'file-type': `不支持这种文件类型。请发送 ${ACCEPTED_FORMATS}。`,
   'too-large': '文件太大，超过 20 MB 的上限。',
   'blank-scan': '这是扫描件，但上面没有识别出文字（空白或看不清）。请重新扫描得清晰一些，或发送文字版。',
   'no-text-layer': '这是扫描件（只有图片，没有文字层），无法引用原文。请先做文字识别（OCR），或发送文字版。',

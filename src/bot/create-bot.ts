@@ -132,7 +132,7 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
   const ask = createAsk(env);
   // Drafts to check (/check, pasted text, /compare) go before the commands and plain questions.
   app.use(
-    checkComposer({ engine, synonyms: loadSynonyms(config.synonymsFile), ask }),
+    checkComposer({ engine, synonyms: loadSynonyms(config.synonymsFile), ask, drafts: { ttlMs: config.sessionTtlMinutes * 60_000, maxEntries: 1000, now } }),
     startFeature(env, ask),
     scopeFeature(env),
     statsFeature(env),

@@ -16,11 +16,15 @@ import { clip, describe, editOrIgnore, editOrReply, HTML } from '../util.js';
 /** Progress edits during embedding, at most this often (Telegram limits edits per chat). */
 const PROGRESS_EVERY_MS = 3000;
 
+/** For a document Telegram sends without a name; the name's extension is then checked like any other. */
 const MIME_EXTENSIONS: Record<string, string> = {
   'application/pdf': '.pdf',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '.docx',
   'text/plain': '.txt',
   'text/markdown': '.md',
+  'text/html': '.html',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
 };
 
 /** The sender's file name, or one made from the MIME type when Telegram has none. */
@@ -85,6 +89,8 @@ export function uploadFeature(env: BotEnv, admin: ReportAdmin, download: Downloa
       await finish(ingestResultText(outcome, { totals, ...(result.reloadError ? { reloadError: result.reloadError } : {}) }));
     });
   });
+  // A photo sent the usual way arrives compressed, as a photo, not a document: tell an admin how to send it.
+  c.on('message:photo', async (ctx, next) => (isAdmin(env.config, ctx.from.id) ? void (await ctx.reply(ADMIN_TEXT.photoAsFile)) : next()));
   return c;
 }
 

@@ -3,7 +3,8 @@
 import type { IngestOutcome, ReportFacts } from '../app/ingest.js';
 import { IMAGE_EXTENSIONS, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
 import { escapeHtml, fitBlocks } from '../present/telegram.js';
-import type { ReportSummary } from '../types.js';
+import { gazetteer } from '../places/gazetteer.js';
+import type { PlaceLevel, ReportSummary } from '../types.js';
 import type { UsageStats } from './stats.js';
 import { clip } from './util.js';
 
@@ -33,6 +34,9 @@ export const ADMIN_HELP = [
 ].join('\n');
 
 const name = (file: string) => `<code>${escapeHtml(clip(file, 80))}</code>`;
+export { name as fileName };
+/** The index was written but the running bot could not switch to it. */
+const reloadFailed = (error: string) => `⚠️ 索引已更新，但机器人暂时没能切换到新索引（${escapeHtml(clip(error, 200))}），仍在用之前的索引回答；每 15 秒会自动重试。`;
 const fileSize = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
 export function progressText(file: string, step: 'download' | 'check' | { embedded: number; total: number } | { ocrPage: number; pages: number }, bytes?: number): string {
@@ -66,11 +70,22 @@ export function reasonInChinese(kind: RejectionKind): string {
   return REJECTION_TEXT[kind];
 }
 
-function factsLine(f: ReportFacts): string {
+const LEVEL: Record<PlaceLevel, string> = { country: '全国', province: '省级', city: '市级', county: '县级' };
+
+/** "宜君县（县级 · 铜川市）": a place with its level and the city or province it belongs to, when known. */
+export function placeText(f: Pick<ReportFacts, 'district' | 'place'>): string {
+  if (!f.place) return f.district ?? '未识别';
+  const g = gazetteer();
+  const parent = g.byCode.get(g.byCode.get(f.place.code)?.parent ?? '');
+  const about = [f.place.level === 'country' ? null : LEVEL[f.place.level], parent && parent.level !== 'country' ? parent.name : null].filter(Boolean);
+  return about.length ? `${f.place.name}（${about.join(' · ')}）` : f.place.name;
+}
+
+export function factsLine(f: Pick<ReportFacts, 'district' | 'place' | 'year' | 'passages'> & { pages?: number | null }): string {
   return [
-    `区：${f.district ?? '未识别'}`,
+    `地方：${placeText(f)}`,
     `年份：${f.year === null ? '未识别' : `${f.year}年`}`,
-    ...(f.pages === null ? [] : [`页数：${f.pages}`]),
+    ...(f.pages ? [`页数：${f.pages}`] : []),
     `段落：${f.passages}`,
   ].join(' · ');
 }
@@ -103,11 +118,11 @@ export function ingestResultText(o: IngestOutcome, after: { totals: IndexTotals 
     `《${escapeHtml(clip(f.title, 80))}》`,
     escapeHtml(factsLine(f)),
   ];
-  const unknown = [f.district === null ? '所属的区' : null, f.year === null ? '年份' : null].filter(Boolean);
-  if (unknown.length) lines.push(`⚠️ 没能认出这份报告${unknown.join('和')}；按区或年份提问时可能找不到它。`);
+  const unknown = [f.district === null ? '所属的地方' : null, f.year === null ? '年份' : null].filter(Boolean);
+  if (unknown.length) lines.push(`⚠️ 没能认出这份报告${unknown.join('和')}；按地方或年份提问时可能找不到它。请点下面的按钮更正。`);
   if (f.ocrPages) lines.push(`🔍 第 ${f.ocrPages.join('、')} 页是扫描件，已做文字识别，数字请与原件核对。${f.blankPages ? `⚠️ 第 ${f.blankPages.join('、')} 页几乎没有识别出文字（空白或看不清），请核对原件。` : ''}`);
   if (after.reloadError) {
-    lines.push('', `⚠️ 索引已更新，但机器人暂时没能切换到新索引（${escapeHtml(clip(after.reloadError, 200))}），仍在用之前的索引回答；每 15 秒会自动重试。`);
+    lines.push('', reloadFailed(after.reloadError));
   } else if (after.totals) {
     lines.push('', `现在就可以提问了。索引共 ${after.totals.reports} 份报告、${after.totals.passages} 段。`);
   }
@@ -132,9 +147,22 @@ export function removingText(file: string): string {
 
 export function removedText(file: string, after: { totals: IndexTotals; reloadError?: string }): string {
   const tail = after.reloadError
-    ? `⚠️ 索引已更新，但机器人暂时没能切换到新索引（${escapeHtml(clip(after.reloadError, 200))}）；每 15 秒会自动重试。`
+    ? reloadFailed(after.reloadError)
     : `索引现有 ${after.totals.reports} 份报告、${after.totals.passages} 段。`;
   return `🗑 <b>已删除</b> ${name(file)}\n${tail}`;
+}
+
+export function correctingText(file: string): string {
+  return `⏳ 正在更正 ${name(file)} 并更新索引…`;
+}
+
+/** A report after its place or year was corrected, as the index now has it. */
+export function correctedText(r: ReportSummary, reloadError?: string): string {
+  return [`✅ <b>已更正</b> ${name(r.file)}`, `《${escapeHtml(clip(r.title, 80))}》`, escapeHtml(factsLine(r)), ...(reloadError ? [reloadFailed(reloadError)] : [])].join('\n');
+}
+
+export function correctFailedText(file: string): string {
+  return `❌ <b>没有更正</b> ${name(file)}：语料库中没有这个文件（可能已经删除）。`;
 }
 
 export function removeFailedText(file: string, reason: string): string {

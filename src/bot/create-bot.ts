@@ -16,6 +16,7 @@ import { errorReply } from './errors.js';
 import { askFeature, createAsk } from './features/ask.js';
 import { cardFeature } from './features/card.js';
 import { checkComposer } from './features/check.js';
+import { correctFeature } from './features/correct.js';
 import { feedbackFeature } from './features/feedback.js';
 import { inlineFeature } from './features/inline.js';
 import { removeFeature } from './features/remove.js';
@@ -25,6 +26,7 @@ import { statsFeature } from './features/stats.js';
 import { uploadFeature } from './features/upload.js';
 import { createFeedbackLog, type FeedbackLog } from './feedback-log.js';
 import { addressedOnly } from './groups.js';
+import { serialReload } from './index-watch.js';
 import { createQueryLog, type QueryLog } from './query-log.js';
 import { rateLimits } from './rate-limits.js';
 import { createReportAdmin, type ReportAdmin } from '../app/report-admin.js';
@@ -111,16 +113,7 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
     spawn: (ctx, work) => bot.tasks.run(() => work().catch((err: unknown) => reportError(err, ctx))),
   };
 
-  let reloading: Promise<unknown> = Promise.resolve();
-  bot.reloadIndex = () => {
-    const run = reloading.then(async () => {
-      const switched = await engine.reload();
-      if (switched) bot.sessions.clear();
-      return switched;
-    });
-    reloading = run.catch(() => undefined);
-    return run;
-  };
+  bot.reloadIndex = serialReload(engine, () => bot.sessions.clear());
   let embedder: Promise<Embedder> | undefined;
   const getEmbedder = deps.embedder ?? (() => (embedder ??= engine.embedder ? Promise.resolve(engine.embedder) : loadEmbedder(config)));
   const admin = deps.reportAdmin ?? createReportAdmin(config, { embedder: getEmbedder, reload: () => bot.reloadIndex(), log });
@@ -131,13 +124,15 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
 
   const ask = createAsk(env);
   // Drafts to check (/check, pasted text, /compare) go before the commands and plain questions.
+  const correct = correctFeature(env, admin);
   app.use(
+    correct.composer, // before the drafts and questions: a correction's value is typed as plain text
     checkComposer({ engine, synonyms: loadSynonyms(config.synonymsFile), ask, drafts: { ttlMs: config.sessionTtlMinutes * 60_000, maxEntries: 1000, now } }),
     startFeature(env, ask),
     scopeFeature(env),
     statsFeature(env),
     removeFeature(env, admin),
-    uploadFeature(env, admin, download),
+    uploadFeature(env, admin, download, correct.offer),
     cardFeature(env),
     feedbackFeature(env),
     inlineFeature(env),

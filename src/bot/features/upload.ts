@@ -11,6 +11,7 @@ import { ADMIN_TEXT, ingestResultText, progressText, reasonInChinese, rejectedTe
 import { type Download, DownloadError } from '../download.js';
 import type { BotEnv } from '../env.js';
 import type { ReportAdmin } from '../../app/report-admin.js';
+import type { CorrectFeature } from './correct.js';
 import { clip, describe, editOrIgnore, editOrReply, HTML } from '../util.js';
 
 /** Progress edits during embedding, at most this often (Telegram limits edits per chat). */
@@ -33,7 +34,8 @@ function documentName(doc: Pick<Document, 'file_name' | 'mime_type'>): string {
   return `report${MIME_EXTENSIONS[doc.mime_type ?? ''] ?? ''}`;
 }
 
-export function uploadFeature(env: BotEnv, admin: ReportAdmin, download: Download): Composer<Context> {
+/** `offer` makes the 更正地方 / 更正年份 buttons under an added report's reply (correct.ts). */
+export function uploadFeature(env: BotEnv, admin: ReportAdmin, download: Download, offer: CorrectFeature['offer']): Composer<Context> {
   const c = new Composer<Context>();
   const { log } = env;
   c.on('message:document', async (ctx) => {
@@ -86,7 +88,9 @@ export function uploadFeature(env: BotEnv, admin: ReportAdmin, download: Downloa
       const outcome = result.outcomes[0];
       if (!outcome) throw new Error('the ingest returned no outcome');
       const totals = result.build ? totalsOf(env.engine.reports()) : null;
-      await finish(ingestResultText(outcome, { totals, ...(result.reloadError ? { reloadError: result.reloadError } : {}) }));
+      const html = ingestResultText(outcome, { totals, ...(result.reloadError ? { reloadError: result.reloadError } : {}) });
+      if (outcome.status !== 'added' && outcome.status !== 'replaced') return void (await finish(html));
+      await editOrReply(ctx, progress.message_id, html, log, { reply_markup: offer(outcome.file, ctx.chat.id, outcome.facts.year) });
     });
   });
   // A photo sent the usual way arrives compressed, as a photo, not a document: tell an admin how to send it.

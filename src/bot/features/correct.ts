@@ -5,7 +5,7 @@ import { Composer, type Context, InlineKeyboard } from 'grammy';
 import { correctionOf } from '../../app/ingest.js';
 import type { ReportAdmin } from '../../app/report-admin.js';
 import { indexedPlaceNames } from '../../places/find.js';
-import { isAdmin } from '../access.js';
+import { adminButtonState, isAdmin } from '../access.js';
 import { correctedText, correctFailedText, correctingText, fileName } from '../admin-texts.js';
 import { encodeCallback, onCallback } from '../callback-data.js';
 import type { BotEnv } from '../env.js';
@@ -59,13 +59,7 @@ export function correctFeature(env: BotEnv, admin: ReportAdmin): CorrectFeature 
       .text('更正年份', encodeCallback({ kind: 'correctAsk', token, field: 'year' }));
   };
 
-  /** The report behind a button, if an admin presses it in the chat it was sent to. */
-  const pendingFor = async (ctx: Context, token: string) => {
-    if (!isAdmin(env.config, ctx.from?.id)) return void (await ctx.answerCallbackQuery({ text: TEXT.adminOnly, show_alert: true }));
-    const pending = reports.get(token);
-    if (!pending || pending.chatId !== ctx.chat?.id) return void (await ctx.answerCallbackQuery({ text: TEXT.expired, show_alert: true }));
-    return pending;
-  };
+  const pendingFor = (ctx: Context, token: string) => adminButtonState(ctx, env.config, reports, token, TEXT);
 
   onCallback(c, 'correctAsk', async (ctx, { token, field }) => {
     const pending = await pendingFor(ctx, token);

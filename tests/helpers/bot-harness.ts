@@ -3,6 +3,7 @@
 // Uploaded documents: getFile is answered by the transformer, and the file's bytes are served by the
 // bot's injected download function (recorded in `downloads`).
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Transformer } from 'grammy';
 import type { Message, Update } from 'grammy/types';
@@ -67,7 +68,9 @@ export interface Who {
 }
 
 export function createHarness(engine: Engine, env: Record<string, string> = {}, failures: Failure[] = [], deps: Partial<BotDeps> = {}): Harness {
-  const config = parseConfig({ BOT_TOKEN: TOKEN, QUERY_LOG: '', ...env });
+  // INDEX_DIR: a folder no test writes, unless given, so an index update elsewhere (npm run index, another test
+  // file) never puts "报告库正在更新" on the cards these tests compare.
+  const config = parseConfig({ BOT_TOKEN: TOKEN, QUERY_LOG: '', INDEX_DIR: join(tmpdir(), 'bot-harness-unused-index'), ...env });
   const calls: ApiCall[] = [];
   const logs: string[] = [];
   const log: Logger = createLogger('debug', (l) => logs.push(l));

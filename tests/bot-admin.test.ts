@@ -180,10 +180,10 @@ describe('uploads', () => {
     expect(admin.calls.correct).toHaveLength(1);
 
     const years = h.of('sendMessage', await h.press(year![1], { message_id: 1 }, ADMIN))[0]!;
-    expect(buttons(years)[0]!.map(([t]) => t)).toEqual(['2022', '2023', '2024']); // around the year the index has
+    expect(buttons(years)[0]!.map(([t]) => t)).toEqual(['2023', '2024', '2025']); // around the year read from the upload
     expect(text((await h.text('二〇二五', ADMIN))[0])).toContain('四位数的年份');
     await h.press(buttons(years)[0]![2]![1], { message_id: 1 }, ADMIN);
-    expect(admin.calls.correct.at(-1)).toEqual([file, { year: 2024 }]);
+    expect(admin.calls.correct.at(-1)).toEqual([file, { year: 2025 }]);
     // Cancel: the next text is a question.
     await h.press(year![1], { message_id: 1 }, ADMIN);
     const cancel = buttons(h.of('sendMessage').at(-1)).flat().find(([t]) => t === '取消')!;

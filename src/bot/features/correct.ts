@@ -111,9 +111,8 @@ export function correctFeature(env: BotEnv, admin: ReportAdmin): CorrectFeature 
     env.spawn(ctx, async () => {
       const result = await admin.correct(pending.file, correction);
       const report = env.engine.reports().find((r) => r.file === pending.file);
-      if (report) pending.year = report.year;
-      const html = 'reason' in result || !report ? correctFailedText(pending.file) : correctedText(report, result.reloadError);
-      await editOrReply(ctx, progress.message_id, html, env.log, 'reason' in result ? undefined : { reply_markup: offer(pending.file, pending.chatId, pending.year) });
+      if ('reason' in result || !report) return void (await editOrReply(ctx, progress.message_id, correctFailedText(pending.file), env.log));
+      await editOrReply(ctx, progress.message_id, correctedText(report, result.reloadError), env.log, { reply_markup: offer(pending.file, pending.chatId, report.year) });
     });
   }
 

@@ -1,7 +1,7 @@
 // Uploads and /remove for real: the real engine on a temporary corpus (one report copied in), driven through
 // bot.handleUpdate, with the file download served by the harness. The model is loaded once for the file and
 // shared with the engine (the bot reuses engine.embedder, so it is never loaded twice).
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,23 @@ describe('uploads and removal through the bot, real engine', () => {
     // No restart: the running engine answers from the new report, and /sources lists it.
     expect(await ask('城镇登记失业率控制在多少以内？')).toMatch(/4%以内[\s\S]*report\.docx/);
     expect(text((await h.command('/sources', REPORTER))[0])).toContain('2024年示例区人民政府工作报告');
+  });
+
+  it('an admin corrects the place and year of the uploaded report: stored in corpus/reports.json, indexed, answered at once', async () => {
+    const result = h.of('editMessageText').at(-1)!; // the DOCX upload's reply
+    const [place, year] = buttons(result)[0]!;
+    expect(h.of('sendMessage', await h.press(place![1], { message_id: 1 }, ADMIN))[0]).toBeDefined();
+    const placed = lastEdit(await h.text('宜君县', ADMIN));
+    assertWellFormedHtml(placed);
+    expect(placed).toContain('已更正');
+    expect(placed).toContain('地方：宜君县（县级 · 铜川市） · 年份：2024年');
+    const years = h.of('sendMessage', await h.press(year![1], { message_id: 1 }, ADMIN))[0]!;
+    const y2025 = buttons(years).flat().find(([t]) => t === '2025')!;
+    expect(lastEdit(await h.press(y2025[1], { message_id: 1 }, ADMIN))).toContain('地方：宜君县（县级 · 铜川市） · 年份：2025年');
+    expect(JSON.parse(readFileSync(join(config.corpusDir, 'reports.json'), 'utf8'))).toEqual({ 'report.docx': { place: '610222', year: 2025 } });
+    expect(engine.reports().find((r) => r.file === 'report.docx')).toMatchObject({ district: '宜君县', year: 2025 });
+    // A question naming the corrected place now finds the report.
+    expect(await ask('宜君县城镇登记失业率控制在多少以内？')).toMatch(/4%以内[\s\S]*report\.docx/);
   });
 
   it('answers questions from the previous index while a PDF is being indexed, then from the new one, citing its page', async () => {

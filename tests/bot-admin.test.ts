@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reasonInChinese } from '../src/bot/admin-texts.js';
+import { REPORT_EXTENSIONS } from '../src/corpus/load.js';
 import { type CallbackAction, decodeCallback, encodeCallback } from '../src/bot/callback-data.js';
 import { DownloadError, telegramDownloader } from '../src/bot/download.js';
 import { createFeedbackLog } from '../src/bot/feedback-log.js';
@@ -17,10 +18,12 @@ import type { IngestResult, ReportAdmin } from '../src/app/report-admin.js';
 import { computeStats, dayOf } from '../src/bot/stats.js';
 import { percentile } from '../src/percentile.js';
 import type { IncomingFile } from '../src/app/ingest.js';
+import type { MetaCorrection } from '../src/types.js';
 import { silentLogger } from '../src/log.js';
 import { TELEGRAM_TEXT_LIMIT } from '../src/present/telegram.js';
 import { ADMIN, assertWellFormedHtml, buttons, checkAll, createHarness, fixture, REPORTER, text, TOKEN, waitFor } from './helpers/bot-harness.js';
 import { createFakeEngine } from './helpers/fake-engine.js';
+import { indexedPlaceNames } from '../src/places/find.js';
 
 
 let work: string;
@@ -38,7 +41,7 @@ function dirs() {
 
 /** A ReportAdmin double: records calls, answers from a script, optionally waits for a gate. */
 function fakeAdmin(result: (files: IncomingFile[]) => IngestResult) {
-  const calls = { ingest: [] as string[], remove: [] as string[] };
+  const calls = { ingest: [] as string[], remove: [] as string[], correct: [] as [string, MetaCorrection][] };
   let release: () => void = () => {};
   let gate: Promise<void> | null = null;
   const admin: ReportAdmin & { calls: typeof calls; hold(): void; release(): void } = {
@@ -55,6 +58,10 @@ function fakeAdmin(result: (files: IncomingFile[]) => IngestResult) {
     async remove(file) {
       calls.remove.push(file);
       return { build: { added: [], changed: [], removed: [file], unchanged: [], skipped: [], passageCount: 5, rebuilt: true, seconds: 0.1 } };
+    },
+    async correct(file, correction) {
+      calls.correct.push([file, correction]);
+      return { build: { added: [], changed: [file], removed: [], unchanged: [], skipped: [], passageCount: 5, rebuilt: false, seconds: 0.1 } };
     },
   };
   return admin;
@@ -125,9 +132,68 @@ describe('uploads', () => {
     expect(final).toContain('已收录');
     expect(final).toContain('示例区 &amp; _2024_.pdf');
     expect(final).toContain('《&lt;script&gt;示例区&amp;报告&lt;/script&gt;》');
-    expect(final).toContain('区：城东区 · 年份：2024年 · 页数：3 · 段落：17');
+    expect(final).toContain('地方：城东区 · 年份：2024年 · 页数：3 · 段落：17');
     expect(final).toContain('现在就可以提问了');
     checkAll(calls);
+  });
+
+  it('takes page images sent as documents (also without a file name); a photo sent compressed gets a hint', async () => {
+    const admin = fakeAdmin(added('示例县报告'));
+    const h = createHarness(createFakeEngine(), { ...dirs(), ADMIN_USER_IDS: '9' }, [], { reportAdmin: admin });
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+    expect(text(h.of('editMessageText', await h.upload('第3页.PNG', png, ADMIN)).at(-1))).toContain('已收录');
+    await h.upload('', png, ADMIN, { mimeType: 'image/jpeg' });
+    await h.upload('page.jpeg', png, ADMIN);
+    expect(admin.calls.ingest).toEqual(['第3页.PNG', 'report.jpg', 'page.jpeg']);
+    const wrong = text((await h.upload('page.gif', png, ADMIN))[0]);
+    expect(wrong).toContain('不支持这种文件类型');
+    for (const ext of REPORT_EXTENSIONS) expect(wrong).toContain(ext.slice(1).toUpperCase());
+    const photo = { photo: [{ file_id: 'p1', file_unique_id: 'up1', width: 800, height: 1200 }] };
+    expect(text((await h.send(h.messageUpdate(photo, ADMIN)))[0])).toContain('以“文件”方式发送');
+    expect(text((await h.send(h.messageUpdate(photo, REPORTER)))[0])).toContain('我只能回答文字问题');
+  });
+
+  it('offers 更正地方 / 更正年份 under an added report; the typed or tapped value is stored, wrong ones explained', async () => {
+    // The fake engine lists this file, so the reply after a correction shows the report as the index has it.
+    const file = '001_338ed807dc2533c7.txt';
+    const admin = fakeAdmin(added('示例区报告'));
+    const h = createHarness(createFakeEngine(), { ...dirs(), ADMIN_USER_IDS: '9' }, [], { reportAdmin: admin });
+    const result = h.of('editMessageText', await h.upload(file, fixture('report.docx'), ADMIN)).at(-1)!;
+    const [place, year] = buttons(result)[0]!;
+    expect([place![0], year![0]]).toEqual(['更正地方', '更正年份']);
+    for (const [, data] of buttons(result).flat()) expect(Buffer.byteLength(data)).toBeLessThan(64);
+    // Not for reporters.
+    expect(h.of('answerCallbackQuery', await h.press(place![1], { message_id: 1 }, REPORTER))[0]!.payload.text).toContain('只有管理员');
+
+    const ask = h.of('sendMessage', await h.press(place![1], { message_id: 1 }, ADMIN))[0]!;
+    expect(text(ask)).toContain('请发送这份报告所属地方的名称');
+    expect(buttons(ask).flat().map(([t]) => t)).toEqual([...indexedPlaceNames(createFakeEngine().reports()), '取消']);
+    expect(text((await h.text('火星基地', ADMIN))[0])).toContain('没认出这个地方'); // still waiting
+    const done = await h.text('宜君县', ADMIN);
+    expect(admin.calls.correct).toEqual([[file, { place: '610222' }]]);
+    expect(text(h.of('sendMessage', done)[0])).toContain('正在更正');
+    const corrected = h.of('editMessageText', done).at(-1)!;
+    expect(text(corrected)).toContain('已更正');
+    expect(buttons(corrected)[0]!.map(([t]) => t)).toEqual(['更正地方', '更正年份']); // can be corrected again
+    // The next text is a question again, not a correction.
+    await h.text('宜君县', ADMIN);
+    expect(admin.calls.correct).toHaveLength(1);
+
+    const years = h.of('sendMessage', await h.press(year![1], { message_id: 1 }, ADMIN))[0]!;
+    expect(buttons(years)[0]!.map(([t]) => t)).toEqual(['2023', '2024', '2025']); // around the year read from the upload
+    expect(text((await h.text('二〇二五', ADMIN))[0])).toContain('四位数的年份');
+    await h.press(buttons(years)[0]![2]![1], { message_id: 1 }, ADMIN);
+    expect(admin.calls.correct.at(-1)).toEqual([file, { year: 2025 }]);
+    // Cancel: the next text is a question.
+    await h.press(year![1], { message_id: 1 }, ADMIN);
+    const cancel = buttons(h.of('sendMessage').at(-1)).flat().find(([t]) => t === '取消')!;
+    await h.press(cancel[1], { message_id: 1 }, ADMIN);
+    await h.text('2025', ADMIN);
+    expect(admin.calls.correct).toHaveLength(2);
+    // Buttons expire with the sessions.
+    h.clock.now += h.config.sessionTtlMinutes * 60_000 + 1;
+    expect(h.of('answerCallbackQuery', await h.press(year![1], { message_id: 1 }, ADMIN))[0]!.payload.text).toContain('已过期');
+    checkAll(h.calls);
   });
 
   it('says when a file duplicates an indexed one', async () => {

@@ -1,21 +1,26 @@
 // The no-token terminal chat: same engine, plain-text answers, commands, odd input never ends the chat.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createQueryLog } from '../src/bot/query-log.js';
 import { terminalChat } from '../src/bot/terminal-chat.js';
+import { TEXT } from '../src/bot/texts.js';
 import { parseConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/log.js';
 import { PLAIN } from '../src/present/text.js';
 import { indexedPlaceNames } from '../src/places/find.js';
+import { holdWriteLock } from './helpers/bot-harness.js';
 import { createFakeEngine } from './helpers/fake-engine.js';
 
-async function chat(lines: string[], engine = createFakeEngine()) {
+async function chat(lines: string[], engine = createFakeEngine(), env: Record<string, string> = {}) {
   const input = new PassThrough();
   const output = new PassThrough();
   let text = '';
   output.on('data', (d: Buffer) => (text += d.toString('utf8')));
   const queryLog = createQueryLog({ path: null, salt: '', log: silentLogger });
-  const done = terminalChat(engine, parseConfig({}), { input, output, queryLog, style: PLAIN });
+  const done = terminalChat(engine, parseConfig(env), { input, output, queryLog, style: PLAIN });
   input.end(lines.join('\n') + '\n');
   await done;
   return { text, queryLog, engine };
@@ -62,5 +67,19 @@ describe('terminal chat', () => {
     expect(text).toContain('用法：/原文 N');
     expect(text).toContain('已收录的报告中没有“火星”');
     expect(text).not.toContain('6725人'); // after /quit nothing is answered
+  });
+
+  it('says an update is under way while another writer holds the index', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'terminal-updating-'));
+    expect((await chat(['城中区去年城镇新增就业多少人？'], createFakeEngine(), { INDEX_DIR: dir })).text).not.toContain(TEXT.updating);
+    const { release, writing } = await holdWriteLock(dir);
+    try {
+      const { text } = await chat(['城中区去年城镇新增就业多少人？'], createFakeEngine(), { INDEX_DIR: dir });
+      expect(text).toContain('6725人');
+      expect(text).toContain(TEXT.updating);
+    } finally {
+      release();
+      await writing;
+    }
   });
 });

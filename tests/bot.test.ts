@@ -2,7 +2,12 @@
 // by a transformer. The engine is the in-memory test double (tests/helpers/fake-engine.ts); the assertions
 // are on what the bot does with its answers (the cards, buttons, sessions and refusals it sends), never on
 // the double's own matching or wording: the real engine through the bot is in bot-e2e.test.ts.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHECK_EVERY_MS } from '../src/bot/update-notice.js';
+import { REPORT_EXTENSIONS } from '../src/corpus/load.js';
 import { BOT_INFO } from '../src/bot/bot-info.js';
 import { decodeCallback } from '../src/bot/callback-data.js';
 import { MAX_PAGES } from '../src/bot/question.js';
@@ -11,7 +16,7 @@ import { EXAMPLE_QUESTIONS, helpText, sourcesText, TEXT } from '../src/bot/texts
 import { escapeHtml, renderAnswerCard, renderContextCard, renderInlineArticle, renderNotFoundCard } from '../src/present/telegram.js';
 import type { Answer } from '../src/types.js';
 import { indexedPlaceNames } from '../src/places/find.js';
-import { type ApiCall, assertWellFormedHtml, buttons, checkAll, createHarness, type Harness, only, text } from './helpers/bot-harness.js';
+import { type ApiCall, assertWellFormedHtml, buttons, checkAll, createHarness, type Harness, holdWriteLock, only, text } from './helpers/bot-harness.js';
 import { createFakeEngine } from './helpers/fake-engine.js';
 
 /** The session id behind a card's buttons (read off its 👍 button). */
@@ -88,6 +93,27 @@ describe('questions', () => {
     expect(html).not.toContain('<blockquote>');
     expect(buttons(only(calls))).toEqual([]);
     expect(h.sessions.size).toBe(0); // nothing to page through
+  });
+
+  it('says in the footer that an update is under way while a writer holds the index, checking at most every 2 s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bot-updating-'));
+    const h = createHarness(createFakeEngine(), { INDEX_DIR: dir });
+    const card = async (q: string) => text((await h.text(q)).find((c) => c.method === 'sendMessage'));
+    expect(await card('城中区去年城镇新增就业多少人？')).not.toContain(TEXT.updating);
+    const { release, writing } = await holdWriteLock(dir);
+    try {
+      expect(await card('城中区去年城镇新增就业多少人？')).not.toContain(TEXT.updating); // checked under 2 s ago
+      h.clock.now += CHECK_EVERY_MS;
+      const html = await card('城中区去年城镇新增就业多少人？');
+      expect(html).toMatch(new RegExp(`<i>问：[^<]*\\n${TEXT.updating}</i>$`));
+      assertWellFormedHtml(html);
+      expect(await card('湟源县2023年固定资产投资增长多少？')).toContain(TEXT.updating); // the not-found card too
+    } finally {
+      release();
+      await writing;
+    }
+    h.clock.now += CHECK_EVERY_MS;
+    expect(await card('城中区去年城镇新增就业多少人？')).not.toContain(TEXT.updating);
   });
 
   it("passes the question on as written, without the bot's mention and extra spaces", async () => {
@@ -230,7 +256,13 @@ describe('commands', () => {
     const help = text(only(await h.command('/help')));
     expect(help).toBe(helpText('report_qa_bot', false));
     expect(help).toContain('@report_qa_bot');
-    expect(text(only(await h.command('/help', { userId: 9 })))).toBe(helpText('report_qa_bot', true));
+    for (const command of ['/check', '/compare']) expect(help).toContain(command);
+    expect(help).not.toContain('PDF'); // uploading is for admins
+    const adminHelp = text(only(await h.command('/help', { userId: 9 })));
+    expect(adminHelp).toBe(helpText('report_qa_bot', true));
+    // Every format the corpus accepts, images read by OCR included.
+    for (const ext of REPORT_EXTENSIONS) expect(adminHelp).toContain(ext.slice(1).toUpperCase());
+    expect(adminHelp).toContain('OCR');
     const sources = text(only(await h.command('/sources')));
     expect(sources).toBe(sourcesText(engine.reports()));
     expect(sources).toContain('《城中区：开好局启新程走在前作表率》');

@@ -220,6 +220,11 @@ describe('in the chat', () => {
     expect(h.of('answerCallbackQuery', asked)).toHaveLength(1);
     expect(sent(asked).length).toBe(1);
     expect(String(sent(asked)[0]!.payload.text)).not.toContain('核对了');
+    // The draft is kept server-side as long as a card's buttons are, then the button says it expired.
+    h.clock.now += h.config.sessionTtlMinutes * 60_000 + 1;
+    const late = await h.press(button[1], { message_id: 1 });
+    expect(h.of('answerCallbackQuery', late)[0]!.payload.text).toBe('这条核对已过期，请重新发送文字。');
+    expect(sent(late)).toEqual([]);
   });
 
   it('a pasted draft is checked; a question is answered; a comparison question gets a table', async () => {

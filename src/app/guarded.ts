@@ -10,6 +10,9 @@ import { readManifest } from '../index/store.js';
 
 type IndexConfig = Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>;
 
+/** For front ends (the bot's card footer), which read the index only through this layer. */
+export { updateInProgress };
+
 /** "ingest (pid 123), embedding passages 40/200 · 12 passages/s · about 13 s left" */
 export function describeWriter(w: WriterInfo | null): string {
   if (!w || !w.pid) return 'another process';

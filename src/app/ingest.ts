@@ -6,7 +6,7 @@ import type { Config } from '../config/index.js';
 import { hashBytes, listReportFiles, parseReport, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
 import { writeCorrection } from '../corpus/corrections.js';
 import { segmentReport } from '../passages/index.js';
-import type { MetaCorrection } from '../passages/meta.js';
+import { type MetaCorrection, resolvePlaceName } from '../passages/meta.js';
 import { type BuildOptions, type BuildReport, updateIndex } from '../index/build.js';
 import { formatBytes } from '../format.js';
 import { type Held, withWriteLock } from '../index/lock.js';
@@ -124,6 +124,25 @@ export function ingestReports(
     }
     const changed = outcomes.some((o) => o.status === 'added' || o.status === 'replaced') || files.some((f) => f.correction);
     return { outcomes, build: changed ? await updateIndex(config, sharingProgress(options, held)) : null };
+  });
+}
+
+/**
+ * A place or a year as a person gives it (`ingest --place/--year`, the bot's 更正 buttons), as a correction; null
+ * when it is not one: an unknown or ambiguous place name, a year that is not 20xx.
+ */
+export function correctionOf(field: 'place' | 'year', value: string): MetaCorrection | null {
+  if (field === 'year') return /^20\d\d$/.test(value.trim()) ? { year: Number(value.trim()) } : null;
+  const place = resolvePlaceName(value);
+  return place ? { place: place.code } : null;
+}
+
+/** Correct what a report in corpus/ is (stored in corpus/reports.json like `ingest --place`), then update the index. */
+export function correctReport(config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>, file: string, correction: MetaCorrection, options: BuildOptions): Promise<BuildReport | { reason: string }> {
+  return serialize(config, 'correct', options, async (held) => {
+    if (!listReportFiles(config.corpusDir).includes(file)) return { reason: `no report named "${file}" in the corpus` };
+    writeCorrection(config.corpusDir, file, correction);
+    return updateIndex(config, sharingProgress(options, held));
   });
 }
 

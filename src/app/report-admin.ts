@@ -6,7 +6,8 @@ import type { Config } from '../config/index.js';
 import type { Embedder } from '../embed/index.js';
 import type { BuildReport, Progress } from '../index/build.js';
 import type { Logger } from '../log.js';
-import { type IncomingFile, type IngestOutcome, ingestReports, removeReport } from './ingest.js';
+import type { MetaCorrection } from '../types.js';
+import { correctReport, type IncomingFile, type IngestOutcome, ingestReports, removeReport } from './ingest.js';
 
 export interface IngestResult {
   outcomes: IngestOutcome[];
@@ -16,11 +17,14 @@ export interface IngestResult {
   reloadError?: string;
 }
 
+/** Of a removal or a correction: the index was updated (and maybe not switched to), or why nothing was done. */
 export type RemoveResult = { build: BuildReport; reloadError?: string } | { reason: string };
 
 export interface ReportAdmin {
   ingest(files: IncomingFile[], onProgress?: (p: Progress) => void): Promise<IngestResult>;
   remove(file: string): Promise<RemoveResult>;
+  /** Correct a report's place or year (corpus/reports.json, like `ingest --place/--year`) and update the index. */
+  correct(file: string, correction: MetaCorrection): Promise<RemoveResult>;
 }
 
 export interface ReportAdminDeps {
@@ -42,6 +46,13 @@ export function createReportAdmin(config: Pick<Config, 'corpusDir' | 'indexDir' 
       return err instanceof Error ? err.message : String(err);
     }
   };
+  const build = { embedder: deps.embedder, warn: (m: string) => log.warn(m) };
+  const switched = async (result: BuildReport | { reason: string }, done: string): Promise<RemoveResult> => {
+    if ('reason' in result) return result;
+    log.info(done, { passages: result.passageCount });
+    const reloadError = await switchNow();
+    return { build: result, ...(reloadError ? { reloadError } : {}) };
+  };
   return {
     async ingest(files, onProgress) {
       const { outcomes, build } = await ingestReports(config, files, { embedder: deps.embedder, onProgress, warn: (m) => log.warn(m) });
@@ -51,11 +62,10 @@ export function createReportAdmin(config: Pick<Config, 'corpusDir' | 'indexDir' 
       return { outcomes, build, ...(reloadError ? { reloadError } : {}) };
     },
     async remove(file) {
-      const result = await removeReport(config, file, { embedder: deps.embedder, warn: (m) => log.warn(m) });
-      if ('reason' in result) return result;
-      log.info(`removed ${file}`, { passages: result.passageCount });
-      const reloadError = await switchNow();
-      return { build: result, ...(reloadError ? { reloadError } : {}) };
+      return switched(await removeReport(config, file, build), `removed ${file}`);
+    },
+    async correct(file, correction) {
+      return switched(await correctReport(config, file, correction, build), `corrected ${file}: ${JSON.stringify(correction)}`);
     },
   };
 }

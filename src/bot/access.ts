@@ -3,6 +3,7 @@
 // them, and nothing from the reports. Admins are always allowed.
 import type { Context, MiddlewareFn } from 'grammy';
 import type { Logger } from '../log.js';
+import type { ExpiringStore } from './sessions.js';
 
 export interface AccessPolicy {
   allowedUserIds: readonly number[];
@@ -14,6 +15,23 @@ export interface AccessPolicy {
 export const isOpen = (p: AccessPolicy) => p.allowedUserIds.length === 0 && p.allowedChatIds.length === 0;
 
 export const isAdmin = (p: AccessPolicy, userId: number | undefined) => userId !== undefined && p.adminUserIds.includes(userId);
+
+/**
+ * What an admin's button (/remove, 更正) stands for, if an admin presses it in the chat it was sent to; otherwise
+ * the press is answered (admins only, or expired) and the result is undefined.
+ */
+export async function adminButtonState<T extends { chatId: number | undefined }>(
+  ctx: Context,
+  p: AccessPolicy,
+  store: Pick<ExpiringStore<T>, 'get'>,
+  token: string,
+  texts: { adminOnly: string; expired: string },
+): Promise<T | undefined> {
+  if (!isAdmin(p, ctx.from?.id)) return void (await ctx.answerCallbackQuery({ text: texts.adminOnly, show_alert: true }));
+  const state = store.get(token);
+  if (!state || state.chatId !== ctx.chat?.id) return void (await ctx.answerCallbackQuery({ text: texts.expired }));
+  return state;
+}
 
 export function isAllowed(p: AccessPolicy, userId: number | undefined, chatId: number | undefined): boolean {
   if (isOpen(p) || isAdmin(p, userId)) return true;

@@ -1,9 +1,10 @@
 // What the bot says to admins: upload results, /remove, /stats. HTML; every file name, title, reason and
 // question is escaped, and every message stays under Telegram's 4096 characters.
 import type { IngestOutcome, ReportFacts } from '../app/ingest.js';
-import type { RejectionKind } from '../corpus/load.js';
+import { IMAGE_EXTENSIONS, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
 import { escapeHtml, fitBlocks } from '../present/telegram.js';
-import type { ReportSummary } from '../types.js';
+import { gazetteer } from '../places/gazetteer.js';
+import type { PlaceLevel, ReportSummary } from '../types.js';
 import type { UsageStats } from './stats.js';
 import { clip } from './util.js';
 
@@ -12,22 +13,30 @@ export const ADMIN_COMMANDS = [
   { command: 'stats', description: '管理员：使用统计' },
 ] as const;
 
+const upper = (exts: string[]) => exts.map((e) => e.slice(1).toUpperCase()).join('、');
+/** Every format an upload may have, from the corpus's own list (so a new format shows up here by itself). */
+export const ACCEPTED_FORMATS = `${upper(REPORT_EXTENSIONS.filter((e) => !IMAGE_EXTENSIONS.includes(e)))} 文件，或报告页面的照片、扫描图片（${upper(IMAGE_EXTENSIONS)}）；扫描件和图片会做文字识别（OCR）`;
+
 export const ADMIN_TEXT = {
   uploadRefused: '抱歉，只有管理员可以上传报告，文件没有保存。想查报告内容，请直接用文字提问。',
   removeAdminOnly: '只有管理员可以删除报告。',
   removeExpired: '这个删除请求已过期，请重新发送 /remove。',
   removeCancelled: '已取消，没有删除任何报告。',
   noReports: '还没有收录任何报告，没有可删除的。',
+  photoAsFile: '要收录报告页面的照片，请以“文件”方式发送（不压缩），清晰的原图识别得更准。',
 } as const;
 
 /** Shown in /help to admins. */
 export const ADMIN_HELP = [
   '<b>管理员</b>',
-  '发送报告文件（PDF、DOCX、TXT 或 MD，最大 20 MB）即可收录，几十秒后就能提问；同名文件会替换旧版本，内容相同的文件不会重复收录。',
+  `发送报告文件即可收录（最大 20 MB）：${ACCEPTED_FORMATS}。几十秒后就能提问；同名文件会替换旧版本，内容相同的文件不会重复收录。收录后可用回复下的按钮更正地方和年份。`,
   '/remove 删除一份报告（先确认）；/stats 使用统计。',
 ].join('\n');
 
 const name = (file: string) => `<code>${escapeHtml(clip(file, 80))}</code>`;
+export { name as fileName };
+/** The index was written but the running bot could not switch to it. */
+const reloadFailed = (error: string) => `⚠️ 索引已更新，但机器人暂时没能切换到新索引（${escapeHtml(clip(error, 200))}），仍在用之前的索引回答；每 15 秒会自动重试。`;
 const fileSize = (bytes: number) => (bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
 
 export function progressText(file: string, step: 'download' | 'check' | { embedded: number; total: number } | { ocrPage: number; pages: number }, bytes?: number): string {
@@ -43,7 +52,7 @@ export function progressText(file: string, step: 'download' | 'check' | { embedd
 /** Why a file was refused, in words an editor understands: one line per kind the ingest reports. */
 const REJECTION_TEXT: Record<RejectionKind, string> = {
   'file-name': '文件名不可用，请改名后再发送。',
-  'file-type': '不支持这种文件类型。请发送 PDF、DOCX、TXT、MD、HTML 文件，或报告页面的图片（PNG、JPG）。',
+  'file-type': `不支持这种文件类型。请发送 ${ACCEPTED_FORMATS}。`,
   'too-large': '文件太大，超过 20 MB 的上限。',
   'blank-scan': '这是扫描件，但上面没有识别出文字（空白或看不清）。请重新扫描得清晰一些，或发送文字版。',
   'no-text-layer': '这是扫描件（只有图片，没有文字层），无法引用原文。请先做文字识别（OCR），或发送文字版。',
@@ -61,11 +70,22 @@ export function reasonInChinese(kind: RejectionKind): string {
   return REJECTION_TEXT[kind];
 }
 
-function factsLine(f: ReportFacts): string {
+const LEVEL: Record<PlaceLevel, string> = { country: '全国', province: '省级', city: '市级', county: '县级' };
+
+/** "宜君县（县级 · 铜川市）": a place with its level and the city or province it belongs to, when known. */
+export function placeText(f: Pick<ReportFacts, 'district' | 'place'>): string {
+  if (!f.place) return f.district ?? '未识别';
+  const g = gazetteer();
+  const parent = g.byCode.get(g.byCode.get(f.place.code)?.parent ?? '');
+  const about = [f.place.level === 'country' ? null : LEVEL[f.place.level], parent && parent.level !== 'country' ? parent.name : null].filter(Boolean);
+  return about.length ? `${f.place.name}（${about.join(' · ')}）` : f.place.name;
+}
+
+export function factsLine(f: Pick<ReportFacts, 'district' | 'place' | 'year' | 'passages'> & { pages?: number | null }): string {
   return [
-    `区：${f.district ?? '未识别'}`,
+    `地方：${placeText(f)}`,
     `年份：${f.year === null ? '未识别' : `${f.year}年`}`,
-    ...(f.pages === null ? [] : [`页数：${f.pages}`]),
+    ...(f.pages ? [`页数：${f.pages}`] : []),
     `段落：${f.passages}`,
   ].join(' · ');
 }
@@ -98,11 +118,11 @@ export function ingestResultText(o: IngestOutcome, after: { totals: IndexTotals 
     `《${escapeHtml(clip(f.title, 80))}》`,
     escapeHtml(factsLine(f)),
   ];
-  const unknown = [f.district === null ? '所属的区' : null, f.year === null ? '年份' : null].filter(Boolean);
-  if (unknown.length) lines.push(`⚠️ 没能认出这份报告${unknown.join('和')}；按区或年份提问时可能找不到它。`);
+  const unknown = [f.district === null ? '所属的地方' : null, f.year === null ? '年份' : null].filter(Boolean);
+  if (unknown.length) lines.push(`⚠️ 没能认出这份报告${unknown.join('和')}；按地方或年份提问时可能找不到它。请点下面的按钮更正。`);
   if (f.ocrPages) lines.push(`🔍 第 ${f.ocrPages.join('、')} 页是扫描件，已做文字识别，数字请与原件核对。${f.blankPages ? `⚠️ 第 ${f.blankPages.join('、')} 页几乎没有识别出文字（空白或看不清），请核对原件。` : ''}`);
   if (after.reloadError) {
-    lines.push('', `⚠️ 索引已更新，但机器人暂时没能切换到新索引（${escapeHtml(clip(after.reloadError, 200))}），仍在用之前的索引回答；每 15 秒会自动重试。`);
+    lines.push('', reloadFailed(after.reloadError));
   } else if (after.totals) {
     lines.push('', `现在就可以提问了。索引共 ${after.totals.reports} 份报告、${after.totals.passages} 段。`);
   }
@@ -127,9 +147,22 @@ export function removingText(file: string): string {
 
 export function removedText(file: string, after: { totals: IndexTotals; reloadError?: string }): string {
   const tail = after.reloadError
-    ? `⚠️ 索引已更新，但机器人暂时没能切换到新索引（${escapeHtml(clip(after.reloadError, 200))}）；每 15 秒会自动重试。`
+    ? reloadFailed(after.reloadError)
     : `索引现有 ${after.totals.reports} 份报告、${after.totals.passages} 段。`;
   return `🗑 <b>已删除</b> ${name(file)}\n${tail}`;
+}
+
+export function correctingText(file: string): string {
+  return `⏳ 正在更正 ${name(file)} 并更新索引…`;
+}
+
+/** A report after its place or year was corrected, as the index now has it. */
+export function correctedText(r: ReportSummary, reloadError?: string): string {
+  return [`✅ <b>已更正</b> ${name(r.file)}`, `《${escapeHtml(clip(r.title, 80))}》`, escapeHtml(factsLine(r)), ...(reloadError ? [reloadFailed(reloadError)] : [])].join('\n');
+}
+
+export function correctFailedText(file: string): string {
+  return `❌ <b>没有更正</b> ${name(file)}：语料库中没有这个文件（可能已经删除）。`;
 }
 
 export function removeFailedText(file: string, reason: string): string {

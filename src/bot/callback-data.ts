@@ -10,6 +10,9 @@
 //   r:<tok>:<n>           admin: ask to confirm removing report n of the list stored under <tok>
 //   rc:<tok>:<n>          admin: confirmed, remove it
 //   rx:<tok>              admin: cancel the removal
+//   x:<tok>:<p|y>         admin: correct the place (p) or year (y) of the report uploaded under <tok>
+//   xv:<tok>:<p|y>:<n>    admin: set it to a button's value (place n of the offered list, or year n)
+//   xx:<tok>              admin: stop waiting for a correction
 //   n                     no-op (page indicator); answered silently
 //
 // Each feature routes its own verbs with onCallback(); data no pattern accepts falls through to the
@@ -28,6 +31,9 @@ export type CallbackAction =
   | { kind: 'removePick'; token: string; index: number }
   | { kind: 'removeConfirm'; token: string; index: number }
   | { kind: 'removeCancel'; token: string }
+  | { kind: 'correctAsk'; token: string; field: 'place' | 'year' }
+  | { kind: 'correctPick'; token: string; field: 'place' | 'year'; value: number }
+  | { kind: 'correctCancel'; token: string }
   | { kind: 'noop' };
 
 type Kind = CallbackAction['kind'];
@@ -74,6 +80,17 @@ const CODECS: { [K in Kind]: Codec<K> } = {
     encode: (a) => `rc:${a.token}:${a.index}`,
   },
   removeCancel: { pattern: re(`rx:(${SID})`), decode: (m) => ({ kind: 'removeCancel', token: m[1]! }), encode: (a) => `rx:${a.token}` },
+  correctAsk: {
+    pattern: re(`x:(${SID}):([py])`),
+    decode: (m) => ({ kind: 'correctAsk', token: m[1]!, field: m[2] === 'p' ? 'place' : 'year' }),
+    encode: (a) => `x:${a.token}:${a.field[0]}`,
+  },
+  correctPick: {
+    pattern: re(`xv:(${SID}):([py]):(\\d{1,4})`),
+    decode: (m) => ({ kind: 'correctPick', token: m[1]!, field: m[2] === 'p' ? 'place' : 'year', value: Number(m[3]) }),
+    encode: (a) => `xv:${a.token}:${a.field[0]}:${a.value}`,
+  },
+  correctCancel: { pattern: re(`xx:(${SID})`), decode: (m) => ({ kind: 'correctCancel', token: m[1]! }), encode: (a) => `xx:${a.token}` },
   noop: { pattern: /^n$/, decode: () => ({ kind: 'noop' }), encode: () => 'n' },
 };
 

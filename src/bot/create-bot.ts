@@ -16,6 +16,7 @@ import { errorReply } from './errors.js';
 import { askFeature, createAsk } from './features/ask.js';
 import { cardFeature } from './features/card.js';
 import { checkComposer } from './features/check.js';
+import { correctFeature } from './features/correct.js';
 import { feedbackFeature } from './features/feedback.js';
 import { inlineFeature } from './features/inline.js';
 import { removeFeature } from './features/remove.js';
@@ -25,6 +26,7 @@ import { statsFeature } from './features/stats.js';
 import { uploadFeature } from './features/upload.js';
 import { createFeedbackLog, type FeedbackLog } from './feedback-log.js';
 import { addressedOnly } from './groups.js';
+import { serialReload } from './index-watch.js';
 import { createQueryLog, type QueryLog } from './query-log.js';
 import { rateLimits } from './rate-limits.js';
 import { createReportAdmin, type ReportAdmin } from '../app/report-admin.js';
@@ -34,6 +36,7 @@ import { ExpiringStore, type SessionStore } from './sessions.js';
 import { TaskTracker } from './tasks.js';
 import { loadSynonyms } from '../search/understand.js';
 import { TEXT } from './texts.js';
+import { updateNotice } from './update-notice.js';
 import { describe } from './util.js';
 
 export interface BotDeps {
@@ -106,19 +109,11 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
     queryLog: bot.queryLog,
     feedbackLog: bot.feedbackLog,
     tasks: bot.tasks,
+    updateNotice: updateNotice(config.indexDir, now),
     spawn: (ctx, work) => bot.tasks.run(() => work().catch((err: unknown) => reportError(err, ctx))),
   };
 
-  let reloading: Promise<unknown> = Promise.resolve();
-  bot.reloadIndex = () => {
-    const run = reloading.then(async () => {
-      const switched = await engine.reload();
-      if (switched) bot.sessions.clear();
-      return switched;
-    });
-    reloading = run.catch(() => undefined);
-    return run;
-  };
+  bot.reloadIndex = serialReload(engine, () => bot.sessions.clear());
   let embedder: Promise<Embedder> | undefined;
   const getEmbedder = deps.embedder ?? (() => (embedder ??= engine.embedder ? Promise.resolve(engine.embedder) : loadEmbedder(config)));
   const admin = deps.reportAdmin ?? createReportAdmin(config, { embedder: getEmbedder, reload: () => bot.reloadIndex(), log });
@@ -128,14 +123,17 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
   app.use(addressedOnly(), accessControl(config, { log, now }), ...rateLimits(config.rateLimitPerMinute, config));
 
   const ask = createAsk(env);
-  // Drafts to check (/check, pasted text, /compare) go before the commands and plain questions.
+  const correct = correctFeature(env, admin);
+  // A correction's value (typed as plain text), then drafts to check (/check, pasted text, /compare), go before
+  // the commands and plain questions.
   app.use(
-    checkComposer({ engine, synonyms: loadSynonyms(config.synonymsFile), ask }),
+    correct.composer,
+    checkComposer({ engine, synonyms: loadSynonyms(config.synonymsFile), ask, drafts: { ttlMs: config.sessionTtlMinutes * 60_000, maxEntries: 1000, now } }),
     startFeature(env, ask),
     scopeFeature(env),
     statsFeature(env),
     removeFeature(env, admin),
-    uploadFeature(env, admin, download),
+    uploadFeature(env, admin, download, correct.offer),
     cardFeature(env),
     feedbackFeature(env),
     inlineFeature(env),

@@ -20,6 +20,8 @@ export interface BotEnv {
   queryLog: QueryLog;
   feedbackLog: FeedbackLog;
   tasks: TaskTracker;
+  /** The card footer's line while the index is being updated (update-notice.ts), else null. */
+  updateNotice: () => string | null;
   /** Run work after the handler returns (polling goes on); its errors get the same polite reply. */
   spawn: (ctx: Context, work: () => Promise<void>) => void;
 }

@@ -31,3 +31,17 @@ export function watchIndex(engine: Pick<Engine, 'reload' | 'reports'>, opts: { i
   timer.unref(); // never keeps the process alive on its own
   return { check, stop: () => clearInterval(timer) };
 }
+
+/** engine.reload(), one call at a time (so an older version is never loaded over a newer one); `onSwitch` after a switch. */
+export function serialReload(engine: Pick<Engine, 'reload'>, onSwitch: () => void): () => Promise<boolean> {
+  let reloading: Promise<unknown> = Promise.resolve();
+  return () => {
+    const run = reloading.then(async () => {
+      const switched = await engine.reload();
+      if (switched) onSwitch();
+      return switched;
+    });
+    reloading = run.catch(() => undefined);
+    return run;
+  };
+}

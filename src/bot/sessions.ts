@@ -27,17 +27,23 @@ export class ExpiringStore<T> {
 
   /** Store `value` under a new id: 8 characters, 48 random bits. */
   add(value: T): string {
+    let id: string;
+    do id = randomBytes(6).toString('base64url');
+    while (this.entries.has(id));
+    this.set(id, value);
+    return id;
+  }
+
+  /** Store `value` under a key of the caller's (e.g. a chat's), replacing what was there. */
+  set(id: string, value: T): void {
+    this.entries.delete(id); // re-inserted last, so iteration stays oldest first
     this.prune();
     while (this.entries.size >= this.opts.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
       this.entries.delete(oldest.value);
     }
-    let id: string;
-    do id = randomBytes(6).toString('base64url');
-    while (this.entries.has(id));
     this.entries.set(id, { value, at: this.now() });
-    return id;
   }
 
   /** The live value, or undefined when it never existed or has expired. */

@@ -14,6 +14,7 @@ import { checkQuestion, MAX_PAGES, searchLogged } from './question.js';
 import type { QueryLog } from './query-log.js';
 import { NO_SCOPE, parseDistrictArg, parseReportArg, type Scope, scopeFromArg, scopeLabel } from './scopes.js';
 import { EXAMPLE_QUESTIONS, TEXT } from './texts.js';
+import { updateNotice } from './update-notice.js';
 
 export const NO_TOKEN_HELP = `没有设置 BOT_TOKEN，先在终端里试用：回答和 Telegram 里的相同，只是纯文本。
 (No BOT_TOKEN set: starting a terminal chat with the same answers. To run the Telegram bot:)
@@ -51,6 +52,7 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
   let scope: Scope = NO_SCOPE;
   let last: { answer: Answer; page: number } | null = null;
   const synonyms = loadSynonyms(config.synonymsFile);
+  const notice = updateNotice(config.indexDir);
 
   const showPage = (answer: Answer, page: number) => {
     // The headline figure belongs to the best result; later pages must not promote theirs to it.
@@ -110,6 +112,8 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
           last = answer.results.length > 0 ? { answer, page: 0 } : null;
           showPage(answer, 0);
           if (scope !== NO_SCOPE) out(`（限定：${scopeLabel(scope, engine.reports())}）`);
+          const updating = notice();
+          if (updating) out(updating);
         }
       }
     } catch (err) {

@@ -16,6 +16,8 @@ export const COMMANDS = [
   { command: 'district', description: '只在一个区的报告中查找，如 /district 城中区' },
   { command: 'report', description: '只在一份报告中查找，如 /report 1' },
   { command: 'ask', description: '提问（群聊中使用），如 /ask 城西区发放优抚资金多少？' },
+  { command: 'check', description: '核对稿件中的数字，如 /check 城中区去年城镇新增就业6725人' },
+  { command: 'compare', description: '各地各年的同一指标，如 /compare 城镇新增就业' },
 ] as const;
 
 export function welcomeText(): string {
@@ -45,6 +47,8 @@ export function helpText(botUsername: string, admin = false): string {
     '/district 城中区 之后只在城中区的报告中查找（/district 全部 取消）',
     '/report 1 之后只在 /sources 中第 1 份报告中查找（/report 全部 取消）',
     '/ask 问题 在群聊中提问',
+    '/check 文字 核对稿件里的每个数字：✅ 与报告一致、❌ 不一致（附报告的数字）、❓ 报告中没有；直接发来的稿件段落也会核对',
+    '/compare 指标 各地各年的同一指标对比，如 /compare 城镇新增就业',
     '',
     '<b>群聊</b>',
     `在群里用 /ask 提问，或 ${at} 问题，或回复我的消息。`,
@@ -79,4 +83,5 @@ export const TEXT = {
   adminOnly: '这个命令只对管理员开放。',
   feedbackThanks: '谢谢反馈！',
   feedbackExpired: '这张卡片已过期，反馈没有记录。谢谢！可以重新提问后再反馈。',
+  updating: '⏳ 报告库正在更新，本次回答来自更新前的版本。',
 } as const;

@@ -1,5 +1,5 @@
 // Small helpers shared by the bot's handlers.
-import { type Context, GrammyError } from 'grammy';
+import { type Context, GrammyError, type InlineKeyboard } from 'grammy';
 import type { Logger } from '../log.js';
 
 /** Telegram HTML without link previews: cards cite files, not web pages. */
@@ -16,12 +16,13 @@ export async function editOrIgnore(edit: () => Promise<unknown>): Promise<void> 
 }
 
 /** Edit a message the bot sent earlier (a progress message); if that fails (deleted, too old), send `html` anew. */
-export async function editOrReply(ctx: Context, messageId: number, html: string, log: Logger): Promise<void> {
+export async function editOrReply(ctx: Context, messageId: number, html: string, log: Logger, markup?: { reply_markup: InlineKeyboard }): Promise<void> {
+  const options = { ...HTML, ...markup };
   try {
-    await editOrIgnore(() => ctx.api.editMessageText(ctx.chat!.id, messageId, html, HTML));
+    await editOrIgnore(() => ctx.api.editMessageText(ctx.chat!.id, messageId, html, options));
   } catch (err) {
     log.debug('could not edit the progress message; replying instead', { error: describe(err) });
-    await ctx.reply(html, HTML);
+    await ctx.reply(html, options);
   }
 }
 

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ingestReports, removeReport } from '../app/ingest.js';
+import { correctionOf, ingestReports, removeReport } from '../app/ingest.js';
 import { loadEmbedder } from '../embed/index.js';
-import { type MetaCorrection, resolvePlaceName } from '../passages/meta.js';
+import type { MetaCorrection } from '../passages/meta.js';
 import { fatal, progressReporter, startup } from './common.js';
 
 async function main() {
@@ -30,20 +30,19 @@ async function main() {
   }
   // --place/--year/--title correct what is read from the report; kept in corpus/reports.json for every rebuild.
   const correction: MetaCorrection = {};
-  if (values.place) {
-    const place = resolvePlaceName(values.place);
-    if (!place) {
-      process.stderr.write(`--place "${values.place}": not a place name this product knows, or several places have it: give the full name (南京市鼓楼区, 互助土族自治县) or its 6-digit code\n`);
+  const problems = {
+    place: 'not a place name this product knows, or several places have it: give the full name (南京市鼓楼区, 互助土族自治县) or its 6-digit code',
+    year: 'give the year the report was delivered, e.g. --year 2025',
+  };
+  for (const field of ['place', 'year'] as const) {
+    const value = values[field];
+    if (value === undefined) continue;
+    const given = correctionOf(field, value);
+    if (!given) {
+      process.stderr.write(`--${field} "${value}": ${problems[field]}\n`);
       process.exit(2);
     }
-    correction.place = place.code;
-  }
-  if (values.year) {
-    if (!/^20\d\d$/.test(values.year)) {
-      process.stderr.write(`--year "${values.year}": give the year the report was delivered, e.g. --year 2025\n`);
-      process.exit(2);
-    }
-    correction.year = Number(values.year);
+    Object.assign(correction, given);
   }
   if (values.title) correction.title = values.title;
   const corrected = Object.keys(correction).length > 0 ? { correction } : {};

@@ -203,6 +203,8 @@ export interface CardOptions {
   perPage: number;
   /** The chat's active restriction, e.g. "城中区", shown so a narrowed search is never a surprise. */
   scopeLabel?: string | null;
+  /** A line for the footer, e.g. that an update of the index is under way (plain text, escaped here). */
+  notice?: string | null;
 }
 
 export function pageCount(total: number, perPage: number): number {
@@ -265,12 +267,12 @@ export function renderAnswerCard(answer: Answer, opts: CardOptions): string {
     `问：${echo(answer.query)}`,
     opts.scopeLabel ? `限定：${escapeHtml(opts.scopeLabel)}` : null,
   ].filter(Boolean);
-  blocks.push(`<i>${footer.join(' · ')}</i>`);
+  blocks.push(`<i>${footer.join(' · ')}${opts.notice ? `\n${escapeHtml(opts.notice)}` : ''}</i>`);
   return fitBlocks(blocks);
 }
 
 /** Nothing found: say so, say why, suggest how to rephrase. Never quotes a passage. */
-export function renderNotFoundCard(answer: Pick<Answer, 'query' | 'reason'>, opts: { scopeLabel?: string | null } = {}): string {
+export function renderNotFoundCard(answer: Pick<Answer, 'query' | 'reason'>, opts: Pick<CardOptions, 'scopeLabel' | 'notice'> = {}): string {
   const lines = ['🔍 <b>没有找到能回答这个问题的原文。</b>'];
   if (answer.reason) lines.push(escapeHtml(cutAtSentence(answer.reason, 600)));
   if (opts.scopeLabel) {
@@ -286,6 +288,7 @@ export function renderNotFoundCard(answer: Pick<Answer, 'query' | 'reason'>, opt
     '',
     `<i>问：${echo(answer.query)}</i>`,
   );
+  if (opts.notice) lines.push(`<i>${escapeHtml(opts.notice)}</i>`);
   return fitBlocks([lines.join('\n')]);
 }
 

@@ -3,6 +3,7 @@
 // Uploaded documents: getFile is answered by the transformer, and the file's bytes are served by the
 // bot's injected download function (recorded in `downloads`).
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Transformer } from 'grammy';
 import type { Message, Update } from 'grammy/types';
@@ -13,6 +14,7 @@ import { createFeedbackLog, type FeedbackLog } from '../../src/bot/feedback-log.
 import { createQueryLog, type QueryLog } from '../../src/bot/query-log.js';
 import { ExpiringStore, type SessionStore } from '../../src/bot/sessions.js';
 import { type Config, parseConfig } from '../../src/config/index.js';
+import { withWriteLock } from '../../src/index/lock.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { TELEGRAM_TEXT_LIMIT } from '../../src/present/telegram.js';
 import type { Engine } from '../../src/types.js';
@@ -66,7 +68,9 @@ export interface Who {
 }
 
 export function createHarness(engine: Engine, env: Record<string, string> = {}, failures: Failure[] = [], deps: Partial<BotDeps> = {}): Harness {
-  const config = parseConfig({ BOT_TOKEN: TOKEN, QUERY_LOG: '', ...env });
+  // INDEX_DIR: a folder no test writes, unless given, so an index update elsewhere (npm run index, another test
+  // file) never puts "报告库正在更新" on the cards these tests compare.
+  const config = parseConfig({ BOT_TOKEN: TOKEN, QUERY_LOG: '', INDEX_DIR: join(tmpdir(), 'bot-harness-unused-index'), ...env });
   const calls: ApiCall[] = [];
   const logs: string[] = [];
   const log: Logger = createLogger('debug', (l) => logs.push(l));
@@ -225,4 +229,17 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promi
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/** Hold the index's write lock in this process (as an ingest would) until `release()`. */
+export async function holdWriteLock(indexDir: string): Promise<{ release: () => void; writing: Promise<void> }> {
+  let release!: () => void;
+  let started!: () => void;
+  const taken = new Promise<void>((r) => (started = r));
+  const writing = withWriteLock(indexDir, 'ingest', () => {
+    started();
+    return new Promise<void>((r) => (release = r));
+  });
+  await taken;
+  return { release, writing };
 }

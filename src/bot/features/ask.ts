@@ -34,16 +34,16 @@ export function createAsk(env: BotEnv): Ask {
       const scope = env.scopes.get(ctx.chat?.id);
       const who = { userId: ctx.from?.id ?? 0, via: viaOf(ctx) };
       const { answer } = await searchLogged(engine, query, { top: perPage * MAX_PAGES, scope }, { queryLog: env.queryLog, who });
-      const label = labelOf(env, scope);
+      const card = { scopeLabel: labelOf(env, scope), notice: env.updateNotice() };
       if (answer.results.length === 0) {
-        return void (await ctx.reply(renderNotFoundCard(answer, { scopeLabel: label }), {
+        return void (await ctx.reply(renderNotFoundCard(answer, card), {
           ...replyOptions(ctx),
-          ...(label ? { reply_markup: clearScopeKeyboard() } : {}),
+          ...(card.scopeLabel ? { reply_markup: clearScopeKeyboard() } : {}),
         }));
       }
       const session: QuerySession = { answer, scope, chatId: ctx.chat?.id ?? null, votes: new Map() };
       const sid = sessions.add(session);
-      await ctx.reply(renderAnswerCard(answer, { page: 0, perPage, scopeLabel: label }), {
+      await ctx.reply(renderAnswerCard(answer, { page: 0, perPage, ...card }), {
         ...replyOptions(ctx),
         reply_markup: answerKeyboard(sid, session, 0, perPage),
       });

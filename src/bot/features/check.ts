@@ -1,11 +1,11 @@
 // The chat side of checking a draft and comparing places: /check 文本, a pasted draft (declarative sentences with
 // figures and no question words), the 当作问题 button, /compare 指标 and questions asking for a comparison.
-import { randomBytes } from 'node:crypto';
 import { Composer, type Context, InlineKeyboard } from 'grammy';
 import { asksForComparison, compareIndicator } from '../../check/compare.js';
 import { checkText, type FigureBook, figureBookOf } from '../../check/index.js';
 import { compact, CUES, parseFigures } from '../../figures/parse.js';
 import { MAX_CLAIMS_PER_CARD, renderCheckCards, renderCompareCard } from '../../present/check.js';
+import { ExpiringStore, type StoreOptions } from '../sessions.js';
 
 export interface CheckDeps {
   /** The engine; its loaded index carries the figure records (figureBookOf). */
@@ -14,8 +14,8 @@ export interface CheckDeps {
   synonyms?: Record<string, string[]>;
   /** Answer a text as an ordinary question (the 当作问题 button). */
   ask: (ctx: Context, text: string) => Promise<void>;
-  /** Drafts kept for the 当作问题 button (oldest dropped first). */
-  maxDrafts?: number;
+  /** How long and how many drafts are kept for the 当作问题 button (oldest dropped first). */
+  drafts: StoreOptions;
 }
 
 const QUESTION = new RegExp(CUES.questionWords);
@@ -40,8 +40,7 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
   const composer = new Composer<Context>();
   const html = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
   // Texts of recent checks, for the 当作问题 button (callback data carries only a short id).
-  const drafts = new Map<string, string>();
-  const maxDrafts = deps.maxDrafts ?? 1000;
+  const drafts = new ExpiringStore<string>(deps.drafts);
   const book = (): FigureBook | null => figureBookOf(deps.engine, deps.synonyms);
 
   async function sendCheck(ctx: Context, text: string): Promise<void> {
@@ -52,9 +51,7 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
     const result = checkText(figures, text, { maxClaims: MAX_CLAIMS_PER_CARD + 1 });
     const total = result.claims.length > MAX_CLAIMS_PER_CARD ? parseFigures(compact(text)).length : result.claims.length;
     const cards = renderCheckCards({ ...result, claims: result.claims.slice(0, MAX_CLAIMS_PER_CARD) }, undefined, total);
-    const id = randomBytes(6).toString('base64url');
-    drafts.set(id, text);
-    if (drafts.size > maxDrafts) drafts.delete(drafts.keys().next().value!);
+    const id = drafts.add(text);
     for (const [i, card] of cards.entries()) {
       const last = i === cards.length - 1;
       await ctx.reply(card, { ...html, ...(last ? { reply_markup: new InlineKeyboard().text('当作问题', `ck:${id}`) } : {}) });

@@ -2,7 +2,7 @@
 // name), asks for confirmation, then removes the report from corpus and index; it stops answering at once.
 import { Composer, type Context, InlineKeyboard } from 'grammy';
 import type { ReportSummary } from '../../types.js';
-import { isAdmin } from '../access.js';
+import { adminButtonState, isAdmin } from '../access.js';
 import { ADMIN_TEXT, removeConfirmText, removedText, removeFailedText, removeListText, removeUnknownText, removingText, totalsOf } from '../admin-texts.js';
 import { encodeCallback, onCallback } from '../callback-data.js';
 import type { BotEnv } from '../env.js';
@@ -41,12 +41,8 @@ export function removeFeature(env: BotEnv, admin: ReportAdmin): Composer<Context
   });
 
   /** The pending list behind a button, if the one pressing it is an admin in the chat it was sent to. */
-  const pendingFor = async (ctx: Context, token: string) => {
-    if (!isAdmin(env.config, ctx.from?.id)) return void (await ctx.answerCallbackQuery({ text: ADMIN_TEXT.removeAdminOnly, show_alert: true }));
-    const pending = removals.get(token);
-    if (!pending || pending.chatId !== ctx.chat?.id) return void (await ctx.answerCallbackQuery({ text: ADMIN_TEXT.removeExpired }));
-    return pending;
-  };
+  const pendingFor = (ctx: Context, token: string) =>
+    adminButtonState(ctx, env.config, removals, token, { adminOnly: ADMIN_TEXT.removeAdminOnly, expired: ADMIN_TEXT.removeExpired });
   /** The report a pick or confirm button names, or undefined after answering the callback. */
   const reportFor = async (ctx: Context, token: string, index: number) => {
     const pending = await pendingFor(ctx, token);

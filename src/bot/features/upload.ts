@@ -11,16 +11,21 @@ import { ADMIN_TEXT, ingestResultText, progressText, reasonInChinese, rejectedTe
 import { type Download, DownloadError } from '../download.js';
 import type { BotEnv } from '../env.js';
 import type { ReportAdmin } from '../../app/report-admin.js';
+import type { CorrectFeature } from './correct.js';
 import { clip, describe, editOrIgnore, editOrReply, HTML } from '../util.js';
 
 /** Progress edits during embedding, at most this often (Telegram limits edits per chat). */
 const PROGRESS_EVERY_MS = 3000;
 
+/** For a document Telegram sends without a name; the name's extension is then checked like any other. */
 const MIME_EXTENSIONS: Record<string, string> = {
   'application/pdf': '.pdf',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': '.docx',
   'text/plain': '.txt',
   'text/markdown': '.md',
+  'text/html': '.html',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
 };
 
 /** The sender's file name, or one made from the MIME type when Telegram has none. */
@@ -29,7 +34,8 @@ function documentName(doc: Pick<Document, 'file_name' | 'mime_type'>): string {
   return `report${MIME_EXTENSIONS[doc.mime_type ?? ''] ?? ''}`;
 }
 
-export function uploadFeature(env: BotEnv, admin: ReportAdmin, download: Download): Composer<Context> {
+/** `offer` makes the 更正地方 / 更正年份 buttons under an added report's reply (correct.ts). */
+export function uploadFeature(env: BotEnv, admin: ReportAdmin, download: Download, offer: CorrectFeature['offer']): Composer<Context> {
   const c = new Composer<Context>();
   const { log } = env;
   c.on('message:document', async (ctx) => {
@@ -82,9 +88,13 @@ export function uploadFeature(env: BotEnv, admin: ReportAdmin, download: Downloa
       const outcome = result.outcomes[0];
       if (!outcome) throw new Error('the ingest returned no outcome');
       const totals = result.build ? totalsOf(env.engine.reports()) : null;
-      await finish(ingestResultText(outcome, { totals, ...(result.reloadError ? { reloadError: result.reloadError } : {}) }));
+      const html = ingestResultText(outcome, { totals, ...(result.reloadError ? { reloadError: result.reloadError } : {}) });
+      if (outcome.status !== 'added' && outcome.status !== 'replaced') return void (await finish(html));
+      await editOrReply(ctx, progress.message_id, html, log, { reply_markup: offer(outcome.file, ctx.chat.id, outcome.facts.year) });
     });
   });
+  // A photo sent the usual way arrives compressed, as a photo, not a document: tell an admin how to send it.
+  c.on('message:photo', async (ctx, next) => (isAdmin(env.config, ctx.from.id) ? void (await ctx.reply(ADMIN_TEXT.photoAsFile)) : next()));
   return c;
 }
 

@@ -73,7 +73,8 @@ export function placesAsked(normalized: string, covered: Place[]): { places: Pla
     const hits = covered.filter((c) => group.places.some((p) => (p.level === 'country' ? c.code === p.code : within(c, p, g))));
     // A bare two-character short form of a place with no report is as likely an everyday word (新建学校 is not
     // 南昌's 新建区): it neither restricts nor makes the question unanswerable. Full names do.
-    if (hits.length === 0 && Array.from(group.text).length === 2 && !group.places.some((p) => p.name === group.text)) {
+    // A city's or province's short form (郑州, 四川) is not an everyday word: it names the place.
+    if (hits.length === 0 && Array.from(group.text).length === 2 && !group.places.some((p) => p.name === group.text || p.level === 'city' || p.level === 'province')) {
       notPlaces.add(group.text);
       continue;
     }

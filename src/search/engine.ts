@@ -188,6 +188,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       if ((kind || unit) && hasKind(texts[c.id]!, kind, unit)) c.score *= rank.figureBoost;
       if (contradictsYear(passages[c.id]!, understood, periods[c.id]!)) c.score *= rank.yearPenalty;
       else if (asked && periods[c.id] === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
+      // Neither year nor period asked ("城镇新增就业多少人"): a reporter means what was achieved, not the plan.
+      else if (!asked && !understood.year && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
     }
     const ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
     promoteYearMatch(ranked, (id) => contradictsYear(passages[id]!, understood, periods[id]!), (id) => coverage(texts[id]!, understood.concepts, weight));

@@ -11,7 +11,7 @@ import { findFigures } from '../clean/figures.js';
 import { askedFigureKind, askedPeriod, type FigureKind, figureKind, type Period, unitMatcher } from './cues.js';
 import { coverage, type DecisionModel, features, loadDecision, outcome, probability } from './decide.js';
 import { highlight, keyFigure } from './highlight.js';
-import { normalizeQuestion, placesAsked, understand, type Synonyms } from './understand.js';
+import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
 export interface RankOptions {
@@ -211,7 +211,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     });
     const decider = (rank.decision ??= loadDecision());
     const p = probability(decider, seen);
-    const confidence: Confidence = outcome(decider, p);
+    const onlyWithin = (scoped ?? understood).onlyWithin;
+    // A county's passage is no confident answer about its city unless it speaks of the city (名称, 我市, 全市).
+    const overPlace = onlyWithin && !speaksOf(passages[best.id]!.text, onlyWithin);
+    const confidence: Confidence = overPlace && outcome(decider, p) === 'high' ? 'low' : outcome(decider, p);
     const decision = { probability: round(p), features: seen };
     if (confidence === 'none') {
       lap('rank');
@@ -240,7 +243,12 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     lap('rank');
     const note = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);
     // found:false always says why, also when the closest passages are shown (low confidence).
-    const reason = confidence === 'low' ? `${where}里没有找到确定的答案，下面的原文可能相关。` : undefined;
+    const reason =
+      confidence !== 'low'
+        ? undefined
+        : overPlace
+          ? `没有收录${onlyWithin.names[0]}本级的报告，下面是其辖区报告的原文，可能相关。`
+          : `${where}里没有找到确定的答案，下面的原文可能相关。`;
     return {
       query, found: confidence === 'high', confidence, results, understood, evidence, decision,
       ...(reason ? { reason } : {}), ...(note ? { note } : {}), ...(placesDiffer.length > 1 ? { placesDiffer } : {}), tookMs: performance.now() - started, timings,

@@ -51,14 +51,14 @@ describe('questions about real-style reports, end to end', () => {
   it('meets the measured figures on tests/real.jsonl', async () => {
     const { metrics, details } = await scoreQuestions(engine, readQuestions(join(import.meta.dirname, 'real.jsonl')));
     const misses = details.filter((d) => !d.ok).map((d) => `${d.id} ${d.question} ${d.note}`).join('\n');
-    // Measured (npm run eval, README "Places, years and titles"): recall@1 0.947, recall@3 1.000, found:false 12/13,
-    // found:true 0.965, precision of confident answers 0.982, headline 0.885; margin about two questions.
+    // Measured (npm run eval, README "Places, years and titles"): recall@1 0.947, recall@3 0.982, found:false 13/13,
+    // found:true 0.947, precision of confident answers 1.000, headline 0.902; margin about two questions.
     expect(metrics.recallAt1, misses).toBeGreaterThanOrEqual(0.9);
-    expect(metrics.recallAt3, misses).toBeGreaterThanOrEqual(0.96);
+    expect(metrics.recallAt3, misses).toBeGreaterThanOrEqual(0.94);
     expect(metrics.notFoundCorrect, misses).toBeGreaterThanOrEqual(0.84);
-    expect(metrics.foundCorrect, misses).toBeGreaterThanOrEqual(0.92);
-    expect(metrics.precisionConfident, misses).toBeGreaterThanOrEqual(0.94);
-    expect(metrics.headlineCorrect, misses).toBeGreaterThanOrEqual(0.84);
+    expect(metrics.foundCorrect, misses).toBeGreaterThanOrEqual(0.9);
+    expect(metrics.precisionConfident, misses).toBeGreaterThanOrEqual(0.95);
+    expect(metrics.headlineCorrect, misses).toBeGreaterThanOrEqual(0.86);
   });
 
   it('answers a city named by its short form, without a report, not found', async () => {

@@ -214,7 +214,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const onlyWithin = (scoped ?? understood).onlyWithin;
     // A county's passage is no confident answer about its city unless it speaks of the city (名称, 我市, 全市).
     const overPlace = onlyWithin && !speaksOf(passages[best.id]!.text, onlyWithin);
-    const confidence: Confidence = overPlace && outcome(decider, p) === 'high' ? 'low' : outcome(decider, p);
+    const decided = outcome(decider, p);
+    const confidence: Confidence = overPlace && decided === 'high' ? 'low' : decided;
     const decision = { probability: round(p), features: seen };
     if (confidence === 'none') {
       lap('rank');

@@ -188,6 +188,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       if ((kind || unit) && hasKind(texts[c.id]!, kind, unit)) c.score *= rank.figureBoost;
       if (contradictsYear(passages[c.id]!, understood, periods[c.id]!)) c.score *= rank.yearPenalty;
       else if (asked && periods[c.id] === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
+      // "占地区生产总值比重" speaks of a share, not of the indicator itself: weaker unless a share is asked.
+      if (kind !== 'share' && onlyAsShare(texts[c.id]!, understood.concepts)) c.score *= rank.periodPenalty;
       // Neither year nor period asked ("城镇新增就业多少人"): a reporter means what was achieved, not the plan.
       else if (!asked && !understood.year && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
     }
@@ -319,6 +321,13 @@ function differingPlaces(results: SearchResult[], concepts: string[][]): string[
     places.set(key, known ? fullName(known) : (r.source.district ?? key));
   }
   return [...places.values()];
+}
+
+/** Does every concept of the question that the passage names stand only as the base of a share (占…比重)? */
+function onlyAsShare(text: string, concepts: string[][]): boolean {
+  const named = concepts.flat().filter((w) => Array.from(w).length >= 3 && text.includes(w));
+  const rest = text.replace(/占[^，。；、]{1,12}?的?(?:比重|比例)/g, '');
+  return named.length > 0 && !named.some((w) => rest.includes(w));
 }
 
 function hasKind(text: string, kind: FigureKind | null, unit: ((f: string) => boolean) | null): boolean {

@@ -136,6 +136,8 @@ export interface QueryUnderstanding {
   district: string | null;
   /** Indexed places the question restricts the search to (their reports and those of places within them). */
   places?: PlaceRef[];
+  /** The place asked has no report of its own, only places within it do: their figures are not its figures. */
+  onlyWithin?: { names: string[]; level: PlaceLevel };
   /** A place named in the question that no indexed report covers (e.g. 北京市东城区). */
   uncoveredPlace: string | null;
   /** Year the question asks about, absolute or resolved per report from 去年/今年/明年. */

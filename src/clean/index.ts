@@ -44,8 +44,13 @@ const WEB_CHROME = [
   /版权所有|主办单位|承办单位|ICP备|网站标识码|公网安备|网站地图|联系我们|技术支持[：:]/,
 ];
 const isWebChrome = (line: string) => !/。/.test(line) && Array.from(line).length <= 120 && WEB_CHROME.some((re) => re.test(line));
-/** A top-level numbered heading on a line of its own (一、过去一年工作回顾): never glued to the paragraph after it. */
-const TOP_HEADING = /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])[^。！？；!?;，,：:]{2,30}$|^\d{1,2}[.、．](?!\d)[^。！？；!?;，,：:\d%]{2,16}$/;
+/**
+ * A top-level numbered heading on a line of its own (一、过去一年工作回顾): never glued to the paragraph after it.
+ * Real reports' headings often pair two phrases with one comma (（一）聚力项目攻坚，经济运行稳中有进); such a
+ * line has no figure, which tells it from the first line of a numbered paragraph.
+ */
+const TOP_HEADING =
+  /^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])(?:[^。！？；!?;，,：:]{2,30}|[^。！？；!?;，,：:\d]{2,16}[，,][^。！？；!?;，,：:\d]{2,16})$|^\d{1,2}[.、．](?!\d)[^。！？；!?;，,：:\d%]{2,16}$/;
 /** The line saying where and when the report was delivered (——2025年1月9日在…人民代表大会…会议上): who and when, not content. */
 const MEETING_LINE = /^[—－-]{1,2}\s*20\d\d\s*年.{0,60}人民代表大会.{0,20}会议上\s*$/;
 

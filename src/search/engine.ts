@@ -11,7 +11,7 @@ import { findFigures } from '../clean/figures.js';
 import { askedFigureKind, askedPeriod, type FigureKind, figureKind, type Period, unitMatcher } from './cues.js';
 import { coverage, type DecisionModel, features, loadDecision, outcome, probability } from './decide.js';
 import { highlight, keyFigure } from './highlight.js';
-import { normalizeQuestion, placesAsked, understand, type Synonyms } from './understand.js';
+import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
 export interface RankOptions {
@@ -188,6 +188,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       if ((kind || unit) && hasKind(texts[c.id]!, kind, unit)) c.score *= rank.figureBoost;
       if (contradictsYear(passages[c.id]!, understood, periods[c.id]!)) c.score *= rank.yearPenalty;
       else if (asked && periods[c.id] === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
+      // "占地区生产总值比重" speaks of a share, not of the indicator itself: weaker unless a share is asked.
+      if (kind !== 'share' && onlyAsShare(texts[c.id]!, understood.concepts)) c.score *= rank.periodPenalty;
+      // Neither year nor period asked ("城镇新增就业多少人"): a reporter means what was achieved, not the plan.
+      else if (!asked && !understood.year && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
     }
     const ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
     promoteYearMatch(ranked, (id) => contradictsYear(passages[id]!, understood, periods[id]!), (id) => coverage(texts[id]!, understood.concepts, weight));
@@ -209,7 +213,11 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     });
     const decider = (rank.decision ??= loadDecision());
     const p = probability(decider, seen);
-    const confidence: Confidence = outcome(decider, p);
+    const onlyWithin = (scoped ?? understood).onlyWithin;
+    // A county's passage is no confident answer about its city unless it speaks of the city (名称, 我市, 全市).
+    const overPlace = onlyWithin && !speaksOf(passages[best.id]!.text, onlyWithin);
+    const decided = outcome(decider, p);
+    const confidence: Confidence = overPlace && decided === 'high' ? 'low' : decided;
     const decision = { probability: round(p), features: seen };
     if (confidence === 'none') {
       lap('rank');
@@ -238,7 +246,12 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     lap('rank');
     const note = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);
     // found:false always says why, also when the closest passages are shown (low confidence).
-    const reason = confidence === 'low' ? `${where}里没有找到确定的答案，下面的原文可能相关。` : undefined;
+    const reason =
+      confidence !== 'low'
+        ? undefined
+        : overPlace
+          ? `没有收录${onlyWithin.names[0]}本级的报告，下面是其辖区报告的原文，可能相关。`
+          : `${where}里没有找到确定的答案，下面的原文可能相关。`;
     return {
       query, found: confidence === 'high', confidence, results, understood, evidence, decision,
       ...(reason ? { reason } : {}), ...(note ? { note } : {}), ...(placesDiffer.length > 1 ? { placesDiffer } : {}), tookMs: performance.now() - started, timings,
@@ -308,6 +321,13 @@ function differingPlaces(results: SearchResult[], concepts: string[][]): string[
     places.set(key, known ? fullName(known) : (r.source.district ?? key));
   }
   return [...places.values()];
+}
+
+/** Does every concept of the question that the passage names stand only as the base of a share (占…比重)? */
+function onlyAsShare(text: string, concepts: string[][]): boolean {
+  const named = concepts.flat().filter((w) => Array.from(w).length >= 3 && text.includes(w));
+  const rest = text.replace(/占[^，。；、]{1,12}?的?(?:比重|比例)/g, '');
+  return named.length > 0 && !named.some((w) => rest.includes(w));
 }
 
 function hasKind(text: string, kind: FigureKind | null, unit: ((f: string) => boolean) | null): boolean {

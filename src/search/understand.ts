@@ -53,11 +53,26 @@ function label(text: string, places: Place[], question: string): string {
   return parentNamed ? `${parent.name}${place.name}` : place.name;
 }
 
+/** A place asked that has no report of its own, only places within it (a city, when a county of it is indexed). */
+export type OnlyWithin = NonNullable<QueryUnderstanding['onlyWithin']>;
+
+/**
+ * Does a passage of a report of a place within it speak of the place asked itself: by name, or by the scope words
+ * of its level (我市, 全市 for a city; not a ranking such as 全市第三)?
+ */
+export function speaksOf(text: string, asked: OnlyWithin): boolean {
+  const scope = asked.level === 'city' ? /我市|本市|全市(?![第前排])|省会/ : asked.level === 'province' ? /我省|本省|全省(?![第前排])/ : null;
+  return asked.names.some((n) => text.includes(n)) || (scope?.test(text) ?? false);
+}
+
 /**
  * The places a question restricts the search to: every place named, in any form, narrowed to the indexed
  * places it is or contains. A place named with no indexed report makes the question unanswerable (uncovered).
  */
-export function placesAsked(normalized: string, covered: Place[]): { places: PlaceRef[]; named: string | null; uncovered: string | null; national: boolean; words: string[] } {
+export function placesAsked(
+  normalized: string,
+  covered: Place[],
+): { places: PlaceRef[]; named: string | null; uncovered: string | null; national: boolean; words: string[]; onlyWithin: OnlyWithin | null } {
   const g = gazetteer();
   const mentions = findPlaces(normalized);
   let named: { text: string; places: Place[] }[] = namedPlaces(mentions);
@@ -68,22 +83,25 @@ export function placesAsked(normalized: string, covered: Place[]): { places: Pla
   const places: PlaceRef[] = [];
   let namedLabel: string | null = null;
   const notPlaces = new Set<string>();
+  let onlyWithin: OnlyWithin | null = null;
   for (const group of named) {
     // A country-wide question is answered from the national report only, never from a place's.
     const hits = covered.filter((c) => group.places.some((p) => (p.level === 'country' ? c.code === p.code : within(c, p, g))));
     // A bare two-character short form of a place with no report is as likely an everyday word (新建学校 is not
     // 南昌's 新建区): it neither restricts nor makes the question unanswerable. Full names do.
-    if (hits.length === 0 && Array.from(group.text).length === 2 && !group.places.some((p) => p.name === group.text)) {
+    // A city's or province's short form (郑州, 四川) is not an everyday word: it names the place.
+    if (hits.length === 0 && Array.from(group.text).length === 2 && !group.places.some((p) => p.name === group.text || p.level === 'city' || p.level === 'province')) {
       notPlaces.add(group.text);
       continue;
     }
-    if (hits.length === 0) return { places: [], named: label(group.text, group.places, normalized), uncovered: label(group.text, group.places, normalized), national, words: [] };
+    if (hits.length === 0) return { places: [], named: label(group.text, group.places, normalized), uncovered: label(group.text, group.places, normalized), national, words: [], onlyWithin: null };
     for (const h of hits) if (!places.some((p) => p.code === h.code)) places.push({ code: h.code, name: h.name, level: h.level });
     // Namesakes (鼓楼区 of four cities) narrowed to the one indexed are that one.
     const meant = group.places.filter((p) => hits.some((h) => within(h, p, g)));
     namedLabel ??= meant.length === 1 ? meant[0]!.name : group.text;
+    if (!hits.some((h) => meant.some((p) => p.code === h.code))) onlyWithin ??= { names: [...new Set([group.text, ...meant.map((p) => p.name)])], level: meant[0]!.level };
   }
-  return { places, named: namedLabel, uncovered: null, national, words: mentions.map((m) => m.text).filter((w) => !notPlaces.has(w)) };
+  return { places, named: namedLabel, uncovered: null, national, words: mentions.map((m) => m.text).filter((w) => !notPlaces.has(w)), onlyWithin };
 }
 
 export function understand(question: string, ctx: UnderstandContext): QueryUnderstanding {
@@ -114,6 +132,7 @@ export function understand(question: string, ctx: UnderstandContext): QueryUnder
     normalized,
     district: asked.named,
     places: asked.places,
+    ...(asked.onlyWithin ? { onlyWithin: asked.onlyWithin } : {}),
     uncoveredPlace: asked.uncovered,
     year,
     wantsFigure: WANTS_FIGURE.test(normalized),

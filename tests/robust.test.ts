@@ -139,6 +139,19 @@ describe('one writer at a time', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it("a writer's notes (owner.json, progress) leave the lock folder's mtime alone: proper-lockfile would call the lock compromised", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'robust-lock-'));
+    await withWriteLock(dir, 'index', async (held) => {
+      const before = statSync(join(dir, 'writer.lock')).mtimeMs;
+      held.progress('embedding passages 1/9');
+      await new Promise((r) => setTimeout(r, 600));
+      held.progress('embedding passages 5/9');
+      expect(statSync(join(dir, 'writer.lock')).mtimeMs).toBe(before);
+      expect(updateInProgress(dir)).toMatchObject({ progress: 'embedding passages 5/9' });
+    });
+    rmSync(dir, { recursive: true });
+  });
+
   it('a second writer waits for the first, reporting its progress', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'robust-lock-'));
     const child = await holdLock(dir, 1500);

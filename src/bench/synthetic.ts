@@ -78,7 +78,7 @@ function synthesize(real: readonly Passage[], realVectors: readonly Float32Array
     const fileNo = Math.floor(id / options.passagesPerFile);
     const file = `synthetic-${String(fileNo).padStart(5, '0')}.txt`;
     if (id % options.passagesPerFile === 0) {
-      files.push({ file, hash: `synthetic-${fileNo}`, title: a.source.title, district: a.source.district, year: a.source.year, passages: 0, firstId: id });
+      files.push({ file, hash: `synthetic-${fileNo}`, title: a.source.title, district: a.source.district, place: a.source.place ?? null, year: a.source.year, passages: 0, firstId: id });
     }
     files[files.length - 1]!.passages++;
     const paragraph = (id % options.passagesPerFile) + 1;
@@ -87,7 +87,7 @@ function synthesize(real: readonly Passage[], realVectors: readonly Float32Array
       text: all.join(''),
       sentences: all,
       section: a.section,
-      source: { file, title: a.source.title, district: a.source.district, year: a.source.year, paragraph, lines: [paragraph * 2 - 1, paragraph * 2 - 1] },
+      source: { file, title: a.source.title, district: a.source.district, place: a.source.place ?? null, year: a.source.year, paragraph, lines: [paragraph * 2 - 1, paragraph * 2 - 1] },
     };
   }
   const manifest: Manifest = {

@@ -3,7 +3,7 @@
 // behind; it is taken over at once when the holder's pid is gone, or after `STALE_MS` without a refresh.
 // Inside the lock folder the writer keeps owner.json (pid, task, progress), so readers can say what is under way;
 // it lives and dies with the lock, so a reader never mistakes an old writer's pid for the current one's.
-import fs, { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 
@@ -49,9 +49,14 @@ function readInfo(indexDir: string): WriterInfo | null {
 }
 
 function writeInfo(indexDir: string, info: WriterInfo): void {
+  // Adding a file to the lock folder moves the folder's mtime, which proper-lockfile's next refresh would read as
+  // another process taking the lock ("compromised"): it would stop refreshing, and after STALE_MS a reader could
+  // take over a lock whose writer still works. So the folder's times are put back.
+  const { atime, mtime } = statSync(lockPath(indexDir));
   const tmp = `${infoPath(indexDir)}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify(info));
   renameSync(tmp, infoPath(indexDir));
+  utimesSync(lockPath(indexDir), atime, mtime);
 }
 
 /**

@@ -56,6 +56,8 @@ export interface StoredIndex {
   passages: Passage[];
   /** Row i is the unit vector of passage i. */
   vectors: Float32Array[];
+  /** Row i: unit vectors of passage i's sentences. Not stored by the build (no gain measured): only the ablation src/bench/sentences.ts fills it, in memory. */
+  sentenceVectors?: Float32Array[][];
   dense: Hnsw;
   /** Every figure of every passage, read as data (src/figures). */
   figures: FigureRecord[];

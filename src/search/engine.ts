@@ -32,6 +32,8 @@ export interface RankOptions {
   decision?: DecisionModel;
   /** Which retrievers to use (for the ablation in README). */
   mode: 'hybrid' | 'dense' | 'lexical';
+  /** A candidate's cosine is the best of its own and its sentences' (index.sentenceVectors, filled only by the ablation src/bench/sentences.ts): no gain measured (README "Calibrated answers"), so off. */
+  sentences?: boolean;
 }
 
 export const DEFAULT_RANK: RankOptions = {
@@ -174,6 +176,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     }
     lap('lexical');
     for (const c of candidates.values()) if (!fromDense.has(c.id)) c.similarity = dot(queryVector, index.vectors[c.id]!);
+    if (rank.sentences && index.sentenceVectors) {
+      for (const c of candidates.values()) for (const v of index.sentenceVectors[c.id] ?? []) c.similarity = Math.max(c.similarity, dot(queryVector, v));
+    }
     const all = [...candidates.values()];
     const maxLexical = Math.max(0, ...all.map((c) => c.lexical));
     const sims = all.map((c) => c.similarity);

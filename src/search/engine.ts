@@ -209,6 +209,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const sims = all.map((c) => c.similarity);
     const [minSim, maxSim] = [Math.min(...sims), Math.max(...sims)];
     const wLex = rank.mode === 'dense' ? 0 : rank.mode === 'lexical' ? 1 : rank.lexicalWeight;
+    // The question's words long enough to be an indicator (占地区生产总值比重), found once for every candidate.
+    const shareWords = understood.concepts.flat().filter((w) => Array.from(w).length >= 3);
     for (const c of all) {
       const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
       const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
@@ -219,7 +221,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       if (contradictsYear(passages[c.id]!, understood, periods[c.id]!)) c.score *= rank.yearPenalty;
       else if (asked && periods[c.id] === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
       // "占地区生产总值比重" speaks of a share, not of the indicator itself: weaker unless a share is asked.
-      if (kind !== 'share' && onlyAsShare(texts[c.id]!, understood.concepts)) c.score *= rank.periodPenalty;
+      if (kind !== 'share' && onlyAsShare(texts[c.id]!, shareWords)) c.score *= rank.periodPenalty;
       // Neither year nor period asked ("城镇新增就业多少人"): a reporter means what was achieved, not the plan.
       else if (!asked && !understood.year && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
     }
@@ -353,12 +355,12 @@ function differingPlaces(results: SearchResult[], concepts: string[][]): string[
   return [...places.values()];
 }
 
-/** Does every concept of the question that the passage names stand only as the base of a share (占…比重)? */
-function onlyAsShare(text: string, concepts: string[][]): boolean {
-  const named = concepts.flat().filter((w) => Array.from(w).length >= 3 && text.includes(w));
+/** Does every word of the question (of 3 or more characters) that the passage names stand only as the base of a share (占…比重)? */
+function onlyAsShare(text: string, words: string[]): boolean {
+  const named = words.filter((w) => text.includes(w));
   if (named.length === 0) return false;
   const rest = text.replace(/占[^，。；、]{1,12}?的?(?:比重|比例)/g, '');
-  return named.length > 0 && !named.some((w) => rest.includes(w));
+  return !named.some((w) => rest.includes(w));
 }
 
 function hasKind(figures: { figure: string; kind: FigureKind }[], kind: FigureKind | null, unit: ((f: string) => boolean) | null): boolean {

@@ -172,9 +172,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     if (scoped && scoped.places.length === 0) return notFound(query, understood, `已收录的报告中没有${options.district}的报告。${coveredList()}`, started);
     const placeCodes = new Set(((scoped ?? understood).places ?? []).map((p) => p.code));
     const district = scoped ? scoped.named : understood.district;
-    // No filter at all when nothing is restricted: HNSW then searches without calling back into JS per node.
     const allowedPlace = Uint8Array.from(indexedPlaces, (code) => (placeCodes.size === 0 || placeCodes.has(code) ? 1 : 0));
     const file = options.file ? files.indexOf(options.file) : -1;
+    // No filter at all when nothing is restricted: HNSW then searches without calling back into JS per node.
     const allowed =
       placeCodes.size > 0 || options.file
         ? (id: number) => allowedPlace[placeOf[id]!] === 1 && (!options.file || fileOf[id] === file)

@@ -29,12 +29,30 @@ function wordBoundaries(text: string): Set<number> {
 const SMALLER_PLACE = /[镇乡村路街]/;
 const PHRASE_START = /[\s\p{P}和与及跟同在对于问看据、]/u;
 
+/** The lengths of the names starting with each character, longest first: only those are looked up at a position. */
+const lengthsCache = new WeakMap<Gazetteer, Map<string, number[]>>();
+function lengthsByFirst(g: Gazetteer): Map<string, number[]> {
+  let out = lengthsCache.get(g);
+  if (out) return out;
+  out = new Map();
+  for (const name of g.names.keys()) {
+    const list = out.get(name[0]!) ?? [];
+    if (!list.includes(name.length)) list.push(name.length);
+    out.set(name[0]!, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => b - a);
+  lengthsCache.set(g, out);
+  return out;
+}
+
 /** Every place name in the text, left to right, the longest name at each position. */
 export function findPlaces(text: string, g: Gazetteer = gazetteer()): Mention[] {
   const out: Mention[] = [];
+  const byFirst = lengthsByFirst(g);
   let cuts: Set<number> | undefined;
   for (let i = 0; i < text.length - 1; i++) {
-    for (let len = Math.min(g.longest, text.length - i); len >= 2; len--) {
+    for (const len of byFirst.get(text[i]!) ?? []) {
+      if (len > text.length - i || len < 2) continue;
       const name = text.slice(i, i + len);
       const places = g.names.get(name);
       if (!places) continue;

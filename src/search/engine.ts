@@ -63,6 +63,29 @@ interface Loaded {
   byFile: Map<string, Passage[]>;
   /** Plan or review of each passage (src/search/decide.ts features, target/result preference). */
   periods: (Period | null)[];
+  /** Each passage's figures with their kind, found at its first candidacy (most passages never are one). */
+  figures: ({ figure: string; kind: FigureKind }[] | undefined)[];
+  /**
+   * Each passage's place and file as a number into `placeCodes`/`files`: the place/file filter reads these small
+   * arrays instead of every passage object (at 100,000 passages, scattered reads cost more than BM25 itself).
+   */
+  placeOf: Int32Array;
+  placeCodes: string[];
+  fileOf: Int32Array;
+  files: string[];
+}
+
+/** Numbers the distinct values of `key` in passage order: which one each passage has, and the list of them. */
+function numbered(passages: Passage[], key: (p: Passage) => string): { of: Int32Array; values: string[] } {
+  const slots = new Map<string, number>();
+  const of = new Int32Array(passages.length);
+  passages.forEach((p, i) => {
+    const k = key(p);
+    let slot = slots.get(k);
+    if (slot === undefined) slots.set(k, (slot = slots.size));
+    of[i] = slot;
+  });
+  return { of, values: [...slots.keys()] };
 }
 
 function prepare(index: StoredIndex): Loaded {
@@ -73,6 +96,8 @@ function prepare(index: StoredIndex): Loaded {
     byFile.set(p.source.file, list);
   }
   const indexed = index.passages.map(indexedText);
+  const places = numbered(index.passages, (p) => p.source.place?.code ?? '');
+  const files = numbered(index.passages, (p) => p.source.file);
   return {
     index,
     lexical: buildLexicalIndex(indexed),
@@ -80,6 +105,11 @@ function prepare(index: StoredIndex): Loaded {
     covered: coveredPlaces(index),
     byFile,
     periods: passagePeriods(index.passages),
+    figures: new Array(index.passages.length),
+    placeOf: places.of,
+    placeCodes: places.values,
+    fileOf: files.of,
+    files: files.values,
   };
 }
 
@@ -114,7 +144,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
 
   async function search(query: string, options: SearchOptions = {}): Promise<Answer> {
     // One question is answered from one index version, even if a reload happens meanwhile.
-    const { index, lexical, texts, covered, periods } = state;
+    const { index, lexical, texts, covered, periods, figures, placeOf, placeCodes: indexedPlaces, fileOf, files } = state;
+    const figuresOf = (id: number) => (figures[id] ??= findFigures(texts[id]!).map((figure) => ({ figure, kind: figureKind(texts[id]!, figure) })));
     const { passages } = index;
     const weight = (t: string) => lexical.idf(t) || 1;
     const started = performance.now();
@@ -134,22 +165,21 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     if (understood.normalized.replace(/[\p{P}\p{S}\s]/gu, '') === '') {
       return notFound(query, understood, '问题是空的：请输入一个关于政府工作报告的问题。', started);
     }
-    const coveredList = `已收录的报告来自：${covered.map((p) => fullName(p)).join('、') || '（暂无）'}。`;
+    const coveredList = () => `已收录的报告来自：${covered.map((p) => fullName(p)).join('、') || '（暂无）'}。`;
     if (understood.uncoveredPlace) {
-      return notFound(query, understood, `已收录的报告中没有${understood.uncoveredPlace}的报告。${coveredList}`, started);
+      return notFound(query, understood, `已收录的报告中没有${understood.uncoveredPlace}的报告。${coveredList()}`, started);
     }
     // A place chosen in the chat (/district) wins over the places the question names.
     const scoped = options.district ? placesAsked(normalizeQuestion(options.district), covered) : null;
-    if (scoped && scoped.places.length === 0) return notFound(query, understood, `已收录的报告中没有${options.district}的报告。${coveredList}`, started);
+    if (scoped && scoped.places.length === 0) return notFound(query, understood, `已收录的报告中没有${options.district}的报告。${coveredList()}`, started);
     const placeCodes = new Set(((scoped ?? understood).places ?? []).map((p) => p.code));
     const district = scoped ? scoped.named : understood.district;
+    const allowedPlace = Uint8Array.from(indexedPlaces, (code) => (placeCodes.size === 0 || placeCodes.has(code) ? 1 : 0));
+    const file = options.file ? files.indexOf(options.file) : -1;
     // No filter at all when nothing is restricted: HNSW then searches without calling back into JS per node.
     const allowed =
       placeCodes.size > 0 || options.file
-        ? (id: number) => {
-            const p = passages[id]!;
-            return (placeCodes.size === 0 || placeCodes.has(p.source.place?.code ?? '')) && (!options.file || p.source.file === options.file);
-          }
+        ? (id: number) => allowedPlace[placeOf[id]!] === 1 && (!options.file || fileOf[id] === file)
         : undefined;
 
     // Retrieve from both sides, restricted to the district/file asked about.
@@ -184,17 +214,19 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const sims = all.map((c) => c.similarity);
     const [minSim, maxSim] = [Math.min(...sims), Math.max(...sims)];
     const wLex = rank.mode === 'dense' ? 0 : rank.mode === 'lexical' ? 1 : rank.lexicalWeight;
+    // The question's words long enough to be an indicator (占地区生产总值比重), found once for every candidate.
+    const shareWords = understood.concepts.flat().filter((w) => Array.from(w).length >= 3);
     for (const c of all) {
       const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
       const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
       c.score = (1 - wLex) * dense + wLex * lex;
       if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
       // The figure of the kind asked (a rate for 增长多少, 户 for 多少户) is there: the passage can answer.
-      if ((kind || unit) && hasKind(texts[c.id]!, kind, unit)) c.score *= rank.figureBoost;
+      if ((kind || unit) && hasKind(figuresOf(c.id), kind, unit)) c.score *= rank.figureBoost;
       if (contradictsYear(passages[c.id]!, understood, periods[c.id]!)) c.score *= rank.yearPenalty;
       else if (asked && periods[c.id] === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
       // "占地区生产总值比重" speaks of a share, not of the indicator itself: weaker unless a share is asked.
-      if (kind !== 'share' && onlyAsShare(texts[c.id]!, understood.concepts)) c.score *= rank.periodPenalty;
+      if (kind !== 'share' && onlyAsShare(texts[c.id]!, shareWords)) c.score *= rank.periodPenalty;
       // Neither year nor period asked ("城镇新增就业多少人"): a reporter means what was achieved, not the plan.
       else if (!asked && !understood.year && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
     }
@@ -328,15 +360,16 @@ function differingPlaces(results: SearchResult[], concepts: string[][]): string[
   return [...places.values()];
 }
 
-/** Does every concept of the question that the passage names stand only as the base of a share (占…比重)? */
-function onlyAsShare(text: string, concepts: string[][]): boolean {
-  const named = concepts.flat().filter((w) => Array.from(w).length >= 3 && text.includes(w));
+/** Does every word of the question (of 3 or more characters) that the passage names stand only as the base of a share (占…比重)? */
+function onlyAsShare(text: string, words: string[]): boolean {
+  const named = words.filter((w) => text.includes(w));
+  if (named.length === 0) return false;
   const rest = text.replace(/占[^，。；、]{1,12}?的?(?:比重|比例)/g, '');
-  return named.length > 0 && !named.some((w) => rest.includes(w));
+  return !named.some((w) => rest.includes(w));
 }
 
-function hasKind(text: string, kind: FigureKind | null, unit: ((f: string) => boolean) | null): boolean {
-  return findFigures(text).some((f) => (!kind || figureKind(text, f) === kind) && (!unit || unit(f)));
+function hasKind(figures: { figure: string; kind: FigureKind }[], kind: FigureKind | null, unit: ((f: string) => boolean) | null): boolean {
+  return figures.some((f) => (!kind || f.kind === kind) && (!unit || unit(f.figure)));
 }
 
 /**

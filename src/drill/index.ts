@@ -177,7 +177,7 @@ await run('index', ['--force']);
 await run('index', ['--force']);
 
 // 2. Each index file damaged in turn (cut to half its size), then plain `npm run index`.
-for (const file of ['passages.json', 'vectors.f32', 'dense.hnsw', 'manifest.json', 'CURRENT']) {
+for (const file of ['passages.json', 'vectors.f32', 'dense.hnsw', 'figures.json', 'manifest.json', 'CURRENT']) {
   const failures: string[] = [];
   const current = readFileSync(join(indexDir, 'CURRENT'), 'utf8').trim();
   const path = file === 'CURRENT' ? join(indexDir, 'CURRENT') : join(indexDir, current, file);

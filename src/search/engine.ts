@@ -114,11 +114,11 @@ function prepare(index: StoredIndex): Loaded {
 }
 
 /**
- * A passage's period is read from its own wording, else from the passages of its paragraph (the nearest before,
- * then after): "过去一年，…" opens a paragraph whose later sentences no longer say so.
+ * A passage's period: its numbered section's when that says review or plan (一、2024年工作回顾), else its own
+ * wording's, else that of the passages of its paragraph (the nearest before, then after): "过去一年，…" opens a
+ * paragraph whose later sentences no longer say so.
  */
 function passagePeriods(passages: Passage[]): (Period | null)[] {
-  // A numbered section that says review or plan decides (一、2024年工作回顾); else the passage's own wording.
   const own = passages.map((p) => p.period?.kind ?? periodOf(p.text));
   const same = (a: Passage, b: Passage) => a.source.file === b.source.file && a.source.paragraph === b.source.paragraph;
   return passages.map((p, i) => {
@@ -216,6 +216,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const wLex = rank.mode === 'dense' ? 0 : rank.mode === 'lexical' ? 1 : rank.lexicalWeight;
     // The question's words long enough to be an indicator (占地区生产总值比重), found once for every candidate.
     const shareWords = understood.concepts.flat().filter((w) => Array.from(w).length >= 3);
+    const contradicts = (id: number) => contradictsYear(passages[id]!, understood, periods[id]!);
     for (const c of all) {
       const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
       const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
@@ -223,7 +224,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
       // The figure of the kind asked (a rate for 增长多少, 户 for 多少户) is there: the passage can answer.
       if ((kind || unit) && hasKind(figuresOf(c.id), kind, unit)) c.score *= rank.figureBoost;
-      if (contradictsYear(passages[c.id]!, understood, periods[c.id]!)) c.score *= rank.yearPenalty;
+      if (contradicts(c.id)) c.score *= rank.yearPenalty;
       else if (asked && periods[c.id] === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
       // "占地区生产总值比重" speaks of a share, not of the indicator itself: weaker unless a share is asked.
       if (kind !== 'share' && onlyAsShare(texts[c.id]!, shareWords)) c.score *= rank.periodPenalty;
@@ -231,20 +232,21 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       else if (!asked && !understood.year && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
     }
     const ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
-    promoteYearMatch(ranked, (id) => contradictsYear(passages[id]!, understood, periods[id]!), (id) => coverage(texts[id]!, understood.concepts, weight));
+    promoteYearMatch(ranked, contradicts, (id) => coverage(texts[id]!, understood.concepts, weight));
     const best = ranked[0];
     const evidence = best ? { similarity: round(best.similarity), coverage: round(coverage(texts[best.id]!, understood.concepts, weight)) } : undefined;
     const where = district ? `${district}的报告` : '已收录的报告';
+    const nothing = `${where}里没有找到能回答这个问题的段落。`;
     if (!best) {
       lap('rank');
-      return { ...notFound(query, understood, `${where}里没有找到能回答这个问题的段落。`, started), evidence, timings };
+      return { ...notFound(query, understood, nothing, started), evidence, timings };
     }
     const seen = features({
       ranked,
       texts,
       understood,
       weight,
-      contradictsYear: (id) => contradictsYear(passages[id]!, understood, periods[id]!),
+      contradictsYear: contradicts,
       agreesYear: (id) => agreesYear(passages[id]!, understood, periods[id]!),
       periodOf: (id) => periods[id]!,
     });
@@ -258,7 +260,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const decision = { probability: round(p), features: seen };
     if (confidence === 'none') {
       lap('rank');
-      return { ...notFound(query, understood, `${where}里没有找到能回答这个问题的段落。`, started), evidence, decision, timings };
+      return { ...notFound(query, understood, nothing, started), evidence, decision, timings };
     }
 
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
@@ -353,7 +355,9 @@ function differingPlaces(results: SearchResult[], concepts: string[][]): string[
   const places = new Map<string, string>();
   for (const r of results) {
     const key = r.source.place?.code ?? r.source.district;
-    if (!key || places.has(key) || r.figures.length === 0 || !indicator.every((c) => mentioned(r).includes(c))) continue;
+    if (!key || places.has(key) || r.figures.length === 0) continue;
+    const named = mentioned(r);
+    if (!indicator.every((c) => named.includes(c))) continue;
     const known = r.source.place ? gazetteer().byCode.get(r.source.place.code) : undefined;
     places.set(key, known ? fullName(known) : (r.source.district ?? key));
   }
@@ -396,7 +400,8 @@ function askedYear(p: Passage, u: QueryUnderstanding): number | null {
  * way round), the card says so instead of presenting it as the answer.
  */
 function periodNote(p: Passage, period: Period | null, key: SearchResult['keyFigure'], asked: Period | null, u: QueryUnderstanding): string | null {
-  const wanted = asked ?? (u.year && p.source.year !== null ? (askedYear(p, u) === p.source.year ? 'plan' : askedYear(p, u) === p.source.year - 1 ? 'review' : null) : null);
+  const target = askedYear(p, u);
+  const wanted = asked ?? (target === null || p.source.year === null ? null : target === p.source.year ? 'plan' : target === p.source.year - 1 ? 'review' : null);
   if (!wanted || !period || period === wanted) return null;
   const year = p.source.year === null ? key?.year ?? null : period === 'plan' ? p.source.year : p.source.year - 1;
   const what = period === 'review' ? '实际值' : '目标';

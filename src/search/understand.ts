@@ -45,11 +45,11 @@ export function normalizeQuestion(question: string): string {
 }
 
 /** A place's name as the question gave it, with its parent when the question named that too (北京市东城区). */
-function label(text: string, places: Place[], question: string): string {
+function label(text: string, places: Place[], mentions: ReturnType<typeof findPlaces>): string {
   if (places.length !== 1) return text;
   const place = places[0]!;
   const parent = place.parent ? gazetteer().byCode.get(place.parent) : undefined;
-  const parentNamed = parent && parent.level !== 'country' && findPlaces(question).some((m) => m.places.includes(parent));
+  const parentNamed = parent && parent.level !== 'country' && mentions.some((m) => m.places.includes(parent));
   return parentNamed ? `${parent.name}${place.name}` : place.name;
 }
 
@@ -94,7 +94,10 @@ export function placesAsked(
       notPlaces.add(group.text);
       continue;
     }
-    if (hits.length === 0) return { places: [], named: label(group.text, group.places, normalized), uncovered: label(group.text, group.places, normalized), national, words: [], onlyWithin: null };
+    if (hits.length === 0) {
+      const name = label(group.text, group.places, mentions);
+      return { places: [], named: name, uncovered: name, national, words: [], onlyWithin: null };
+    }
     for (const h of hits) if (!places.some((p) => p.code === h.code)) places.push({ code: h.code, name: h.name, level: h.level });
     // Namesakes (鼓楼区 of four cities) narrowed to the one indexed are that one.
     const meant = group.places.filter((p) => hits.some((h) => within(h, p, g)));

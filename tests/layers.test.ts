@@ -18,7 +18,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   figures: ['passages', 'places'],
   index: ['config', 'corpus', 'clean', 'passages', 'figures', 'embed', 'places'],
   search: ['clean', 'passages', 'embed', 'index', 'places'],
-  check: ['figures', 'index', 'places'],
+  check: ['passages', 'figures', 'index', 'places'],
   present: ['passages', 'figures', 'check', 'places'],
   app: ['config', 'corpus', 'clean', 'passages', 'embed', 'index', 'search', 'places'],
   bot: ['app', 'config', 'corpus', 'clean', 'passages', 'figures', 'embed', 'search', 'check', 'present', 'places'],

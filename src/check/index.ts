@@ -4,6 +4,7 @@
 import { tokenize } from '../index/tokenize.js';
 import { compact, sameValue } from '../figures/parse.js';
 import { describeFigures, type FigureRecord, type Period, placeOfPassage, placePattern } from '../figures/records.js';
+import { splitAt } from '../passages/sentences.js';
 import type { Passage, Source } from '../types.js';
 
 export type Verdict = 'supported' | 'contradicted' | 'unverified';
@@ -91,7 +92,8 @@ export function overlap(a: Set<string>, b: Set<string>, weight: (t: string) => n
   return total > 0 ? (2 * both) / total : 0;
 }
 
-const SENTENCE = /[^。！？!?；;\n]+[。！？!?；;\n]*/g;
+/** A draft's sentences end at these (a line break too: drafts are pasted as lines); no closers kept with them. */
+const DRAFT_SENTENCE_ENDS = '。！？!?；;\n';
 
 /** The places a sentence names, each with where it stands (in the compact text). */
 function placesIn(text: string, book: FigureBook): { at: number; place: string }[] {
@@ -111,9 +113,9 @@ export function checkText(book: FigureBook, text: string, options: { maxClaims?:
   const claims: Claim[] = [];
   let place: string | null = null;
   let year: number | null = null;
-  for (const m of text.matchAll(SENTENCE)) {
+  for (const piece of splitAt(text, DRAFT_SENTENCE_ENDS, '')) {
     if (options.maxClaims !== undefined && claims.length >= options.maxClaims) break;
-    const sentence = m[0].trim();
+    const sentence = piece.text.trim();
     if (!sentence) continue;
     const mentions = placesIn(compact(sentence), book);
     for (const d of describeFigures(sentence, book.placeWords)) {

@@ -3,7 +3,7 @@
 // it; then the tests that depend most on what is indexed (passage counts, compare rows, the question sets) run in
 // that copy and must pass as on a fresh clone, because every test answers from its own copy of the sample.
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,6 +73,21 @@ describe('a newsroom adds, corrects and removes reports', () => {
     await npmRun('ingest', ['--remove', '002_f9cb734d256fd570.txt']);
     expect(readdirSync(corpus()).sort()).toEqual(['000_be770faa11c46e25.txt', '001_338ed807dc2533c7.txt', '003_82e26507ed7144a6.txt', '004_d970eb4284a2cb5f.txt', 'quzhou-2025.txt', 'santai-2025.txt']);
   }, 60_000);
+
+  it('the fix printed for a damaged index works as printed', async () => {
+    const index = join(project, 'embeddings', 'index');
+    // an intact older version of this same corpus to answer from meanwhile
+    for (let i = 0; i < 2; i++) await npmRun('index', ['--force']);
+    const passages = join(index, readFileSync(join(index, 'CURRENT'), 'utf8').trim(), 'passages.json');
+    truncateSync(passages, Math.floor(readFileSync(passages).length / 2));
+    const asked = await npmRun('ask', ['城中区去年城镇新增就业多少人？']);
+    expect(asked.stdout).toContain('6725人'); // answered from the previous intact version meanwhile
+    const fix = /run "(npm run [^"]+)" to repair/.exec(asked.stderr)?.[1];
+    expect(fix).toBe('npm run index');
+    const repaired = await npmRun(fix!.split(' ')[2]!, fix!.split(' ').slice(3));
+    expect(repaired.stderr).toMatch(/repaired/);
+    expect((await npmRun('ask', ['城中区去年城镇新增就业多少人？'])).stderr).not.toMatch(/damaged/);
+  }, 90_000);
 
   it('the tests that depend most on what is indexed pass in the changed copy as on a fresh clone', async () => {
     const files = ['tests/passages.test.ts', 'tests/check.test.ts', 'tests/e2e.test.ts'];

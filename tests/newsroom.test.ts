@@ -1,6 +1,6 @@
 // The newsroom's first hour, on a copy of the project (never the real one): reports added, one read wrongly and
 // corrected with the command the product prints, reports removed, all through `npm run` as a person would type
-// it; then the tests that depend most on what is indexed (passage counts, compare rows, the question sets) run in
+// it; then the tests that depend most on what is indexed (passage counts, figure records, compare rows) run in
 // that copy and must pass as on a fresh clone, because every test answers from its own copy of the sample.
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
@@ -76,9 +76,11 @@ describe('a newsroom adds, corrects and removes reports', () => {
 
   it('the fix printed for a damaged index works as printed', async () => {
     const index = join(project, 'embeddings', 'index');
-    // an intact older version of this same corpus to answer from meanwhile
-    for (let i = 0; i < 2; i++) await npmRun('index', ['--force']);
-    const passages = join(index, readFileSync(join(index, 'CURRENT'), 'utf8').trim(), 'passages.json');
+    const current = readFileSync(join(index, 'CURRENT'), 'utf8').trim();
+    // An intact older version of this same corpus to answer from meanwhile, as a second build would leave (named
+    // as built just before the current one), without the minute two builds take on a busy machine.
+    cpSync(join(index, current), join(index, `v-${Number(current.split('-')[1]) - 1}-1`), { recursive: true });
+    const passages = join(index, current, 'passages.json');
     truncateSync(passages, Math.floor(readFileSync(passages).length / 2));
     const asked = await npmRun('ask', ['城中区去年城镇新增就业多少人？']);
     expect(asked.stdout).toContain('6725人'); // answered from the previous intact version meanwhile
@@ -90,7 +92,7 @@ describe('a newsroom adds, corrects and removes reports', () => {
   }, 90_000);
 
   it('the tests that depend most on what is indexed pass in the changed copy as on a fresh clone', async () => {
-    const files = ['tests/passages.test.ts', 'tests/check.test.ts', 'tests/e2e.test.ts'];
+    const files = ['tests/passages.test.ts', 'tests/check.test.ts'];
     const run = await exec(join(project, 'node_modules', '.bin', 'vitest'), ['run', ...files], { cwd: project, env: { ...process.env, CI: '1' } }).catch((e: { stdout: string; stderr: string; code: number }) => e);
     expect('code' in run ? `${run.stdout}\n${run.stderr}` : 'passed').toBe('passed');
   }, 240_000);

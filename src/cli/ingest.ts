@@ -62,7 +62,8 @@ async function main() {
   const { outcomes, build: report } = await ingestReports(config, files.filter((f) => !('error' in f)), build);
   for (const o of outcomes) {
     if (o.status === 'rejected') log.error(`${o.file}: rejected: ${o.reason}`);
-    else if (o.status === 'duplicate') log.warn(`${o.file}: already indexed as ${o.duplicateOf}, skipped${corrected.correction ? ' (its correction is recorded)' : ''}`);
+    else if (o.status === 'duplicate' && corrected.correction) log.info(`${o.file}: already indexed${o.duplicateOf === o.file ? '' : ` as ${o.duplicateOf}`}; its correction is recorded`);
+    else if (o.status === 'duplicate') log.warn(`${o.file}: already indexed as ${o.duplicateOf}, skipped`);
     else {
       const f = o.facts;
       log.info(`${o.file}: ${o.status} · 《${f.title}》 ${f.district ?? '未识别地方'} ${f.year ?? ''} · ${f.pages ? `${f.pages} pages · ` : ''}${f.passages} passages${f.ocrPages ? ` · OCR on page(s) ${f.ocrPages.join(', ')}` : ''}`);

@@ -1,6 +1,6 @@
 // npm run demo: the real bot against the local Bot API emulator with a chat in the terminal, on a copy of the
 // indexed sample. It starts, answers a question with a card, turns the page with a button, checks a draft and
-// takes an upload, and /quit stops it cleanly.
+// takes an upload into its scratch copy (the corpus it was given stays as it was), and /quit stops it cleanly.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,17 +53,20 @@ describe('npm run demo', () => {
     expect(await say(`/tap ${next}`, /第2\/\d+页/)).toContain('更新了上一条消息');
   }, 90_000);
 
-  it('checks a draft and takes an upload into its corpus', async () => {
+  it('checks a draft and takes an upload into its scratch copy, not the corpus it was given', async () => {
     expect(await say('/check 城中区去年城镇新增就业6752人。', /报告为/)).toContain('❌ 6752人 → 报告为 【6725人】');
     const upload = await say(`/upload ${join(root, 'tests', 'fixtures', 'real', 'santai-2025.txt')}`, /已收录|没有收录|拒绝/);
     expect(upload).toContain('三台县');
-    expect(existsSync(join(work, 'corpus', 'santai-2025.txt'))).toBe(true);
+    expect(existsSync(join(work, 'corpus', 'santai-2025.txt'))).toBe(false);
+    expect(await say('/sources', /已收录的报告/)).toContain('santai-2025.txt');
   }, 90_000);
 
   it('/quit stops the bot and the emulator', async () => {
     child.stdin!.write('/quit\n');
     const code = await new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r)));
     expect(code).toBe(0);
+    const scratch = /临时副本：(\S+)\/corpus，/.exec(stdout)![1]!;
+    expect(existsSync(scratch)).toBe(false); // thrown away
   }, 30_000);
 
   it('renders Telegram HTML for the terminal', () => {

@@ -1,11 +1,14 @@
 // npm run demo: the real bot (createBot + runBot, long polling) against a local Telegram Bot API emulator
 // (telegram-test-api), and a chat in the terminal that talks to the bot through the emulator, so a newsroom can try
 // cards, buttons, uploads and /check before it has a token. The demo user is the bot's only user and its admin.
-// Answers come from the configured corpus/ and index; an upload really goes into corpus/ (/remove takes it out).
-import { readFileSync, statSync } from 'node:fs';
+// It works on a copy of corpus/ and the index in a temporary folder, thrown away at /quit, so trying uploads and
+// /remove changes nothing; `npm run demo -- --in-place` uses corpus/ and the index themselves.
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { basename, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import type { Transformer } from 'grammy';
 import { createBot } from '../bot/create-bot.js';
 import { runBot } from '../bot/run.js';
@@ -21,7 +24,7 @@ const HELP = `本地演示：真实的机器人，连接本机的 Telegram 模�
   直接输入问题，如：城中区去年城镇新增就业多少人？
   /check 稿件文字 · /compare 城镇新增就业 · /sources · /district 城中区 · /help
   /tap N        按下第 N 个按钮（按钮编号显示在消息下方）
-  /upload 文件  以管理员身份上传一份报告（会真的收入 corpus/，可用 /remove 删除）
+  /upload 文件  以管理员身份上传一份报告（收入报告库的临时副本，退出时丢弃）
   /quit         退出`;
 
 /** Methods the emulator does not implement and that change nothing a reporter sees: answered "ok" here. */
@@ -52,12 +55,22 @@ async function main() {
     process.stderr.write('npm run demo needs the development packages (telegram-test-api): run "npm install" without --omit=dev\n');
     process.exit(1);
   }
+  const { values } = parseArgs({ options: { 'in-place': { type: 'boolean' } } });
   const { config: base } = await startup();
+  // A scratch copy unless asked otherwise: uploads and removals in a trial must not change the newsroom's reports.
+  const scratch = values['in-place'] ? null : mkdtempSync(join(tmpdir(), 'report-qa-demo-'));
+  const dirs = scratch
+    ? { corpusDir: join(scratch, 'corpus'), indexDir: join(scratch, 'index'), queryLog: join(scratch, 'queries.jsonl'), feedbackLog: join(scratch, 'feedback.jsonl') }
+    : {};
+  if (scratch) {
+    cpSync(base.corpusDir, join(scratch, 'corpus'), { recursive: true });
+    if (existsSync(base.indexDir)) cpSync(base.indexDir, join(scratch, 'index'), { recursive: true });
+  }
   // Bot logs would interleave with the chat: warnings and errors only, unless LOG_LEVEL asks for more.
   const log = createLogger(base.logLevel === 'debug' || base.logLevel === 'silent' ? base.logLevel : 'warn');
   const server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 24 * 3600 });
   await server.start();
-  const config: Config = { ...base, botToken: TOKEN, telegramApiRoot: server.config.apiURL, allowedUserIds: [DEMO_USER], allowedChatIds: [], adminUserIds: [DEMO_USER] };
+  const config: Config = { ...base, ...dirs, botToken: TOKEN, telegramApiRoot: server.config.apiURL, allowedUserIds: [DEMO_USER], allowedChatIds: [], adminUserIds: [DEMO_USER] };
   const out = (s: string) => process.stdout.write(s + '\n');
   const tty = Boolean(process.stdout.isTTY);
 
@@ -110,9 +123,11 @@ async function main() {
     await running.stop(5000);
     await running.done.catch(() => {});
     await server.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   };
 
   out(HELP);
+  out(scratch ? `（报告库的临时副本：${config.corpusDir}，退出时丢弃；npm run demo -- --in-place 则直接使用 ${base.corpusDir}）` : `（直接使用 ${base.corpusDir}：上传和删除会真的改变报告库）`);
   const rl = createInterface({ input: process.stdin, terminal: Boolean(process.stdin.isTTY) });
   for await (const raw of rl) {
     const line = raw.trim();

@@ -54,7 +54,8 @@ async function main() {
     try {
       return { name: basename(path), bytes: new Uint8Array(readFileSync(locate(path, config.corpusDir))), ...corrected };
     } catch (err) {
-      return { name: basename(path), bytes: new Uint8Array(), error: (err as Error).message };
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      return { name: basename(path), bytes: new Uint8Array(), error: missing ? `no such file (looked in ${process.env.INIT_CWD ?? process.cwd()}${basename(path) === path ? ' and in corpus/' : ''}): check the path` : (err as Error).message };
     }
   });
   const unreadable = files.filter((f) => 'error' in f);

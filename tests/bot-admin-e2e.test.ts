@@ -11,6 +11,7 @@ import { currentVersion } from '../src/index/store.js';
 import { openEngine } from '../src/app/open.js';
 import type { Engine } from '../src/types.js';
 import { ADMIN, type ApiCall, assertWellFormedHtml, buttons, createHarness, fixture, type Harness, REPORTER, text, waitFor } from './helpers/bot-harness.js';
+import { SAMPLE_DIR } from './helpers/sample.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -25,7 +26,7 @@ let h: Harness;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'bot-admin-e2e-'));
-  cpSync(join(root, 'corpus', '003_82e26507ed7144a6.txt'), join(work, 'corpus', '003.txt'));
+  cpSync(join(SAMPLE_DIR, '003_82e26507ed7144a6.txt'), join(work, 'corpus', '003.txt'));
   const loaded = await loadEmbedder(parseConfig({}));
   // The same model, with a gate on embed() so a test can hold an ingest mid-way.
   embedder = {

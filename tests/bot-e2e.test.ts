@@ -10,17 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBot, type ReportBot } from '../src/bot/create-bot.js';
 import { runBot, type RunningBot } from '../src/bot/run.js';
 import { EXAMPLE_QUESTIONS } from '../src/bot/texts.js';
-import { parseConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
 import { openEngine } from '../src/app/open.js';
 import type { Engine } from '../src/types.js';
 import { buttons, createHarness, TOKEN } from './helpers/bot-harness.js';
 import { assertWellFormedHtml } from './helpers/html.js';
+import { sampleConfig } from './helpers/sample.js';
 
 let engine: Engine;
 
 beforeAll(async () => {
-  engine = await openEngine(parseConfig({})); // one model and index for the whole file
+  engine = await openEngine(sampleConfig()); // one model and index for the whole file
 });
 
 describe('real engine through the bot (handleUpdate)', () => {
@@ -110,7 +110,7 @@ describe('real bot against the telegram-test-api emulator', () => {
     server = new TelegramServer({ port, host: '127.0.0.1', storeTimeout: 60 });
     await server.start();
     dir = mkdtempSync(join(tmpdir(), 'bot-e2e-'));
-    const config = parseConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: server.config.apiURL, QUERY_LOG: join(dir, 'queries.jsonl'), QUERY_LOG_SALT: 'e2e' });
+    const config = sampleConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: server.config.apiURL, QUERY_LOG: join(dir, 'queries.jsonl'), QUERY_LOG_SALT: 'e2e' });
     const log = createLogger('debug', (l) => logs.push(l));
     bot = createBot(engine, config, { log });
     running = await runBot(bot, config, { log });

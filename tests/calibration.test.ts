@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { parseConfig } from '../src/config/index.js';
 import { renderAnswerCard } from '../src/present/telegram.js';
 import { renderText } from '../src/present/text.js';
 import { toJson } from '../src/present/json.js';
@@ -12,6 +11,7 @@ import { chooseThresholds, FEATURES, fitLogistic, loadDecision, probability } fr
 import { openEngine } from '../src/app/open.js';
 import { normalizeForMatch, readQuestions, scoreQuestions } from '../src/search/evaluate.js';
 import type { Engine } from '../src/types.js';
+import { SAMPLE_DIR, sampleConfig } from './helpers/sample.js';
 
 const root = join(import.meta.dirname, '..');
 const files = ['dev', 'extra', 'calib'].map((f) => join(root, 'tests', `${f}.jsonl`));
@@ -26,7 +26,7 @@ describe('tests/calib.jsonl', () => {
   it('quotes every evidence and answer exactly (once whitespace and Markdown emphasis are removed)', () => {
     const all = files.flatMap((f) => readQuestions(f));
     for (const q of all.filter((q) => q.source !== null)) {
-      const source = normalizeForMatch(readFileSync(join(root, 'corpus', q.source!), 'utf8'));
+      const source = normalizeForMatch(readFileSync(join(SAMPLE_DIR, q.source!), 'utf8'));
       expect(source, `${q.question}: evidence "${q.evidence}"`).toContain(normalizeForMatch(q.evidence!));
       expect(normalizeForMatch(q.evidence!), `${q.question}: answer "${q.answer}"`).toContain(normalizeForMatch(q.answer!).replace(/[“”]/g, '').slice(0, 2));
     }
@@ -67,7 +67,7 @@ describe('logistic fit', () => {
 let engine: Engine & { rank: { decision?: ReturnType<typeof loadDecision> } };
 let examples: Labelled[];
 beforeAll(async () => {
-  engine = await openEngine(parseConfig({}));
+  engine = await openEngine(sampleConfig());
   examples = await collectExamples(engine, files.flatMap((f) => readQuestions(f)));
 }, 120_000);
 

@@ -10,7 +10,6 @@ import { readDrafts, scoreDrafts } from '../src/check/evaluate.js';
 import { checkText, createFigureBook, type FigureBook } from '../src/check/index.js';
 import { looksLikeDraft } from '../src/bot/features/check.js';
 import { terminalChat } from '../src/bot/terminal-chat.js';
-import { parseConfig } from '../src/config/index.js';
 import { readReport } from '../src/corpus/load.js';
 import { parseFigures, sameValue } from '../src/figures/parse.js';
 import { describeFigures, extractRecords } from '../src/figures/records.js';
@@ -22,6 +21,7 @@ import { loadSynonyms } from '../src/search/understand.js';
 import { buttons, createHarness } from './helpers/bot-harness.js';
 import { createFakeEngine } from './helpers/fake-engine.js';
 import { assertWellFormedHtml } from './helpers/html.js';
+import { sampleConfig, sampleEnv } from './helpers/sample.js';
 
 const one = (text: string) => {
   const [f] = parseFigures(text);
@@ -89,8 +89,8 @@ describe('verdicts on the real corpus (stored figure records)', () => {
   let index: StoredIndex;
   let book: FigureBook;
   beforeAll(async () => {
-    index = await readIndex(parseConfig({}).indexDir);
-    book = createFigureBook(index.figures, index.passages, loadSynonyms(parseConfig({}).synonymsFile));
+    index = await readIndex(sampleConfig().indexDir);
+    book = createFigureBook(index.figures, index.passages, loadSynonyms(sampleConfig().synonymsFile));
   });
 
   it('stores a record for every figure, with place, year, period and passage', () => {
@@ -197,7 +197,7 @@ describe('period of a record', () => {
 describe('in the chat', () => {
   let index: StoredIndex;
   beforeAll(async () => {
-    index = await readIndex(parseConfig({}).indexDir);
+    index = await readIndex(sampleConfig().indexDir);
   });
   // The fake engine answers questions; the stored index gives the check its figure records.
   const harness = () => createHarness(Object.assign(createFakeEngine(), { index }));
@@ -289,7 +289,7 @@ describe('in the chat', () => {
     const output = new PassThrough();
     let text = '';
     output.on('data', (d: Buffer) => (text += d.toString('utf8')));
-    const done = terminalChat(Object.assign(createFakeEngine(), { index }), parseConfig({}), { input, output, style: PLAIN });
+    const done = terminalChat(Object.assign(createFakeEngine(), { index }), sampleConfig(), { input, output, style: PLAIN });
     input.end('/check 城中区去年城镇新增就业6752人。\n/compare 城镇新增就业\n/check\n');
     await done;
     expect(text).toContain('❌ 6752人 → 报告为 【6725人】');
@@ -301,7 +301,7 @@ describe('in the chat', () => {
 describe('CLI', () => {
   const root = join(import.meta.dirname, '..');
   const run = (script: string, args: string[]) =>
-    promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', script), ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' } });
+    promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', script), ...args], { cwd: root, env: { ...process.env, ...sampleEnv(), LOG_LEVEL: 'warn' } });
 
   it('check --json prints exactly one object of the documented shape', async () => {
     const { stdout } = await run('check.ts', ['--json', '城中区去年城镇新增就业6752人。']);

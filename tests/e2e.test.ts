@@ -1,17 +1,17 @@
-// End to end through the real model and index on the real corpus.
+// End to end through the real model and index on the sample (a temporary copy).
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/index.js';
 import { openEngine } from '../src/app/open.js';
 import { readQuestions, scoreQuestions } from '../src/search/evaluate.js';
 import type { Engine } from '../src/types.js';
+import { sampleConfig, sampleEnv } from './helpers/sample.js';
 
 const root = join(import.meta.dirname, '..');
 const run = promisify(execFile);
 const ask = (args: string[], input?: string) => {
-  const child = run(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', 'ask.ts'), ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' } });
+  const child = run(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', 'ask.ts'), ...args], { cwd: root, env: { ...process.env, ...sampleEnv(), LOG_LEVEL: 'warn' } });
   if (input !== undefined) {
     child.child.stdin!.end(input);
   }
@@ -28,7 +28,7 @@ const oneQuestionBelow = (measured: number, questions: number) => measured - 1 /
 
 let engine: Engine;
 beforeAll(async () => {
-  engine = await openEngine(parseConfig({}));
+  engine = await openEngine(sampleConfig());
 });
 
 describe('the development question set', () => {

@@ -7,6 +7,7 @@ import { type Embedder, loadEmbedder } from '../src/embed/index.js';
 import { indexStatus, updateIndex } from '../src/index/build.js';
 import { currentVersion, readIndex } from '../src/index/store.js';
 import { openEngine } from '../src/app/open.js';
+import { SAMPLE_DIR } from './helpers/sample.js';
 
 const root = join(import.meta.dirname, '..');
 let work: string;
@@ -17,8 +18,8 @@ const counting = async () => ({ ...embedder, embed: async (texts: string[], o?: 
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'index-test-'));
-  cpSync(join(root, 'corpus', '000_be770faa11c46e25.txt'), join(work, 'corpus', '000.txt'));
-  cpSync(join(root, 'corpus', '003_82e26507ed7144a6.txt'), join(work, 'corpus', '003.txt'));
+  cpSync(join(SAMPLE_DIR, '000_be770faa11c46e25.txt'), join(work, 'corpus', '000.txt'));
+  cpSync(join(SAMPLE_DIR, '003_82e26507ed7144a6.txt'), join(work, 'corpus', '003.txt'));
   embedder = await loadEmbedder(parseConfig({}));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -53,7 +54,7 @@ describe('index build, round trip and staleness', () => {
     const before = await readIndex(config().indexDir);
     const n003 = before.manifest.files.find((f) => f.file === '003.txt')!.passages;
     writeFileSync(join(work, 'corpus', '003.txt'), readFileSync(join(work, 'corpus', '003.txt'), 'utf8') + '\n城北区新增停车位1234个。\n');
-    cpSync(join(root, 'corpus', '001_338ed807dc2533c7.txt'), join(work, 'corpus', '001.txt'));
+    cpSync(join(SAMPLE_DIR, '001_338ed807dc2533c7.txt'), join(work, 'corpus', '001.txt'));
     expect(indexStatus(config())).toMatchObject({ state: 'stale' });
     embedCalls = 0;
     const report = await updateIndex(config(), { embedder: counting });

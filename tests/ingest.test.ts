@@ -7,6 +7,7 @@ import { type Embedder, loadEmbedder } from '../src/embed/index.js';
 import { ingestReports, MAX_REPORT_BYTES, removeReport, safeReportName, validateReport } from '../src/app/ingest.js';
 import { currentVersion } from '../src/index/store.js';
 import { openEngine } from '../src/app/open.js';
+import { SAMPLE_DIR } from './helpers/sample.js';
 
 const root = join(import.meta.dirname, '..');
 const fixture = (name: string) => ({ name, bytes: new Uint8Array(readFileSync(join(root, 'tests', 'fixtures', 'reports', name))) });
@@ -17,7 +18,7 @@ const build = () => ({ embedder: async () => embedder });
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ingest-test-'));
-  cpSync(join(root, 'corpus', '003_82e26507ed7144a6.txt'), join(work, 'corpus', '003.txt'));
+  cpSync(join(SAMPLE_DIR, '003_82e26507ed7144a6.txt'), join(work, 'corpus', '003.txt'));
   embedder = await loadEmbedder(parseConfig({}));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));

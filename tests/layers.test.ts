@@ -62,4 +62,10 @@ describe('layers', () => {
   it('the neutral top-level modules import no stage', () => {
     expect(imports.filter(({ from, to }) => folder(from) === null && folder(to) !== null)).toEqual([]);
   });
+
+  it('docs/how-it-works.md lists every folder of src/ in its tree of folders', () => {
+    const doc = readFileSync(join(import.meta.dirname, '..', 'docs', 'how-it-works.md'), 'utf8');
+    const listed = [...doc.matchAll(/^[├└]── (\w+)\//gm)].map((m) => m[1]!).sort();
+    expect(listed).toEqual(Object.keys(MAY_IMPORT).sort());
+  });
 });

@@ -6,8 +6,9 @@ import { findFigures } from '../src/clean/figures.js';
 import { listReportFiles, readTextReport, type ReportFile } from '../src/corpus/load.js';
 import { detectReportYear, segmentReport } from '../src/passages/index.js';
 import { splitSentences } from '../src/passages/sentences.js';
+import { SAMPLE_DIR } from './helpers/sample.js';
 
-const corpusDir = join(import.meta.dirname, '..', 'corpus');
+const corpusDir = SAMPLE_DIR;
 const reports = listReportFiles(corpusDir).map((f) => readTextReport(join(corpusDir, f), f) as ReportFile);
 /** The comparison the question set uses: no whitespace, no Markdown emphasis. */
 const compact = (s: string) => s.replace(/\s+/g, '').replace(/\*\*|__/g, '').replace(/^#+/gm, '');

@@ -156,7 +156,7 @@ async function main() {
   results.seconds = Math.round((performance.now() - started) / 1000);
   machine.loadEnd = currentLoad();
   const full: BenchResults = { ...results, targets: checkTargets(results) };
-  // A partial run (--only) never replaces the full results the README links to.
+  // A partial run (--only) never replaces the full results docs/performance.md links to.
   if (!values['no-write'] && !values.only) {
     const out = join(ROOT, 'bench-results');
     mkdirSync(out, { recursive: true });

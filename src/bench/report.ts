@@ -62,7 +62,7 @@ const mark = (met: boolean) => (met ? 'met' : '**missed**');
 const rate = (x: number) => `${x.toFixed(0)} passages/s`;
 const trio = (s: { p50: number; p95: number; p99?: number }) => [s.p50, s.p95, ...(s.p99 === undefined ? [] : [s.p99])].map((x) => x.toFixed(1)).join(' / ') + ' ms';
 
-/** The one-table summary (README and terminal). */
+/** The one-table summary (docs/performance.md and terminal). */
 export function summaryTable(r: BenchResults): string {
   const rows: string[][] = [];
   const target = (name: string) => r.targets.find((t) => t.name === name);

@@ -1,4 +1,4 @@
-// Ablation of sentence vectors beside passage vectors (issue 10, README "Calibrated answers"): a candidate's cosine
+// Ablation of sentence vectors beside passage vectors (issue 10, docs/calibration.md): a candidate's cosine
 // becomes the best of its own and its sentences'. The sentences are embedded here, in memory, from the current
 // index; the index format does not store them, because the measurement did not show a gain.
 // Run: npx tsx src/bench/sentences.ts [FILE.jsonl ...]   (default: dev, extra and calib, npm run fit's files

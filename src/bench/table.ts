@@ -1,4 +1,4 @@
-// Plain Markdown tables: readable in a terminal and in the README alike.
+// Plain Markdown tables: readable in a terminal and in docs/ alike.
 
 export type Cell = string | number;
 

@@ -1,7 +1,8 @@
 // npm run ingest -- FILE...   copy reports (.pdf .docx .txt .md, page images .png .jpg) into corpus/ and update the index.
 // npm run ingest -- --remove NAME   take a report out.
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+// --json: one JSON object on stdout with what happened (logs stay on stderr).
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { correctionOf, ingestReports, removeReport } from '../app/ingest.js';
 import { loadEmbedder } from '../embed/index.js';
@@ -11,21 +12,24 @@ import { fatal, progressReporter, startup } from './common.js';
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { remove: { type: 'string' }, place: { type: 'string' }, year: { type: 'string' }, title: { type: 'string' } },
+    options: { remove: { type: 'string' }, place: { type: 'string' }, year: { type: 'string' }, title: { type: 'string' }, json: { type: 'boolean' } },
   });
+  const json = (out: unknown) => values.json && process.stdout.write(JSON.stringify(out) + '\n');
   const { config, log } = await startup();
   const build = { embedder: () => loadEmbedder(config), onProgress: progressReporter(log), warn: (m: string) => log.warn(m) };
   if (values.remove) {
     const result = await removeReport(config, values.remove, build);
     if ('reason' in result) {
+      json({ removed: null, reason: result.reason });
       log.error(result.reason);
       process.exit(1);
     }
+    json({ removed: basename(values.remove), passageCount: result.passageCount });
     log.info(`removed ${values.remove}; index now has ${result.passageCount} passages`);
     return;
   }
   if (positionals.length === 0) {
-    process.stderr.write('usage: npm run ingest -- FILE... [--place 宜君县] [--year 2025] [--title "…"] | --remove NAME\n');
+    process.stderr.write('usage: npm run ingest -- FILE... [--place 宜君县] [--year 2025] [--title "…"] [--json] | --remove NAME\n');
     process.exit(2);
   }
   // --place/--year/--title correct what is read from the report; kept in corpus/reports.json for every rebuild.
@@ -48,9 +52,10 @@ async function main() {
   const corrected = Object.keys(correction).length > 0 ? { correction } : {};
   const files = positionals.map((path) => {
     try {
-      return { name: basename(path), bytes: new Uint8Array(readFileSync(path)), ...corrected };
+      return { name: basename(path), bytes: new Uint8Array(readFileSync(locate(path, config.corpusDir))), ...corrected };
     } catch (err) {
-      return { name: basename(path), bytes: new Uint8Array(), error: (err as Error).message };
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      return { name: basename(path), bytes: new Uint8Array(), error: missing ? `no such file (looked in ${process.env.INIT_CWD ?? process.cwd()}${basename(path) === path ? ' and in corpus/' : ''}): check the path` : (err as Error).message };
     }
   });
   const unreadable = files.filter((f) => 'error' in f);
@@ -58,16 +63,47 @@ async function main() {
   const { outcomes, build: report } = await ingestReports(config, files.filter((f) => !('error' in f)), build);
   for (const o of outcomes) {
     if (o.status === 'rejected') log.error(`${o.file}: rejected: ${o.reason}`);
-    else if (o.status === 'duplicate') log.warn(`${o.file}: already indexed as ${o.duplicateOf}, skipped${corrected.correction ? ' (its correction is recorded)' : ''}`);
+    else if (o.status === 'duplicate' && corrected.correction) log.info(`${o.file}: already indexed${o.duplicateOf === o.file ? '' : ` as ${o.duplicateOf}`}; its correction is recorded`);
+    else if (o.status === 'duplicate') log.warn(`${o.file}: already indexed as ${o.duplicateOf}, skipped`);
     else {
       const f = o.facts;
       log.info(`${o.file}: ${o.status} · 《${f.title}》 ${f.district ?? '未识别地方'} ${f.year ?? ''} · ${f.pages ? `${f.pages} pages · ` : ''}${f.passages} passages${f.ocrPages ? ` · OCR on page(s) ${f.ocrPages.join(', ')}` : ''}`);
       for (const w of f.warnings ?? []) log.warn(`${o.file}: ${w}`);
-      if (!f.place || f.year === null) log.warn(`${o.file}: place or year not recognised; questions naming its place will not find it. Correct with: npm run ingest -- ${o.file} --place 名称 --year 年份`);
+      if (!f.place || f.year === null) {
+        const missing = [!f.place ? '--place 地方全称或6位代码' : null, f.year === null ? '--year 年份' : null].filter(Boolean).join(' ');
+        log.warn(`${o.file}: ${!f.place ? 'place' : 'year'}${!f.place && f.year === null ? ' and year' : ''} not recognised; questions naming its place or year will not find it. Correct with: npm run ingest -- ${shellWord(o.file)} ${missing}`);
+      }
     }
   }
   if (report) log.info(`index updated: ${report.passageCount} passages in ${report.seconds.toFixed(1)} s`);
+  json({
+    outcomes: [
+      ...unreadable.map((f) => ({ file: f.name, status: 'unreadable', reason: (f as { error: string }).error })),
+      ...outcomes.map((o) => (o.status === 'added' || o.status === 'replaced' ? { file: o.file, status: o.status, ...o.facts } : o)),
+    ],
+    passageCount: report?.passageCount ?? null,
+  });
   if (unreadable.length || outcomes.some((o) => o.status === 'rejected')) process.exit(1);
+}
+
+/** A file name as one shell word, quoted only when it must be, so the printed command works when pasted. */
+function shellWord(s: string): string {
+  return /^[\p{L}\p{N}_.,+@%=:\/-]+$/u.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Where a file named on the command line is: as given, relative to the folder the command was typed in (npm run
+ * starts scripts in the project root and says where it was typed in INIT_CWD), or, for a bare name, the report of
+ * that name already in corpus/ (so `npm run ingest -- report.txt --place …` corrects an indexed report, as printed).
+ */
+function locate(path: string, corpusDir: string): string {
+  const typedIn = process.env.INIT_CWD;
+  const candidates = [
+    ...(typedIn && !isAbsolute(path) ? [resolve(typedIn, path)] : []),
+    resolve(path),
+    ...(basename(path) === path ? [join(corpusDir, path)] : []),
+  ];
+  return candidates.find((p) => existsSync(p)) ?? path;
 }
 
 main().catch(fatal);

@@ -52,7 +52,7 @@ export interface Config {
   modelDir: string;
   modelId: string;
   allowRemoteModels: boolean;
-  /** Prefix bge's retrieval instruction to queries (measured: see README). */
+  /** Prefix bge's retrieval instruction to queries (measured: see docs/calibration.md). */
   queryInstruction: boolean;
   synonymsFile: string;
   botToken: string | undefined;

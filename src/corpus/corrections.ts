@@ -1,6 +1,6 @@
 // Corrections of what a report is (place, year, title), kept beside the reports in corpus/reports.json so that
 // every rebuild honours them: { "<file in corpus/>": { "place": "宜君县", "year": 2025, "title": "…" } }.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetaCorrection } from '../types.js';
 
@@ -34,8 +34,10 @@ export function writeCorrection(corpusDir: string, file: string, correction: Met
     if (!(file in all)) return;
     delete all[file];
   } else all[file] = merged;
-  // A dot-named temporary file: never read as a report, and cleared by the next ingest if a kill leaves it.
   const path = join(corpusDir, CORRECTIONS_FILE);
+  // No corrections left: no file (an empty {} would only puzzle whoever looks into corpus/).
+  if (Object.keys(all).length === 0) return void rmSync(path, { force: true });
+  // A dot-named temporary file: never read as a report, and cleared by the next ingest if a kill leaves it.
   const tmp = join(corpusDir, `.${CORRECTIONS_FILE}.tmp-${process.pid}`);
   writeFileSync(tmp, `${JSON.stringify(all, null, 2)}\n`);
   renameSync(tmp, path);

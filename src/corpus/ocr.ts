@@ -32,7 +32,7 @@ export interface OcrRun {
 
 /**
  * Render resolution for PDF pages. Measured on the five dense fixture pages (`npm run bench -- --only ocr`,
- * README "Performance"): 150 dpi read 77 of their 79 numbers exactly, 200 and 300 dpi 78; 200 dpi took about
+ * docs/performance.md): 150 dpi read 77 of their 79 numbers exactly, 200 and 300 dpi 78; 200 dpi took about
  * 2.5 times as long per page as 150, 300 dpi a little longer than 200. Figures are what reporters quote, so 200.
  */
 export const OCR_DPI = 200;

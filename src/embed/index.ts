@@ -21,7 +21,7 @@ export const DEFAULT_BATCH_SIZE = 8;
 /**
  * ONNX Runtime threads per inference. One: on a 2-core machine shared with other work, two threads made both
  * indexing and questions up to twice as slow whenever the other core was busy (the runtime's helper thread
- * spins and waits), and gained only ~10–40 % when it was idle (README "Performance").
+ * spins and waits), and gained only ~10–40 % when it was idle (docs/performance.md).
  */
 export const DEFAULT_THREADS = 1;
 

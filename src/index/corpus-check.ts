@@ -2,6 +2,7 @@
 // than a report (a whole archive or a data dump pasted in), which take long to embed and crowd the answers.
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { CORRECTIONS_FILE } from '../corpus/corrections.js';
 import { REPORT_EXTENSIONS } from '../corpus/load.js';
 import { formatBytes } from '../format.js';
 import { formatSeconds } from './progress.js';
@@ -18,7 +19,8 @@ const FIX: Record<string, string> = {
   '.rtf': 'save it as .docx or PDF',
 };
 
-/** One warning per file in corpus/ that is not indexed because of its type, naming it and what to do. */
+/** One warning per file in corpus/ that is not indexed because of its type, naming it and what to do. The
+ * corrections file (reports.json) is the product's own, never a skipped report. */
 export function unindexableFiles(corpusDir: string): string[] {
   let names: string[];
   try {
@@ -27,7 +29,7 @@ export function unindexableFiles(corpusDir: string): string[] {
     return [];
   }
   return names
-    .filter((f) => !f.startsWith('.') && !REPORT_EXTENSIONS.includes(extname(f).toLowerCase()))
+    .filter((f) => !f.startsWith('.') && f !== CORRECTIONS_FILE && !REPORT_EXTENSIONS.includes(extname(f).toLowerCase()))
     .filter((f) => statSync(join(corpusDir, f), { throwIfNoEntry: false })?.isFile())
     .sort()
     .map((f) => {

@@ -13,7 +13,7 @@ export type Hnsw = InstanceType<typeof HierarchicalNSW>;
 
 export const FORMAT_VERSION = 2;
 
-/** HNSW parameters (see README "Index parameters" for the trade-offs). */
+/** HNSW parameters (see docs/how-it-works.md and docs/performance.md for the trade-offs). */
 export interface HnswParams {
   /** Links per node: more = better recall and more memory. */
   M: number;
@@ -24,7 +24,7 @@ export interface HnswParams {
 }
 
 /**
- * Tuned on a synthetic archive of 100,000 passages (npm run bench, README "Performance"): recall@10 against exact
+ * Tuned on a synthetic archive of 100,000 passages (npm run bench, docs/performance.md): recall@10 against exact
  * search was 0.925 with M 16 / ef 64 (0.976 at ef 400); M 32 and ef 400 reach 0.989 for ~0.6 ms more per search,
  * a build ~10 % longer and ~13 MB more memory per 100,000 passages. efConstruction 400 gained less than a larger ef,
  * at twice the build time. At a few hundred passages the search is exact either way.

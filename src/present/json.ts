@@ -1,5 +1,5 @@
 // Answer -> the stable JSON shape of `ask --json` (documented in README; keep it exactly).
-import { type Answer, type Confidence, confidenceOf, type PlaceRef } from '../types.js';
+import { type Answer, type Carried, type Confidence, confidenceOf, type PlaceRef } from '../types.js';
 
 export interface AnswerJson {
   query: string;
@@ -21,6 +21,8 @@ export interface AnswerJson {
   placesDiffer?: string[];
   /** When the report answers another period than the one asked: "报告只给出2023年的实际值：…". */
   note?: string;
+  /** In a chat (`ask --json --batch --chats`): what a follow-up took from the chat's last question, and the question it was read as. */
+  understood?: { carried: Carried | null; read_as?: string };
 }
 
 export function toJson(answer: Answer): AnswerJson {
@@ -40,5 +42,8 @@ export function toJson(answer: Answer): AnswerJson {
     ...(answer.reason ? { reason: answer.reason } : {}),
     ...(answer.placesDiffer ? { placesDiffer: answer.placesDiffer } : {}),
     ...(answer.note ? { note: answer.note } : {}),
+    ...(answer.understood.carried !== undefined
+      ? { understood: { carried: answer.understood.carried, ...(answer.understood.readAs ? { read_as: answer.understood.readAs } : {}) } }
+      : {}),
   };
 }

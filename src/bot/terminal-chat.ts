@@ -3,12 +3,14 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config/index.js';
-import { compareIndicator } from '../check/compare.js';
+import { asksForComparison, compareIndicator } from '../check/compare.js';
 import { checkText, figureBookOf } from '../check/index.js';
 import { renderCheckText, renderCompareText } from '../present/check.js';
 import { indexedPlaceNames } from '../places/find.js';
 import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
+import { askInChat, coveredOf, frameStore } from '../search/followup.js';
 import { loadSynonyms } from '../search/understand.js';
+import { looksLikeDraft, MAX_DRAFT_CHARS } from './features/check.js';
 import type { Answer, Engine } from '../types.js';
 import { checkQuestion, MAX_PAGES, searchLogged } from './question.js';
 import type { QueryLog } from './query-log.js';
@@ -25,6 +27,7 @@ export const NO_TOKEN_HELP = `没有设置 BOT_TOKEN，先在终端里试用：�
 
 const HELP = `直接输入问题并回车，例如：${EXAMPLE_QUESTIONS[0]}
   /more            下一页结果
+  /原话            上一问按原话查找（不沿用再上一问的地方、指标、年份）
   /原文 N          第 N 条结果所在的整段及前后段（也可写 /context N）
   /check 文字      核对一段稿件里的每个数字（✅ 一致 / ❌ 不一致 / ❓ 报告中没有）
   /compare 指标    各地各年的同一指标，例如 /compare 城镇新增就业
@@ -51,6 +54,14 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
   rl.on('SIGINT', () => rl.close()); // without a listener, Ctrl-C would only pause the prompt
   let scope: Scope = NO_SCOPE;
   let last: { answer: Answer; page: number } | null = null;
+  // The terminal is one chat: its frame of the last question, for follow-ups (那城西区呢？).
+  const frames = frameStore({ ttlMs: config.followupMinutes * 60_000 });
+  let lastQuestion: string | null = null;
+  const comparisonOf = (text: string) => {
+    const book = asksForComparison(text) ? figureBookOf(engine, synonyms) : null;
+    const c = book ? compareIndicator(book, text) : null;
+    return c && c.rows.length > 0 ? c : null;
+  };
   const synonyms = loadSynonyms(config.synonymsFile);
   const notice = updateNotice(config.indexDir);
 
@@ -101,15 +112,30 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
         if (!arg) out(cmd === '/check' ? '用法：/check 要核对的文字' : '用法：/compare 指标，例如 /compare 城镇新增就业');
         else if (!book) out('核对功能需要已建好的索引，暂时不可用。');
         else out(cmd === '/check' ? renderCheckText(checkText(book, arg), style) : renderCompareText(compareIndicator(book, arg), style));
-      } else if (cmd.startsWith('/')) out(TEXT.unknownCommand);
-      else {
-        const problem = checkQuestion(line);
+      } else if (cmd === '/原话' && !lastQuestion) out('还没有可以按原话查找的问题。');
+      else if (cmd.startsWith('/') && cmd !== '/原话') out(TEXT.unknownCommand);
+      else if (cmd !== '/原话' && looksLikeDraft(line)) {
+        // A pasted draft is checked, as in Telegram.
+        const book = figureBookOf(engine, synonyms);
+        if ([...line].length > MAX_DRAFT_CHARS) out(`这段文字太长了（超过${MAX_DRAFT_CHARS}字），请分段发送。`);
+        else if (!book) out('核对功能需要已建好的索引，暂时不可用。');
+        else out(renderCheckText(checkText(book, line), style));
+      } else if (cmd !== '/原话' && comparisonOf(line)) {
+        // A comparison question gets the comparison, as in Telegram (one nothing matches is a question).
+        out(renderCompareText(comparisonOf(line)!, style));
+      } else {
+        const asWritten = cmd === '/原话';
+        const question: string = asWritten ? lastQuestion! : line;
+        const problem = checkQuestion(question);
         if (problem) out(TEXT[problem]);
         else {
           // Pick up a new index version written meanwhile (npm run ingest in another terminal).
           if (await engine.reload().catch(() => false)) last = null;
-          const { answer } = await searchLogged(engine, line, { top: perPage * MAX_PAGES, scope }, { queryLog: opts.queryLog, who: { userId: 'terminal', via: 'terminal' } });
+          const search = async (q: string) => (await searchLogged(engine, q, { top: perPage * MAX_PAGES, scope }, { queryLog: opts.queryLog, who: { userId: 'terminal', via: 'terminal' } })).answer;
+          const answer = await askInChat(frames, 'terminal', question, coveredOf(engine.reports()), search, { asWritten });
+          lastQuestion = question;
           last = answer.results.length > 0 ? { answer, page: 0 } : null;
+          if (answer.understood.readAsLabel) out(`（按上一问理解为：${answer.understood.readAsLabel}；输入 /原话 按原话查找）\n`);
           showPage(answer, 0);
           if (scope !== NO_SCOPE) out(`（限定：${scopeLabel(scope, engine.reports())}）`);
           const updating = notice();

@@ -259,6 +259,7 @@ export function renderAnswerCard(answer: Answer, opts: CardOptions): string {
   const head = page === 0 && !uncertain ? headline(answer) : null;
   if (uncertain) blocks.push(page === 0 ? '⚠️ <b>没有找到确定的答案。</b>下面的原文可能相关，请核对后再引用。' : `⚠️ 可能相关的原文（第${page + 1}/${pages}页）`);
   else blocks.push(head ?? (page === 0 ? '🔎 最相关的原文' : `🔎 更多原文（第${page + 1}/${pages}页）`));
+  if (page === 0 && answer.understood?.readAsLabel) blocks.push(readingLine(answer.understood.readAsLabel));
   if (page === 0 && answer.placesDiffer) blocks.push(`⚠️ ${escapeHtml(placesDifferText(answer.placesDiffer))}`);
   if (page === 0 && answer.note) blocks.push(`ℹ️ ${escapeHtml(answer.note)}`);
   pageSlice(answer.results, page, opts.perPage).forEach((r, i) => blocks.push(resultBlock(r, page * opts.perPage + i + 1, uncertain)));
@@ -271,9 +272,13 @@ export function renderAnswerCard(answer: Answer, opts: CardOptions): string {
   return fitBlocks(blocks);
 }
 
+/** How a follow-up was read, said on its card (the 按原话查 button asks it as written). */
+export const readingLine = (label: string) => `↪️ 按上一问理解为：${escapeHtml(label)}`;
+
 /** Nothing found: say so, say why, suggest how to rephrase. Never quotes a passage. */
-export function renderNotFoundCard(answer: Pick<Answer, 'query' | 'reason'>, opts: Pick<CardOptions, 'scopeLabel' | 'notice'> = {}): string {
+export function renderNotFoundCard(answer: Pick<Answer, 'query' | 'reason'> & { understood?: Answer['understood'] }, opts: Pick<CardOptions, 'scopeLabel' | 'notice'> = {}): string {
   const lines = ['🔍 <b>没有找到能回答这个问题的原文。</b>'];
+  if (answer.understood?.readAsLabel) lines.push(readingLine(answer.understood.readAsLabel));
   if (answer.reason) lines.push(escapeHtml(cutAtSentence(answer.reason, 600)));
   if (opts.scopeLabel) {
     lines.push(`当前只在“${escapeHtml(opts.scopeLabel)}”的报告中查找；发送 /district 全部 可取消限定。`);

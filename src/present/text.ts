@@ -46,8 +46,10 @@ export function renderText(answer: Answer, style: TextStyle = PLAIN): string {
 
 export const UNCERTAIN = '没有找到确定的答案。以下原文可能相关，请核对后再引用：';
 
+/** The passages around the one shown, that one marked; the source cited is the one shown (not its neighbour's). */
 export function renderContext(passages: Passage[], focusId: number): string {
-  return passages.map((p) => (p.id === focusId ? PLAIN.mark(p.text) : p.text)).join('\n') + (passages[0] ? `\n出处：${sourceLine(passages[0].source)}` : '');
+  const focus = passages.find((p) => p.id === focusId) ?? passages[0];
+  return passages.map((p) => (p.id === focusId ? PLAIN.mark(p.text) : p.text)).join('\n') + (focus ? `\n出处：${sourceLine(focus.source)}` : '');
 }
 
 export function renderSources(reports: ReportSummary[]): string {

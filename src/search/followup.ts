@@ -112,6 +112,8 @@ export interface Reading {
   carried: Carried | null;
   /** "城西区 · 城镇新增就业 · 2023年": what the card says the message was read as (null when read as written). */
   label: string | null;
+  /** The indicator with the kind and period asked ("地区生产总值增长目标"), for the label. */
+  what?: string;
   frame: Frame | null;
 }
 
@@ -157,6 +159,7 @@ export function readInFrame(frame: Frame | null, question: string, covered: Plac
     question: `${place ?? ''}${year ?? ''}${next.wording}`,
     carried,
     label: [place, what, year].filter(Boolean).join(' · '),
+    what,
     frame: next,
   };
 }
@@ -164,7 +167,12 @@ export function readInFrame(frame: Frame | null, question: string, covered: Plac
 /** The answer as the reporter asked it: their words as the query, with what was taken from the frame. */
 export function withReading(answer: Answer, asked: string, reading: Reading): Answer {
   if (!reading.carried) return { ...answer, query: asked, understood: { ...answer.understood, carried: null } };
-  return { ...answer, query: asked, understood: { ...answer.understood, carried: reading.carried, readAs: reading.question, ...(reading.label ? { readAsLabel: reading.label } : {}) } };
+  // 去年 said as the year it is for the report that answers (城西区's 2023 report: 2022年).
+  const y = answer.understood.year;
+  const reportYear = answer.results[0]?.source.year;
+  const year = y && 'relative' in y && reportYear ? `${reportYear + y.relative}年` : reading.frame?.year;
+  const label = reading.frame ? [reading.frame.place, reading.what, year].filter(Boolean).join(' · ') : reading.label;
+  return { ...answer, query: asked, understood: { ...answer.understood, carried: reading.carried, readAs: reading.question, ...(label ? { readAsLabel: label } : {}) } };
 }
 
 /** One frame per chat, forgotten after `ttlMs` without a question (and the oldest first beyond `max` chats). */

@@ -77,3 +77,16 @@ describe('follow-up questions in Telegram', () => {
     expect((await ask('那城西区呢？')).searched).toBe('那城西区呢？');
   });
 });
+
+describe('citations to paste', () => {
+  it('引用 n sends the ready sentence 据《title》，“verbatim sentence” as plain text', async () => {
+    const { h, ask } = setup();
+    const { reply } = await ask('城中区去年城镇新增就业多少人？');
+    const cite = buttons(reply).flat().find(([label]) => label === '📋 引用 1');
+    expect(cite).toBeDefined();
+    const sent = h.of('sendMessage', await h.press(cite![1], { message_id: 1 }));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.payload.parse_mode).toBeUndefined();
+    expect(text(sent[0])).toBe('据《城中区：开好局启新程走在前作表率》，“全年城镇新增就业6725人，农村劳动力转移就业7152人次，全体居民人均可支配收入43269元，同比增长3.9%。”');
+  });
+});

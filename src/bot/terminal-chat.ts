@@ -7,7 +7,7 @@ import { asksForComparison, compareIndicator } from '../check/compare.js';
 import { checkText, figureBookOf } from '../check/index.js';
 import { renderCheckText, renderCompareText } from '../present/check.js';
 import { indexedPlaceNames } from '../places/find.js';
-import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
+import { ANSI, PLAIN, renderCitation, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
 import { askInChat, coveredOf, frameStore } from '../search/followup.js';
 import { loadSynonyms } from '../search/understand.js';
 import { looksLikeDraft, MAX_DRAFT_CHARS } from './features/check.js';
@@ -29,6 +29,7 @@ const HELP = `直接输入问题并回车，例如：${EXAMPLE_QUESTIONS[0]}
   /more            下一页结果
   /原话            上一问按原话查找（不沿用再上一问的地方、指标、年份）
   /原文 N          第 N 条结果所在的整段及前后段（也可写 /context N）
+  /引用 N          第 N 条结果的引用句：据《报告》，“原句”
   /check 文字      核对一段稿件里的每个数字（✅ 一致 / ❌ 不一致 / ❓ 报告中没有）
   /compare 指标    各地各年的同一指标，例如 /compare 城镇新增就业
   /sources         已收录的报告
@@ -99,6 +100,10 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
         const r = last?.answer.results[Number(arg) - 1];
         if (!r) out('用法：/原文 N，N 是上一个回答中结果的编号。');
         else out(renderContext(engine.context(r.passageId, 2), r.passageId));
+      } else if (cmd === '/引用' || cmd === '/cite') {
+        const r = last?.answer.results[Number(arg) - 1];
+        if (!r) out('用法：/引用 N，N 是上一个回答中结果的编号。');
+        else out(renderCitation(r));
       } else if (cmd === '/district' || cmd === '/report') {
         const places = indexedPlaceNames(engine.reports());
         const p = cmd === '/district' ? parseDistrictArg(arg, places) : parseReportArg(arg, engine.reports());

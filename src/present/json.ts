@@ -1,4 +1,5 @@
 // Answer -> the stable JSON shape of `ask --json` (documented in README; keep it exactly).
+import { citation } from './citation.js';
 import { type Answer, type Carried, type Confidence, confidenceOf, type PlaceRef } from '../types.js';
 
 export interface AnswerJson {
@@ -15,6 +16,8 @@ export interface AnswerJson {
     source: { file: string; title: string; district: string | null; place?: PlaceRef | null; year: number | null; paragraph: number; lines: [number, number]; page?: number; ocr?: boolean };
     /** Numbered headings the passage sits under (一、2024年工作回顾 › （二）…). */
     section_path?: string[];
+    /** A sentence to paste into an article: 据《title》，“verbatim highlight”. */
+    citation: string;
   }[];
   reason?: string;
   /** No place asked for, and the top results give the same indicator for these different places. */
@@ -38,12 +41,13 @@ export function toJson(answer: Answer): AnswerJson {
       figures: r.figures,
       source: { ...r.source },
       ...(r.sectionPath ? { section_path: r.sectionPath } : {}),
+      citation: citation(r),
     })),
     ...(answer.reason ? { reason: answer.reason } : {}),
     ...(answer.placesDiffer ? { placesDiffer: answer.placesDiffer } : {}),
     ...(answer.note ? { note: answer.note } : {}),
-    ...(answer.understood.carried !== undefined
-      ? { understood: { carried: answer.understood.carried, ...(answer.understood.readAs ? { read_as: answer.understood.readAs } : {}) } }
+    ...(answer.understood?.carried !== undefined
+      ? { understood: { carried: answer.understood.carried ?? null, ...(answer.understood.readAs ? { read_as: answer.understood.readAs } : {}) } }
       : {}),
   };
 }

@@ -3,9 +3,11 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config/index.js';
-import { asksForComparison, compareIndicator } from '../check/compare.js';
+import { asksForComparison } from '../check/compare.js';
+import { asksForSeries, rankPlaces, seriesOf } from '../check/rank.js';
+import { renderRankingText, renderSeriesText } from '../present/compare.js';
 import { checkText, figureBookOf } from '../check/index.js';
-import { renderCheckText, renderCompareText } from '../present/check.js';
+import { renderCheckText } from '../present/check.js';
 import { indexedPlaceNames } from '../places/find.js';
 import { ANSI, PLAIN, renderCitation, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
 import { askInChat, coveredOf, frameStore } from '../search/followup.js';
@@ -58,10 +60,15 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
   // The terminal is one chat: its frame of the last question, for follow-ups (那城西区呢？).
   const frames = frameStore({ ttlMs: config.followupMinutes * 60_000 });
   let lastQuestion: string | null = null;
-  const comparisonOf = (text: string) => {
-    const book = asksForComparison(text) ? figureBookOf(engine, synonyms) : null;
-    const c = book ? compareIndicator(book, text) : null;
-    return c && c.rows.length > 0 ? c : null;
+  /** A series or ranking answer as Telegram gives it (the table of its chart), or null for an ordinary question. */
+  const comparisonOf = (text: string): string | null => {
+    const series = asksForSeries(text);
+    const book = series || asksForComparison(text) ? figureBookOf(engine, synonyms) : null;
+    if (!book) return null;
+    const s = series ? seriesOf(book, text.slice(0, 100)) : null;
+    if (s && s.missing.length < s.rows.length) return renderSeriesText(s);
+    const r = asksForComparison(text) ? rankPlaces(book, text.slice(0, 100)) : null;
+    return r && r.rows.length > 0 ? renderRankingText(r) : null;
   };
   const synonyms = loadSynonyms(config.synonymsFile);
   const notice = updateNotice(config.indexDir);
@@ -116,7 +123,11 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
         const book = figureBookOf(engine, synonyms);
         if (!arg) out(cmd === '/check' ? '用法：/check 要核对的文字' : '用法：/compare 指标，例如 /compare 城镇新增就业');
         else if (!book) out('核对功能需要已建好的索引，暂时不可用。');
-        else out(cmd === '/check' ? renderCheckText(checkText(book, arg), style) : renderCompareText(compareIndicator(book, arg), style));
+        else if (cmd === '/check') out(renderCheckText(checkText(book, arg), style));
+        else {
+          const r = rankPlaces(book, arg.slice(0, 100));
+          out(r.rows.length > 0 ? renderRankingText(r) : `报告中没有找到“${arg}”的数字，无法对比。`);
+        }
       } else if (cmd === '/原话' && !lastQuestion) out('还没有可以按原话查找的问题。');
       else if (cmd.startsWith('/') && cmd !== '/原话') out(TEXT.unknownCommand);
       else if (cmd !== '/原话' && looksLikeDraft(line)) {
@@ -127,7 +138,7 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
         else out(renderCheckText(checkText(book, line), style));
       } else if (cmd !== '/原话' && comparisonOf(line)) {
         // A comparison question gets the comparison, as in Telegram (one nothing matches is a question).
-        out(renderCompareText(comparisonOf(line)!, style));
+        out(comparisonOf(line)!);
       } else {
         const asWritten = cmd === '/原话';
         const question: string = asWritten ? lastQuestion! : line;

@@ -5,7 +5,6 @@
 // Cue words live in followup.json and cues.json (data, not code).
 import { readFileSync } from 'node:fs';
 import { UNITS } from '../clean/figures.js';
-import { CUES as FIGURE_CUES } from '../figures/parse.js';
 import { gazetteer } from '../places/gazetteer.js';
 import { findPlaces, namedPlaces } from '../places/find.js';
 import type { Answer, Carried, Place, ReportSummary } from '../types.js';
@@ -17,6 +16,7 @@ interface Words {
   trailing: string[];
   years: string[];
   fillers: string[];
+  edges: string[];
 }
 
 const load = (name: string) => JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -28,7 +28,7 @@ const list = (raw: Record<string, unknown>, key: string, file: string): string[]
 
 const WORDS: Words = (() => {
   const raw = load('./followup.json');
-  return { leading: list(raw, 'leading', 'followup.json'), trailing: list(raw, 'trailing', 'followup.json'), years: list(raw, 'years', 'followup.json'), fillers: list(raw, 'fillers', 'followup.json') };
+  return { leading: list(raw, 'leading', 'followup.json'), trailing: list(raw, 'trailing', 'followup.json'), years: list(raw, 'years', 'followup.json'), fillers: list(raw, 'fillers', 'followup.json'), edges: list(raw, 'edges', 'followup.json') };
 })();
 /** The period and kind cue words (cues.json): part of how a question asks, not of the indicator it names. */
 const ASKING: string[] = (() => {
@@ -45,8 +45,8 @@ const YEARS = new RegExp(WORDS.years.join('|'), 'g');
 const STRIP = new RegExp(alternation([...ASKING, ...WORDS.fillers]), 'g');
 /** "多少人次", "几个": the unit asked in belongs to the question, not to the indicator. */
 const MEASURE = new RegExp(`(?:多少|几)(?:${alternation([...UNITS])})?`, 'g');
-const STOP_PREFIX = new RegExp(FIGURE_CUES.indicatorStopPrefix);
-const STOP_SUFFIX = new RegExp(FIGURE_CUES.indicatorStopSuffix);
+const STOP_PREFIX = new RegExp(`^(?:${alternation(WORDS.edges)})+`);
+const STOP_SUFFIX = new RegExp(`(?:${alternation(WORDS.edges)})+$`);
 
 /** What a chat's last understood question asked: the pieces a follow-up may take. */
 export interface Frame {

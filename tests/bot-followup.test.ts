@@ -35,7 +35,7 @@ describe('follow-up questions in Telegram', () => {
     const { ask } = setup();
     await ask('城中区2023年城镇新增就业多少人？');
     expect((await ask('去年呢？')).searched).toBe('城中区去年城镇新增就业是多少？');
-    expect((await ask('今年的目标呢？')).searched).toBe('城中区今年城镇新增就业目标是多少？');
+    expect((await ask('今年的目标呢？')).searched).toBe('城中区今年城镇新增就业是多少？');
   });
 
   it('the growth takes place, indicator and year (增长了多少？)', async () => {

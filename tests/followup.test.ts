@@ -31,7 +31,7 @@ describe('reading a message against the last question', () => {
     const [, y, t] = talk('城中区2023年城镇新增就业多少？', '去年呢？', '今年的目标呢？');
     expect(y!.question).toBe('城中区去年城镇新增就业是多少？');
     expect(y!.carried).toEqual({ place: '城中区', indicator: '城镇新增就业' });
-    expect(t!.question).toBe('城中区今年城镇新增就业目标是多少？');
+    expect(t!.question).toBe('城中区今年城镇新增就业是多少？');
   });
 
   it('takes place, indicator and year for the growth (增长了多少？)', () => {
@@ -51,11 +51,21 @@ describe('reading a message against the last question', () => {
     expect(r!.question).toBe('城东区去年城镇新增就业多少人？');
   });
 
-  it('reads a complete new question, and an indicator without a follow-up cue, as written', () => {
-    const [, full, bare] = talk('城中区去年城镇新增就业多少人？', '城西区去年固定资产投资多少？', '固定资产投资多少？');
-    expect([full!.carried, bare!.carried]).toEqual([null, null]);
+  it('reads a complete new question as written; a question without a place, without a cue, takes only the place', () => {
+    const [, full, bare] = talk('城中区去年城镇新增就业多少人？', '城西区去年固定资产投资多少？', '一般公共预算收入多少？');
+    expect(full!.carried).toBeNull();
     expect(full!.frame?.place).toBe('城西区');
-    expect(bare!.question).toBe('固定资产投资多少？');
+    expect(bare!.carried).toEqual({ place: '城西区' });
+    expect(bare!.question).toBe('城西区一般公共预算收入多少？');
+    // With no place in the frame there is nothing to take: as written.
+    const [, plain] = talk('去年城镇新增就业多少人？', '固定资产投资多少？');
+    expect(plain).toMatchObject({ question: '固定资产投资多少？', carried: null });
+  });
+
+  it('asks a target with no year as this year\'s plan (那它的目标是多少)', () => {
+    const [, t] = talk('城中区2023年城镇新增就业多少？', '那它的目标是多少');
+    expect(t!.question).toBe('城中区今年城镇新增就业是多少？');
+    expect(t!.label).toBe('城中区 · 城镇新增就业目标 · 今年');
   });
 
   it('reads a first message as written, with no frame to take from', () => {

@@ -36,6 +36,8 @@ const ASKING: string[] = (() => {
   return ['target', 'result', 'growth'].flatMap((k) => list(raw, k, 'cues.json'));
 })();
 
+const RELATIVE_WORD = { '-1': '去年', '0': '今年', '1': '明年' } as const;
+
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const alternation = (words: string[]) => [...words].sort((a, b) => b.length - a.length).map(escape).join('|');
 const LEADING = new RegExp(`^(?:${alternation(WORDS.leading)})+`);
@@ -61,6 +63,12 @@ export interface Frame {
   wantsFigure: boolean;
   /** The question without its place and year ("城镇新增就业多少？"): kept as asked while nothing else changes. */
   wording: string;
+  /**
+   * The year asked, relative to the report that answered it (2023年 from a 2024 report: -1). Another place's
+   * reports may be of other years: it is asked that place's same year of its own report (去年), and the card says
+   * which year that is.
+   */
+  relative?: -1 | 0 | 1;
 }
 
 /** One message's own pieces. */
@@ -118,12 +126,13 @@ export interface Reading {
 }
 
 /** The words a rebuilt question ends with: the kind and period asked, and a question word. */
-function asking(f: Pick<Frame, 'kind' | 'period' | 'wantsFigure' | 'indicator'>): string {
+function asking(f: Pick<Frame, 'kind' | 'period' | 'wantsFigure' | 'indicator' | 'year'>): string {
   const growth = f.kind === 'growth' && !/增长|增速|增幅/.test(f.indicator);
-  if (growth && f.period === 'plan') return '增长目标是多少？';
-  if (growth) return '增长多少？';
-  if (f.period === 'plan') return '目标是多少？';
-  return f.wantsFigure ? '是多少？' : '？';
+  // 今年 already asks for the plan; the word 目标 would be one more concept a passage has to name (measured worse).
+  const target = f.period === 'plan' && f.year !== '今年' ? '目标' : '';
+  if (growth) return `增长${target}${target ? '是' : ''}多少？`;
+  if (target) return '目标是多少？';
+  return f.wantsFigure || f.period === 'plan' ? '是多少？' : '？';
 }
 
 /**
@@ -136,7 +145,13 @@ export function readInFrame(frame: Frame | null, question: string, covered: Plac
   const own = (t: Turn): Frame => ({ place: t.place, indicator: t.indicator, year: t.year, period: t.period, kind: t.kind, wantsFigure: t.wantsFigure, wording: t.wording });
   const asWritten = { question, carried: null, label: null, frame: turn.indicator ? own(turn) : frame };
   if (!frame) return asWritten;
-  if (turn.indicator && !turn.cue) return asWritten;
+  // A complete question (place and indicator) replaces the frame; so does one whose frame has no place to give.
+  if (turn.indicator && !turn.cue && (turn.place || !frame.place)) return asWritten;
+  // Without a cue (固定资产投资多少？) only the place is taken: the chat is about it; the rest is as asked.
+  if (turn.indicator && !turn.cue) {
+    const next: Frame = { ...own(turn), place: frame.place };
+    return { question: `${frame.place}${question}`, carried: { place: frame.place! }, label: [frame.place, turn.indicator, turn.year].filter(Boolean).join(' · '), what: turn.indicator, frame: next };
+  }
   const carried: Carried = {};
   const place = turn.place ?? frame.place;
   if (!turn.place && frame.place) carried.place = frame.place;
@@ -144,7 +159,9 @@ export function readInFrame(frame: Frame | null, question: string, covered: Plac
   if (!turn.indicator) carried.indicator = frame.indicator;
   // Another year or a target asked for replaces the frame's time; a growth asked for keeps it (增长了多少？).
   const newTime = turn.year !== null || turn.period === 'plan';
-  const year = turn.year ?? (newTime ? null : frame.year);
+  const otherPlace = turn.place !== null && turn.place !== frame.place;
+  const sameRelative = otherPlace && frame.relative !== undefined && frame.year !== null && /^\d/.test(frame.year) ? RELATIVE_WORD[frame.relative] : null;
+  const year = turn.year ?? (newTime ? null : (sameRelative ?? frame.year));
   if (!turn.year && year) carried.year = year;
   const period = turn.period ?? (newTime ? null : frame.period);
   if (!turn.period && period) carried.period = period;
@@ -153,12 +170,14 @@ export function readInFrame(frame: Frame | null, question: string, covered: Plac
   if (Object.keys(carried).length === 0) return asWritten;
   const same = !turn.indicator && kind === frame.kind && period === frame.period;
   const wantsFigure = turn.wantsFigure || frame.wantsFigure;
-  const next: Frame = { place, indicator, year, period, kind, wantsFigure, wording: same ? frame.wording : `${indicator}${asking({ kind, period, wantsFigure, indicator })}` };
+  // A target with no year is the plan of the latest report: 今年.
+  const planYear = period === 'plan' && year === null ? '今年' : year;
+  const next: Frame = { place, indicator, year: planYear, period, kind, wantsFigure, wording: same ? frame.wording : `${indicator}${asking({ kind, period, wantsFigure, indicator, year: planYear })}` };
   const what = `${indicator}${kind === 'growth' && !/增长|增速|增幅/.test(indicator) ? '增长' : ''}${period === 'plan' ? '目标' : ''}`;
   return {
-    question: `${place ?? ''}${year ?? ''}${next.wording}`,
+    question: `${place ?? ''}${planYear ?? ''}${next.wording}`,
     carried,
-    label: [place, what, year].filter(Boolean).join(' · '),
+    label: [place, what, planYear].filter(Boolean).join(' · '),
     what,
     frame: next,
   };
@@ -173,6 +192,15 @@ export function withReading(answer: Answer, asked: string, reading: Reading): An
   const year = y && 'relative' in y && reportYear ? `${reportYear + y.relative}年` : reading.frame?.year;
   const label = reading.frame ? [reading.frame.place, reading.what, year].filter(Boolean).join(' · ') : reading.label;
   return { ...answer, query: asked, understood: { ...answer.understood, carried: reading.carried, readAs: reading.question, ...(label ? { readAsLabel: label } : {}) } };
+}
+
+/** An absolute year asked, relative to the report of the answer's first result (when one of 去年/今年/明年). */
+function relativeTo(frame: Frame, answer: Answer): { relative?: -1 | 0 | 1 } {
+  const asked = frame.year ? /^(\d{4})/.exec(frame.year)?.[1] : undefined;
+  const report = answer.results[0]?.source.year;
+  if (!asked || !report) return {};
+  const d = Number(asked) - report;
+  return d === -1 || d === 0 || d === 1 ? { relative: d } : {};
 }
 
 /** One frame per chat, forgotten after `ttlMs` without a question (and the oldest first beyond `max` chats). */
@@ -207,8 +235,10 @@ export async function askInChat(
   search: (question: string) => Promise<Answer>,
   { asWritten = false }: { asWritten?: boolean } = {},
 ): Promise<Answer> {
-  const reading = asWritten ? readInFrame(null, question, covered) : readInFrame(frames.get(chat), question, covered);
+  const before = frames.get(chat);
+  const reading = readInFrame(asWritten ? null : before, question, covered);
   const answer = await search(reading.question);
-  if (reading.frame) frames.set(chat, reading.frame);
+  // A message that changed nothing (no indicator, read as written) leaves the frame as it was.
+  if (reading.frame && reading.frame !== before) frames.set(chat, { ...reading.frame, ...relativeTo(reading.frame, answer) });
   return withReading(answer, question, reading);
 }

@@ -1,4 +1,4 @@
-// The /compare photo end to end: the real engine, the real bot (long polling) against the telegram-test-api
+// A conversation and the /compare photo end to end: the real engine, the real bot (long polling) against the telegram-test-api
 // emulator. The emulator has no sendPhoto; this file teaches it one (multipart, as the Bot API takes it) that keeps
 // the uploaded bytes, so the test reads the picture the bot sent.
 import { createServer } from 'node:net';
@@ -79,7 +79,7 @@ interface PhotoMessage {
   message: { caption?: string; text?: string; parse_mode?: string; photo?: { file_id: string; width: number; height: number }[]; reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] } };
 }
 
-describe('/compare against the telegram-test-api emulator', () => {
+describe('a conversation and /compare against the telegram-test-api emulator', () => {
   let server: TelegramServer;
   let running: RunningBot;
 
@@ -118,5 +118,21 @@ describe('/compare against the telegram-test-api emulator', () => {
     const cited = (await client.getUpdates()).result[0] as unknown as PhotoMessage;
     expect(cited.message.text).toContain('📄 《城中区：开好局启新程走在前作表率》 · 城中区 · 2024年报告');
     expect(cited.message.text).toContain('据《城中区：开好局启新程走在前作表率》，“全年城镇新增就业6725人');
+  });
+
+  it('reads a follow-up against the chat\'s last question and says how, with the year of the report that answers', async () => {
+    const client = server.getClient(TOKEN, { chatId: 602, userId: 602, timeout: 30_000 });
+    const ask = async (q: string) => {
+      await client.sendMessage(client.makeMessage(q));
+      return ((await client.getUpdates()).result[0] as unknown as PhotoMessage).message;
+    };
+    expect((await ask('城中区去年城镇新增就业多少人？')).text).toContain('<b>6725人</b>');
+    const card = await ask('那城西区呢？');
+    expect(card.text).toContain('按上一问理解为：城西区 · 城镇新增就业 · 2022年');
+    expect(card.text).toContain('<b>7557人</b>');
+    expect(card.reply_markup!.inline_keyboard.flat().map((b) => b.text)).toContain('按原话查');
+    const refused = await ask('那城东区呢？');
+    expect(refused.text).toContain('城东区');
+    expect(refused.text).toContain('没有找到');
   });
 });

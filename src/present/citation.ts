@@ -21,7 +21,9 @@ function sectionOf(r: Pick<SearchResult, 'section' | 'sectionPath'>): string | n
 
 /** 《title》 · place · 2024年报告 · section · 第3页: where a passage is, in words (file and lines are behind 原文). */
 export function sourceInWords(source: Source, where: Pick<SearchResult, 'section' | 'sectionPath'> = { section: null }): string {
-  const section = sectionOf(where);
+  const found = sectionOf(where);
+  // A report without headings has its title as the section of its first passages: said once.
+  const section = found && found !== tidy(source.title) ? found : null;
   return [
     `《${cut(tidy(source.title), TITLE_LIMIT)}》`,
     source.district,

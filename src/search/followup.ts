@@ -145,13 +145,9 @@ export function readInFrame(frame: Frame | null, question: string, covered: Plac
   const own = (t: Turn): Frame => ({ place: t.place, indicator: t.indicator, year: t.year, period: t.period, kind: t.kind, wantsFigure: t.wantsFigure, wording: t.wording });
   const asWritten = { question, carried: null, label: null, frame: turn.indicator ? own(turn) : frame };
   if (!frame) return asWritten;
-  // A complete question (place and indicator) replaces the frame; so does one whose frame has no place to give.
-  if (turn.indicator && !turn.cue && (turn.place || !frame.place)) return asWritten;
-  // Without a cue (固定资产投资多少？) only the place is taken: the chat is about it; the rest is as asked.
-  if (turn.indicator && !turn.cue) {
-    const next: Frame = { ...own(turn), place: frame.place };
-    return { question: `${frame.place}${question}`, carried: { place: frame.place! }, label: [frame.place, turn.indicator, turn.year].filter(Boolean).join(' · '), what: turn.indicator, frame: next };
-  }
+  // A question naming its indicator without a follow-up cue is a new question, also without a place
+  // (固定资产投资多少？ searches every report): taking the last place would hide the other reports unasked.
+  if (turn.indicator && !turn.cue) return asWritten;
   const carried: Carried = {};
   const place = turn.place ?? frame.place;
   if (!turn.place && frame.place) carried.place = frame.place;

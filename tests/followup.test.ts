@@ -64,6 +64,10 @@ describe('reading a message against the last question', () => {
     expect(t!.label).toBe('城中区 · 城镇新增就业目标 · 今年');
   });
 
+  it('reads a message with nothing of a question in it as written (好的)', () => {
+    expect(talk('城中区去年城镇新增就业多少人？', '好的')[1]).toMatchObject({ question: '好的', carried: null });
+  });
+
   it('reads a first message as written, with no frame to take from', () => {
     expect(talk('去年呢？')[0]).toMatchObject({ question: '去年呢？', carried: null, frame: null });
   });

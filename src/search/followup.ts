@@ -9,7 +9,7 @@ import { gazetteer } from '../places/gazetteer.js';
 import { findPlaces, namedPlaces } from '../places/find.js';
 import type { Answer, Carried, Place, ReportSummary } from '../types.js';
 import { askedFigureKind, askedPeriod, type FigureKind, type Period } from './cues.js';
-import { normalizeQuestion, placesAsked } from './understand.js';
+import { normalizeQuestion, placesAsked, WANTS_FIGURE } from './understand.js';
 
 interface Words {
   leading: string[];
@@ -108,7 +108,7 @@ export function readTurn(question: string, covered: Place[]): Turn {
     year,
     period: askedPeriod(normalized),
     kind: askedFigureKind(normalized),
-    wantsFigure: /多少|几|比例|增速|增幅|占比|排名/.test(normalized),
+    wantsFigure: WANTS_FIGURE.test(normalized),
     wording: wording.length > 0 ? `${wording}？` : '',
     cue,
   };
@@ -148,6 +148,8 @@ export function readInFrame(frame: Frame | null, question: string, covered: Plac
   // A question naming its indicator without a follow-up cue is a new question, also without a place
   // (固定资产投资多少？ searches every report): taking the last place would hide the other reports unasked.
   if (turn.indicator && !turn.cue) return asWritten;
+  // Nothing of a question in it (好的, 谢谢): no follow-up either.
+  if (!turn.indicator && !turn.cue && !turn.place && !turn.year && !turn.period && !turn.kind) return asWritten;
   const carried: Carried = {};
   const place = turn.place ?? frame.place;
   if (!turn.place && frame.place) carried.place = frame.place;

@@ -64,6 +64,12 @@ describe('reading a message against the last question', () => {
     expect(t!.label).toBe('城中区 · 城镇新增就业目标 · 今年');
   });
 
+  it('takes place, indicator and year for the share (占比呢？)', () => {
+    const [, r] = talk('城北区去年用于民生领域的支出是多少', '占比呢？');
+    expect(r!.question).toBe('城北区去年用于民生领域支出占比是多少？');
+    expect(r!.label).toBe('城北区 · 用于民生领域支出占比 · 去年');
+  });
+
   it('reads a message with nothing of a question in it as written (好的)', () => {
     expect(talk('城中区去年城镇新增就业多少人？', '好的')[1]).toMatchObject({ question: '好的', carried: null });
   });

@@ -17,6 +17,7 @@ interface Words {
   years: string[];
   fillers: string[];
   edges: string[];
+  shares: string[];
 }
 
 const load = (name: string) => JSON.parse(readFileSync(new URL(name, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -28,7 +29,7 @@ const list = (raw: Record<string, unknown>, key: string, file: string): string[]
 
 const WORDS: Words = (() => {
   const raw = load('./followup.json');
-  return { leading: list(raw, 'leading', 'followup.json'), trailing: list(raw, 'trailing', 'followup.json'), years: list(raw, 'years', 'followup.json'), fillers: list(raw, 'fillers', 'followup.json'), edges: list(raw, 'edges', 'followup.json') };
+  return { leading: list(raw, 'leading', 'followup.json'), trailing: list(raw, 'trailing', 'followup.json'), years: list(raw, 'years', 'followup.json'), fillers: list(raw, 'fillers', 'followup.json'), edges: list(raw, 'edges', 'followup.json'), shares: list(raw, 'shares', 'followup.json') };
 })();
 /** The period and kind cue words (cues.json): part of how a question asks, not of the indicator it names. */
 const ASKING: string[] = (() => {
@@ -44,7 +45,8 @@ const LEADING = new RegExp(`^(?:${alternation(WORDS.leading)})+`);
 const TRAILING = new RegExp(`(?:${alternation(WORDS.trailing)})?[？?。！!\\s]*$`);
 const YEAR = new RegExp(WORDS.years.join('|'));
 const YEARS = new RegExp(WORDS.years.join('|'), 'g');
-const STRIP = new RegExp(alternation([...ASKING, ...WORDS.fillers]), 'g');
+const STRIP = new RegExp(alternation([...ASKING, ...WORDS.shares, ...WORDS.fillers]), 'g');
+const SHARE = new RegExp(alternation(WORDS.shares));
 /** "多少人次", "几个": the unit asked in belongs to the question, not to the indicator. */
 const MEASURE = new RegExp(`(?:多少|几)(?:${alternation([...UNITS])})?`, 'g');
 const STOP_PREFIX = new RegExp(`^(?:${alternation(WORDS.edges)})+`);
@@ -107,7 +109,7 @@ export function readTurn(question: string, covered: Place[]): Turn {
     indicator: [...indicator.matchAll(/\p{Script=Han}/gu)].length >= 2 || /[A-Za-z]{2,}/.test(indicator) ? indicator : '',
     year,
     period: askedPeriod(normalized),
-    kind: askedFigureKind(normalized),
+    kind: SHARE.test(rest) ? 'share' : askedFigureKind(normalized),
     wantsFigure: WANTS_FIGURE.test(normalized),
     wording: wording.length > 0 ? `${wording}？` : '',
     cue,
@@ -128,6 +130,7 @@ export interface Reading {
 /** The words a rebuilt question ends with: the kind and period asked, and a question word. */
 function asking(f: Pick<Frame, 'kind' | 'period' | 'wantsFigure' | 'indicator' | 'year'>): string {
   const growth = f.kind === 'growth' && !/增长|增速|增幅/.test(f.indicator);
+  if (f.kind === 'share' && !SHARE.test(f.indicator)) return '占比是多少？';
   // 今年 already asks for the plan; the word 目标 would be one more concept a passage has to name (measured worse).
   const target = f.period === 'plan' && f.year !== '今年' ? '目标' : '';
   if (growth) return `增长${target}${target ? '是' : ''}多少？`;
@@ -171,7 +174,7 @@ export function readInFrame(frame: Frame | null, question: string, covered: Plac
   // A target with no year is the plan of the latest report: 今年.
   const planYear = period === 'plan' && year === null ? '今年' : year;
   const next: Frame = { place, indicator, year: planYear, period, kind, wantsFigure, wording: same ? frame.wording : `${indicator}${asking({ kind, period, wantsFigure, indicator, year: planYear })}` };
-  const what = `${indicator}${kind === 'growth' && !/增长|增速|增幅/.test(indicator) ? '增长' : ''}${period === 'plan' ? '目标' : ''}`;
+  const what = `${indicator}${kind === 'growth' && !/增长|增速|增幅/.test(indicator) ? '增长' : kind === 'share' && !SHARE.test(indicator) ? '占比' : ''}${period === 'plan' ? '目标' : ''}`;
   return {
     question: `${place ?? ''}${planYear ?? ''}${next.wording}`,
     carried,

@@ -148,6 +148,21 @@ export interface QueryUnderstanding {
   terms: string[];
   /** The question's words, each with the alternatives (synonyms) that also count as mentioning it. */
   concepts: string[][];
+  /** In a chat: what a follow-up took from the chat's last question (null: read as written). */
+  carried?: Carried | null;
+  /** The whole question a follow-up was read as ("城西区2023年城镇新增就业多少？"). */
+  readAs?: string;
+  /** The same in short, for the card: "城西区 · 城镇新增就业 · 2023年". */
+  readAsLabel?: string;
+}
+
+/** The pieces a follow-up took from the chat's last question, as that question named them. */
+export interface Carried {
+  place?: string;
+  indicator?: string;
+  year?: string;
+  period?: 'plan' | 'review';
+  kind?: 'growth' | 'amount' | 'share';
 }
 
 export interface SearchOptions {

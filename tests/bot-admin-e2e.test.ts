@@ -63,7 +63,7 @@ describe('uploads and removal through the bot, real engine', () => {
     expect(result).toContain('索引共 2 份报告');
     expect(readdirSync(config.corpusDir).sort()).toEqual(['003.txt', 'report.docx']);
     // No restart: the running engine answers from the new report, and /sources lists it.
-    expect(await ask('城镇登记失业率控制在多少以内？')).toMatch(/4%以内[\s\S]*report\.docx/);
+    expect(await ask('城镇登记失业率控制在多少以内？')).toMatch(/4%以内[\s\S]*📄 《2024年示例区人民政府工作报告》/);
     expect(text((await h.command('/sources', REPORTER))[0])).toContain('2024年示例区人民政府工作报告');
   });
 
@@ -81,7 +81,7 @@ describe('uploads and removal through the bot, real engine', () => {
     expect(JSON.parse(readFileSync(join(config.corpusDir, 'reports.json'), 'utf8'))).toEqual({ 'report.docx': { place: '610222', year: 2025 } });
     expect(engine.reports().find((r) => r.file === 'report.docx')).toMatchObject({ district: '宜君县', year: 2025 });
     // A question naming the corrected place now finds the report.
-    expect(await ask('宜君县城镇登记失业率控制在多少以内？')).toMatch(/4%以内[\s\S]*report\.docx/);
+    expect(await ask('宜君县城镇登记失业率控制在多少以内？')).toMatch(/4%以内[\s\S]*📄 《2024年示例区人民政府工作报告》 · 宜君县/);
   });
 
   it('answers questions from the previous index while a PDF is being indexed, then from the new one, citing its page', async () => {
@@ -106,7 +106,8 @@ describe('uploads and removal through the bot, real engine', () => {
     expect(result).toContain('页数：3');
     const card = await ask('新增停车泊位多少个？');
     expect(card).toContain('<b>3200个</b>');
-    expect(card).toMatch(/第\d+页 · two-columns\.pdf/);
+    // The page in the source line in words (the file is on the 原文 card).
+    expect(card).toMatch(/📄 《[^》\n]+》[^\n]* · 第\d+页/);
   });
 
   it('refuses a duplicate, a corrupt PDF and a scan, saying why, leaving corpus and index untouched', async () => {

@@ -36,7 +36,8 @@ describe('real engine through the bot (handleUpdate)', () => {
     const { html } = await ask('城中区去年城镇新增就业多少人？');
     expect(html.split('\n')[0]).toMatch(/^<b>6725人<\/b> · 城中区 2023/);
     expect(html).toContain('<b>6725人</b>');
-    expect(html).toMatch(/《城中区：开好局启新程走在前作表率》 · 城中区 · 2024年 · 第\d+段 · 000_be770faa11c46e25\.txt 第\d+–\d+行/);
+    // The source in words on the card; the file and its lines on the 原文 card (below).
+    expect(html).toContain('📄 《城中区：开好局启新程走在前作表率》 · 城中区 · 2024年报告');
   });
 
   it('城西区发放优抚资金多少？ → 4500余万元', async () => {
@@ -145,7 +146,7 @@ describe('real bot against the telegram-test-api emulator', () => {
     assertWellFormedHtml(html);
     expect(html.split('\n')[0]).toMatch(/^<b>6725人<\/b> · 城中区/); // bold figure first
     expect(html).toContain('全年城镇新增就业<b>6725人</b>'); // verbatim quote
-    expect(html).toMatch(/000_be770faa11c46e25\.txt 第\d+–\d+行/); // source line
+    expect(html).toContain('📄 《城中区：开好局启新程走在前作表率》 · 城中区 · 2024年报告'); // source in words
     expect(html).toContain('第1/');
 
     const next = card.message.reply_markup!.inline_keyboard.flat().find((b) => b.text.includes('下一页'))!;

@@ -11,6 +11,7 @@ import { parseConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/log.js';
 import { PLAIN } from '../src/present/text.js';
 import { indexedPlaceNames } from '../src/places/find.js';
+import { readIndex } from '../src/index/store.js';
 import { holdWriteLock } from './helpers/bot-harness.js';
 import { createFakeEngine } from './helpers/fake-engine.js';
 
@@ -81,5 +82,59 @@ describe('terminal chat', () => {
       release();
       await writing;
     }
+  });
+});
+
+describe('terminal chat: follow-ups, drafts, comparisons and 原文 as in Telegram', () => {
+  it('reads each kind of follow-up against the last question and says how', async () => {
+    const { text, engine } = await chat([
+      '城中区去年城镇新增就业多少人？',
+      '那城西区呢？',
+      '/原话',
+      '城中区2023年城镇新增就业多少人？',
+      '去年呢？',
+      '今年的目标呢？',
+      '城中区去年旅游收入多少？',
+      '增长了多少？',
+      '城中区去年城镇新增就业多少人？',
+      '农村劳动力转移就业呢？',
+      '那湟源县呢？',
+    ]);
+    expect(engine.calls.map((c) => c.query)).toEqual([
+      '城中区去年城镇新增就业多少人？',
+      '城西区去年城镇新增就业多少人？',
+      '那城西区呢？',
+      '城中区2023年城镇新增就业多少人？',
+      '城中区去年城镇新增就业是多少？',
+      '城中区今年城镇新增就业是多少？',
+      '城中区去年旅游收入多少？',
+      '城中区去年旅游收入增长多少？',
+      '城中区去年城镇新增就业多少人？',
+      '城中区去年农村劳动力转移就业是多少？',
+      '湟源县去年农村劳动力转移就业是多少？',
+    ]);
+    expect(text).toContain('（按上一问理解为：城西区 · 城镇新增就业 · 去年；输入 /原话 按原话查找）');
+    expect(text).toContain('7557人');
+    expect(text).toContain('7152人次');
+    expect(text).toContain('已收录的报告不包括湟源县');
+  });
+
+  it('/原文 N cites the passage shown, not the paragraph before it', async () => {
+    const { text } = await chat(['城中区去年城镇新增就业多少人？', '/原文 1']);
+    const context = text.slice(text.lastIndexOf('【全年城镇新增就业6725人'));
+    expect(context).toContain('出处：《城中区：开好局启新程走在前作表率》 · 城中区 2024年报告 · 第4段 · 000_be770faa11c46e25.txt 第26–37行');
+  });
+
+  it('checks a pasted draft (a 1,036-character paste is not refused) and answers a comparison with its table', async () => {
+    const index = await readIndex(parseConfig({}).indexDir);
+    const engine = Object.assign(createFakeEngine(), { index });
+    const draft = ('城中区去年城镇新增就业6752人，地区生产总值同比增长16.1%。' + '各项工作扎实推进，群众获得感持续增强。'.repeat(3)).repeat(12).slice(0, 1036);
+    expect([...draft].length).toBe(1036);
+    const { text } = await chat([draft, '哪个区去年新增就业最多'], engine);
+    expect(text).not.toContain(TEXT.tooLong);
+    expect(text).toContain('❌ 6752人 → 报告为 【6725人】');
+    expect(text).toContain('✅ 【16.1%】 与报告一致');
+    expect(text).toMatch(/城中区[^\n]*6725人[\s\S]*2500人/);
+    expect(engine.calls).toEqual([]);
   });
 });

@@ -34,9 +34,11 @@ function expectedKeyboard(answer: Answer, sid: string, page: number, perPage: nu
     ...(page < pages - 1 ? [['下一页 ▶', `p:${sid}:${page + 1}`] as [string, string]] : []),
   ];
   const sources = answer.results.slice(page * perPage, (page + 1) * perPage).map((r, i): [string, string] => [`📄 原文 ${page * perPage + i + 1}`, `c:${sid}:${r.passageId}`]);
+  const cites = answer.results.slice(page * perPage, (page + 1) * perPage).map((_, i): [string, string] => [`📋 引用 ${page * perPage + i + 1}`, `q:${sid}:${page * perPage + i}`]);
   return [
     ...(pages > 1 ? [pager] : []),
     sources,
+    ...(answer.found ? [cites] : []),
     [
       ['👍 有用', `f:${sid}:u:${page}`],
       ['👎 没用', `f:${sid}:d:${page}`],
@@ -59,7 +61,9 @@ describe('questions', () => {
     expect(card.payload).toMatchObject({ parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
     expect(card.payload.reply_parameters).toBeUndefined(); // a private chat: no quote of the question
     expect(text(card)).toBe(renderAnswerCard(answer, { page: 0, perPage, scopeLabel: null }));
-    expect(text(card)).toContain(answer.results[0]!.source.file);
+    // The source in words; the file and its lines are behind 原文.
+    expect(text(card)).toContain(`📄 《${answer.results[0]!.source.title}》 · 城中区 · 2024年报告`);
+    expect(text(card)).not.toContain(answer.results[0]!.source.file);
     expect(buttons(card)).toEqual(expectedKeyboard(answer, sidOf(card), 0, perPage));
     expect(h.sessions.size).toBe(1);
     checkAll(calls);

@@ -231,11 +231,24 @@ describe('in the chat', () => {
     const h = harness();
     expect(String(sent(await h.text('湟中区去年城镇新增就业2500人。'))[0]!.payload.text)).toContain('✅ <b>2500人</b>');
     expect(String(sent(await h.text('城中区去年城镇新增就业多少人？'))[0]!.payload.text)).not.toContain('核对了');
-    const table = String(sent(await h.text('哪个区去年新增就业最多'))[0]!.payload.text);
+    // A comparison is a chart: a photo whose caption is the ranked table, one button per row.
+    const photo = (calls: { method: string; payload: Record<string, unknown> }[]) => calls.filter((c) => c.method === 'sendPhoto')[0]!;
+    const ranked = photo(await h.text('哪个区去年新增就业最多'));
+    const table = String(ranked.payload.caption);
     assertWellFormedHtml(table);
+    expect(ranked.payload.parse_mode).toBe('HTML');
     expect(table.indexOf('6725人')).toBeLessThan(table.indexOf('2500人'));
-    const compare = String(sent(await h.command('/compare 城镇新增就业'))[0]!.payload.text);
-    expect(compare).toContain('<b>7557人</b>');
+    expect(table).toContain('各地最新年份不同');
+    const compare = photo(await h.command('/compare 城镇新增就业'));
+    expect(String(compare.payload.caption)).toContain('1. 城西区 2022年 <b>7557人</b>');
+    const rowButtons = buttons(compare).flat();
+    expect(rowButtons.map(([l]) => l)).toEqual(['📄 1 城西区', '📄 2 城中区', '📄 3 湟中区']);
+    const cited = sent(await h.press(rowButtons[1]![1], { message_id: 1 }));
+    expect(String(cited[0]!.payload.text)).toContain('据《城中区：开好局启新程走在前作表率》，“全年城镇新增就业6725人');
+    // One place over the years: a line chart; the years its reports lack are named.
+    const series = String(photo(await h.text('城北区2021年以来一般公共预算支出')).payload.caption);
+    expect(series).toContain('2022年：<b>结果 15.22亿元</b>');
+    expect(series).toContain('缺少的年份：2021年、2024年');
     expect(String(sent(await h.command('/check'))[0]!.payload.text)).toContain('用法');
   });
 
@@ -293,7 +306,8 @@ describe('in the chat', () => {
     input.end('/check 城中区去年城镇新增就业6752人。\n/compare 城镇新增就业\n/check\n');
     await done;
     expect(text).toContain('❌ 6752人 → 报告为 【6725人】');
-    expect(text).toContain('城西区 · 2022年 · 结果：【7557人】');
+    expect(text).toContain('1. 城西区 2022年 7557人');
+    expect(text).toContain('2. 城中区 2023年 6725人（少832人）');
     expect(text).toContain('用法：/check');
   });
 });

@@ -110,7 +110,8 @@ describe('command line', () => {
     expect(Object.keys(out)).toEqual(['query', 'found', 'confidence', 'results']);
     expect(out.confidence).toBe('high');
     expect(out.results).toHaveLength(3);
-    expect(Object.keys(out.results[0])).toEqual(['rank', 'score', 'text', 'highlight', 'figures', 'source']);
+    expect(Object.keys(out.results[0])).toEqual(['rank', 'score', 'text', 'highlight', 'figures', 'source', 'citation']);
+    expect(out.results[0].citation).toBe(`据《城中区：开好局启新程走在前作表率》，“${out.results[0].highlight}”`);
     expect(Object.keys(out.results[0].source)).toEqual(['file', 'title', 'district', 'place', 'year', 'paragraph', 'lines']);
     expect(out.results[0].source.place).toEqual({ code: '630103', name: '城中区', level: 'county' });
     expect(out.results[0]).toMatchObject({ rank: 1, figures: expect.arrayContaining(['6725人']), source: { file: '000_be770faa11c46e25.txt', lines: [32, 37] } });

@@ -86,10 +86,13 @@ describe('answer card', () => {
     expect(html.startsWith('🔎')).toBe(true);
   });
 
-  it('quotes verbatim with figures in bold and a full source line', () => {
+  it('quotes verbatim with figures in bold and the source in words (file and lines are behind 原文)', () => {
     const html = renderAnswerCard(answer([result()]), { perPage: 3 });
     expect(html).toContain('<blockquote>1. 全年城镇新增就业<b>6725人</b>，农村劳动力转移就业<b>7152人次</b>');
-    expect(html).toContain('📄 《城中区：开好局启新程走在前作表率》 · 城中区 · 2024年 · 第4段 · 000_be770faa11c46e25.txt 第26–37行');
+    expect(html).toContain('📄 《城中区：开好局启新程走在前作表率》 · 城中区 · 2024年报告\n');
+    expect(html).not.toContain('000_be770faa11c46e25.txt');
+    const withSection = renderAnswerCard(answer([result({ sectionPath: ['一、2023年工作回顾', '（二）坚持稳就业、促增收'], source: { ...result().source, page: 3 } })]), { perPage: 3 });
+    expect(withSection).toContain('📄 《城中区：开好局启新程走在前作表率》 · 城中区 · 2024年报告 · （二）坚持稳就业、促增收 · 第3页');
   });
 
   it('shows one page of results, numbered across pages, with a page footer', () => {
@@ -211,5 +214,15 @@ describe('inline article', () => {
     expect(a.messageHtml).toContain('<b>6725人</b>');
     expect(a.messageHtml).toContain('000_be770faa11c46e25.txt 第26–37行');
     assertWellFormedHtml(a.messageHtml);
+  });
+});
+
+describe('citation', () => {
+  it('is 据《title》，“the highlight”, PDF line breaks inside Chinese removed, the same in ask --json', async () => {
+    const { citation } = await import('../src/present/citation.js');
+    const { toJson } = await import('../src/present/json.js');
+    const r = result({ highlight: '完成地区生产总值 3270308万元\n规模以上工业总产值。' });
+    expect(citation(r)).toBe('据《城中区：开好局启新程走在前作表率》，“完成地区生产总值3270308万元规模以上工业总产值。”');
+    expect(toJson(answer([r])).results[0]!.citation).toBe(citation(r));
   });
 });

@@ -13,6 +13,8 @@
 //   x:<tok>:<p|y>         admin: correct the place (p) or year (y) of the report uploaded under <tok>
 //   xv:<tok>:<p|y>:<n>    admin: set it to a button's value (place n of the offered list, or year n)
 //   xx:<tok>              admin: stop waiting for a correction
+//   w:<sid>               ask the question of the answer under <sid> as written (not as a follow-up)
+//   q:<sid>:<n>           send result n of the answer under <sid> as a ready citation (引用)
 //   n                     no-op (page indicator); answered silently
 //
 // Each feature routes its own verbs with onCallback(); data no pattern accepts falls through to the
@@ -34,6 +36,8 @@ export type CallbackAction =
   | { kind: 'correctAsk'; token: string; field: 'place' | 'year' }
   | { kind: 'correctPick'; token: string; field: 'place' | 'year'; value: number }
   | { kind: 'correctCancel'; token: string }
+  | { kind: 'asWritten'; sid: string }
+  | { kind: 'cite'; sid: string; index: number }
   | { kind: 'noop' };
 
 type Kind = CallbackAction['kind'];
@@ -91,6 +95,8 @@ const CODECS: { [K in Kind]: Codec<K> } = {
     encode: (a) => `xv:${a.token}:${a.field[0]}:${a.value}`,
   },
   correctCancel: { pattern: re(`xx:(${SID})`), decode: (m) => ({ kind: 'correctCancel', token: m[1]! }), encode: (a) => `xx:${a.token}` },
+  asWritten: { pattern: re(`w:(${SID})`), decode: (m) => ({ kind: 'asWritten', sid: m[1]! }), encode: (a) => `w:${a.sid}` },
+  cite: { pattern: re(`q:(${SID}):(\\d{1,2})`), decode: (m) => ({ kind: 'cite', sid: m[1]!, index: Number(m[2]) }), encode: (a) => `q:${a.sid}:${a.index}` },
   noop: { pattern: /^n$/, decode: () => ({ kind: 'noop' }), encode: () => 'n' },
 };
 

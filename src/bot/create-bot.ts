@@ -34,6 +34,7 @@ import { ScopeStore } from './scopes.js';
 import { retryNetworkErrors } from './startup.js';
 import { ExpiringStore, type SessionStore } from './sessions.js';
 import { TaskTracker } from './tasks.js';
+import { frameStore } from '../search/followup.js';
 import { loadSynonyms } from '../search/understand.js';
 import { TEXT } from './texts.js';
 import { updateNotice } from './update-notice.js';
@@ -106,6 +107,7 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
     now,
     sessions: bot.sessions,
     scopes: new ScopeStore(),
+    frames: frameStore({ ttlMs: config.followupMinutes * 60_000, now }),
     queryLog: bot.queryLog,
     feedbackLog: bot.feedbackLog,
     tasks: bot.tasks,
@@ -138,7 +140,7 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
     feedbackFeature(env),
     inlineFeature(env),
     // Last among messages: text no command took is a question (or an unknown command).
-    askFeature(ask),
+    askFeature(ask, env),
   );
   // Buttons no feature recognised (old formats, forged data) and data-less ones: still answered, so the
   // client's spinner stops.

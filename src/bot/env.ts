@@ -2,6 +2,7 @@
 import type { Context } from 'grammy';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../log.js';
+import type { FrameStore } from '../search/followup.js';
 import type { Engine } from '../types.js';
 import type { FeedbackLog } from './feedback-log.js';
 import type { QueryLog } from './query-log.js';
@@ -15,6 +16,8 @@ export interface BotEnv {
   log: Logger;
   now: () => number;
   sessions: SessionStore;
+  /** Per-chat frame of the last question, for follow-ups (那城西区呢？). */
+  frames: FrameStore;
   /** Per-chat /district or /report restriction. */
   scopes: ScopeStore;
   queryLog: QueryLog;

@@ -19,10 +19,20 @@ export function answerKeyboard(sid: string, session: QuerySession, page: number,
     if (page < pages - 1) kb.text('下一页 ▶', encodeCallback({ kind: 'page', sid, page: page + 1 }));
     kb.row();
   }
-  pageSlice(results, page, perPage).forEach((r, i) => {
+  const shown = pageSlice(results, page, perPage);
+  shown.forEach((r, i) => {
     if (i > 0 && i % PER_ROW === 0) kb.row();
     kb.text(`📄 原文 ${page * perPage + i + 1}`, encodeCallback({ kind: 'context', sid, passageId: r.passageId }));
   });
+  // 引用 n: a ready sentence to paste (据《…》，“…”), for confident answers only: an uncertain one is not the answer.
+  if (session.answer.found) {
+    kb.row();
+    shown.forEach((_, i) => {
+      if (i > 0 && i % PER_ROW === 0) kb.row();
+      kb.text(`📋 引用 ${page * perPage + i + 1}`, encodeCallback({ kind: 'cite', sid, index: page * perPage + i }));
+    });
+  }
+  if (session.answer.understood.carried) kb.row().text('按原话查', encodeCallback({ kind: 'asWritten', sid }));
   const votes = [...session.votes.values()];
   const count = (v: Verdict) => votes.filter((x) => x === v).length;
   const label = (v: Verdict) => `${v === 'up' ? '👍 有用' : '👎 没用'}${count(v) ? ` ${count(v)}` : ''}`;
@@ -48,6 +58,15 @@ export function districtKeyboard(current: string | null, places: readonly string
     kb.text(d === current ? `✅ ${d}` : d, encodeCallback({ kind: 'district', index: i }));
   });
   return kb.row().text(current === null ? '✅ 全部' : '全部', encodeCallback({ kind: 'district', index: null }));
+}
+
+/** Under a not-found card: 按原话查 for a follow-up (its session id), and lifting the chat's restriction. */
+export function notFoundKeyboard(sid: string | null, scoped: boolean): InlineKeyboard | null {
+  if (!sid && !scoped) return null;
+  const kb = new InlineKeyboard();
+  if (sid) kb.text('按原话查', encodeCallback({ kind: 'asWritten', sid })).row();
+  if (scoped) kb.text('取消限定，在全部报告中查找', encodeCallback({ kind: 'district', index: null }));
+  return kb;
 }
 
 export function clearScopeKeyboard(): InlineKeyboard {

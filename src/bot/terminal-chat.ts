@@ -3,12 +3,16 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config/index.js';
-import { compareIndicator } from '../check/compare.js';
+import { asksForComparison } from '../check/compare.js';
+import { asksForSeries, rankPlaces, seriesOf } from '../check/rank.js';
+import { renderRankingText, renderSeriesText } from '../present/compare.js';
 import { checkText, figureBookOf } from '../check/index.js';
-import { renderCheckText, renderCompareText } from '../present/check.js';
+import { renderCheckText } from '../present/check.js';
 import { indexedPlaceNames } from '../places/find.js';
-import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
+import { ANSI, PLAIN, renderCitation, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
+import { askInChat, coveredOf, frameStore } from '../search/followup.js';
 import { loadSynonyms } from '../search/understand.js';
+import { looksLikeDraft, MAX_DRAFT_CHARS } from './features/check.js';
 import type { Answer, Engine } from '../types.js';
 import { checkQuestion, MAX_PAGES, searchLogged } from './question.js';
 import type { QueryLog } from './query-log.js';
@@ -25,7 +29,9 @@ export const NO_TOKEN_HELP = `没有设置 BOT_TOKEN，先在终端里试用：�
 
 const HELP = `直接输入问题并回车，例如：${EXAMPLE_QUESTIONS[0]}
   /more            下一页结果
+  /原话            上一问按原话查找（不沿用再上一问的地方、指标、年份）
   /原文 N          第 N 条结果所在的整段及前后段（也可写 /context N）
+  /引用 N          第 N 条结果的引用句：据《报告》，“原句”
   /check 文字      核对一段稿件里的每个数字（✅ 一致 / ❌ 不一致 / ❓ 报告中没有）
   /compare 指标    各地各年的同一指标，例如 /compare 城镇新增就业
   /sources         已收录的报告
@@ -51,6 +57,19 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
   rl.on('SIGINT', () => rl.close()); // without a listener, Ctrl-C would only pause the prompt
   let scope: Scope = NO_SCOPE;
   let last: { answer: Answer; page: number } | null = null;
+  // The terminal is one chat: its frame of the last question, for follow-ups (那城西区呢？).
+  const frames = frameStore({ ttlMs: config.followupMinutes * 60_000 });
+  let lastQuestion: string | null = null;
+  /** A series or ranking answer as Telegram gives it (the table of its chart), or null for an ordinary question. */
+  const comparisonOf = (text: string): string | null => {
+    const series = asksForSeries(text);
+    const book = series || asksForComparison(text) ? figureBookOf(engine, synonyms) : null;
+    if (!book) return null;
+    const s = series ? seriesOf(book, text.slice(0, 100)) : null;
+    if (s && s.missing.length < s.rows.length) return renderSeriesText(s);
+    const r = asksForComparison(text) ? rankPlaces(book, text.slice(0, 100)) : null;
+    return r && r.rows.length > 0 ? renderRankingText(r) : null;
+  };
   const synonyms = loadSynonyms(config.synonymsFile);
   const notice = updateNotice(config.indexDir);
 
@@ -88,6 +107,10 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
         const r = last?.answer.results[Number(arg) - 1];
         if (!r) out('用法：/原文 N，N 是上一个回答中结果的编号。');
         else out(renderContext(engine.context(r.passageId, 2), r.passageId));
+      } else if (cmd === '/引用' || cmd === '/cite') {
+        const r = last?.answer.results[Number(arg) - 1];
+        if (!r) out('用法：/引用 N，N 是上一个回答中结果的编号。');
+        else out(renderCitation(r));
       } else if (cmd === '/district' || cmd === '/report') {
         const places = indexedPlaceNames(engine.reports());
         const p = cmd === '/district' ? parseDistrictArg(arg, places) : parseReportArg(arg, engine.reports());
@@ -100,16 +123,35 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
         const book = figureBookOf(engine, synonyms);
         if (!arg) out(cmd === '/check' ? '用法：/check 要核对的文字' : '用法：/compare 指标，例如 /compare 城镇新增就业');
         else if (!book) out('核对功能需要已建好的索引，暂时不可用。');
-        else out(cmd === '/check' ? renderCheckText(checkText(book, arg), style) : renderCompareText(compareIndicator(book, arg), style));
-      } else if (cmd.startsWith('/')) out(TEXT.unknownCommand);
-      else {
-        const problem = checkQuestion(line);
+        else if (cmd === '/check') out(renderCheckText(checkText(book, arg), style));
+        else {
+          const r = rankPlaces(book, arg.slice(0, 100));
+          out(r.rows.length > 0 ? renderRankingText(r) : `报告中没有找到“${arg}”的数字，无法对比。`);
+        }
+      } else if (cmd === '/原话' && !lastQuestion) out('还没有可以按原话查找的问题。');
+      else if (cmd.startsWith('/') && cmd !== '/原话') out(TEXT.unknownCommand);
+      else if (cmd !== '/原话' && looksLikeDraft(line)) {
+        // A pasted draft is checked, as in Telegram.
+        const book = figureBookOf(engine, synonyms);
+        if ([...line].length > MAX_DRAFT_CHARS) out(`这段文字太长了（超过${MAX_DRAFT_CHARS}字），请分段发送。`);
+        else if (!book) out('核对功能需要已建好的索引，暂时不可用。');
+        else out(renderCheckText(checkText(book, line), style));
+      } else if (cmd !== '/原话' && comparisonOf(line)) {
+        // A comparison question gets the comparison, as in Telegram (one nothing matches is a question).
+        out(comparisonOf(line)!);
+      } else {
+        const asWritten = cmd === '/原话';
+        const question: string = asWritten ? lastQuestion! : line;
+        const problem = checkQuestion(question);
         if (problem) out(TEXT[problem]);
         else {
           // Pick up a new index version written meanwhile (npm run ingest in another terminal).
           if (await engine.reload().catch(() => false)) last = null;
-          const { answer } = await searchLogged(engine, line, { top: perPage * MAX_PAGES, scope }, { queryLog: opts.queryLog, who: { userId: 'terminal', via: 'terminal' } });
+          const search = async (q: string) => (await searchLogged(engine, q, { top: perPage * MAX_PAGES, scope }, { queryLog: opts.queryLog, who: { userId: 'terminal', via: 'terminal' } })).answer;
+          const answer = await askInChat(frames, 'terminal', question, coveredOf(engine.reports()), search, { asWritten });
+          lastQuestion = question;
           last = answer.results.length > 0 ? { answer, page: 0 } : null;
+          if (answer.understood.readAsLabel) out(`（按上一问理解为：${answer.understood.readAsLabel}；输入 /原话 按原话查找）\n`);
           showPage(answer, 0);
           if (scope !== NO_SCOPE) out(`（限定：${scopeLabel(scope, engine.reports())}）`);
           const updating = notice();

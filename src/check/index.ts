@@ -168,7 +168,7 @@ function judge(
 }
 
 /** A draft's indicator in the reports' words: "GDP增长" -> "地区生产总值增长". */
-function inReportWords(indicator: string, synonyms: Record<string, string[]>): string {
+export function inReportWords(indicator: string, synonyms: Record<string, string[]>): string {
   let out = indicator;
   for (const [word, [reportWord]] of Object.entries(synonyms)) {
     if (reportWord && out.includes(word) && !out.includes(reportWord)) out = out.replace(word, reportWord);

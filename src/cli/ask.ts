@@ -1,19 +1,21 @@
-// npm run ask -- [--json] [--top N] [--batch] "问题"
+// npm run ask -- [--json] [--top N] [--batch [--chats]] "问题"
 import { createInterface } from 'node:readline';
+import { askInChat, coveredOf, frameStore } from '../search/followup.js';
 import { parseArgs } from 'node:util';
 import { toJson } from '../present/json.js';
 import { ANSI, PLAIN, renderText } from '../present/text.js';
 import { fatal, openEngineForCli, startup } from './common.js';
 
 const USAGE = `usage: npm run --silent ask -- [--json] [--top N] "问题"
-       npm run --silent ask -- --batch [--top N] < questions.txt   (one question per line, JSON Lines out)`;
+       npm run --silent ask -- --batch [--top N] < questions.txt   (one question per line, JSON Lines out)
+       npm run --silent ask -- --json --batch --chats < turns.jsonl  (lines {"chat": "c1", "question": "那城西区呢？"}: follow-ups read per chat)`;
 
 async function main() {
   let args;
   try {
     args = parseArgs({
       allowPositionals: true,
-      options: { json: { type: 'boolean' }, batch: { type: 'boolean' }, top: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { json: { type: 'boolean' }, batch: { type: 'boolean' }, chats: { type: 'boolean' }, top: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
@@ -35,6 +37,29 @@ async function main() {
   const { config, log } = await startup();
   const engine = await openEngineForCli(config, log);
 
+  if (values.chats && !values.batch) {
+    process.stderr.write(`--chats reads conversations from stdin: use it with --batch\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (values.batch && values.chats) {
+    // One frame per chat, in input order; a frame never expires within a batch (its turns have no time).
+    const frames = frameStore({ ttlMs: Number.POSITIVE_INFINITY });
+    const covered = coveredOf(engine.reports());
+    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    let n = 0;
+    for await (const line of lines) {
+      n += 1;
+      if (!line.trim()) continue;
+      const turn = readChatLine(line);
+      if (typeof turn === 'string') {
+        process.stdout.write(JSON.stringify({ line: n, error: turn }) + '\n');
+        continue;
+      }
+      const answer = await askInChat(frames, turn.chat, turn.question, covered, (q) => engine.search(q, { top }));
+      process.stdout.write(JSON.stringify(toJson(answer)) + '\n');
+    }
+    return;
+  }
   if (values.batch) {
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     for await (const line of lines) {
@@ -46,6 +71,21 @@ async function main() {
   const answer = await engine.search(question, { top });
   if (values.json) process.stdout.write(JSON.stringify(toJson(answer)) + '\n');
   else process.stdout.write(renderText(answer, process.stdout.isTTY ? ANSI : PLAIN) + '\n');
+}
+
+/** One line of a conversation: {"chat": "c1", "question": "…"}, or what is wrong with it (answered in its place). */
+function readChatLine(line: string): { chat: string; question: string } | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return 'not JSON: each line must be {"chat": "c1", "question": "…"}';
+  }
+  const o = v as { chat?: unknown; question?: unknown };
+  if (!o || typeof o !== 'object' || (typeof o.chat !== 'string' && typeof o.chat !== 'number') || typeof o.question !== 'string' || !o.question.trim()) {
+    return 'each line must be {"chat": "c1", "question": "…"} with a chat id and a question';
+  }
+  return { chat: String(o.chat), question: o.question.trim() };
 }
 
 main().catch(fatal);

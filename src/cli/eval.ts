@@ -1,7 +1,9 @@
 // npm run eval -- FILE.jsonl [--json] [--mode hybrid|dense|lexical] [--instruction] [--misses]
-// Scores a question set (format of tests/dev.jsonl) through the real engine.
+// npm run eval -- --chats tests/conversations.jsonl [--json]
+// Scores a question set (format of tests/dev.jsonl), or a conversation set, through the real engine.
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { readConversations, scoreConversations } from '../search/conversations.js';
 import { readQuestions, scoreQuestions } from '../search/evaluate.js';
 import { fatal, openEngineForCli, startup } from './common.js';
 
@@ -13,15 +15,17 @@ async function main() {
       mode: { type: 'string' },
       instruction: { type: 'boolean' },
       misses: { type: 'boolean' },
+      chats: { type: 'boolean' },
     },
   });
-  const file = positionals[0] ?? 'tests/dev.jsonl';
+  const file = positionals[0] ?? (values.chats ? 'tests/conversations.jsonl' : 'tests/dev.jsonl');
   const mode = (values.mode ?? 'hybrid') as 'hybrid' | 'dense' | 'lexical';
   if (!['hybrid', 'dense', 'lexical'].includes(mode)) throw new Error('--mode must be hybrid, dense or lexical');
   if (!existsSync(file)) {
     process.stderr.write(`no question file at ${file}: give a JSON Lines file like tests/dev.jsonl\n`);
     process.exit(2);
   }
+  if (values.chats) return evalConversations(file, values.json ?? false);
   const questions = readQuestions(file);
   const { config, log } = await startup();
   if (values.instruction) config.queryInstruction = true;
@@ -55,6 +59,20 @@ async function main() {
   if (values.misses) {
     for (const d of report.details.filter((d) => !d.ok)) process.stdout.write(`miss ${d.id ?? ''} ${d.question} -> ${d.note}\n`);
   }
+}
+
+/** Every turn of each chat read against that chat's frame, as `ask --json --batch --chats` does. */
+async function evalConversations(file: string, json: boolean) {
+  const turns = readConversations(file);
+  const { config, log } = await startup();
+  const score = await scoreConversations(await openEngineForCli(config, log), turns);
+  if (json) return void process.stdout.write(JSON.stringify({ file, ...score }, null, 2) + '\n');
+  const line = (k: string, v: { ok: number; of: number }) => `${k.padEnd(44)}  ${v.ok} of ${v.of}\n`;
+  process.stdout.write(`${file}\n`);
+  process.stdout.write(line('first turns with the evidence in the top 3', score.first));
+  process.stdout.write(line('follow-ups with the evidence in the top 3', score.followups));
+  process.stdout.write(line('places with no report refused by name', score.refusals));
+  for (const d of score.details.filter((d) => !d.ok)) process.stdout.write(`miss ${d.chat} ${d.question} -> read as ${d.readAs ?? '(as written)'}\n`);
 }
 
 main().catch(fatal);

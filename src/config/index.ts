@@ -43,6 +43,7 @@ const schema = z.object({
   QUERY_LOG_SALT: z.string().default(''),
   FEEDBACK_LOG: z.string().min(1).default('data/feedback.jsonl'),
   SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(10080).default(720),
+  FOLLOWUP_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -69,6 +70,8 @@ export interface Config {
   feedbackLog: string;
   /** How long the buttons under an answer card keep working. */
   sessionTtlMinutes: number;
+  /** Minutes a chat's last question is kept for follow-ups (那城西区呢？); 0 turns follow-ups off. */
+  followupMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -103,6 +106,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     queryLogSalt: e.QUERY_LOG_SALT,
     feedbackLog: abs(e.FEEDBACK_LOG),
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
+    followupMinutes: e.FOLLOWUP_MINUTES,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -18,6 +18,8 @@ interface Cues {
   genericIndicator: string;
   questionWords: string;
   compareCues: string;
+  seriesCues: string;
+  fewestCues: string;
 }
 
 export const CUES = JSON.parse(readFileSync(new URL('./cues.json', import.meta.url), 'utf8')) as Cues;

@@ -1,5 +1,6 @@
 // Answer -> the stable JSON shape of `ask --json` (documented in README; keep it exactly).
-import { type Answer, type Confidence, confidenceOf, type PlaceRef } from '../types.js';
+import { citation } from './citation.js';
+import { type Answer, type Carried, type Confidence, confidenceOf, type PlaceRef } from '../types.js';
 
 export interface AnswerJson {
   query: string;
@@ -15,12 +16,16 @@ export interface AnswerJson {
     source: { file: string; title: string; district: string | null; place?: PlaceRef | null; year: number | null; paragraph: number; lines: [number, number]; page?: number; ocr?: boolean };
     /** Numbered headings the passage sits under (一、2024年工作回顾 › （二）…). */
     section_path?: string[];
+    /** A sentence to paste into an article: 据《title》，“verbatim highlight”. */
+    citation: string;
   }[];
   reason?: string;
   /** No place asked for, and the top results give the same indicator for these different places. */
   placesDiffer?: string[];
   /** When the report answers another period than the one asked: "报告只给出2023年的实际值：…". */
   note?: string;
+  /** In a chat (`ask --json --batch --chats`): what a follow-up took from the chat's last question, and the question it was read as. */
+  understood?: { carried: Carried | null; read_as?: string };
 }
 
 export function toJson(answer: Answer): AnswerJson {
@@ -36,9 +41,13 @@ export function toJson(answer: Answer): AnswerJson {
       figures: r.figures,
       source: { ...r.source },
       ...(r.sectionPath ? { section_path: r.sectionPath } : {}),
+      citation: citation(r),
     })),
     ...(answer.reason ? { reason: answer.reason } : {}),
     ...(answer.placesDiffer ? { placesDiffer: answer.placesDiffer } : {}),
     ...(answer.note ? { note: answer.note } : {}),
+    ...(answer.understood?.carried !== undefined
+      ? { understood: { carried: answer.understood.carried ?? null, ...(answer.understood.readAs ? { read_as: answer.understood.readAs } : {}) } }
+      : {}),
   };
 }

@@ -7,6 +7,7 @@
 // - the result of every render* function is at most TELEGRAM_TEXT_LIMIT UTF-16 code units. We measure
 //   the HTML source, which is never shorter than the text Telegram counts, so the bound is safe.
 import { splitAt } from '../passages/sentences.js';
+import { OCR_NOTE, sourceInWords } from './citation.js';
 import { type Answer, confidenceOf, type Passage, type SearchResult, type Source } from '../types.js';
 
 /** Telegram rejects message texts longer than this (in UTF-16 code units, after entity parsing). */
@@ -176,8 +177,7 @@ function lineRange([a, b]: [number, number]): string {
   return a === b ? `第${a}行` : `第${a}–${b}行`;
 }
 
-/** Said next to the source of a passage read from a scan by OCR. */
-export const OCR_NOTE = '扫描件识别，数字请与原件核对';
+export { OCR_NOTE };
 
 /** Title, district, year, paragraph, page, file and lines (and the OCR note), escaped. */
 export function sourceLine(source: Source, { titleLimit = 40 }: { titleLimit?: number } = {}): string {
@@ -220,13 +220,15 @@ export function pageSlice<T>(items: readonly T[], page: number, perPage: number)
   return items.slice(p * perPage, p * perPage + perPage);
 }
 
-/** One result: verbatim quote with bold figures in a blockquote, then its source line. */
+/**
+ * One result: verbatim quote with bold figures in a blockquote, then its source in words (《title》 · place ·
+ * year · section · page): one line on a phone. The file and its lines are on the 原文 card.
+ */
 export function resultBlock(result: SearchResult, n: number, uncertain = false): string {
   const quote = shortQuote(result.highlight, result.figures);
-  const path = result.sectionPath ? ` · ${escapeHtml(result.sectionPath.join(' › '))}` : '';
   // An uncertain result is shown as "可能相关", its figures not bolded: nothing on the card reads as the answer.
   const body = uncertain ? `可能相关：${escapeHtml(quote)}` : boldFigures(quote, result.figures);
-  return `<blockquote>${n}. ${body}</blockquote>\n📄 ${sourceLine(result.source)}${path}`;
+  return `<blockquote>${n}. ${body}</blockquote>\n📄 ${escapeHtml(sourceInWords(result.source, result))}`;
 }
 
 /** Join blocks while they fit; a block that does not fit is dropped and the omission said. */
@@ -259,6 +261,7 @@ export function renderAnswerCard(answer: Answer, opts: CardOptions): string {
   const head = page === 0 && !uncertain ? headline(answer) : null;
   if (uncertain) blocks.push(page === 0 ? '⚠️ <b>没有找到确定的答案。</b>下面的原文可能相关，请核对后再引用。' : `⚠️ 可能相关的原文（第${page + 1}/${pages}页）`);
   else blocks.push(head ?? (page === 0 ? '🔎 最相关的原文' : `🔎 更多原文（第${page + 1}/${pages}页）`));
+  if (page === 0 && answer.understood?.readAsLabel) blocks.push(readingLine(answer.understood.readAsLabel));
   if (page === 0 && answer.placesDiffer) blocks.push(`⚠️ ${escapeHtml(placesDifferText(answer.placesDiffer))}`);
   if (page === 0 && answer.note) blocks.push(`ℹ️ ${escapeHtml(answer.note)}`);
   pageSlice(answer.results, page, opts.perPage).forEach((r, i) => blocks.push(resultBlock(r, page * opts.perPage + i + 1, uncertain)));
@@ -271,9 +274,13 @@ export function renderAnswerCard(answer: Answer, opts: CardOptions): string {
   return fitBlocks(blocks);
 }
 
+/** How a follow-up was read, said on its card (the 按原话查 button asks it as written). */
+export const readingLine = (label: string) => `↪️ 按上一问理解为：${escapeHtml(label)}`;
+
 /** Nothing found: say so, say why, suggest how to rephrase. Never quotes a passage. */
-export function renderNotFoundCard(answer: Pick<Answer, 'query' | 'reason'>, opts: Pick<CardOptions, 'scopeLabel' | 'notice'> = {}): string {
+export function renderNotFoundCard(answer: Pick<Answer, 'query' | 'reason'> & { understood?: Answer['understood'] }, opts: Pick<CardOptions, 'scopeLabel' | 'notice'> = {}): string {
   const lines = ['🔍 <b>没有找到能回答这个问题的原文。</b>'];
+  if (answer.understood?.readAsLabel) lines.push(readingLine(answer.understood.readAsLabel));
   if (answer.reason) lines.push(escapeHtml(cutAtSentence(answer.reason, 600)));
   if (opts.scopeLabel) {
     lines.push(`当前只在“${escapeHtml(opts.scopeLabel)}”的报告中查找；发送 /district 全部 可取消限定。`);

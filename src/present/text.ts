@@ -1,5 +1,6 @@
 // Answer -> plain text for the terminal (the CLI and the no-token terminal chat).
 import { type Answer, confidenceOf, type Passage, type ReportSummary, type SearchResult, type Source } from '../types.js';
+import { citation, sourceInWords } from './citation.js';
 import { OCR_NOTE, placesDifferText } from './telegram.js';
 
 export interface TextStyle {
@@ -39,15 +40,20 @@ export function renderText(answer: Answer, style: TextStyle = PLAIN): string {
   for (const r of answer.results) {
     lines.push(`${r.rank}. ${uncertain ? `（可能相关）${r.text}` : quote(r, style)}`);
     if (r.figures.length) lines.push(`   数字：${r.figures.join('、')}`);
-    lines.push(`   出处：${sourceLine(r.source)}${r.sectionPath ? ` · ${r.sectionPath.join(' › ')}` : ''}`, '');
+    lines.push(`   出处：${sourceInWords(r.source, r)}`, `   原文位置：${r.source.file} 第${r.source.lines[0]}–${r.source.lines[1]}行 · 第${r.source.paragraph}段`, '');
   }
   return lines.join('\n').trimEnd();
 }
 
+/** Result n's ready citation (the terminal's /引用 N). */
+export const renderCitation = (r: SearchResult) => citation(r);
+
 export const UNCERTAIN = '没有找到确定的答案。以下原文可能相关，请核对后再引用：';
 
+/** The passages around the one shown, that one marked; the source cited is the one shown (not its neighbour's). */
 export function renderContext(passages: Passage[], focusId: number): string {
-  return passages.map((p) => (p.id === focusId ? PLAIN.mark(p.text) : p.text)).join('\n') + (passages[0] ? `\n出处：${sourceLine(passages[0].source)}` : '');
+  const focus = passages.find((p) => p.id === focusId) ?? passages[0];
+  return passages.map((p) => (p.id === focusId ? PLAIN.mark(p.text) : p.text)).join('\n') + (focus ? `\n出处：${sourceLine(focus.source)}` : '');
 }
 
 export function renderSources(reports: ReportSummary[]): string {

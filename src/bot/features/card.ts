@@ -1,6 +1,7 @@
 // Feature: the buttons of an answer card. ◀ ▶ turn its pages (edits the card, never searches again);
 // "📄 原文 n" sends the paragraph around result n with its neighbours, whose ◀ ▶ move paragraph by paragraph.
 import { type CallbackQueryContext, Composer, type Context } from 'grammy';
+import { citation } from '../../present/citation.js';
 import { clampPage, renderAnswerCard, renderContextCard } from '../../present/telegram.js';
 import type { Passage } from '../../types.js';
 import { type ActionOf, onCallback } from '../callback-data.js';
@@ -46,6 +47,14 @@ export function cardFeature(env: BotEnv): Composer<Context> {
     else await ctx.reply(html, other);
     await ctx.answerCallbackQuery();
   };
+  // 引用 n: the ready sentence as plain text, so a long press copies exactly it.
+  onCallback(c, 'cite', async (ctx, action) => {
+    const session = liveSession(env.sessions, action.sid, ctx.chat?.id);
+    const result = session?.answer.results[action.index];
+    if (!session || !result) return ctx.answerCallbackQuery({ text: TEXT.expired });
+    await ctx.reply(citation(result), { link_preview_options: { is_disabled: true } });
+    await ctx.answerCallbackQuery();
+  });
   onCallback(c, 'context', showContext);
   onCallback(c, 'move', showContext);
   return c;

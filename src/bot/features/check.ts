@@ -1,10 +1,14 @@
 // The chat side of checking a draft and comparing places: /check 文本, a pasted draft (declarative sentences with
-// figures and no question words), the 当作问题 button, /compare 指标 and questions asking for a comparison.
-import { Composer, type Context, InlineKeyboard } from 'grammy';
-import { asksForComparison, compareIndicator } from '../../check/compare.js';
+// figures and no question words), the 当作问题 button, /compare 指标 and questions asking for a comparison or for
+// one place over the years: a chart as a photo, the ranked table as its caption, each row's source behind a button.
+import { Composer, type Context, InlineKeyboard, InputFile } from 'grammy';
+import { asksForComparison, type CompareRow } from '../../check/compare.js';
+import { asksForSeries, rankPlaces, seriesOf } from '../../check/rank.js';
+import { rankingChart, seriesChart } from '../../present/chart.js';
+import { rankingCaption, rankingRows, rowCitation, rowLabel, seriesCaption, seriesRows } from '../../present/compare.js';
 import { checkText, type FigureBook, figureBookOf } from '../../check/index.js';
 import { compact, CUES, parseFigures } from '../../figures/parse.js';
-import { MAX_CLAIMS_PER_CARD, renderCheckCards, renderCompareCard } from '../../present/check.js';
+import { MAX_CLAIMS_PER_CARD, renderCheckCards } from '../../present/check.js';
 import { ExpiringStore, type StoreOptions } from '../sessions.js';
 
 export interface CheckDeps {
@@ -41,6 +45,8 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
   const html = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
   // Texts of recent checks, for the 当作问题 button (callback data carries only a short id).
   const drafts = new ExpiringStore<string>(deps.drafts);
+  // Rows of recent charts, for their 📄 buttons.
+  const charts = new ExpiringStore<CompareRow[]>(deps.drafts);
   const book = (): FigureBook | null => figureBookOf(deps.engine, deps.synonyms);
 
   async function sendCheck(ctx: Context, text: string): Promise<void> {
@@ -64,12 +70,45 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
     await sendCheck(ctx, text);
   });
 
+  /** A chart as a photo with its table as the caption and one button per row; the caption alone if the photo fails. */
+  async function sendChart(ctx: Context, png: Buffer, caption: string, rows: CompareRow[], bySeries: boolean): Promise<void> {
+    const id = charts.add(rows);
+    const kb = new InlineKeyboard();
+    rows.slice(0, 24).forEach((row, i) => {
+      if (i > 0 && i % 3 === 0) kb.row();
+      kb.text(rowLabel(row, i, bySeries), `cr:${id}:${i}`);
+    });
+    try {
+      await ctx.replyWithPhoto(new InputFile(png, 'chart.png'), { caption, parse_mode: 'HTML', reply_markup: kb });
+    } catch {
+      // The table is the answer; the picture is a courtesy.
+      await ctx.reply(caption, { ...html, reply_markup: kb });
+    }
+  }
+
+  /** A ranking of places for `text` (/compare 指标, 哪个区…最多): false when no figure of it was found. */
+  async function sendRanking(ctx: Context, figures: FigureBook, text: string): Promise<boolean> {
+    const ranking = rankPlaces(figures, text.slice(0, 100));
+    if (ranking.rows.length === 0) return false;
+    await sendChart(ctx, rankingChart(ranking), rankingCaption(ranking), rankingRows(ranking), false);
+    return true;
+  }
+
   composer.command('compare', async (ctx) => {
     const indicator = ctx.match.trim();
     if (!indicator) return void (await ctx.reply(USAGE.compare));
     const figures = book();
     if (!figures) return void (await ctx.reply(USAGE.noIndex));
-    await ctx.reply(renderCompareCard(compareIndicator(figures, indicator.slice(0, 100))), html);
+    if (!(await sendRanking(ctx, figures, indicator))) {
+      await ctx.reply(`报告中没有找到“${indicator.slice(0, 40).replace(/[<>&]/g, '')}”的数字，无法对比。换个说法试试，例如 /compare 城镇新增就业。`);
+    }
+  });
+
+  composer.callbackQuery(/^cr:([A-Za-z0-9_-]{4,16}):(\d{1,2})$/, async (ctx) => {
+    const row = charts.get(ctx.match[1]!)?.[Number(ctx.match[2])];
+    if (!row) return void (await ctx.answerCallbackQuery({ text: USAGE.expired }));
+    await ctx.answerCallbackQuery();
+    await ctx.reply(rowCitation(row), { link_preview_options: { is_disabled: true } });
   });
 
   composer.callbackQuery(/^ck:([A-Za-z0-9_-]{4,16})$/, async (ctx) => {
@@ -84,10 +123,15 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
     if (first?.type === 'bot_command' && first.offset === 0) return next();
     const text = ctx.msg.text.replace(/@\w+/g, ' ').trim();
     if (looksLikeDraft(text)) return sendCheck(ctx, text);
-    const figures = asksForComparison(text) ? book() : null;
-    const comparison = figures ? compareIndicator(figures, text) : null;
+    const series = asksForSeries(text);
+    const figures = series || asksForComparison(text) ? book() : null;
+    if (!figures) return next();
+    // One place over the years: a line, the years its reports lack named. With no figure for any year, the
+    // question goes to the search (its passages may still say something).
+    const s = series ? seriesOf(figures, text.slice(0, 100)) : null;
+    if (s && s.missing.length < s.rows.length) return sendChart(ctx, seriesChart(s), seriesCaption(s), seriesRows(s), true);
     // A comparison nothing matches is asked as an ordinary question instead.
-    if (comparison && comparison.rows.length > 0) return void (await ctx.reply(renderCompareCard(comparison), html));
+    if (asksForComparison(text) && (await sendRanking(ctx, figures, text))) return;
     return next();
   });
 

@@ -15,9 +15,9 @@ import { routes } from 'telegram-test-api/lib/routes/index.js';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../src/app/open.js';
+import { sampleConfig } from './helpers/sample.js';
 import { createBot } from '../src/bot/create-bot.js';
 import { runBot, type RunningBot } from '../src/bot/run.js';
-import { parseConfig } from '../src/config/index.js';
 import { silentLogger } from '../src/log.js';
 import { pngSize } from '../src/present/chart.js';
 import { TOKEN } from './helpers/bot-harness.js';
@@ -86,10 +86,10 @@ describe('a conversation and /compare against the telegram-test-api emulator', (
   beforeAll(async () => {
     // Before the server is made: its constructor installs the routes in order, the catch-all last.
     routes.unshift(sendPhoto as never);
-    const engine = await openEngine(parseConfig({}));
+    const engine = await openEngine(sampleConfig());
     server = new TelegramServer({ port: await freePort(), host: '127.0.0.1', storeTimeout: 60 });
     await server.start();
-    const config = parseConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: server.config.apiURL, QUERY_LOG: '' });
+    const config = sampleConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: server.config.apiURL, QUERY_LOG: '' });
     running = await runBot(createBot(engine, config, { log: silentLogger }), config, { log: silentLogger });
   });
 

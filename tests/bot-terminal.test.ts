@@ -14,6 +14,7 @@ import { indexedPlaceNames } from '../src/places/find.js';
 import { readIndex } from '../src/index/store.js';
 import { holdWriteLock } from './helpers/bot-harness.js';
 import { createFakeEngine } from './helpers/fake-engine.js';
+import { sampleConfig } from './helpers/sample.js';
 
 async function chat(lines: string[], engine = createFakeEngine(), env: Record<string, string> = {}) {
   const input = new PassThrough();
@@ -126,7 +127,7 @@ describe('terminal chat: follow-ups, drafts, comparisons and 原文 as in Telegr
   });
 
   it('checks a pasted draft (a 1,036-character paste is not refused) and answers a comparison with its table', async () => {
-    const index = await readIndex(parseConfig({}).indexDir);
+    const index = await readIndex(sampleConfig().indexDir);
     const engine = Object.assign(createFakeEngine(), { index });
     const draft = ('城中区去年城镇新增就业6752人，地区生产总值同比增长16.1%。' + '各项工作扎实推进，群众获得感持续增强。'.repeat(3)).repeat(12).slice(0, 1036);
     expect([...draft].length).toBe(1036);

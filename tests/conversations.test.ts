@@ -5,16 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../src/app/open.js';
-import { parseConfig } from '../src/config/index.js';
 import { readConversations, scoreConversations } from '../src/search/conversations.js';
 import type { Engine } from '../src/types.js';
+import { sampleConfig, sampleEnv } from './helpers/sample.js';
 
 const root = join(import.meta.dirname, '..');
 const run = promisify(execFile);
 
 let engine: Engine;
 beforeAll(async () => {
-  engine = await openEngine(parseConfig({}));
+  engine = await openEngine(sampleConfig());
 });
 
 describe('the conversation set (tests/conversations.jsonl: 8 chats, 22 turns)', () => {
@@ -40,7 +40,7 @@ describe('npm run ask -- --json --batch --chats', () => {
       'not json',
       { chat: 'a', question: '那城东区呢？' },
     ].map((l) => (typeof l === 'string' ? l : JSON.stringify(l)));
-    const child = run(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', 'ask.ts'), '--json', '--batch', '--chats'], { cwd: root, env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const child = run(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', 'ask.ts'), '--json', '--batch', '--chats'], { cwd: root, env: { ...process.env, ...sampleEnv(), LOG_LEVEL: 'warn' } });
     child.child.stdin!.end(lines.join('\n') + '\n');
     const out = (await child).stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(out).toHaveLength(6);

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createFigureBook, type FigureBook } from '../src/check/index.js';
 import { asksForSeries, displayUnit, inUnit, rankPlaces, seriesOf } from '../src/check/rank.js';
-import { parseConfig } from '../src/config/index.js';
+import { sampleConfig, sampleEnv } from './helpers/sample.js';
 import { readIndex } from '../src/index/store.js';
 import { pngSize, rankingChart, seriesChart } from '../src/present/chart.js';
 import { rankingCaption, renderSeriesText, rowCitation, seriesCaption } from '../src/present/compare.js';
@@ -16,8 +16,8 @@ import { assertWellFormedHtml } from './helpers/html.js';
 
 let book: FigureBook;
 beforeAll(async () => {
-  const index = await readIndex(parseConfig({}).indexDir);
-  book = createFigureBook(index.figures!, index.passages, loadSynonyms(parseConfig({}).synonymsFile));
+  const index = await readIndex(sampleConfig().indexDir);
+  book = createFigureBook(index.figures!, index.passages, loadSynonyms(sampleConfig().synonymsFile));
 });
 
 describe('one unit for a table', () => {
@@ -92,7 +92,7 @@ describe('charts', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'chart-')), 'out.png');
     const { stdout } = await promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', 'compare.ts'), '--chart', file, '城镇新增就业'], {
       cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...sampleEnv(), LOG_LEVEL: 'warn' },
     });
     expect(stdout).toContain('1. 城西区 2022年 7557人');
     expect(stdout).toContain(`图表已写入 ${file}（1000×600）`);

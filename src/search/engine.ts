@@ -8,9 +8,10 @@ import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';
 import type { Answer, Confidence, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { findFigures } from '../clean/figures.js';
-import { askedFigureKind, askedPeriod, type FigureKind, figureKind, type Period, unitMatcher } from './cues.js';
+import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, figureKind, type Period, unitFirm, unitMatcher } from './cues.js';
 import { coverage, type DecisionModel, features, loadDecision, outcome, probability } from './decide.js';
-import { highlight, keyFigure } from './highlight.js';
+import { highlightWithKey } from './highlight.js';
+import { findPlaces } from '../places/find.js';
 import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
@@ -161,6 +162,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const asked = askedPeriod(understood.normalized);
     const kind = askedFigureKind(understood.normalized);
     const unit = unitMatcher(understood.normalized);
+    const contrasts = contrastsOf(understood.normalized);
+    const span = askedSpan(understood.normalized);
+    const firm = unitFirm(understood.normalized);
     lap('understand');
     if (understood.normalized.replace(/[\p{P}\p{S}\s]/gu, '') === '') {
       return notFound(query, understood, '问题是空的：请输入一个关于政府工作报告的问题。', started);
@@ -256,17 +260,20 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // A county's passage is no confident answer about its city unless it speaks of the city (名称, 我市, 全市).
     const overPlace = onlyWithin && !speaksOf(passages[best.id]!.text, onlyWithin);
     const decided = outcome(decider, p);
-    const confidence: Confidence = overPlace && decided === 'high' ? 'low' : decided;
+    let confidence: Confidence = overPlace && decided === 'high' ? 'low' : decided;
     const decision = { probability: round(p), features: seen };
     if (confidence === 'none') {
       lap('rank');
       return { ...notFound(query, understood, nothing, started), evidence, decision, timings };
     }
 
+    const askedCodes = new Set((understood.places ?? []).map((x) => x.code));
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
       const p = passages[c.id]!;
-      const h = highlight(p.sentences, understood.terms, weight, understood.wantsFigure);
-      const key = keyFigure(h, { kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]! });
+      const foreignPlace = (clause: string) => foreignPlaceIn(clause, p.source.place?.code ?? null, askedCodes);
+      const { h, key } = highlightWithKey(p.sentences, understood.terms, weight, understood.wantsFigure, {
+        kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]!, contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
+      });
       return {
         rank: i + 1,
         score: round(c.score),
@@ -281,6 +288,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
         source: p.source,
       };
     });
+    // A figure asked, and the best passage has none of the indicator, kind and period asked: no confident answer.
+    // (A passage with no figure at all may say it in words, "五个方面": the decision judges that.)
+    const noFigure = understood.wantsFigure && confidence === 'high' && results[0] !== undefined && !results[0].keyFigure && findFigures(texts[ranked[0]!.id]!).length > 0;
+    if (noFigure) confidence = 'low';
     const placesDiffer = placeCodes.size !== 1 && !options.file ? differingPlaces(results.slice(0, 3), understood.concepts) : [];
     lap('rank');
     const note = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);
@@ -290,7 +301,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
         ? undefined
         : overPlace
           ? `没有收录${onlyWithin.names[0]}本级的报告，下面是其辖区报告的原文，可能相关。`
-          : `${where}里没有找到确定的答案，下面的原文可能相关。`;
+          : noFigure
+            ? `最接近的原文里没有所问指标的数字（${askedWhat(kind, span)}），下面的原文可能相关。`
+            : `${where}里没有找到确定的答案，下面的原文可能相关。`;
     return {
       query, found: confidence === 'high', confidence, results, understood, evidence, decision,
       ...(reason ? { reason } : {}), ...(note ? { note } : {}), ...(placesDiffer.length > 1 ? { placesDiffer } : {}), tookMs: performance.now() - started, timings,
@@ -362,6 +375,23 @@ function differingPlaces(results: SearchResult[], concepts: string[][]): string[
     places.set(key, known ? fullName(known) : (r.source.district ?? key));
   }
   return [...places.values()];
+}
+
+/** What kind of figure was asked, in words for a reason ("增长率", "多年合计或年均"). */
+function askedWhat(kind: FigureKind | null, span: boolean | null): string {
+  const what = kind === 'growth' ? '增长率' : kind === 'share' ? '比重或比率' : kind === 'amount' ? '总量' : '数字';
+  return span === true ? `多年的${what}` : span === false ? `单一年份的${what}` : what;
+}
+
+/**
+ * Does a clause name a place other than the report's and the question's (the city's figure in a district's
+ * report)? Then the figure after it is that place's, not the report's.
+ */
+export function foreignPlaceIn(clause: string, reportPlace: string | null, asked: Set<string>): boolean {
+  if (!reportPlace) return false;
+  // Two characters name a place only as a city's or province's short form (新建 is a word before it is a district).
+  const named = findPlaces(clause).filter((m) => Array.from(m.text).length >= 3 || m.places.some((x) => x.level === 'city' || x.level === 'province'));
+  return named.some((m) => !m.places.some((x) => x.code === reportPlace || asked.has(x.code)));
 }
 
 /** Does every word of the question (of 3 or more characters) that the passage names stand only as the base of a share (占…比重)? */

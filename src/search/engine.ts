@@ -1,5 +1,6 @@
 // The search function every front end shares: question -> ranked, cited, highlighted passages, or a plain
 // "not found". Reads an index; building one is src/app's job (openEngine).
+import { existsSync, readFileSync } from 'node:fs';
 import type { Embedder } from '../embed/index.js';
 import { indexedText } from '../index/indexed-text.js';
 import { periodOf } from '../passages/period.js';
@@ -8,7 +9,7 @@ import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';
 import type { Answer, Confidence, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { findFigures } from '../clean/figures.js';
-import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, figureKind, type Period, unitFirm, unitMatcher } from './cues.js';
+import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, figureKind, type Period, spanFigure, unitFirm, unitMatcher } from './cues.js';
 import { coverage, type DecisionModel, features, loadDecision, outcome, probability } from './decide.js';
 import { highlightWithKey } from './highlight.js';
 import { findPlaces } from '../places/find.js';
@@ -29,6 +30,11 @@ export interface RankOptions {
   yearPenalty: number;
   /** Score multiplier when a passage is a plan and the question asks what was achieved, or the other way round. */
   periodPenalty: number;
+  /**
+   * Score multiplier when the question asks one year's figure and the passage's figures of the kind asked are all
+   * over several years (年均, 累计, a five-year review's section), or a multi-year figure is asked and it has none.
+   */
+  spanPenalty: number;
   /** The fitted decision: high / low / none (src/search/decide.ts); read from src/search/decision.json (npm run fit) at the first question when not given. */
   decision?: DecisionModel;
   /** Which retrievers to use (for the ablation in README). */
@@ -37,14 +43,51 @@ export interface RankOptions {
   sentences?: boolean;
 }
 
+/** The ranking weights fitted by `npm run fit -- --rank` (src/search/rank-fit.ts), with the defaults they replace. */
+export const RANK_FILE = new URL('./rank.json', import.meta.url);
+const RANK_WEIGHTS = ['lexicalWeight', 'figureBoost', 'yearPenalty', 'periodPenalty', 'spanPenalty'] as const;
+export type RankWeight = (typeof RANK_WEIGHTS)[number];
+
+function fittedRank(): Partial<Pick<RankOptions, RankWeight>> {
+  if (!existsSync(RANK_FILE)) return {};
+  const raw = JSON.parse(readFileSync(RANK_FILE, 'utf8')) as Record<string, unknown>;
+  const out: Partial<Pick<RankOptions, RankWeight>> = {};
+  for (const k of RANK_WEIGHTS) {
+    const v = raw[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v > 0 && v <= 2)) throw new Error(`src/search/rank.json: "${k}" must be a number in (0, 2]: run npm run fit -- --rank to rewrite it`);
+    out[k] = v;
+  }
+  return out;
+}
+
 export const DEFAULT_RANK: RankOptions = {
   candidates: 50,
   lexicalWeight: 0.5,
   figureBoost: 1.1,
   yearPenalty: 0.7,
   periodPenalty: 0.8,
+  spanPenalty: 0.8,
   mode: 'hybrid',
+  ...fittedRank(),
 };
+
+interface PassageFigure {
+  figure: string;
+  kind: FigureKind;
+  span: boolean;
+}
+
+/**
+ * A passage about several years: its section says so (过去五年, 五年来, “十四五”时期). Reads only the section path
+ * and heading, so a richer period from the structure stage plugs in here.
+ */
+export function passageSpan(p: Passage): boolean {
+  const where = [...(p.sectionPath ?? []), p.section ?? ''].join(' ');
+  // A heading that also names one year ("2025年和“十四五”工作回顾") holds that year's results too.
+  if (/(?:19|20)\d\d\s*年(?![-—–至到])/.test(where.replace(/(?:19|20)\d\d\s*年?\s*[-—–至到]\s*(?:19|20)\d\d\s*年?/g, ''))) return false;
+  return /过去五年|五年来|五年工作|十[一二三四五]五.{0,4}(?:时期|期间|以来|回顾)|(?:19|20)\d\d\s*[-—–至到]\s*(?:19|20)\d\d/.test(where);
+}
 
 interface Candidate {
   id: number;
@@ -64,8 +107,10 @@ interface Loaded {
   byFile: Map<string, Passage[]>;
   /** Plan or review of each passage (src/search/decide.ts features, target/result preference). */
   periods: (Period | null)[];
-  /** Each passage's figures with their kind, found at its first candidacy (most passages never are one). */
-  figures: ({ figure: string; kind: FigureKind }[] | undefined)[];
+  /** Each passage's figures with their kind and whether they span several years, found at its first candidacy (most passages never are one). */
+  figures: (PassageFigure[] | undefined)[];
+  /** Does the passage sit in a section about several years (过去五年, “十四五”时期)? */
+  spans: boolean[];
   /**
    * Each passage's place and file as a number into `placeCodes`/`files`: the place/file filter reads these small
    * arrays instead of every passage object (at 100,000 passages, scattered reads cost more than BM25 itself).
@@ -107,6 +152,7 @@ function prepare(index: StoredIndex): Loaded {
     byFile,
     periods: passagePeriods(index.passages),
     figures: new Array(index.passages.length),
+    spans: index.passages.map(passageSpan),
     placeOf: places.of,
     placeCodes: places.values,
     fileOf: files.of,
@@ -145,8 +191,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
 
   async function search(query: string, options: SearchOptions = {}): Promise<Answer> {
     // One question is answered from one index version, even if a reload happens meanwhile.
-    const { index, lexical, texts, covered, periods, figures, placeOf, placeCodes: indexedPlaces, fileOf, files } = state;
-    const figuresOf = (id: number) => (figures[id] ??= findFigures(texts[id]!).map((figure) => ({ figure, kind: figureKind(texts[id]!, figure) })));
+    const { index, lexical, texts, covered, periods, figures, spans, placeOf, placeCodes: indexedPlaces, fileOf, files } = state;
+    const figuresOf = (id: number) =>
+      (figures[id] ??= findFigures(texts[id]!).map((figure) => ({ figure, kind: figureKind(texts[id]!, figure), span: spans[id]! || spanFigure(texts[id]!, figure) })));
     const { passages } = index;
     const weight = (t: string) => lexical.idf(t) || 1;
     const started = performance.now();
@@ -228,6 +275,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
       // The figure of the kind asked (a rate for 增长多少, 户 for 多少户) is there: the passage can answer.
       if ((kind || unit) && hasKind(figuresOf(c.id), kind, unit)) c.score *= rank.figureBoost;
+      // One year's figure asked and the passage's figures of that kind are all five-year ones, or the other way round.
+      if (span !== null && !hasSpan(figuresOf(c.id), kind, span)) c.score *= rank.spanPenalty;
       if (contradicts(c.id)) c.score *= rank.yearPenalty;
       else if (asked && periods[c.id] === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
       // "占地区生产总值比重" speaks of a share, not of the indicator itself: weaker unless a share is asked.
@@ -400,6 +449,12 @@ function onlyAsShare(text: string, words: string[]): boolean {
   if (named.length === 0) return false;
   const rest = text.replace(/占[^，。；、]{1,12}?的?(?:比重|比例)/g, '');
   return !named.some((w) => rest.includes(w));
+}
+
+/** Has the passage a figure of the kind asked (any, when none is) over the span asked? A passage without figures is not judged. */
+function hasSpan(figures: PassageFigure[], kind: FigureKind | null, span: boolean): boolean {
+  const fitting = figures.filter((f) => !kind || f.kind === kind);
+  return fitting.length === 0 || fitting.some((f) => f.span === span);
 }
 
 function hasKind(figures: { figure: string; kind: FigureKind }[], kind: FigureKind | null, unit: ((f: string) => boolean) | null): boolean {

@@ -171,8 +171,13 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   if (ctx.question) strict((f) => !otherRate(ctx.question!, labelOf(compact, f).label));
   if (ctx.foreignPlace) strict((f) => !ctx.foreignPlace!(labelOf(compact, f).clause));
   if (ctx.kind) strict((f) => figureKind(compact, f) === ctx.kind);
-  // No kind asked ("GDP是多少"): an amount, not a change or a share, when the sentence has one.
-  else narrow((f) => figureKind(compact, f) === 'amount');
+  // No kind asked ("GDP是多少", "人均预期寿命是多少岁"): never a change ("提高1岁"); an amount before a share.
+  else {
+    // A question with a change word of its own ("涨多少", "多了多少") may want the change.
+    const change = /涨|增|多了|提高|提升|降|减|少了|升|上调/.test(ctx.question ?? '');
+    (change ? narrow : strict)((f) => figureKind(compact, f) !== 'growth');
+    narrow((f) => figureKind(compact, f) === 'amount');
+  }
   // A rate asked ("收入增长多少") needs no 元: the unit then only orders.
   if (ctx.unit) (ctx.unitFirm && ctx.kind !== 'growth' && ctx.kind !== 'share' ? strict : narrow)(ctx.unit);
   if (ctx.span === false) strict((f) => !spanFigure(compact, f));

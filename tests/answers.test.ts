@@ -1,0 +1,124 @@
+// Answers from whole reports: the key figure belongs to the indicator, kind, unit and span asked (or there is
+// none), ranking knows a five-year figure from one year's, and the ranking weights are chosen without the report
+// they are judged on. Sentences written for these tests (figures of no real report).
+import { describe, expect, it } from 'vitest';
+import { askedFigureKind, askedSpan, contrastsOf, otherRate, spanFigure, unitFirm, unitMatcher } from '../src/search/cues.js';
+import { foreignPlaceIn, passageSpan } from '../src/search/engine.js';
+import { highlight, highlightWithKey, keyFigure, labelOf } from '../src/search/highlight.js';
+import { chooseWeights, combinations, crossValidateRank, worth } from '../src/search/rank-fit.js';
+import type { Passage } from '../src/types.js';
+
+const weight = () => 1;
+const ctx = (question: string, terms: string[], extra: { year?: number | null; place?: (c: string) => boolean } = {}) => ({
+  kind: askedFigureKind(question),
+  unit: unitMatcher(question),
+  unitFirm: unitFirm(question),
+  terms,
+  weight,
+  year: extra.year ?? null,
+  reportYear: 2025,
+  asked: null,
+  period: null,
+  contrasts: contrastsOf(question),
+  span: askedSpan(question),
+  question,
+  ...(extra.place ? { foreignPlace: extra.place } : {}),
+});
+const lead = (sentence: string, question: string, terms: string[], extra = {}) => keyFigure(highlight([sentence], terms, weight, true), ctx(question, terms, extra))?.figure;
+
+describe('key figure by indicator', () => {
+  it('never answers 收入 with the 支出 beside it', () => {
+    const s = '一般公共预算收入420.5亿元、增长3.1%，一般公共预算支出1980.2亿元。';
+    expect(lead(s, '东山省一般公共预算收入是多少？', ['一般公共预算收入'])).toBe('420.5亿元');
+    expect(lead(s, '东山省一般公共预算支出是多少？', ['一般公共预算支出'])).toBe('1980.2亿元');
+    // Only the other side is there: no headline.
+    expect(lead('一般公共预算支出1980.2亿元。', '东山省一般公共预算收入是多少？', ['一般公共预算收入'])).toBeUndefined();
+  });
+  it('never answers one rate with another', () => {
+    expect(otherRate('赤字率定的多少', '政府负债率控制在')).toBe(true);
+    expect(otherRate('赤字率定的多少', '赤字率拟按')).toBe(false);
+    expect(lead('赤字率按3.1%安排，政府负债率控制在48%左右。', '赤字率定的多少？', ['赤字率'])).toBe('3.1%');
+    expect(lead('政府负债率控制在48%左右。', '赤字率定的多少？', ['赤字率'])).toBeUndefined();
+  });
+  it('wants the unit asked when the question names it: 多少亿元 is not 万人', () => {
+    const s = '地区生产总值增长4.9%，城镇新增就业31.2万人。';
+    expect(lead(s, '东山省地区生产总值总量是多少亿元？', ['地区生产总值'])).toBeUndefined();
+    expect(unitFirm('几个公园')).toBe(false);
+    expect(lead('完成国土绿化3万亩，提升改造公园7处。', '改造了几个公园？', ['公园'])).toBe('7处');
+  });
+  it('tells an amount from a rate and a change from a level', () => {
+    const s = '全市地区生产总值2860亿元，同比增长5.1%。';
+    expect(lead(s, '地区生产总值增长多少？', ['地区生产总值'])).toBe('5.1%');
+    expect(lead(s, '地区生产总值是多少？', ['地区生产总值'])).toBe('2860亿元');
+    expect(lead('人均预期寿命提高1岁。', '人均预期寿命是多少岁？', ['人均预期寿命'])).toBeUndefined();
+    expect(lead('人均预期寿命提高1岁。', '人均预期寿命提高了多少？', ['人均预期寿命'])).toBe('1岁');
+    expect(askedFigureKind('常住人口城镇化率是多少？')).toBe('share');
+    expect(lead('常住人口城镇化率提高到64.3%。', '常住人口城镇化率是多少？', ['常住人口城镇化率'])).toBe('64.3%');
+  });
+  it('tells last year from five years', () => {
+    expect(askedSpan('去年地区生产总值增长多少？')).toBe(false);
+    expect(askedSpan('“十四五”期间地区生产总值年均增长多少？')).toBe(true);
+    expect(askedSpan('地区生产总值增长多少？')).toBeNull();
+    expect(spanFigure('地区生产总值年均增长5.6%', '5.6%')).toBe(true);
+    expect(spanFigure('五年来，城镇新增就业累计达到520万人', '520万人')).toBe(false);
+    expect(spanFigure('五年来，城镇新增就业520万人', '520万人')).toBe(true);
+    const s = '“十四五”时期地区生产总值年均增长5.6%，去年增长5.2%。';
+    expect(lead(s, '去年地区生产总值增长多少？', ['地区生产总值'])).toBe('5.2%');
+    expect(lead(s, '“十四五”期间地区生产总值年均增长多少？', ['地区生产总值'])).toBe('5.6%');
+    expect(lead('地区生产总值年均增长5.6%。', '去年地区生产总值增长多少？', ['地区生产总值'])).toBeUndefined();
+  });
+  it('is not the figure of another place named before it', () => {
+    const other = (clause: string) => clause.includes('北湖市');
+    expect(lead('北湖市地区生产总值增长6%，全区增长5.5%。', '地区生产总值增长多少？', ['地区生产总值'], { place: other })).toBe('5.5%');
+    // A place of the gazetteer other than the report's and the question's; two-character words are words first.
+    expect(foreignPlaceIn('西宁市地区生产总值', '630102', new Set())).toBe(true);
+    expect(foreignPlaceIn('城中区地区生产总值', '630103', new Set())).toBe(false);
+    expect(foreignPlaceIn('新建高标准农田', '630103', new Set())).toBe(false);
+  });
+  it('reads the label of a figure from the previous figure on', () => {
+    expect(labelOf('收入420.5亿元、支出1980.2亿元', '1980.2亿元').label).toBe('、支出');
+  });
+  it('finds the key figure in another sentence when the best one has none of the kind asked', () => {
+    const sentences = ['“十四五”时期地区生产总值年均增长5.6%。', '去年地区生产总值增长5.2%，居全国前列。'];
+    const { h, key } = highlightWithKey(sentences, ['地区生产总值'], weight, true, ctx('去年地区生产总值增长多少？', ['地区生产总值']));
+    expect(key?.figure).toBe('5.2%');
+    expect(h.sentence).toBe(sentences[1]);
+  });
+});
+
+describe('period ranking', () => {
+  const passage = (sectionPath: string[]): Passage => ({ id: 0, text: 'x', sentences: ['x'], section: sectionPath.at(-1) ?? null, sectionPath, source: { file: 'f', title: 't', district: null, year: 2026, paragraph: 1, lines: [1, 1] } });
+  it('knows a five-year section from one that also names a year', () => {
+    expect(passageSpan(passage(['一、过去五年工作回顾']))).toBe(true);
+    expect(passageSpan(passage(['一、“十四五”时期主要成就']))).toBe(true);
+    expect(passageSpan(passage(['一、2025年和“十四五”时期工作回顾']))).toBe(false);
+    expect(passageSpan(passage(['二、2026年工作安排']))).toBe(false);
+  });
+});
+
+describe('ranking weights fitted by leaving reports out', () => {
+  it('chooses the combination with the best recall and scores each report with weights chosen without it', () => {
+    expect(combinations({ a: [1, 2], b: [3, 4, 5] })).toHaveLength(6);
+    expect(worth(1)).toBe(1);
+    expect(worth(3)).toBe(0.5);
+    expect(worth(null)).toBe(0);
+    const questions = [
+      { question: 'q1', source: 'a.txt', answer: null, evidence: null },
+      { question: 'q2', source: 'a.txt', answer: null, evidence: null },
+      { question: 'q3', source: 'b.txt', answer: null, evidence: null },
+    ];
+    // Combination 0 is best on a.txt, combination 1 on b.txt.
+    const table = [
+      [1, 1, 4],
+      [2, 2, 1],
+    ];
+    expect(chooseWeights(table, () => true)).toBe(0);
+    const combos = [{ lexicalWeight: 0.5, figureBoost: 1, yearPenalty: 1, periodPenalty: 1, spanPenalty: 1 }, { lexicalWeight: 0.5, figureBoost: 1.2, yearPenalty: 1, periodPenalty: 1, spanPenalty: 1 }];
+    const fit = crossValidateRank(table, questions, combos, 0);
+    // a.txt held out -> chosen on b.txt -> combination 1 -> ranks 2, 2; b.txt held out -> combination 0 -> rank 4.
+    expect(fit.heldOut.recallAt1).toBe(0);
+    expect(fit.heldOut.recallAt3).toBeCloseTo(2 / 3, 3);
+    expect(fit.before.recallAt1).toBeCloseTo(2 / 3, 3);
+    expect(fit.best.figureBoost).toBe(1);
+  });
+});

@@ -85,7 +85,7 @@ export interface SearchResult {
   /** Figures (numbers with units or %) in the highlight. */
   figures: string[];
   /** The figure that best answers, the clause around it and the year it is about: a card's first line ("6725人 · 城中区 2023 全年城镇新增就业"). */
-  keyFigure?: { figure: string; clause: string; year: number | null };
+  keyFigure?: { figure: string; clause: string; year: number | null; target?: boolean };
   section: string | null;
   /** Numbered headings from the outermost down (一、2024年工作回顾 › （二）…), when the report has them. */
   sectionPath?: string[];

@@ -122,3 +122,23 @@ describe('ranking weights fitted by leaving reports out', () => {
     expect(fit.best.figureBoost).toBe(1);
   });
 });
+
+describe('honest cards', () => {
+  it('tells the data year from the report year and marks a target', async () => {
+    const { figureWhen } = await import('../src/present/telegram.js');
+    const source = { file: 'f', title: 't', district: '南山区', year: 2026, paragraph: 1, lines: [1, 1] as [number, number] };
+    expect(figureWhen({ figure: '5.2%', clause: '增长', year: 2025 }, source)).toBe('2025年 · 据2026年报告');
+    expect(figureWhen({ figure: '5%左右', clause: '增长', year: 2026, target: true }, source)).toBe('2026年目标');
+    expect(figureWhen({ figure: '5%左右', clause: '增长', year: null }, source)).toBe('据2026年报告');
+  });
+  it('marks a plan sentence of the report year as a target', () => {
+    const key = keyFigure(highlight(['今年地区生产总值预期目标增长5%左右。'], ['地区生产总值'], weight, true), { ...ctx('今年地区生产总值增长目标是多少？', ['地区生产总值']), reportYear: 2026, year: 2026, period: 'plan' });
+    expect(key).toMatchObject({ figure: '5%左右', year: 2026, target: true });
+  });
+  it('says why an answer is uncertain', async () => {
+    const { uncertainWhy } = await import('../src/search/engine.js');
+    const none = { yearContradicts: 0, periodConflicts: 0, figureMissing: 0, unitMissing: 0, kindMissing: 0 };
+    expect(uncertainWhy({ ...none, yearContradicts: 1 }, '', [], weight)).toContain('另一个年份');
+    expect(uncertainWhy(none, '城镇新增就业3100人', [['新增就业'], ['高校毕业生']], weight)).toContain('高校毕业生');
+  });
+});

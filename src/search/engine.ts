@@ -352,7 +352,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
           ? `没有收录${onlyWithin.names[0]}本级的报告，下面是其辖区报告的原文，可能相关。`
           : noFigure
             ? `最接近的原文里没有所问指标的数字（${askedWhat(kind, span)}），下面的原文可能相关。`
-            : `${where}里没有找到确定的答案，下面的原文可能相关。`;
+            : `${where}里没有找到确定的答案：${uncertainWhy(seen, texts[best.id]!, understood.concepts, weight)}，下面的原文可能相关。`;
     return {
       query, found: confidence === 'high', confidence, results, understood, evidence, decision,
       ...(reason ? { reason } : {}), ...(note ? { note } : {}), ...(placesDiffer.length > 1 ? { placesDiffer } : {}), tookMs: performance.now() - started, timings,
@@ -424,6 +424,17 @@ function differingPlaces(results: SearchResult[], concepts: string[][]): string[
     places.set(key, known ? fullName(known) : (r.source.district ?? key));
   }
   return [...places.values()];
+}
+
+/** Why an answer is uncertain, in words, from the features the decision saw (the strongest reason first). */
+export function uncertainWhy(f: Record<string, number>, text: string, concepts: string[][], weight: (t: string) => number): string {
+  if (f.yearContradicts) return '最接近的原文说的是另一个年份';
+  if (f.periodConflicts) return '最接近的原文说的是另一个时期（目标与实际不同）';
+  if (f.figureMissing) return '最接近的原文里没有数字';
+  if (f.unitMissing || f.kindMissing) return '最接近的原文里没有所问单位或类型的数字';
+  const missing = concepts.filter((alts) => !alts.some((a) => text.includes(a))).sort((a, b) => Math.max(...b.map(weight)) - Math.max(...a.map(weight)));
+  if (missing[0]) return `最接近的原文没有提到“${missing[0][0]}”`;
+  return '最接近的原文与问题的匹配不够确定';
 }
 
 /** What kind of figure was asked, in words for a reason ("增长率", "多年合计或年均"). */

@@ -190,7 +190,9 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   // A passage's own period dates its figures before the question does: a 2023 result asked as "今年" stays 2023.
   const periodYear = ctx.reportYear === null || !ctx.period || /(?:19|20)\d{2}\s*年/.test(h.sentence) ? null : ctx.period === 'plan' ? ctx.reportYear : ctx.reportYear - 1;
   const year = lead.year ?? periodYear ?? yearOfFigure(h.sentence, ctx.reportYear, ctx.asked);
-  return { figure: lead.figure, clause: clauseOf(h.sentence, lead.figure), year };
+  // A target: the passage is a plan, or (its period unknown) its sentence says 目标/预期/力争 and dates it to the report's year.
+  const target = ctx.period === 'plan' || (ctx.period === null && TARGET_CUES.test(h.sentence) && (year === null || year === ctx.reportYear));
+  return { figure: lead.figure, clause: clauseOf(h.sentence, lead.figure), year, ...(target ? { target: true } : {}) };
 }
 
 /**

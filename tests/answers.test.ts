@@ -142,3 +142,15 @@ describe('honest cards', () => {
     expect(uncertainWhy(none, '城镇新增就业3100人', [['新增就业'], ['高校毕业生']], weight)).toContain('高校毕业生');
   });
 });
+
+describe('decision folds', () => {
+  it('keep each report in one fold', async () => {
+    const { reportFolds } = await import('../src/search/calibrate.js');
+    const ex = (source: string | null, i: number) => ({ question: { question: `q${i}`, source, answer: null, evidence: null, district: `d${i % 2}` }, features: {} as never, correct: i % 2, answerable: source !== null, hitRank: null });
+    const examples = ['a', 'a', 'b', 'b', 'b', 'c', null, null, 'd', 'e'].map((s, i) => ex(s, i));
+    const fold = reportFolds(examples, 3);
+    const foldOf = (s: string) => new Set(examples.map((e, i) => (e.question.source === s ? fold[i] : -1)).filter((f) => f >= 0));
+    for (const s of ['a', 'b', 'c', 'd', 'e']) expect(foldOf(s).size).toBe(1);
+    expect(new Set(fold).size).toBe(3);
+  });
+});

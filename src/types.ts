@@ -113,6 +113,11 @@ export interface Answer {
   evidence?: { similarity: number; coverage: number };
   /** The fitted decision (src/search/decide.ts): probability that the top 3 hold the answer, and the features it saw. */
   decision?: { probability: number; features: Record<string, number> };
+  /**
+   * The question is too vague to answer: no place in a library of several places, or no indicator ("增长了多少？").
+   * The card asks back "请说明地方/指标" with these options as buttons; never a confident figure.
+   */
+  askBack?: { what: 'place' | 'indicator'; options: string[] };
   /** Said on the card when the report answers another period than the one asked ("报告只给出2023年的实际值：…"). */
   note?: string;
   tookMs: number;

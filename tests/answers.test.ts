@@ -149,8 +149,40 @@ describe('decision folds', () => {
     const ex = (source: string | null, i: number) => ({ question: { question: `q${i}`, source, answer: null, evidence: null, district: `d${i % 2}` }, features: {} as never, correct: i % 2, answerable: source !== null, hitRank: null });
     const examples = ['a', 'a', 'b', 'b', 'b', 'c', null, null, 'd', 'e'].map((s, i) => ex(s, i));
     const fold = reportFolds(examples, 3);
-    const foldOf = (s: string) => new Set(examples.map((e, i) => (e.question.source === s ? fold[i] : -1)).filter((f) => f >= 0));
+    const foldOf = (s: string) => new Set(examples.map((e, i) => (e.question.source === s ? fold[i]! : -1)).filter((f) => f >= 0));
     for (const s of ['a', 'b', 'c', 'd', 'e']) expect(foldOf(s).size).toBe(1);
     expect(new Set(fold).size).toBe(3);
+  });
+});
+
+describe('a vague question asks back', () => {
+  const result = (district: string, clause: string) => ({ rank: 1, score: 1, text: 't', highlight: 't', figures: ['5%'], keyFigure: { figure: '5%', clause, year: 2025 }, section: null, passageId: 0, source: { file: `${district}.txt`, title: 't', district, year: 2026, paragraph: 1, lines: [1, 1] as [number, number] } });
+  const understood = (concepts: string[][], district: string | null = null) => ({ normalized: '', district, uncoveredPlace: null, year: null, wantsFigure: true, terms: concepts.flat(), concepts });
+  it('asks which indicator when the question names none', async () => {
+    const { vagueQuestion } = await import('../src/search/engine.js');
+    const { namesIndicator } = await import('../src/search/cues.js');
+    expect(namesIndicator([['增长'], ['了'], ['多少']])).toBe(false);
+    expect(namesIndicator([['地区生产总值'], ['增长']])).toBe(true);
+    const ask = vagueQuestion([result('南山区', '全年地区生产总值 同比增长'), result('南山区', '社会消费品零售总额')], understood([['增长'], ['多少']]), true, 3, []);
+    expect(ask).toEqual({ what: 'indicator', options: ['地区生产总值 同比增长', '社会消费品零售总额'] });
+  });
+  it('asks which place when none is named and the results give the indicator for several', async () => {
+    const { vagueQuestion } = await import('../src/search/engine.js');
+    const u = understood([['地区生产总值'], ['增长']]);
+    expect(vagueQuestion([result('南山区', 'x')], u, false, 3, ['南山区', '北湖市'])).toEqual({ what: 'place', options: ['南山区', '北湖市'] });
+    // A place named, or one report in the library: no question back.
+    expect(vagueQuestion([result('南山区', 'x')], u, true, 3, ['南山区', '北湖市'])).toBeUndefined();
+    expect(vagueQuestion([result('南山区', 'x')], u, false, 1, ['南山区', '北湖市'])).toBeUndefined();
+  });
+  it('offers the options as buttons that ask again', async () => {
+    const { answerKeyboard } = await import('../src/bot/keyboards.js');
+    const { decodeCallback } = await import('../src/bot/callback-data.js');
+    const { clarified } = await import('../src/bot/features/ask.js');
+    const answer = { query: '去年GDP增长多少？', found: false, confidence: 'low' as const, results: [result('南山区', 'x')], understood: understood([]), askBack: { what: 'place' as const, options: ['南山区', '北湖市'] }, tookMs: 1 };
+    const kb = answerKeyboard('abcd1234', { answer, scope: { district: null, file: null }, chatId: 1, votes: new Map() }, 0, 3);
+    const first = kb.inline_keyboard[0]!;
+    expect(first.map((b) => b.text)).toEqual(['❓ 南山区', '❓ 北湖市']);
+    expect(decodeCallback((first[1] as { callback_data: string }).callback_data)).toEqual({ kind: 'clarify', sid: 'abcd1234', index: 1 });
+    expect(clarified(answer.query, '北湖市')).toBe('北湖市去年GDP增长多少？');
   });
 });

@@ -13,6 +13,7 @@
 //   x:<tok>:<p|y>         admin: correct the place (p) or year (y) of the report uploaded under <tok>
 //   xv:<tok>:<p|y>:<n>    admin: set it to a button's value (place n of the offered list, or year n)
 //   xx:<tok>              admin: stop waiting for a correction
+//   a:<sid>:<n>           a vague question asked back: ask it again with option n of the answer's askBack (a place or an indicator)
 //   n                     no-op (page indicator); answered silently
 //
 // Each feature routes its own verbs with onCallback(); data no pattern accepts falls through to the
@@ -34,6 +35,7 @@ export type CallbackAction =
   | { kind: 'correctAsk'; token: string; field: 'place' | 'year' }
   | { kind: 'correctPick'; token: string; field: 'place' | 'year'; value: number }
   | { kind: 'correctCancel'; token: string }
+  | { kind: 'clarify'; sid: string; index: number }
   | { kind: 'noop' };
 
 type Kind = CallbackAction['kind'];
@@ -91,6 +93,7 @@ const CODECS: { [K in Kind]: Codec<K> } = {
     encode: (a) => `xv:${a.token}:${a.field[0]}:${a.value}`,
   },
   correctCancel: { pattern: re(`xx:(${SID})`), decode: (m) => ({ kind: 'correctCancel', token: m[1]! }), encode: (a) => `xx:${a.token}` },
+  clarify: { pattern: re(`a:(${SID}):(\\d{1,2})`), decode: (m) => ({ kind: 'clarify', sid: m[1]!, index: Number(m[2]) }), encode: (a) => `a:${a.sid}:${a.index}` },
   noop: { pattern: /^n$/, decode: () => ({ kind: 'noop' }), encode: () => 'n' },
 };
 

@@ -138,7 +138,7 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
     feedbackFeature(env),
     inlineFeature(env),
     // Last among messages: text no command took is a question (or an unknown command).
-    askFeature(ask),
+    askFeature(ask, env),
   );
   // Buttons no feature recognised (old formats, forged data) and data-less ones: still answered, so the
   // client's spinner stops.

@@ -21,6 +21,8 @@ export interface AnswerJson {
   placesDiffer?: string[];
   /** When the report answers another period than the one asked: "报告只给出2023年的实际值：…". */
   note?: string;
+  /** A vague question: "请说明地方/指标", with what it could mean (the bot shows them as buttons). */
+  ask_back?: { what: 'place' | 'indicator'; options: string[] };
 }
 
 export function toJson(answer: Answer): AnswerJson {
@@ -39,6 +41,7 @@ export function toJson(answer: Answer): AnswerJson {
     })),
     ...(answer.reason ? { reason: answer.reason } : {}),
     ...(answer.placesDiffer ? { placesDiffer: answer.placesDiffer } : {}),
+    ...(answer.askBack ? { ask_back: answer.askBack } : {}),
     ...(answer.note ? { note: answer.note } : {}),
   };
 }

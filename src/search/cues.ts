@@ -6,7 +6,7 @@ import { UNITS } from '../clean/figures.js';
 export type Period = 'plan' | 'review';
 export type FigureKind = 'growth' | 'amount' | 'share';
 
-const LISTS = ['target', 'result', 'growth', 'amount', 'share', 'money', 'length', 'duration', 'span', 'spanFigure'] as const;
+const LISTS = ['target', 'result', 'growth', 'amount', 'share', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic'] as const;
 type Cues = Record<(typeof LISTS)[number], string[]> & { contrasts: [string, string][] };
 
 const CUES: Cues = (() => {
@@ -132,4 +132,10 @@ export function otherRate(question: string, label: string): boolean {
   if (asked.length === 0) return false;
   const named = rates(label).filter((r) => r.length >= 2);
   return named.length > 0 && !named.some((r) => asked.some((a) => r.endsWith(a.slice(-2)) || a.endsWith(r.slice(-2))));
+}
+
+/** Does the question name an indicator: a concept beyond the generic question words (增长, 多少, 目标…)? */
+export function namesIndicator(concepts: string[][]): boolean {
+  const generic = new Set(CUES.generic);
+  return concepts.some((alts) => alts.some((a) => !generic.has(a) && !/^[\d.]+$/.test(a)));
 }

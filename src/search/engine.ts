@@ -9,7 +9,7 @@ import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';
 import type { Answer, Confidence, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { findFigures } from '../clean/figures.js';
-import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, figureKind, type Period, spanFigure, unitFirm, unitMatcher } from './cues.js';
+import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, figureKind, namesIndicator, type Period, spanFigure, unitFirm, unitMatcher } from './cues.js';
 import { coverage, type DecisionModel, features, loadDecision, outcome, probability } from './decide.js';
 import { highlightWithKey } from './highlight.js';
 import { findPlaces } from '../places/find.js';
@@ -342,20 +342,24 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const noFigure = understood.wantsFigure && confidence === 'high' && results[0] !== undefined && !results[0].keyFigure && findFigures(texts[ranked[0]!.id]!).length > 0;
     if (noFigure) confidence = 'low';
     const placesDiffer = placeCodes.size !== 1 && !options.file ? differingPlaces(results.slice(0, 3), understood.concepts) : [];
+    const askBack = vagueQuestion(results, understood, placeCodes.size > 0 || !!options.file, covered.length, placesDiffer);
+    if (askBack) confidence = confidence === 'high' ? 'low' : confidence;
     lap('rank');
     const note = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);
     // found:false always says why, also when the closest passages are shown (low confidence).
     const reason =
       confidence !== 'low'
         ? undefined
-        : overPlace
+        : askBack
+          ? `请说明${askBack.what === 'place' ? '地方' : '指标'}：${askBack.options.join('、')}${askBack.what === 'place' ? '的报告都有相关原文' : '都可能是所问的'}。下面的原文可能相关。`
+          : overPlace
           ? `没有收录${onlyWithin.names[0]}本级的报告，下面是其辖区报告的原文，可能相关。`
           : noFigure
             ? `最接近的原文里没有所问指标的数字（${askedWhat(kind, span)}），下面的原文可能相关。`
             : `${where}里没有找到确定的答案：${uncertainWhy(seen, texts[best.id]!, understood.concepts, weight)}，下面的原文可能相关。`;
     return {
       query, found: confidence === 'high', confidence, results, understood, evidence, decision,
-      ...(reason ? { reason } : {}), ...(note ? { note } : {}), ...(placesDiffer.length > 1 ? { placesDiffer } : {}), tookMs: performance.now() - started, timings,
+      ...(reason ? { reason } : {}), ...(note ? { note } : {}), ...(askBack ? { askBack } : {}), ...(placesDiffer.length > 1 ? { placesDiffer } : {}), tookMs: performance.now() - started, timings,
     };
   }
 
@@ -424,6 +428,23 @@ function differingPlaces(results: SearchResult[], concepts: string[][]): string[
     places.set(key, known ? fullName(known) : (r.source.district ?? key));
   }
   return [...places.values()];
+}
+
+/**
+ * A question too vague to answer confidently: it names no indicator ("增长了多少？"), or names no place while the
+ * library holds several and the best results come from different places. The options are what it could mean:
+ * the indicators of the results' key figures, or their places.
+ */
+export function vagueQuestion(results: SearchResult[], u: QueryUnderstanding, placeGiven: boolean, placesIndexed: number, placesDiffer: string[]): Answer['askBack'] | undefined {
+  if (results.length === 0) return undefined;
+  if (!namesIndicator(u.concepts)) {
+    const options = [...new Set(results.map((r) => (r.keyFigure?.clause ?? '').replace(/^(?:全年|全区|全市|全省|全县|全国|其中|同比)+/, '').slice(0, 12)).filter((c) => c.length >= 2))].slice(0, 4);
+    return { what: 'indicator', options };
+  }
+  if (placeGiven || placesIndexed < 2 || u.district) return undefined;
+  // Only when the results give the same indicator for different places (differingPlaces): results of other
+  // indicators from other reports are just weaker matches.
+  return placesDiffer.length > 1 ? { what: 'place', options: placesDiffer } : undefined;
 }
 
 /** Why an answer is uncertain, in words, from the features the decision saw (the strongest reason first). */

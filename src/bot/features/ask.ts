@@ -4,9 +4,10 @@
 import { Composer, type Context } from 'grammy';
 import { renderAnswerCard, renderNotFoundCard } from '../../present/telegram.js';
 import { type BotEnv, labelOf, viaOf } from '../env.js';
+import { onCallback } from '../callback-data.js';
 import { answerKeyboard, clearScopeKeyboard } from '../keyboards.js';
 import { checkQuestion, cleanQuestion, MAX_PAGES, searchLogged } from '../question.js';
-import type { QuerySession } from '../sessions.js';
+import { liveSession, type QuerySession } from '../sessions.js';
 import { TEXT } from '../texts.js';
 import { describe, HTML } from '../util.js';
 
@@ -65,8 +66,19 @@ const NOT_TEXT = [
   'message:dice',
 ] as const;
 
-export function askFeature(ask: Ask): Composer<Context> {
+/** The question asked again with what a vague one lacked: the place or indicator chosen goes first ("北京市" + "去年GDP增长多少？"). */
+export const clarified = (query: string, option: string) => `${option}${query}`;
+
+export function askFeature(ask: Ask, env?: Pick<BotEnv, 'sessions'>): Composer<Context> {
   const c = new Composer<Context>();
+  if (env) {
+    onCallback(c, 'clarify', async (ctx, action) => {
+      const session = liveSession(env.sessions, action.sid, ctx.chat?.id);
+      const option = session?.answer.askBack?.options[action.index];
+      await ctx.answerCallbackQuery(option ? { text: option } : { text: TEXT.expired });
+      if (session && option) await ask(ctx, clarified(session.answer.query, option));
+    });
+  }
   c.command('ask', async (ctx) => {
     if (ctx.match.trim().length === 0) return void (await ctx.reply(TEXT.askUsage));
     await ask(ctx, ctx.match);

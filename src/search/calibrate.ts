@@ -20,7 +20,7 @@ export const DEFAULT_CALIBRATION: CalibrationOptions = { folds: 5, precision: 0.
 /** The report a labelled question belongs to: its source, else the place it names (a question no report answers). */
 export const reportOfExample = (e: Example) => {
   const q = (e as Partial<Labelled>).question;
-  return q ? (q.source ?? `none:${q.district ?? q.question}`) : null;
+  return q ? (q.source ?? `none:${q.district ?? '?'}`) : null;
 };
 
 /**

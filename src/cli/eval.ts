@@ -68,7 +68,11 @@ async function main() {
   const rankHeld = stored(RANK_FILE, 'heldOut');
   const decisionHeld = stored(DECISION_FILE, 'cv');
   if (rankHeld) process.stdout.write(`\nranking weights, leaving each report out (src/search/rank.json): ${JSON.stringify(rankHeld)}\n`);
-  if (decisionHeld) process.stdout.write(`decision, held out (src/search/decision.json cv): ${JSON.stringify(decisionHeld)}\n`);
+  if (decisionHeld) {
+    const { perKind, perReport, ...figures } = decisionHeld as Record<string, unknown>;
+    process.stdout.write(`decision, leaving reports out (src/search/decision.json cv): ${JSON.stringify(figures)}\n`);
+    if (perKind) process.stdout.write(`  per kind: ${JSON.stringify(perKind)}\n`);
+  }
   if (values.misses) {
     for (const d of report.details.filter((d) => !d.ok)) process.stdout.write(`miss ${d.id ?? ''} ${d.question} -> ${d.note}\n`);
   }

@@ -143,6 +143,11 @@ export interface QueryUnderstanding {
   places?: PlaceRef[];
   /** The place asked has no report of its own, only places within it do: their figures are not its figures. */
   onlyWithin?: { names: string[]; level: PlaceLevel };
+  /**
+   * The place asked has no report of its own but lies inside a place that has one (a city in its province's
+   * report): answered from passages of that report that name it, labelled with whose report it is.
+   */
+  inside?: { names: string[]; report: string };
   /** A place named in the question that no indexed report covers (e.g. 北京市东城区). */
   uncoveredPlace: string | null;
   /** Year the question asks about, absolute or resolved per report from 去年/今年/明年. */

@@ -186,3 +186,28 @@ describe('a vague question asks back', () => {
     expect(clarified(answer.query, '北湖市')).toBe('北湖市去年GDP增长多少？');
   });
 });
+
+describe('a place inside a covered report', () => {
+  it('is answered from its host report, labelled, only by passages naming it', async () => {
+    const { understand, loadSynonyms } = await import('../src/search/understand.js');
+    const { gazetteer } = await import('../src/places/gazetteer.js');
+    const { join } = await import('node:path');
+    const synonyms = loadSynonyms(join(import.meta.dirname, '..', 'src', 'search', 'synonyms.json'));
+    const g = gazetteer();
+    const province = [...g.byCode.values()].find((p) => p.name === '浙江省')!;
+    const city = [...g.byCode.values()].find((p) => p.name === '宁波市')!;
+    const u = understand('宁波舟山港去年集装箱吞吐量是多少？', { synonyms, covered: [province] });
+    expect(u.uncoveredPlace).toBeNull();
+    expect(u.places).toEqual([{ code: province.code, name: '浙江省', level: 'province' }]);
+    expect(u.inside).toEqual({ names: ['宁波', '宁波市'], report: '浙江省' });
+    // The city's own report indexed: no detour. A place of another province: still not covered.
+    expect(understand('宁波舟山港去年集装箱吞吐量是多少？', { synonyms, covered: [province, city] }).inside).toBeUndefined();
+    expect(understand('西宁市去年地区生产总值是多少？', { synonyms, covered: [province] }).uncoveredPlace).toBe('西宁市');
+  });
+  it('leads only with a figure whose clause names the place', () => {
+    const s = '宁波港集装箱吞吐量3600万标箱，保税燃料油加注700万吨。';
+    const h = highlight([s], ['集装箱'], weight, true);
+    expect(keyFigure(h, { ...ctx('宁波港集装箱吞吐量是多少？', ['集装箱']), mustName: ['宁波'] })).toBeUndefined();
+    expect(keyFigure(highlight(['宁波港货物吞吐量12亿吨。'], ['吞吐量'], weight, true), { ...ctx('宁波港货物吞吐量是多少？', ['吞吐量']), mustName: ['宁波'] })?.figure).toBe('12亿吨');
+  });
+});

@@ -284,7 +284,13 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       // Neither year nor period asked ("城镇新增就业多少人"): a reporter means what was achieved, not the plan.
       else if (!asked && !understood.year && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
     }
-    const ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
+    let ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
+    // A place inside a covered report (a city in its province's): only the passages that name it can answer.
+    const inside = understood.inside;
+    if (inside) {
+      const names = (id: number) => inside.names.some((n) => texts[id]!.includes(n));
+      ranked = [...ranked.filter((c) => names(c.id)), ...ranked.filter((c) => !names(c.id))];
+    }
     promoteYearMatch(ranked, contradicts, (id) => coverage(texts[id]!, understood.concepts, weight));
     const best = ranked[0];
     const evidence = best ? { similarity: round(best.similarity), coverage: round(coverage(texts[best.id]!, understood.concepts, weight)) } : undefined;
@@ -310,6 +316,12 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const overPlace = onlyWithin && !speaksOf(passages[best.id]!.text, onlyWithin);
     const decided = outcome(decider, p);
     let confidence: Confidence = overPlace && decided === 'high' ? 'low' : decided;
+    // Inside a covered report and its best passage does not name the place: nothing about that place.
+    const insideMissing = inside !== undefined && !inside.names.some((n) => texts[best.id]!.includes(n));
+    if (insideMissing) {
+      lap('rank');
+      return { ...notFound(query, understood, `已收录的报告中没有${understood.district}的报告，${inside!.report}的报告里也没有提到${understood.district}。${coveredList()}`, started), evidence, decision: { probability: round(p), features: seen }, timings };
+    }
     const decision = { probability: round(p), features: seen };
     if (confidence === 'none') {
       lap('rank');
@@ -319,9 +331,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const askedCodes = new Set((understood.places ?? []).map((x) => x.code));
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
       const p = passages[c.id]!;
-      const foreignPlace = (clause: string) => foreignPlaceIn(clause, p.source.place?.code ?? null, askedCodes);
+      const foreignPlace = (clause: string) => foreignPlaceIn(clause, p.source.place?.code ?? null, askedCodes, inside?.names);
       const { h, key } = highlightWithKey(p.sentences, understood.terms, weight, understood.wantsFigure, {
         kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]!, contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
+        ...(inside ? { mustName: inside.names } : {}),
       });
       return {
         rank: i + 1,
@@ -345,7 +358,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const askBack = vagueQuestion(results, understood, placeCodes.size > 0 || !!options.file, covered.length, placesDiffer);
     if (askBack) confidence = confidence === 'high' ? 'low' : confidence;
     lap('rank');
-    const note = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);
+    const note =
+      periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood) ??
+      (inside ? `没有${understood.district}本身的报告，以下出自${inside.report}的报告。` : null);
     // found:false always says why, also when the closest passages are shown (low confidence).
     const reason =
       confidence !== 'low'
@@ -468,11 +483,11 @@ function askedWhat(kind: FigureKind | null, span: boolean | null): string {
  * Does a clause name a place other than the report's and the question's (the city's figure in a district's
  * report)? Then the figure after it is that place's, not the report's.
  */
-export function foreignPlaceIn(clause: string, reportPlace: string | null, asked: Set<string>): boolean {
+export function foreignPlaceIn(clause: string, reportPlace: string | null, asked: Set<string>, allowed: string[] = []): boolean {
   if (!reportPlace) return false;
   // Two characters name a place only as a city's or province's short form (新建 is a word before it is a district).
   const named = findPlaces(clause).filter((m) => Array.from(m.text).length >= 3 || m.places.some((x) => x.level === 'city' || x.level === 'province'));
-  return named.some((m) => !m.places.some((x) => x.code === reportPlace || asked.has(x.code)));
+  return named.some((m) => !allowed.includes(m.text) && !m.places.some((x) => x.code === reportPlace || asked.has(x.code) || allowed.includes(x.name)));
 }
 
 /** Does every word of the question (of 3 or more characters) that the passage names stand only as the base of a share (占…比重)? */

@@ -103,6 +103,8 @@ export interface KeyFigureContext {
   period: Period | null;
   /** The question as asked (normalised): the rate it names (赤字率) is not another (负债率). */
   question?: string;
+  /** A place inside the report asked about (宁波 in 浙江's report): the figure's clause names it. */
+  mustName?: string[];
   /** Is the unit a must (cues.ts unitFirm) rather than a preference? */
   unitFirm?: boolean;
   /** Words of indicators the question does not ask, set beside the ones it asks (支出 for 收入): cues.ts contrastsOf. */
@@ -111,6 +113,12 @@ export interface KeyFigureContext {
   span?: boolean | null;
   /** Does the text before a figure name another place than the report's and the question's (the city in a district's report)? */
   foreignPlace?: (label: string) => boolean;
+}
+
+/** Does the figure's own clause, up to the figure, name one of `names` (宁波…吞吐量4387万标箱, not …加注880万吨)? */
+export function nearName(sentence: string, figure: string, names: string[]): boolean {
+  const { clause } = labelOf(sentence, figure);
+  return names.some((n) => clause.includes(n));
 }
 
 /** The words a figure stands for: its clause up to the figure, from the previous figure on when there is one. */
@@ -168,6 +176,7 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
       return !contrasts.some((c) => label.includes(c.other) && !label.includes(c.asked));
     });
   }
+  if (ctx.mustName) strict((f) => nearName(compact, f, ctx.mustName!));
   if (ctx.question) strict((f) => !otherRate(ctx.question!, labelOf(compact, f).label));
   if (ctx.foreignPlace) strict((f) => !ctx.foreignPlace!(labelOf(compact, f).clause));
   if (ctx.kind) strict((f) => figureKind(compact, f) === ctx.kind);

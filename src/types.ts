@@ -85,7 +85,7 @@ export interface SearchResult {
   /** Figures (numbers with units or %) in the highlight. */
   figures: string[];
   /** The figure that best answers, the clause around it and the year it is about: a card's first line ("6725人 · 城中区 2023 全年城镇新增就业"). */
-  keyFigure?: { figure: string; clause: string; year: number | null };
+  keyFigure?: { figure: string; clause: string; year: number | null; target?: boolean };
   section: string | null;
   /** Numbered headings from the outermost down (一、2024年工作回顾 › （二）…), when the report has them. */
   sectionPath?: string[];
@@ -113,6 +113,11 @@ export interface Answer {
   evidence?: { similarity: number; coverage: number };
   /** The fitted decision (src/search/decide.ts): probability that the top 3 hold the answer, and the features it saw. */
   decision?: { probability: number; features: Record<string, number> };
+  /**
+   * The question is too vague to answer: no place in a library of several places, or no indicator ("增长了多少？").
+   * The card asks back "请说明地方/指标" with these options as buttons; never a confident figure.
+   */
+  askBack?: { what: 'place' | 'indicator'; options: string[] };
   /** Said on the card when the report answers another period than the one asked ("报告只给出2023年的实际值：…"). */
   note?: string;
   tookMs: number;
@@ -138,6 +143,11 @@ export interface QueryUnderstanding {
   places?: PlaceRef[];
   /** The place asked has no report of its own, only places within it do: their figures are not its figures. */
   onlyWithin?: { names: string[]; level: PlaceLevel };
+  /**
+   * The place asked has no report of its own but lies inside a place that has one (a city in its province's
+   * report): answered from passages of that report that name it, labelled with whose report it is.
+   */
+  inside?: { names: string[]; report: string };
   /** A place named in the question that no indexed report covers (e.g. 北京市东城区). */
   uncoveredPlace: string | null;
   /** Year the question asks about, absolute or resolved per report from 去年/今年/明年. */

@@ -34,7 +34,7 @@ describe('real engine through the bot (handleUpdate)', () => {
 
   it('城中区去年城镇新增就业多少人？ → 6725人, cited to 000_be770faa11c46e25.txt', async () => {
     const { html } = await ask('城中区去年城镇新增就业多少人？');
-    expect(html.split('\n')[0]).toMatch(/^<b>6725人<\/b> · 城中区 2023/);
+    expect(html.split('\n')[0]).toMatch(/^<b>6725人<\/b> · 城中区 · 2023年 · 据2024年报告/);
     expect(html).toContain('<b>6725人</b>');
     // The source in words on the card; the file and its lines on the 原文 card (below).
     expect(html).toContain('📄 《城中区：开好局启新程走在前作表率》 · 城中区 · 2024年报告');

@@ -71,17 +71,21 @@ beforeAll(async () => {
   examples = await collectExamples(engine, files.flatMap((f) => readQuestions(f)));
 }, 120_000);
 
-describe('held-out figures (nested 5-fold cross-validation over dev, extra and calib)', () => {
-  // Measured with npm run fit (README "Calibrated answers"). The figures are deterministic for a given index and
-  // question set; the margin (0.02, one question in 50) absorbs small ranking changes, nothing more.
+describe('held-out figures (nested cross-validation over dev, extra and calib, leaving whole reports out)', () => {
+  // Each fold holds out one of the sample's five reports: the decision is judged on a report it never saw
+  // (docs/answers.md). Deterministic for a given index and question set; the margin (0.02, one question in 50)
+  // absorbs small ranking changes, nothing more. Measured: precision at mix 0.993, found 0.843, refused 0.946,
+  // recall@3 0.994, recall@1 0.966.
   it("reaches the targets at the reporters' mix", () => {
     const { figures } = crossValidate(examples);
     const margin = 0.02;
-    expect(figures.precisionConfidentAtMix).toBeGreaterThanOrEqual(0.978 - margin);
-    expect(figures.answerableFound).toBeGreaterThanOrEqual(0.961 - margin);
-    expect(figures.unanswerableNotFound).toBeGreaterThanOrEqual(0.804 - margin);
+    expect(figures.precisionConfidentAtMix).toBeGreaterThanOrEqual(0.993 - margin);
+    expect(figures.answerableFound).toBeGreaterThanOrEqual(0.843 - margin);
+    expect(figures.unanswerableNotFound).toBeGreaterThanOrEqual(0.946 - margin);
     expect(figures.recallAt3).toBeGreaterThanOrEqual(0.994 - margin);
-    expect(figures.recallAt1).toBeGreaterThanOrEqual(0.955 - margin);
+    expect(figures.recallAt1).toBeGreaterThanOrEqual(0.966 - margin);
+    // Every report was held out once, and its figures are reported.
+    expect(Object.keys(figures.perReport ?? {}).filter((r) => !r.startsWith('none:'))).toHaveLength(5);
   });
 });
 

@@ -52,12 +52,13 @@ describe('our own question set (tests/extra.jsonl: paraphrases, plans, statistic
     const misses = details.filter((d) => !d.ok).map((d) => `${d.question} ${d.note}`).join('\n');
     const n = metrics.answerable;
     expect([n, metrics.unanswerable]).toEqual([35, 5]);
-    // measured: recall@1 0.971 (34 of 35), recall@3 1.000, highlight 1.000, not answerable → found:false 5 of 5, found 1.000
+    // measured: recall@1 0.971 (34 of 35), recall@3 1.000, highlight 1.000, not answerable → found:false 5 of 5,
+    // found 0.943 (33 of 35: the decision refitted on real reports, docs/answers.md, is more careful)
     expect(metrics.recallAt1, misses).toBeGreaterThanOrEqual(oneQuestionBelow(34 / 35, n));
     expect(metrics.recallAt3, misses).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
     expect(metrics.highlightHasAnswer, misses).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
     expect(metrics.notFoundCorrect, misses).toBe(1);
-    expect(metrics.foundCorrect, misses).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
+    expect(metrics.foundCorrect, misses).toBeGreaterThanOrEqual(oneQuestionBelow(33 / 35, n));
   });
 });
 
@@ -95,7 +96,9 @@ describe('search behaviour', () => {
     expect(markup.found).toBe(false);
     expect(markup.reason).toBeTruthy();
     const long = await engine.search('就业'.repeat(2048));
-    expect(long.found).toBe(true);
+    // No place named and several places give the indicator: it asks back which place, with the passages.
+    expect(long.confidence).toBe('low');
+    expect(long.askBack?.what).toBe('place');
     expect(long.results[0]!.text).toContain('就业');
     expect((await engine.search('城中區去年城鎮新增就業多少人？')).results[0]?.highlight).toContain('6725人');
   });

@@ -151,10 +151,14 @@ describe('questions about other places, end to end', () => {
     expect(a.reason).toContain('宜君县');
   });
 
-  it('flags the same indicator for different places when the question names none', async () => {
+  it('asks back which place when the question names none and several places give the indicator', async () => {
     const a = await engine.search('去年城镇新增就业多少人？');
-    expect(a.found).toBe(true);
+    // Never a confident figure of whichever report ranks first: 请说明地方, with the places as options.
+    expect(a.found).toBe(false);
+    expect(a.confidence).toBe('low');
     expect(a.placesDiffer?.length).toBeGreaterThan(1);
+    expect(a.askBack).toEqual({ what: 'place', options: a.placesDiffer });
+    expect(a.reason).toMatch(/^请说明地方/);
     const b = await engine.search('鼓楼区去年新增托位多少个？');
     expect(b.results.every((r) => r.source.district === '鼓楼区')).toBe(true);
     expect((await engine.search('宜君县去年城镇新增就业多少人？')).placesDiffer).toBeUndefined();

@@ -72,13 +72,13 @@ describe('bold figures', () => {
 describe('answer card', () => {
   it('starts with the best figure, its district, year and context', () => {
     const html = renderAnswerCard(answer([result()]), { perPage: 3 });
-    expect(html.split('\n')[0]).toBe('<b>6725人</b> · 城中区 2023 全年城镇新增就业');
+    expect(html.split('\n')[0]).toBe('<b>6725人</b> · 城中区 · 2023年 · 据2024年报告 · 全年城镇新增就业');
     assertWellFormedHtml(html);
   });
 
   it("prefers the engine's keyFigure for the first line", () => {
     const r = result({ keyFigure: { figure: '43269元', clause: '全体居民人均可支配收入', year: 2023 } });
-    expect(headline(answer([r]))).toBe('<b>43269元</b> · 城中区 2023 全体居民人均可支配收入');
+    expect(headline(answer([r]))).toBe('<b>43269元</b> · 城中区 · 2023年 · 据2024年报告 · 全体居民人均可支配收入');
   });
 
   it('has no figure line when the top highlight has no figure', () => {

@@ -15,6 +15,7 @@
 //   xx:<tok>              admin: stop waiting for a correction
 //   w:<sid>               ask the question of the answer under <sid> as written (not as a follow-up)
 //   q:<sid>:<n>           send result n of the answer under <sid> as a ready citation (引用)
+//   a:<sid>:<n>           a vague question asked back: ask it again with option n of the answer's askBack (a place or an indicator)
 //   n                     no-op (page indicator); answered silently
 //
 // Each feature routes its own verbs with onCallback(); data no pattern accepts falls through to the
@@ -38,6 +39,7 @@ export type CallbackAction =
   | { kind: 'correctCancel'; token: string }
   | { kind: 'asWritten'; sid: string }
   | { kind: 'cite'; sid: string; index: number }
+  | { kind: 'clarify'; sid: string; index: number }
   | { kind: 'noop' };
 
 type Kind = CallbackAction['kind'];
@@ -97,6 +99,7 @@ const CODECS: { [K in Kind]: Codec<K> } = {
   correctCancel: { pattern: re(`xx:(${SID})`), decode: (m) => ({ kind: 'correctCancel', token: m[1]! }), encode: (a) => `xx:${a.token}` },
   asWritten: { pattern: re(`w:(${SID})`), decode: (m) => ({ kind: 'asWritten', sid: m[1]! }), encode: (a) => `w:${a.sid}` },
   cite: { pattern: re(`q:(${SID}):(\\d{1,2})`), decode: (m) => ({ kind: 'cite', sid: m[1]!, index: Number(m[2]) }), encode: (a) => `q:${a.sid}:${a.index}` },
+  clarify: { pattern: re(`a:(${SID}):(\\d{1,2})`), decode: (m) => ({ kind: 'clarify', sid: m[1]!, index: Number(m[2]) }), encode: (a) => `a:${a.sid}:${a.index}` },
   noop: { pattern: /^n$/, decode: () => ({ kind: 'noop' }), encode: () => 'n' },
 };
 

@@ -12,6 +12,13 @@ const PER_ROW = 5;
 export function answerKeyboard(sid: string, session: QuerySession, page: number, perPage: number): InlineKeyboard {
   const kb = new InlineKeyboard();
   const results = session.answer.results;
+  // A vague question: one button per place or indicator it could mean, first (请说明地方/指标).
+  const options = session.answer.askBack?.options ?? [];
+  options.forEach((o, i) => {
+    if (i > 0 && i % 2 === 0) kb.row();
+    kb.text(`❓ ${o}`, encodeCallback({ kind: 'clarify', sid, index: i }));
+  });
+  if (options.length) kb.row();
   const pages = pageCount(results.length, perPage);
   if (pages > 1) {
     if (page > 0) kb.text('◀ 上一页', encodeCallback({ kind: 'page', sid, page: page - 1 }));
@@ -67,10 +74,6 @@ export function notFoundKeyboard(sid: string | null, scoped: boolean): InlineKey
   if (sid) kb.text('按原话查', encodeCallback({ kind: 'asWritten', sid })).row();
   if (scoped) kb.text('取消限定，在全部报告中查找', encodeCallback({ kind: 'district', index: null }));
   return kb;
-}
-
-export function clearScopeKeyboard(): InlineKeyboard {
-  return new InlineKeyboard().text('取消限定，在全部报告中查找', encodeCallback({ kind: 'district', index: null }));
 }
 
 export function examplesKeyboard(examples: readonly string[]): InlineKeyboard {

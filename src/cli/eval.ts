@@ -1,10 +1,13 @@
 // npm run eval -- FILE.jsonl [--json] [--mode hybrid|dense|lexical] [--instruction] [--misses]
 // npm run eval -- --chats tests/conversations.jsonl [--json]
 // Scores a question set (format of tests/dev.jsonl), or a conversation set, through the real engine.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readConversations, scoreConversations } from '../search/conversations.js';
-import { readQuestions, scoreQuestions } from '../search/evaluate.js';
+import { DECISION_FILE } from '../search/decide.js';
+import { RANK_FILE } from '../search/engine.js';
+import { breakdown, type GroupFigures, readQuestions, reportOf, scoreQuestions } from '../search/evaluate.js';
 import { fatal, openEngineForCli, startup } from './common.js';
 
 async function main() {
@@ -56,6 +59,24 @@ async function main() {
   const width = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(`${file} · mode ${mode}${config.queryInstruction ? ' · with query instruction' : ''}\n`);
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+  const table = (title: string, groups: GroupFigures[]) => {
+    const w = Math.max(title.length, ...groups.map((g) => g.group.length));
+    const n = (x: number | null) => (x === null ? '  -  ' : x.toFixed(3));
+    process.stdout.write(`\n${title.padEnd(w)}  questions  recall@1  recall@3  found  refused  precision\n`);
+    for (const g of groups) process.stdout.write(`${g.group.padEnd(w)}  ${String(g.questions).padStart(9)}  ${n(g.recallAt1).padStart(8)}  ${n(g.recallAt3).padStart(8)}  ${n(g.found)}  ${n(g.refused).padStart(7)}  ${n(g.precision).padStart(9)}\n`);
+  };
+  table('per kind', breakdown(questions, report.details, (q) => q.kind ?? '(none)'));
+  table('per report', breakdown(questions, report.details, reportOf));
+  // What the fits measured on questions they were not fitted on (npm run fit; npm run fit -- --rank).
+  const stored = (url: URL, key: string) => (existsSync(url) ? (JSON.parse(readFileSync(fileURLToPath(url), 'utf8')) as Record<string, unknown>)[key] : undefined);
+  const rankHeld = stored(RANK_FILE, 'heldOut');
+  const decisionHeld = stored(DECISION_FILE, 'cv');
+  if (rankHeld) process.stdout.write(`\nranking weights, leaving each report out (src/search/rank.json): ${JSON.stringify(rankHeld)}\n`);
+  if (decisionHeld) {
+    const { perKind, perReport, ...figures } = decisionHeld as Record<string, unknown>;
+    process.stdout.write(`decision, leaving reports out (src/search/decision.json cv): ${JSON.stringify(figures)}\n`);
+    if (perKind) process.stdout.write(`  per kind: ${JSON.stringify(perKind)}\n`);
+  }
   if (values.misses) {
     for (const d of report.details.filter((d) => !d.ok)) process.stdout.write(`miss ${d.id ?? ''} ${d.question} -> ${d.note}\n`);
   }

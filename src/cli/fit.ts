@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { collectExamples, crossValidate, DEFAULT_CALIBRATION, fitDecision } from '../search/calibrate.js';
 import { DECISION_FILE } from '../search/decide.js';
+import { RANK_FILE } from '../search/engine.js';
+import { combinations, crossValidateRank, rankTable } from '../search/rank-fit.js';
 import { readQuestions } from '../search/evaluate.js';
 import { fatal, openEngineForCli, startup } from './common.js';
 
@@ -15,7 +17,7 @@ const DEFAULT_FIT_FILES = ['tests/dev.jsonl', 'tests/extra.jsonl', 'tests/calib.
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { folds: { type: 'string' }, precision: { type: 'string' }, mix: { type: 'string' }, reject: { type: 'string' }, details: { type: 'boolean' } },
+    options: { rank: { type: 'boolean' }, folds: { type: 'string' }, precision: { type: 'string' }, mix: { type: 'string' }, reject: { type: 'string' }, details: { type: 'boolean' } },
   });
   const o = {
     folds: Number(values.folds ?? DEFAULT_CALIBRATION.folds),
@@ -31,6 +33,7 @@ async function main() {
   const questions = files.flatMap((f) => readQuestions(f));
   const { config, log } = await startup();
   const engine = await openEngineForCli(config, log);
+  if (values.rank) return fitRank(engine, questions.filter((q) => q.source !== null), files);
   const examples = await collectExamples(engine, questions);
   const { figures, held } = crossValidate(examples, o);
   const final = fitDecision(examples, o);
@@ -60,6 +63,26 @@ async function main() {
       say(`${h.probability.toFixed(3)} ${h.outcome.padEnd(4)} ${e.correct ? 'ok  ' : e.answerable ? 'MISS' : 'NEG '} rank ${e.hitRank ?? '-'} ${e.question.question}`);
     }
   }
+}
+
+/** npm run fit -- --rank FILE...: the ranking weights, chosen on a grid, cross-validated by leaving reports out. */
+async function fitRank(engine: Awaited<ReturnType<typeof openEngineForCli>>, questions: ReturnType<typeof readQuestions>, files: string[]) {
+  // The same questions are asked once per combination: embed each once.
+  const embed = engine.embedder.embedQuery.bind(engine.embedder);
+  const seen = new Map<string, Promise<Float32Array>>();
+  engine.embedder.embedQuery = (q: string) => seen.get(q) ?? (seen.set(q, embed(q)), seen.get(q)!);
+  const combos = combinations();
+  const { lexicalWeight, figureBoost, yearPenalty, periodPenalty, spanPenalty } = engine.rank;
+  const current = { lexicalWeight, figureBoost, yearPenalty, periodPenalty, spanPenalty };
+  const at = combos.findIndex((c) => Object.entries(current).every(([k, v]) => c[k as keyof typeof c] === v));
+  const all = at >= 0 ? combos : [...combos, current];
+  const table = await rankTable(engine, questions, all);
+  const fit = crossValidateRank(table, questions, all, at >= 0 ? at : all.length - 1);
+  const out = { _comment: 'Written by npm run fit -- --rank: ranking weights chosen on a grid (src/search/rank-fit.ts); heldOut = leave-reports-out figures.', ...fit.best, heldOut: fit.heldOut, before: fit.before, perReport: fit.perReport, fittedOn: files };
+  writeFileSync(fileURLToPath(RANK_FILE), JSON.stringify(out, null, 2) + '\n');
+  process.stdout.write(`ranking weights on ${questions.length} answerable questions (${files.join(', ')}): ${JSON.stringify(fit.best)}\n`);
+  process.stdout.write(`weights in use before: recall@1 ${fit.before.recallAt1}, recall@3 ${fit.before.recallAt3}\n`);
+  process.stdout.write(`leaving each of ${fit.heldOut.reports} reports out: recall@1 ${fit.heldOut.recallAt1}, recall@3 ${fit.heldOut.recallAt3}\n`);
 }
 
 main().catch(fatal);

@@ -26,6 +26,8 @@ export interface AnswerJson {
   note?: string;
   /** In a chat (`ask --json --batch --chats`): what a follow-up took from the chat's last question, and the question it was read as. */
   understood?: { carried: Carried | null; read_as?: string };
+  /** A vague question: "请说明地方/指标", with what it could mean (the bot shows them as buttons). */
+  ask_back?: { what: 'place' | 'indicator'; options: string[] };
 }
 
 export function toJson(answer: Answer): AnswerJson {
@@ -45,6 +47,7 @@ export function toJson(answer: Answer): AnswerJson {
     })),
     ...(answer.reason ? { reason: answer.reason } : {}),
     ...(answer.placesDiffer ? { placesDiffer: answer.placesDiffer } : {}),
+    ...(answer.askBack ? { ask_back: answer.askBack } : {}),
     ...(answer.note ? { note: answer.note } : {}),
     ...(answer.understood?.carried !== undefined
       ? { understood: { carried: answer.understood.carried ?? null, ...(answer.understood.readAs ? { read_as: answer.understood.readAs } : {}) } }

@@ -159,14 +159,25 @@ export function placesDifferText(places: string[]): string {
   return `这几条结果分别是${places.join('、')}的数字，问题没有写明地方：请看清各自出处，或在问题里写明是哪里。`;
 }
 
-/** "<b>6725人</b> · 城中区 2023 全年城镇新增就业", or null when the top result has no figure. */
+/**
+ * When a key figure is about, told apart from the report's year: "2023年 · 据2024年报告"; a target says so
+ * ("2026年目标"); the report's year alone when the figure is of that year and no target.
+ */
+export function figureWhen(key: NonNullable<SearchResult['keyFigure']>, source: Source): string | null {
+  const year = key.year === null ? null : `${key.year}年${key.target ? '目标' : ''}`;
+  const report = source.year === null ? null : `据${source.year}年报告`;
+  if (year === null) return key.target ? `目标${report ? ` · ${report}` : ''}` : report;
+  return report && key.year !== source.year ? `${year} · ${report}` : year;
+}
+
+/** "<b>6725人</b> · 城中区 · 2023年 · 据2024年报告 · 全年城镇新增就业", or null when the top result has no figure. */
 export function headline(answer: Answer): string | null {
   // The engine picks the figure, its clause and its year (src/search/highlight.ts); the card only lays it out.
   const top = answer.results[0];
   const key = top?.keyFigure;
   if (!answer.found || !top || !key) return null;
   const context = cutAtSentence(key.clause, 40, { measure: (x) => [...x].length });
-  const rest = [top.source.district, key.year === null ? null : String(key.year), context].filter((x) => x && x.length > 0).join(' ');
+  const rest = [top.source.district, figureWhen(key, top.source), context].filter((x) => x && x.length > 0).join(' · ');
   return `<b>${escapeHtml(key.figure)}</b>` + (rest ? ` · ${escapeHtml(rest)}` : '');
 }
 
@@ -259,7 +270,9 @@ export function renderAnswerCard(answer: Answer, opts: CardOptions): string {
   const pages = pageCount(total, opts.perPage);
   const blocks: string[] = [];
   const head = page === 0 && !uncertain ? headline(answer) : null;
-  if (uncertain) blocks.push(page === 0 ? '⚠️ <b>没有找到确定的答案。</b>下面的原文可能相关，请核对后再引用。' : `⚠️ 可能相关的原文（第${page + 1}/${pages}页）`);
+  // Uncertain: the first page says why in words (the engine's reason), not only that it is unsure.
+  const why = answer.reason ? `${escapeHtml(cutAtSentence(answer.reason, 200))}` : '下面的原文可能相关，';
+  if (uncertain) blocks.push(page === 0 ? `⚠️ <b>没有找到确定的答案。</b>${why}请核对后再引用。` : `⚠️ 可能相关的原文（第${page + 1}/${pages}页）`);
   else blocks.push(head ?? (page === 0 ? '🔎 最相关的原文' : `🔎 更多原文（第${page + 1}/${pages}页）`));
   if (page === 0 && answer.understood?.readAsLabel) blocks.push(readingLine(answer.understood.readAsLabel));
   if (page === 0 && answer.placesDiffer) blocks.push(`⚠️ ${escapeHtml(placesDifferText(answer.placesDiffer))}`);

@@ -1,7 +1,7 @@
 // Answer -> plain text for the terminal (the CLI and the no-token terminal chat).
 import { type Answer, confidenceOf, type Passage, type ReportSummary, type SearchResult, type Source } from '../types.js';
 import { citation, sourceInWords } from './citation.js';
-import { OCR_NOTE, placesDifferText } from './telegram.js';
+import { figureWhen, OCR_NOTE, placesDifferText } from './telegram.js';
 
 export interface TextStyle {
   /** Wrap the highlighted sentence (ANSI bold on a terminal, 【】 otherwise). */
@@ -29,12 +29,12 @@ export function renderText(answer: Answer, style: TextStyle = PLAIN): string {
   const lines: string[] = [];
   const uncertain = confidenceOf(answer) !== 'high';
   // Uncertain: say so plainly, no headline figure, nothing marked as the answer.
-  if (uncertain) lines.push(UNCERTAIN, '');
+  if (uncertain) lines.push(UNCERTAIN, ...(answer.reason ? [`原因：${answer.reason}`] : []), '');
   if (answer.note) lines.push(answer.note, '');
   const lead = uncertain ? undefined : answer.results[0]?.keyFigure;
   if (lead) {
     const s = answer.results[0]!.source;
-    lines.push(`${lead.figure} · ${[s.district, lead.year, lead.clause].filter(Boolean).join(' ')}`, '');
+    lines.push(`${lead.figure} · ${[s.district, figureWhen(lead, s), lead.clause].filter(Boolean).join(' · ')}`, '');
   }
   if (answer.placesDiffer) lines.push(`注意：${placesDifferText(answer.placesDiffer)}`, '');
   for (const r of answer.results) {

@@ -17,6 +17,39 @@ export interface CalibrationOptions {
 
 export const DEFAULT_CALIBRATION: CalibrationOptions = { folds: 5, precision: 0.97, unanswerableShare: 0.1, rejectUnanswerable: 0.8 };
 
+/** The report a labelled question belongs to: its source, else the place it names (a question no report answers). */
+export const reportOfExample = (e: Example) => {
+  const q = (e as Partial<Labelled>).question;
+  return q ? (q.source ?? `none:${q.district ?? '?'}`) : null;
+};
+
+/**
+ * Folds that keep each report's questions together (leaving whole reports out), so the figures say how the
+ * decision carries to a report it never saw; examples without a report fall back to interleaved folds.
+ */
+export function reportFolds(examples: Example[], k: number): number[] {
+  const reports = [...new Set(examples.map(reportOfExample))].filter((r): r is string => r !== null).sort();
+  if (reports.length < k) return folds(examples, k);
+  // Each report to the fold with the fewest questions so far, largest reports first: folds of similar size.
+  const size = new Map<string, number>();
+  for (const e of examples) {
+    const r = reportOfExample(e);
+    if (r) size.set(r, (size.get(r) ?? 0) + 1);
+  }
+  const load = new Array<number>(k).fill(0);
+  const foldOf = new Map<string, number>();
+  for (const r of [...reports].sort((a, b) => size.get(b)! - size.get(a)! || a.localeCompare(b))) {
+    const f = load.indexOf(Math.min(...load));
+    foldOf.set(r, f);
+    load[f]! += size.get(r)!;
+  }
+  const fallback = folds(examples, k);
+  return examples.map((e, i) => {
+    const r = reportOfExample(e);
+    return r ? foldOf.get(r)! : fallback[i]!;
+  });
+}
+
 /** Regularisation strengths tried; the one with the best out-of-fold log-loss is kept. */
 const L2 = [0.3, 1, 3, 10];
 
@@ -44,7 +77,7 @@ export async function collectExamples(engine: Engine & { rank: { decision?: Deci
 
 /** Out-of-fold probabilities (each example predicted by a model fitted on the other folds). */
 function outOfFold(examples: Example[], k: number, l2: number): number[] {
-  const fold = folds(examples, k);
+  const fold = reportFolds(examples, k);
   const p = new Array<number>(examples.length).fill(0);
   for (let f = 0; f < k; f++) {
     const train = examples.filter((_, i) => fold[i] !== f);
@@ -92,11 +125,38 @@ export interface CrossValidated {
   recallAt1: number;
   recallAt3: number;
   outcomes: { high: number; low: number; none: number };
+  /** Held-out figures per kind of question and per report: answerable found, unanswerable refused, precision. */
+  perKind?: Record<string, GroupHeld>;
+  perReport?: Record<string, GroupHeld>;
 }
 
-/** Nested cross-validation: the outer fold is held out from everything, the choice of thresholds included. */
+export interface GroupHeld {
+  questions: number;
+  found: number | null;
+  refused: number | null;
+  precision: number | null;
+}
+
+function groupHeld(held: HeldOut[]): GroupHeld {
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  const share = (xs: HeldOut[], f: (h: HeldOut) => boolean) => (xs.length ? r(xs.filter(f).length / xs.length) : null);
+  return {
+    questions: held.length,
+    found: share(held.filter((h) => h.example.answerable), (h) => h.outcome === 'high'),
+    refused: share(held.filter((h) => !h.example.answerable), (h) => h.outcome !== 'high'),
+    precision: share(held.filter((h) => h.outcome === 'high'), (h) => h.example.correct === 1),
+  };
+}
+
+function groupsOf(held: HeldOut[], by: (h: HeldOut) => string): Record<string, GroupHeld> {
+  const groups = new Map<string, HeldOut[]>();
+  for (const h of held) groups.set(by(h), [...(groups.get(by(h)) ?? []), h]);
+  return Object.fromEntries([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, groupHeld(v)]));
+}
+
+/** Nested cross-validation by whole reports: the outer fold is held out from everything, the choice of thresholds included. */
 export function crossValidate(examples: Labelled[], o: CalibrationOptions = DEFAULT_CALIBRATION): { figures: CrossValidated; held: HeldOut[] } {
-  const fold = folds(examples, o.folds);
+  const fold = reportFolds(examples, o.folds);
   const held: HeldOut[] = [];
   for (let f = 0; f < o.folds; f++) {
     const model = fitDecision(examples.filter((_, i) => fold[i] !== f), o);
@@ -128,6 +188,8 @@ export function crossValidate(examples: Labelled[], o: CalibrationOptions = DEFA
     recallAt1: round(share(answerable, (h) => shown(h, 1))),
     recallAt3: round(share(answerable, (h) => shown(h, 3))),
     outcomes: { high: round(share(held, (h) => h.outcome === 'high')), low: round(share(held, (h) => h.outcome === 'low')), none: round(share(held, (h) => h.outcome === 'none')) },
+    perKind: groupsOf(held, (h) => h.example.question.kind ?? '(none)'),
+    perReport: groupsOf(held, (h) => reportOfExample(h.example) ?? '(none)'),
   };
   return { figures, held };
 }

@@ -6,12 +6,18 @@ import { UNITS } from '../clean/figures.js';
 export type Period = 'plan' | 'review';
 export type FigureKind = 'growth' | 'amount' | 'share';
 
-type Cues = Record<'target' | 'result' | FigureKind | 'money' | 'length' | 'duration', string[]>;
+const LISTS = ['target', 'result', 'growth', 'amount', 'share', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic'] as const;
+type Cues = Record<(typeof LISTS)[number], string[]> & { contrasts: [string, string][] };
 
 const CUES: Cues = (() => {
   const raw = JSON.parse(readFileSync(new URL('./cues.json', import.meta.url), 'utf8')) as Record<string, unknown>;
   const out = {} as Cues;
-  for (const key of ['target', 'result', 'growth', 'amount', 'share', 'money', 'length', 'duration'] as const) {
+  const pairs = raw.contrasts ?? [];
+  if (!Array.isArray(pairs) || !pairs.every((x) => Array.isArray(x) && x.length === 2 && x.every((s) => typeof s === 'string'))) {
+    throw new Error('src/search/cues.json: "contrasts" must be a list of word pairs, e.g. [["收入", "支出"]]');
+  }
+  out.contrasts = pairs as [string, string][];
+  for (const key of LISTS) {
     const v = raw[key];
     if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw new Error(`src/search/cues.json: "${key}" must be a list of words`);
     out[key] = v;
@@ -46,17 +52,90 @@ export function unitMatcher(question: string): ((figure: string) => boolean) | n
   // A duration first: "几天" accepts "6小时".
   if (has(question, CUES.duration)) return (f) => /(?:天|小时|年|个月|日)(?:以上|以内|以下|左右)?$/.test(f);
   const unit = MEASURE.exec(question)?.[1];
+  // "几个" is any count ("几个公园" -> 5处), not a percentage, an amount of money or a measure.
+  if (unit === '个') return (f) => !/(?:[%％‰元米亩吨岁天时]|百分点)(?:以上|以内|以下|左右)?$/.test(f);
   if (unit) return (f) => f.replace(/(?:以上|以内|以下|左右)$/, '').endsWith(unit);
   if (has(question, CUES.length)) return (f) => /(?:公里|千米|米)(?:以上|以内|以下|左右)?$/.test(f);
   if (has(question, CUES.money)) return (f) => /元(?:以上|以内|以下|左右)?$/.test(f);
   return null;
 }
 
-/** The kind of a figure in its sentence: a rate after 增长/下降/提高 words, a share (%, 百分点) otherwise, else an amount. */
+/**
+ * Is the unit asked firm enough that a figure in another unit is no answer? "多少户", "多少亿元", "多久", "多长" and
+ * "多少钱" are; a money word alone ("补贴" in "多少人领到补贴") and "几个" only order the figures.
+ */
+export function unitFirm(question: string): boolean {
+  if (has(question, CUES.duration) || has(question, CUES.length)) return true;
+  const unit = MEASURE.exec(question)?.[1];
+  if (unit) return unit !== '个';
+  return /多少钱|几块钱|花了多少|投了多少|投入多少|资金多少|金额/.test(question);
+}
+
+/**
+ * The kind of a figure in its sentence: a rate after 增长/下降/提高 words, a share (%, 百分点) otherwise, else an
+ * amount. A figure right after a change word is a change whatever its unit ("提高1岁" is no life expectancy); one
+ * after 到/至/达 is the level reached ("城镇化率提高到66.2%" is a share).
+ */
 export function figureKind(sentence: string, figure: string): FigureKind {
   const at = sentence.indexOf(figure);
   const before = sentence.slice(Math.max(0, at - 6), Math.max(0, at));
   const percent = /[%％‰]|百分点/.test(figure);
+  if (/(?:到|至|达|为)$/.test(before)) return percent ? 'share' : 'amount';
+  if (/(?:增长|下降|提高|增加|降低|减少|上涨|缩短|延长|增幅|增速|调增|上调|下调|提升|增)$/.test(before)) return 'growth';
   if (/增长|下降|提高|增幅|增速|降低|上涨|减少/.test(before) && (percent || /倍/.test(figure))) return 'growth';
   return percent ? 'share' : 'amount';
+}
+
+/**
+ * Each contrast the question names one side of ("收入" asked, "支出" the other): a figure labelled with the other
+ * side, and not with the word asked, answers another indicator.
+ */
+export function contrastsOf(question: string): { asked: string; other: string }[] {
+  const out: { asked: string; other: string }[] = [];
+  for (const [a, b] of CUES.contrasts) {
+    if (question.includes(a) && !question.includes(b)) out.push({ asked: a, other: b });
+    else if (question.includes(b) && !question.includes(a)) out.push({ asked: b, other: a });
+  }
+  return out;
+}
+
+/**
+ * Does the question ask for a figure over several years (年均, 五年, 十四五期间, "2013到2017")? True; a single year
+ * (去年, 2023年, 今年目标) false; null when it does not say.
+ */
+export function askedSpan(question: string): boolean | null {
+  if (has(question, CUES.span) || /(?:19|20)\d\d\s*年?\s*(?:到|至|-|—|~)\s*(?:19|20)\d\d/.test(question)) return true;
+  if (/(?:19|20)\d\d|去年|今年|明年|上一年|过去一年/.test(question)) return false;
+  return null;
+}
+
+/** Is a figure one over several years: its clause, up to the figure, says 年均, 累计, 五年, 十四五…? */
+export function spanFigure(sentence: string, figure: string): boolean {
+  const at = sentence.indexOf(figure);
+  if (at < 0) return false;
+  const start = Math.max(...['，', ',', '；', ';', '。', '！', '？'].map((c) => sentence.lastIndexOf(c, at)));
+  // A level reached ("从…增加到13697.5亿元") is the end of the span, a single year's figure.
+  if (/(?:到|至|达|为)$/.test(sentence.slice(Math.max(0, at - 2), at))) return false;
+  if (has(sentence.slice(start + 1, at), CUES.spanFigure)) return true;
+  // A sentence opened by a short time phrase ("五年来，", "“十四五”时期，") speaks of the span throughout.
+  const opening = /^[^，,；;。]{0,12}[，,]/.exec(sentence)?.[0] ?? '';
+  return opening.length > 0 && at >= opening.length && has(opening, CUES.spanFigure);
+}
+
+/**
+ * Rates the question names ("赤字率") and a figure's label names instead ("负债率"): a label naming another rate and
+ * not the one asked is another indicator.
+ */
+export function otherRate(question: string, label: string): boolean {
+  const rates = (t: string) => [...t.matchAll(/[\u4e00-\u9fa5]{1,4}?率/g)].map((m) => m[0]);
+  const asked = rates(question).filter((r) => r.length >= 2 && !/^(?:增长|增速|比)率$/.test(r));
+  if (asked.length === 0) return false;
+  const named = rates(label).filter((r) => r.length >= 2);
+  return named.length > 0 && !named.some((r) => asked.some((a) => r.endsWith(a.slice(-2)) || a.endsWith(r.slice(-2))));
+}
+
+/** Does the question name an indicator: a concept beyond the generic question words (增长, 多少, 目标…)? */
+export function namesIndicator(concepts: string[][]): boolean {
+  const generic = new Set(CUES.generic);
+  return concepts.some((alts) => alts.some((a) => !generic.has(a) && !/^[\d.]+$/.test(a)));
 }

@@ -1,5 +1,6 @@
 // The search function every front end shares: question -> ranked, cited, highlighted passages, or a plain
 // "not found". Reads an index; building one is src/app's job (openEngine).
+import { existsSync, readFileSync } from 'node:fs';
 import type { Embedder } from '../embed/index.js';
 import { indexedText } from '../index/indexed-text.js';
 import { periodOf } from '../passages/period.js';
@@ -8,9 +9,10 @@ import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';
 import type { Answer, Confidence, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { findFigures } from '../clean/figures.js';
-import { askedFigureKind, askedPeriod, type FigureKind, figureKind, type Period, unitMatcher } from './cues.js';
+import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, figureKind, namesIndicator, type Period, spanFigure, unitFirm, unitMatcher } from './cues.js';
 import { coverage, type DecisionModel, features, loadDecision, outcome, probability } from './decide.js';
-import { highlight, keyFigure } from './highlight.js';
+import { highlightWithKey } from './highlight.js';
+import { findPlaces } from '../places/find.js';
 import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
@@ -28,6 +30,11 @@ export interface RankOptions {
   yearPenalty: number;
   /** Score multiplier when a passage is a plan and the question asks what was achieved, or the other way round. */
   periodPenalty: number;
+  /**
+   * Score multiplier when the question asks one year's figure and the passage's figures of the kind asked are all
+   * over several years (年均, 累计, a five-year review's section), or a multi-year figure is asked and it has none.
+   */
+  spanPenalty: number;
   /** The fitted decision: high / low / none (src/search/decide.ts); read from src/search/decision.json (npm run fit) at the first question when not given. */
   decision?: DecisionModel;
   /** Which retrievers to use (for the ablation in README). */
@@ -36,14 +43,51 @@ export interface RankOptions {
   sentences?: boolean;
 }
 
+/** The ranking weights fitted by `npm run fit -- --rank` (src/search/rank-fit.ts), with the defaults they replace. */
+export const RANK_FILE = new URL('./rank.json', import.meta.url);
+const RANK_WEIGHTS = ['lexicalWeight', 'figureBoost', 'yearPenalty', 'periodPenalty', 'spanPenalty'] as const;
+export type RankWeight = (typeof RANK_WEIGHTS)[number];
+
+function fittedRank(): Partial<Pick<RankOptions, RankWeight>> {
+  if (!existsSync(RANK_FILE)) return {};
+  const raw = JSON.parse(readFileSync(RANK_FILE, 'utf8')) as Record<string, unknown>;
+  const out: Partial<Pick<RankOptions, RankWeight>> = {};
+  for (const k of RANK_WEIGHTS) {
+    const v = raw[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !(v > 0 && v <= 2)) throw new Error(`src/search/rank.json: "${k}" must be a number in (0, 2]: run npm run fit -- --rank to rewrite it`);
+    out[k] = v;
+  }
+  return out;
+}
+
 export const DEFAULT_RANK: RankOptions = {
   candidates: 50,
   lexicalWeight: 0.5,
   figureBoost: 1.1,
   yearPenalty: 0.7,
   periodPenalty: 0.8,
+  spanPenalty: 0.8,
   mode: 'hybrid',
+  ...fittedRank(),
 };
+
+interface PassageFigure {
+  figure: string;
+  kind: FigureKind;
+  span: boolean;
+}
+
+/**
+ * A passage about several years: its section says so (过去五年, 五年来, “十四五”时期). Reads only the section path
+ * and heading, so a richer period from the structure stage plugs in here.
+ */
+export function passageSpan(p: Passage): boolean {
+  const where = [...(p.sectionPath ?? []), p.section ?? ''].join(' ');
+  // A heading that also names one year ("2025年和“十四五”工作回顾") holds that year's results too.
+  if (/(?:19|20)\d\d\s*年(?![-—–至到])/.test(where.replace(/(?:19|20)\d\d\s*年?\s*[-—–至到]\s*(?:19|20)\d\d\s*年?/g, ''))) return false;
+  return /过去五年|五年来|五年工作|十[一二三四五]五.{0,4}(?:时期|期间|以来|回顾)|(?:19|20)\d\d\s*[-—–至到]\s*(?:19|20)\d\d/.test(where);
+}
 
 interface Candidate {
   id: number;
@@ -63,8 +107,10 @@ interface Loaded {
   byFile: Map<string, Passage[]>;
   /** Plan or review of each passage (src/search/decide.ts features, target/result preference). */
   periods: (Period | null)[];
-  /** Each passage's figures with their kind, found at its first candidacy (most passages never are one). */
-  figures: ({ figure: string; kind: FigureKind }[] | undefined)[];
+  /** Each passage's figures with their kind and whether they span several years, found at its first candidacy (most passages never are one). */
+  figures: (PassageFigure[] | undefined)[];
+  /** Does the passage sit in a section about several years (过去五年, “十四五”时期)? */
+  spans: boolean[];
   /**
    * Each passage's place and file as a number into `placeCodes`/`files`: the place/file filter reads these small
    * arrays instead of every passage object (at 100,000 passages, scattered reads cost more than BM25 itself).
@@ -106,6 +152,7 @@ function prepare(index: StoredIndex): Loaded {
     byFile,
     periods: passagePeriods(index.passages),
     figures: new Array(index.passages.length),
+    spans: index.passages.map(passageSpan),
     placeOf: places.of,
     placeCodes: places.values,
     fileOf: files.of,
@@ -144,8 +191,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
 
   async function search(query: string, options: SearchOptions = {}): Promise<Answer> {
     // One question is answered from one index version, even if a reload happens meanwhile.
-    const { index, lexical, texts, covered, periods, figures, placeOf, placeCodes: indexedPlaces, fileOf, files } = state;
-    const figuresOf = (id: number) => (figures[id] ??= findFigures(texts[id]!).map((figure) => ({ figure, kind: figureKind(texts[id]!, figure) })));
+    const { index, lexical, texts, covered, periods, figures, spans, placeOf, placeCodes: indexedPlaces, fileOf, files } = state;
+    const figuresOf = (id: number) =>
+      (figures[id] ??= findFigures(texts[id]!).map((figure) => ({ figure, kind: figureKind(texts[id]!, figure), span: spans[id]! || spanFigure(texts[id]!, figure) })));
     const { passages } = index;
     const weight = (t: string) => lexical.idf(t) || 1;
     const started = performance.now();
@@ -161,6 +209,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const asked = askedPeriod(understood.normalized);
     const kind = askedFigureKind(understood.normalized);
     const unit = unitMatcher(understood.normalized);
+    const contrasts = contrastsOf(understood.normalized);
+    const span = askedSpan(understood.normalized);
+    const firm = unitFirm(understood.normalized);
     lap('understand');
     if (understood.normalized.replace(/[\p{P}\p{S}\s]/gu, '') === '') {
       return notFound(query, understood, '问题是空的：请输入一个关于政府工作报告的问题。', started);
@@ -224,6 +275,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
       // The figure of the kind asked (a rate for 增长多少, 户 for 多少户) is there: the passage can answer.
       if ((kind || unit) && hasKind(figuresOf(c.id), kind, unit)) c.score *= rank.figureBoost;
+      // One year's figure asked and the passage's figures of that kind are all five-year ones, or the other way round.
+      if (span !== null && !hasSpan(figuresOf(c.id), kind, span)) c.score *= rank.spanPenalty;
       if (contradicts(c.id)) c.score *= rank.yearPenalty;
       else if (asked && periods[c.id] === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
       // "占地区生产总值比重" speaks of a share, not of the indicator itself: weaker unless a share is asked.
@@ -231,7 +284,13 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       // Neither year nor period asked ("城镇新增就业多少人"): a reporter means what was achieved, not the plan.
       else if (!asked && !understood.year && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
     }
-    const ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
+    let ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
+    // A place inside a covered report (a city in its province's): only the passages that name it can answer.
+    const inside = understood.inside;
+    if (inside) {
+      const names = (id: number) => inside.names.some((n) => texts[id]!.includes(n));
+      ranked = [...ranked.filter((c) => names(c.id)), ...ranked.filter((c) => !names(c.id))];
+    }
     promoteYearMatch(ranked, contradicts, (id) => coverage(texts[id]!, understood.concepts, weight));
     const best = ranked[0];
     const evidence = best ? { similarity: round(best.similarity), coverage: round(coverage(texts[best.id]!, understood.concepts, weight)) } : undefined;
@@ -256,17 +315,27 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // A county's passage is no confident answer about its city unless it speaks of the city (名称, 我市, 全市).
     const overPlace = onlyWithin && !speaksOf(passages[best.id]!.text, onlyWithin);
     const decided = outcome(decider, p);
-    const confidence: Confidence = overPlace && decided === 'high' ? 'low' : decided;
+    let confidence: Confidence = overPlace && decided === 'high' ? 'low' : decided;
+    // Inside a covered report and its best passage does not name the place: nothing about that place.
+    const insideMissing = inside !== undefined && !inside.names.some((n) => texts[best.id]!.includes(n));
+    if (insideMissing) {
+      lap('rank');
+      return { ...notFound(query, understood, `已收录的报告中没有${understood.district}的报告，${inside!.report}的报告里也没有提到${understood.district}。${coveredList()}`, started), evidence, decision: { probability: round(p), features: seen }, timings };
+    }
     const decision = { probability: round(p), features: seen };
     if (confidence === 'none') {
       lap('rank');
       return { ...notFound(query, understood, nothing, started), evidence, decision, timings };
     }
 
+    const askedCodes = new Set((understood.places ?? []).map((x) => x.code));
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
       const p = passages[c.id]!;
-      const h = highlight(p.sentences, understood.terms, weight, understood.wantsFigure);
-      const key = keyFigure(h, { kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]! });
+      const foreignPlace = (clause: string) => foreignPlaceIn(clause, p.source.place?.code ?? null, askedCodes, inside?.names);
+      const { h, key } = highlightWithKey(p.sentences, understood.terms, weight, understood.wantsFigure, {
+        kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]!, contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
+        ...(inside ? { mustName: inside.names } : {}),
+      });
       return {
         rank: i + 1,
         score: round(c.score),
@@ -281,19 +350,31 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
         source: p.source,
       };
     });
+    // A figure asked, and the best passage has none of the indicator, kind and period asked: no confident answer.
+    // (A passage with no figure at all may say it in words, "五个方面": the decision judges that.)
+    const noFigure = understood.wantsFigure && confidence === 'high' && results[0] !== undefined && !results[0].keyFigure && findFigures(texts[ranked[0]!.id]!).length > 0;
+    if (noFigure) confidence = 'low';
     const placesDiffer = placeCodes.size !== 1 && !options.file ? differingPlaces(results.slice(0, 3), understood.concepts) : [];
+    const askBack = vagueQuestion(results, understood, placeCodes.size > 0 || !!options.file, covered.length, placesDiffer);
+    if (askBack) confidence = confidence === 'high' ? 'low' : confidence;
     lap('rank');
-    const note = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);
+    const note =
+      periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood) ??
+      (inside ? `没有${understood.district}本身的报告，以下出自${inside.report}的报告。` : null);
     // found:false always says why, also when the closest passages are shown (low confidence).
     const reason =
       confidence !== 'low'
         ? undefined
-        : overPlace
+        : askBack
+          ? `请说明${askBack.what === 'place' ? '地方' : '指标'}：${askBack.options.join('、')}${askBack.what === 'place' ? '的报告都有相关原文' : '都可能是所问的'}。下面的原文可能相关。`
+          : overPlace
           ? `没有收录${onlyWithin.names[0]}本级的报告，下面是其辖区报告的原文，可能相关。`
-          : `${where}里没有找到确定的答案，下面的原文可能相关。`;
+          : noFigure
+            ? `最接近的原文里没有所问指标的数字（${askedWhat(kind, span)}），下面的原文可能相关。`
+            : `${where}里没有找到确定的答案：${uncertainWhy(seen, texts[best.id]!, understood.concepts, weight)}，下面的原文可能相关。`;
     return {
       query, found: confidence === 'high', confidence, results, understood, evidence, decision,
-      ...(reason ? { reason } : {}), ...(note ? { note } : {}), ...(placesDiffer.length > 1 ? { placesDiffer } : {}), tookMs: performance.now() - started, timings,
+      ...(reason ? { reason } : {}), ...(note ? { note } : {}), ...(askBack ? { askBack } : {}), ...(placesDiffer.length > 1 ? { placesDiffer } : {}), tookMs: performance.now() - started, timings,
     };
   }
 
@@ -364,12 +445,63 @@ function differingPlaces(results: SearchResult[], concepts: string[][]): string[
   return [...places.values()];
 }
 
+/**
+ * A question too vague to answer confidently: it names no indicator ("增长了多少？"), or names no place while the
+ * library holds several and the best results come from different places. The options are what it could mean:
+ * the indicators of the results' key figures, or their places.
+ */
+export function vagueQuestion(results: SearchResult[], u: QueryUnderstanding, placeGiven: boolean, placesIndexed: number, placesDiffer: string[]): Answer['askBack'] | undefined {
+  if (results.length === 0) return undefined;
+  if (!namesIndicator(u.concepts)) {
+    const options = [...new Set(results.map((r) => (r.keyFigure?.clause ?? '').replace(/^(?:全年|全区|全市|全省|全县|全国|其中|同比)+/, '').slice(0, 12)).filter((c) => c.length >= 2))].slice(0, 4);
+    return { what: 'indicator', options };
+  }
+  if (placeGiven || placesIndexed < 2 || u.district) return undefined;
+  // Only when the results give the same indicator for different places (differingPlaces): results of other
+  // indicators from other reports are just weaker matches.
+  return placesDiffer.length > 1 ? { what: 'place', options: placesDiffer } : undefined;
+}
+
+/** Why an answer is uncertain, in words, from the features the decision saw (the strongest reason first). */
+export function uncertainWhy(f: Record<string, number>, text: string, concepts: string[][], weight: (t: string) => number): string {
+  if (f.yearContradicts) return '最接近的原文说的是另一个年份';
+  if (f.periodConflicts) return '最接近的原文说的是另一个时期（目标与实际不同）';
+  if (f.figureMissing) return '最接近的原文里没有数字';
+  if (f.unitMissing || f.kindMissing) return '最接近的原文里没有所问单位或类型的数字';
+  const missing = concepts.filter((alts) => !alts.some((a) => text.includes(a))).sort((a, b) => Math.max(...b.map(weight)) - Math.max(...a.map(weight)));
+  if (missing[0]) return `最接近的原文没有提到“${missing[0][0]}”`;
+  return '最接近的原文与问题的匹配不够确定';
+}
+
+/** What kind of figure was asked, in words for a reason ("增长率", "多年合计或年均"). */
+function askedWhat(kind: FigureKind | null, span: boolean | null): string {
+  const what = kind === 'growth' ? '增长率' : kind === 'share' ? '比重或比率' : kind === 'amount' ? '总量' : '数字';
+  return span === true ? `多年的${what}` : span === false ? `单一年份的${what}` : what;
+}
+
+/**
+ * Does a clause name a place other than the report's and the question's (the city's figure in a district's
+ * report)? Then the figure after it is that place's, not the report's.
+ */
+export function foreignPlaceIn(clause: string, reportPlace: string | null, asked: Set<string>, allowed: string[] = []): boolean {
+  if (!reportPlace) return false;
+  // Two characters name a place only as a city's or province's short form (新建 is a word before it is a district).
+  const named = findPlaces(clause).filter((m) => Array.from(m.text).length >= 3 || m.places.some((x) => x.level === 'city' || x.level === 'province'));
+  return named.some((m) => !allowed.includes(m.text) && !m.places.some((x) => x.code === reportPlace || asked.has(x.code) || allowed.includes(x.name)));
+}
+
 /** Does every word of the question (of 3 or more characters) that the passage names stand only as the base of a share (占…比重)? */
 function onlyAsShare(text: string, words: string[]): boolean {
   const named = words.filter((w) => text.includes(w));
   if (named.length === 0) return false;
   const rest = text.replace(/占[^，。；、]{1,12}?的?(?:比重|比例)/g, '');
   return !named.some((w) => rest.includes(w));
+}
+
+/** Has the passage a figure of the kind asked (any, when none is) over the span asked? A passage without figures is not judged. */
+function hasSpan(figures: PassageFigure[], kind: FigureKind | null, span: boolean): boolean {
+  const fitting = figures.filter((f) => !kind || f.kind === kind);
+  return fitting.length === 0 || fitting.some((f) => f.span === span);
 }
 
 function hasKind(figures: { figure: string; kind: FigureKind }[], kind: FigureKind | null, unit: ((f: string) => boolean) | null): boolean {

@@ -13,6 +13,8 @@ export interface EvalQuestion {
   /** Exact substring of the source once whitespace is removed. */
   evidence: string | null;
   kind?: string;
+  /** The place asked about, as the question set labels it. */
+  district?: string | null;
   alt_sources?: string[];
   alt_evidence?: string[];
 }
@@ -62,6 +64,7 @@ const QuestionSchema = z.object({
   answer: z.string().nullable(),
   evidence: z.string().nullable(),
   kind: z.string().optional(),
+  district: z.string().nullable().optional(),
   alt_sources: z.array(z.string()).optional(),
   alt_evidence: z.array(z.string()).optional(),
 });
@@ -159,3 +162,45 @@ export async function scoreQuestions(engine: Engine, questions: EvalQuestion[]):
   };
   return { metrics, details };
 }
+
+export interface GroupFigures {
+  group: string;
+  questions: number;
+  recallAt1: number;
+  recallAt3: number;
+  /** Answerable answered found: true. */
+  found: number;
+  /** Unanswerable answered found: false (null when the group has none). */
+  refused: number | null;
+  /** Confident answers with the evidence in the top 3 (null when none is confident). */
+  precision: number | null;
+}
+
+/**
+ * The figures per group of questions: per kind ("figure", "paraphrase", "negative"…) or per report (the source
+ * file; questions no report answers grouped by the place they name).
+ */
+export function breakdown(questions: EvalQuestion[], details: EvalDetail[], by: (q: EvalQuestion) => string): GroupFigures[] {
+  const groups = new Map<string, number[]>();
+  questions.forEach((q, i) => groups.set(by(q), [...(groups.get(by(q)) ?? []), i]));
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return [...groups.entries()].map(([group, idx]) => {
+    const answerable = idx.filter((i) => questions[i]!.source !== null);
+    const unanswerable = idx.filter((i) => questions[i]!.source === null);
+    const confident = idx.filter((i) => details[i]!.found);
+    const share = (xs: number[], f: (i: number) => boolean) => (xs.length ? r(xs.filter(f).length / xs.length) : 0);
+    const hit = (i: number, n: number) => details[i]!.hitRank !== null && details[i]!.hitRank! <= n;
+    return {
+      group,
+      questions: idx.length,
+      recallAt1: share(answerable, (i) => hit(i, 1)),
+      recallAt3: share(answerable, (i) => hit(i, 3)),
+      found: share(answerable, (i) => details[i]!.found),
+      refused: unanswerable.length ? share(unanswerable, (i) => !details[i]!.found) : null,
+      precision: confident.length ? share(confident, (i) => hit(i, 3)) : null,
+    };
+  }).sort((a, b) => a.group.localeCompare(b.group));
+}
+
+/** Report a question belongs to: its source, else the place it was asked about (the id's file for unanswerable ones). */
+export const reportOf = (q: EvalQuestion) => q.source ?? `（无答案）${q.district ?? ''}`;

@@ -2,7 +2,7 @@
 import { findFigures } from '../clean/figures.js';
 import { TARGET_CUES } from '../passages/period.js';
 import type { QueryUnderstanding, SearchResult } from '../types.js';
-import { type FigureKind, figureKind, type Period } from './cues.js';
+import { type FigureKind, figureKind, otherRate, type Period, spanFigure } from './cues.js';
 
 export interface Highlight {
   sentence: string;
@@ -101,6 +101,35 @@ export interface KeyFigureContext {
   asked: QueryUnderstanding['year'];
   /** The passage's period (plan of the report's year, review of the year before), when known. */
   period: Period | null;
+  /** The question as asked (normalised): the rate it names (赤字率) is not another (负债率). */
+  question?: string;
+  /** A place inside the report asked about (宁波 in 浙江's report): the figure's clause names it. */
+  mustName?: string[];
+  /** Is the unit a must (cues.ts unitFirm) rather than a preference? */
+  unitFirm?: boolean;
+  /** Words of indicators the question does not ask, set beside the ones it asks (支出 for 收入): cues.ts contrastsOf. */
+  contrasts?: { asked: string; other: string }[];
+  /** Is a multi-year figure (年均, 累计) asked (true), a single year's (false), or not said (null)? cues.ts askedSpan. */
+  span?: boolean | null;
+  /** Does the text before a figure name another place than the report's and the question's (the city in a district's report)? */
+  foreignPlace?: (label: string) => boolean;
+}
+
+/** Does the figure's own clause, up to the figure, name one of `names` (宁波…吞吐量4387万标箱, not …加注880万吨)? */
+export function nearName(sentence: string, figure: string, names: string[]): boolean {
+  const { clause } = labelOf(sentence, figure);
+  return names.some((n) => clause.includes(n));
+}
+
+/** The words a figure stands for: its clause up to the figure, from the previous figure on when there is one. */
+export function labelOf(sentence: string, figure: string): { clause: string; label: string } {
+  const compact = sentence.replace(/\s+/g, '');
+  const at = compact.indexOf(figure);
+  if (at < 0) return { clause: '', label: '' };
+  const start = Math.max(...['，', ',', '；', ';', '。', '！', '？', '：', ':'].map((c) => compact.lastIndexOf(c, at - 1)));
+  const clause = compact.slice(start + 1, at);
+  const cut = Math.max(0, ...findFigures(clause).map((f) => clause.lastIndexOf(f) + f.length));
+  return { clause, label: clause.slice(cut) };
 }
 
 /** Weight of the question's words in the clause holding a figure: the clause that talks about what was asked. */
@@ -134,8 +163,34 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
     const kept = pool.filter((d) => keep(d.figure));
     if (kept.length) pool = kept;
   };
-  if (ctx.kind) narrow((f) => figureKind(compact, f) === ctx.kind);
-  if (ctx.unit) narrow(ctx.unit);
+  // What the figure stands for decides before anything else, and strictly: a figure of another indicator (支出 for
+  // 收入), another place, another kind (an amount for a rate, a change for a level) or unit is no answer, so the
+  // card then has no headline rather than a wrong one.
+  const strict = (keep: (f: string) => boolean) => {
+    pool = pool.filter((d) => keep(d.figure));
+  };
+  const contrasts = ctx.contrasts ?? [];
+  if (contrasts.length) {
+    strict((f) => {
+      const { label } = labelOf(compact, f);
+      return !contrasts.some((c) => label.includes(c.other) && !label.includes(c.asked));
+    });
+  }
+  if (ctx.mustName) strict((f) => nearName(compact, f, ctx.mustName!));
+  if (ctx.question) strict((f) => !otherRate(ctx.question!, labelOf(compact, f).label));
+  if (ctx.foreignPlace) strict((f) => !ctx.foreignPlace!(labelOf(compact, f).clause));
+  if (ctx.kind) strict((f) => figureKind(compact, f) === ctx.kind);
+  // No kind asked ("GDP是多少", "人均预期寿命是多少岁"): never a change ("提高1岁"); an amount before a share.
+  else {
+    // A question with a change word of its own ("涨多少", "多了多少") may want the change.
+    const change = /涨|增|多了|提高|提升|降|减|少了|升|上调/.test(ctx.question ?? '');
+    (change ? narrow : strict)((f) => figureKind(compact, f) !== 'growth');
+    narrow((f) => figureKind(compact, f) === 'amount');
+  }
+  // A rate asked ("收入增长多少") needs no 元: the unit then only orders.
+  if (ctx.unit) (ctx.unitFirm && ctx.kind !== 'growth' && ctx.kind !== 'share' ? strict : narrow)(ctx.unit);
+  if (ctx.span === false) strict((f) => !spanFigure(compact, f));
+  else if (ctx.span === true) narrow((f) => spanFigure(compact, f));
   // Then the figure whose clause holds most of the question's words; ties keep the highlight's order (nearest first).
   const scored = pool.map((d, i) => ({ d, i, w: clauseWeight(h.sentence, d.figure, ctx.terms, ctx.weight) }));
   scored.sort((x, y) => y.w - x.w || x.i - y.i);
@@ -144,5 +199,35 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   // A passage's own period dates its figures before the question does: a 2023 result asked as "今年" stays 2023.
   const periodYear = ctx.reportYear === null || !ctx.period || /(?:19|20)\d{2}\s*年/.test(h.sentence) ? null : ctx.period === 'plan' ? ctx.reportYear : ctx.reportYear - 1;
   const year = lead.year ?? periodYear ?? yearOfFigure(h.sentence, ctx.reportYear, ctx.asked);
-  return { figure: lead.figure, clause: clauseOf(h.sentence, lead.figure), year };
+  // A target: the passage is a plan, or (its period unknown) its sentence says 目标/预期/力争 and dates it to the report's year.
+  const target = ctx.period === 'plan' || (ctx.period === null && TARGET_CUES.test(h.sentence) && (year === null || year === ctx.reportYear));
+  return { figure: lead.figure, clause: clauseOf(h.sentence, lead.figure), year, ...(target ? { target: true } : {}) };
+}
+
+/**
+ * The highlight and key figure of a passage: the best sentence's, or when that has no figure of the indicator and
+ * kind asked, the next sentence naming the question's words that has one (a passage gives 年均 and last year's
+ * rate in two sentences).
+ */
+export function highlightWithKey(
+  sentences: string[],
+  terms: string[],
+  weight: (t: string) => number,
+  wantsFigure: boolean,
+  ctx: KeyFigureContext,
+): { h: Highlight; key: SearchResult['keyFigure'] | undefined } {
+  const h = highlight(sentences, terms, weight, wantsFigure);
+  const key = keyFigure(h, ctx);
+  if (key || !wantsFigure) return { h, key };
+  const others = sentences
+    .filter((s) => s !== h.sentence && findFigures(s.replace(/\s+/g, '')).length > 0)
+    .map((s) => ({ s, w: matchedWeight(s.replace(/\s+/g, ''), terms, weight) }))
+    .filter((x) => x.w > 0)
+    .sort((a, b) => b.w - a.w);
+  for (const { s } of others) {
+    const alt = { sentence: s, figures: rankFigures(s, terms) };
+    const k = keyFigure(alt, ctx);
+    if (k) return { h: alt, key: k };
+  }
+  return { h, key };
 }

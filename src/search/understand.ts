@@ -53,6 +53,19 @@ function label(text: string, places: Place[], mentions: ReturnType<typeof findPl
   return parentNamed ? `${parent.name}${place.name}` : place.name;
 }
 
+/** A place asked that lies inside a place with a report, and is answered from that report's passages naming it. */
+export type Inside = NonNullable<QueryUnderstanding['inside']>;
+
+/** The nearest place above `place` (its city, then province) with an indexed report; never the country's. */
+function coveredAncestor(place: Place, covered: Place[]): Place | null {
+  const g = gazetteer();
+  for (let p = place.parent ? g.byCode.get(place.parent) : undefined; p && p.level !== 'country'; p = p.parent ? g.byCode.get(p.parent) : undefined) {
+    const hit = covered.find((c) => c.code === p!.code);
+    if (hit) return hit;
+  }
+  return null;
+}
+
 /** A place asked that has no report of its own, only places within it (a city, when a county of it is indexed). */
 export type OnlyWithin = NonNullable<QueryUnderstanding['onlyWithin']>;
 
@@ -72,7 +85,7 @@ export function speaksOf(text: string, asked: OnlyWithin): boolean {
 export function placesAsked(
   normalized: string,
   covered: Place[],
-): { places: PlaceRef[]; named: string | null; uncovered: string | null; national: boolean; words: string[]; onlyWithin: OnlyWithin | null } {
+): { places: PlaceRef[]; named: string | null; uncovered: string | null; national: boolean; words: string[]; onlyWithin: OnlyWithin | null; inside?: Inside } {
   const g = gazetteer();
   const mentions = findPlaces(normalized);
   let named: { text: string; places: Place[] }[] = namedPlaces(mentions);
@@ -96,6 +109,14 @@ export function placesAsked(
     }
     if (hits.length === 0) {
       const name = label(group.text, group.places, mentions);
+      // Inside a covered place (a city of an indexed province, a district of an indexed city): that report may
+      // speak of it by name. Only one named place, so the question is about that place alone.
+      const host = named.length === 1 && group.places.length === 1 ? coveredAncestor(group.places[0]!, covered) : null;
+      if (host) {
+        const names = [...new Set([group.text, group.places[0]!.name])];
+        // The place's own name stays a word of the question: the passages that answer name it.
+        return { places: [{ code: host.code, name: host.name, level: host.level }], named: name, uncovered: null, national, words: [], onlyWithin: null, inside: { names, report: host.name } };
+      }
       return { places: [], named: name, uncovered: name, national, words: [], onlyWithin: null };
     }
     for (const h of hits) if (!places.some((p) => p.code === h.code)) places.push({ code: h.code, name: h.name, level: h.level });
@@ -136,6 +157,7 @@ export function understand(question: string, ctx: UnderstandContext): QueryUnder
     district: asked.named,
     places: asked.places,
     ...(asked.onlyWithin ? { onlyWithin: asked.onlyWithin } : {}),
+    ...(asked.inside ? { inside: asked.inside } : {}),
     uncoveredPlace: asked.uncovered,
     year,
     wantsFigure: WANTS_FIGURE.test(normalized),

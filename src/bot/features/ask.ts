@@ -71,6 +71,9 @@ const NOT_TEXT = [
   'message:dice',
 ] as const;
 
+/** The question asked again with what a vague one lacked: the place or indicator chosen goes first ("北京市" + "去年GDP增长多少？"). */
+export const clarified = (query: string, option: string) => `${option}${query}`;
+
 export function askFeature(ask: Ask, env: Pick<BotEnv, 'sessions'>): Composer<Context> {
   const c = new Composer<Context>();
   // 按原话查: the follow-up's own words, searched as they are.
@@ -79,6 +82,13 @@ export function askFeature(ask: Ask, env: Pick<BotEnv, 'sessions'>): Composer<Co
     if (!session) return ctx.answerCallbackQuery({ text: TEXT.expired });
     await ctx.answerCallbackQuery();
     await ask(ctx, session.answer.query, { asWritten: true });
+  });
+  // ❓ buttons under a vague question: asked again with the place or indicator chosen.
+  onCallback(c, 'clarify', async (ctx, action) => {
+    const session = liveSession(env.sessions, action.sid, ctx.chat?.id);
+    const option = session?.answer.askBack?.options[action.index];
+    await ctx.answerCallbackQuery(option ? { text: option } : { text: TEXT.expired });
+    if (session && option) await ask(ctx, clarified(session.answer.query, option));
   });
   c.command('ask', async (ctx) => {
     if (ctx.match.trim().length === 0) return void (await ctx.reply(TEXT.askUsage));

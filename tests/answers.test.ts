@@ -1,0 +1,213 @@
+// Answers from whole reports: the key figure belongs to the indicator, kind, unit and span asked (or there is
+// none), ranking knows a five-year figure from one year's, and the ranking weights are chosen without the report
+// they are judged on. Sentences written for these tests (figures of no real report).
+import { describe, expect, it } from 'vitest';
+import { askedFigureKind, askedSpan, contrastsOf, otherRate, spanFigure, unitFirm, unitMatcher } from '../src/search/cues.js';
+import { foreignPlaceIn, passageSpan } from '../src/search/engine.js';
+import { highlight, highlightWithKey, keyFigure, labelOf } from '../src/search/highlight.js';
+import { chooseWeights, combinations, crossValidateRank, worth } from '../src/search/rank-fit.js';
+import type { Passage } from '../src/types.js';
+
+const weight = () => 1;
+const ctx = (question: string, terms: string[], extra: { year?: number | null; place?: (c: string) => boolean } = {}) => ({
+  kind: askedFigureKind(question),
+  unit: unitMatcher(question),
+  unitFirm: unitFirm(question),
+  terms,
+  weight,
+  year: extra.year ?? null,
+  reportYear: 2025,
+  asked: null,
+  period: null,
+  contrasts: contrastsOf(question),
+  span: askedSpan(question),
+  question,
+  ...(extra.place ? { foreignPlace: extra.place } : {}),
+});
+const lead = (sentence: string, question: string, terms: string[], extra = {}) => keyFigure(highlight([sentence], terms, weight, true), ctx(question, terms, extra))?.figure;
+
+describe('key figure by indicator', () => {
+  it('never answers 收入 with the 支出 beside it', () => {
+    const s = '一般公共预算收入420.5亿元、增长3.1%，一般公共预算支出1980.2亿元。';
+    expect(lead(s, '东山省一般公共预算收入是多少？', ['一般公共预算收入'])).toBe('420.5亿元');
+    expect(lead(s, '东山省一般公共预算支出是多少？', ['一般公共预算支出'])).toBe('1980.2亿元');
+    // Only the other side is there: no headline.
+    expect(lead('一般公共预算支出1980.2亿元。', '东山省一般公共预算收入是多少？', ['一般公共预算收入'])).toBeUndefined();
+  });
+  it('never answers one rate with another', () => {
+    expect(otherRate('赤字率定的多少', '政府负债率控制在')).toBe(true);
+    expect(otherRate('赤字率定的多少', '赤字率拟按')).toBe(false);
+    expect(lead('赤字率按3.1%安排，政府负债率控制在48%左右。', '赤字率定的多少？', ['赤字率'])).toBe('3.1%');
+    expect(lead('政府负债率控制在48%左右。', '赤字率定的多少？', ['赤字率'])).toBeUndefined();
+  });
+  it('wants the unit asked when the question names it: 多少亿元 is not 万人', () => {
+    const s = '地区生产总值增长4.9%，城镇新增就业31.2万人。';
+    expect(lead(s, '东山省地区生产总值总量是多少亿元？', ['地区生产总值'])).toBeUndefined();
+    expect(unitFirm('几个公园')).toBe(false);
+    expect(lead('完成国土绿化3万亩，提升改造公园7处。', '改造了几个公园？', ['公园'])).toBe('7处');
+  });
+  it('tells an amount from a rate and a change from a level', () => {
+    const s = '全市地区生产总值2860亿元，同比增长5.1%。';
+    expect(lead(s, '地区生产总值增长多少？', ['地区生产总值'])).toBe('5.1%');
+    expect(lead(s, '地区生产总值是多少？', ['地区生产总值'])).toBe('2860亿元');
+    expect(lead('人均预期寿命提高1岁。', '人均预期寿命是多少岁？', ['人均预期寿命'])).toBeUndefined();
+    expect(lead('人均预期寿命提高1岁。', '人均预期寿命提高了多少？', ['人均预期寿命'])).toBe('1岁');
+    expect(askedFigureKind('常住人口城镇化率是多少？')).toBe('share');
+    expect(lead('常住人口城镇化率提高到64.3%。', '常住人口城镇化率是多少？', ['常住人口城镇化率'])).toBe('64.3%');
+  });
+  it('tells last year from five years', () => {
+    expect(askedSpan('去年地区生产总值增长多少？')).toBe(false);
+    expect(askedSpan('“十四五”期间地区生产总值年均增长多少？')).toBe(true);
+    expect(askedSpan('地区生产总值增长多少？')).toBeNull();
+    expect(spanFigure('地区生产总值年均增长5.6%', '5.6%')).toBe(true);
+    expect(spanFigure('五年来，城镇新增就业累计达到520万人', '520万人')).toBe(false);
+    expect(spanFigure('五年来，城镇新增就业520万人', '520万人')).toBe(true);
+    const s = '“十四五”时期地区生产总值年均增长5.6%，去年增长5.2%。';
+    expect(lead(s, '去年地区生产总值增长多少？', ['地区生产总值'])).toBe('5.2%');
+    expect(lead(s, '“十四五”期间地区生产总值年均增长多少？', ['地区生产总值'])).toBe('5.6%');
+    expect(lead('地区生产总值年均增长5.6%。', '去年地区生产总值增长多少？', ['地区生产总值'])).toBeUndefined();
+  });
+  it('is not the figure of another place named before it', () => {
+    const other = (clause: string) => clause.includes('北湖市');
+    expect(lead('北湖市地区生产总值增长6%，全区增长5.5%。', '地区生产总值增长多少？', ['地区生产总值'], { place: other })).toBe('5.5%');
+    // A place of the gazetteer other than the report's and the question's; two-character words are words first.
+    expect(foreignPlaceIn('西宁市地区生产总值', '630102', new Set())).toBe(true);
+    expect(foreignPlaceIn('城中区地区生产总值', '630103', new Set())).toBe(false);
+    expect(foreignPlaceIn('新建高标准农田', '630103', new Set())).toBe(false);
+  });
+  it('reads the label of a figure from the previous figure on', () => {
+    expect(labelOf('收入420.5亿元、支出1980.2亿元', '1980.2亿元').label).toBe('、支出');
+  });
+  it('finds the key figure in another sentence when the best one has none of the kind asked', () => {
+    const sentences = ['“十四五”时期地区生产总值年均增长5.6%。', '去年地区生产总值增长5.2%，居全国前列。'];
+    const { h, key } = highlightWithKey(sentences, ['地区生产总值'], weight, true, ctx('去年地区生产总值增长多少？', ['地区生产总值']));
+    expect(key?.figure).toBe('5.2%');
+    expect(h.sentence).toBe(sentences[1]);
+  });
+});
+
+describe('period ranking', () => {
+  const passage = (sectionPath: string[]): Passage => ({ id: 0, text: 'x', sentences: ['x'], section: sectionPath.at(-1) ?? null, sectionPath, source: { file: 'f', title: 't', district: null, year: 2026, paragraph: 1, lines: [1, 1] } });
+  it('knows a five-year section from one that also names a year', () => {
+    expect(passageSpan(passage(['一、过去五年工作回顾']))).toBe(true);
+    expect(passageSpan(passage(['一、“十四五”时期主要成就']))).toBe(true);
+    expect(passageSpan(passage(['一、2025年和“十四五”时期工作回顾']))).toBe(false);
+    expect(passageSpan(passage(['二、2026年工作安排']))).toBe(false);
+  });
+});
+
+describe('ranking weights fitted by leaving reports out', () => {
+  it('chooses the combination with the best recall and scores each report with weights chosen without it', () => {
+    expect(combinations({ a: [1, 2], b: [3, 4, 5] })).toHaveLength(6);
+    expect(worth(1)).toBe(1);
+    expect(worth(3)).toBe(0.5);
+    expect(worth(null)).toBe(0);
+    const questions = [
+      { question: 'q1', source: 'a.txt', answer: null, evidence: null },
+      { question: 'q2', source: 'a.txt', answer: null, evidence: null },
+      { question: 'q3', source: 'b.txt', answer: null, evidence: null },
+    ];
+    // Combination 0 is best on a.txt, combination 1 on b.txt.
+    const table = [
+      [1, 1, 4],
+      [2, 2, 1],
+    ];
+    expect(chooseWeights(table, () => true)).toBe(0);
+    const combos = [{ lexicalWeight: 0.5, figureBoost: 1, yearPenalty: 1, periodPenalty: 1, spanPenalty: 1 }, { lexicalWeight: 0.5, figureBoost: 1.2, yearPenalty: 1, periodPenalty: 1, spanPenalty: 1 }];
+    const fit = crossValidateRank(table, questions, combos, 0);
+    // a.txt held out -> chosen on b.txt -> combination 1 -> ranks 2, 2; b.txt held out -> combination 0 -> rank 4.
+    expect(fit.heldOut.recallAt1).toBe(0);
+    expect(fit.heldOut.recallAt3).toBeCloseTo(2 / 3, 3);
+    expect(fit.before.recallAt1).toBeCloseTo(2 / 3, 3);
+    expect(fit.best.figureBoost).toBe(1);
+  });
+});
+
+describe('honest cards', () => {
+  it('tells the data year from the report year and marks a target', async () => {
+    const { figureWhen } = await import('../src/present/telegram.js');
+    const source = { file: 'f', title: 't', district: '南山区', year: 2026, paragraph: 1, lines: [1, 1] as [number, number] };
+    expect(figureWhen({ figure: '5.2%', clause: '增长', year: 2025 }, source)).toBe('2025年 · 据2026年报告');
+    expect(figureWhen({ figure: '5%左右', clause: '增长', year: 2026, target: true }, source)).toBe('2026年目标');
+    expect(figureWhen({ figure: '5%左右', clause: '增长', year: null }, source)).toBe('据2026年报告');
+  });
+  it('marks a plan sentence of the report year as a target', () => {
+    const key = keyFigure(highlight(['今年地区生产总值预期目标增长5%左右。'], ['地区生产总值'], weight, true), { ...ctx('今年地区生产总值增长目标是多少？', ['地区生产总值']), reportYear: 2026, year: 2026, period: 'plan' });
+    expect(key).toMatchObject({ figure: '5%左右', year: 2026, target: true });
+  });
+  it('says why an answer is uncertain', async () => {
+    const { uncertainWhy } = await import('../src/search/engine.js');
+    const none = { yearContradicts: 0, periodConflicts: 0, figureMissing: 0, unitMissing: 0, kindMissing: 0 };
+    expect(uncertainWhy({ ...none, yearContradicts: 1 }, '', [], weight)).toContain('另一个年份');
+    expect(uncertainWhy(none, '城镇新增就业3100人', [['新增就业'], ['高校毕业生']], weight)).toContain('高校毕业生');
+  });
+});
+
+describe('decision folds', () => {
+  it('keep each report in one fold', async () => {
+    const { reportFolds } = await import('../src/search/calibrate.js');
+    const ex = (source: string | null, i: number) => ({ question: { question: `q${i}`, source, answer: null, evidence: null, district: `d${i % 2}` }, features: {} as never, correct: i % 2, answerable: source !== null, hitRank: null });
+    const examples = ['a', 'a', 'b', 'b', 'b', 'c', null, null, 'd', 'e'].map((s, i) => ex(s, i));
+    const fold = reportFolds(examples, 3);
+    const foldOf = (s: string) => new Set(examples.map((e, i) => (e.question.source === s ? fold[i]! : -1)).filter((f) => f >= 0));
+    for (const s of ['a', 'b', 'c', 'd', 'e']) expect(foldOf(s).size).toBe(1);
+    expect(new Set(fold).size).toBe(3);
+  });
+});
+
+describe('a vague question asks back', () => {
+  const result = (district: string, clause: string) => ({ rank: 1, score: 1, text: 't', highlight: 't', figures: ['5%'], keyFigure: { figure: '5%', clause, year: 2025 }, section: null, passageId: 0, source: { file: `${district}.txt`, title: 't', district, year: 2026, paragraph: 1, lines: [1, 1] as [number, number] } });
+  const understood = (concepts: string[][], district: string | null = null) => ({ normalized: '', district, uncoveredPlace: null, year: null, wantsFigure: true, terms: concepts.flat(), concepts });
+  it('asks which indicator when the question names none', async () => {
+    const { vagueQuestion } = await import('../src/search/engine.js');
+    const { namesIndicator } = await import('../src/search/cues.js');
+    expect(namesIndicator([['增长'], ['了'], ['多少']])).toBe(false);
+    expect(namesIndicator([['地区生产总值'], ['增长']])).toBe(true);
+    const ask = vagueQuestion([result('南山区', '全年地区生产总值 同比增长'), result('南山区', '社会消费品零售总额')], understood([['增长'], ['多少']]), true, 3, []);
+    expect(ask).toEqual({ what: 'indicator', options: ['地区生产总值 同比增长', '社会消费品零售总额'] });
+  });
+  it('asks which place when none is named and the results give the indicator for several', async () => {
+    const { vagueQuestion } = await import('../src/search/engine.js');
+    const u = understood([['地区生产总值'], ['增长']]);
+    expect(vagueQuestion([result('南山区', 'x')], u, false, 3, ['南山区', '北湖市'])).toEqual({ what: 'place', options: ['南山区', '北湖市'] });
+    // A place named, or one report in the library: no question back.
+    expect(vagueQuestion([result('南山区', 'x')], u, true, 3, ['南山区', '北湖市'])).toBeUndefined();
+    expect(vagueQuestion([result('南山区', 'x')], u, false, 1, ['南山区', '北湖市'])).toBeUndefined();
+  });
+  it('offers the options as buttons that ask again', async () => {
+    const { answerKeyboard } = await import('../src/bot/keyboards.js');
+    const { decodeCallback } = await import('../src/bot/callback-data.js');
+    const { clarified } = await import('../src/bot/features/ask.js');
+    const answer = { query: '去年GDP增长多少？', found: false, confidence: 'low' as const, results: [result('南山区', 'x')], understood: understood([]), askBack: { what: 'place' as const, options: ['南山区', '北湖市'] }, tookMs: 1 };
+    const kb = answerKeyboard('abcd1234', { answer, scope: { district: null, file: null }, chatId: 1, votes: new Map() }, 0, 3);
+    const first = kb.inline_keyboard[0]!;
+    expect(first.map((b) => b.text)).toEqual(['❓ 南山区', '❓ 北湖市']);
+    expect(decodeCallback((first[1] as { callback_data: string }).callback_data)).toEqual({ kind: 'clarify', sid: 'abcd1234', index: 1 });
+    expect(clarified(answer.query, '北湖市')).toBe('北湖市去年GDP增长多少？');
+  });
+});
+
+describe('a place inside a covered report', () => {
+  it('is answered from its host report, labelled, only by passages naming it', async () => {
+    const { understand, loadSynonyms } = await import('../src/search/understand.js');
+    const { gazetteer } = await import('../src/places/gazetteer.js');
+    const { join } = await import('node:path');
+    const synonyms = loadSynonyms(join(import.meta.dirname, '..', 'src', 'search', 'synonyms.json'));
+    const g = gazetteer();
+    const province = [...g.byCode.values()].find((p) => p.name === '浙江省')!;
+    const city = [...g.byCode.values()].find((p) => p.name === '宁波市')!;
+    const u = understand('宁波舟山港去年集装箱吞吐量是多少？', { synonyms, covered: [province] });
+    expect(u.uncoveredPlace).toBeNull();
+    expect(u.places).toEqual([{ code: province.code, name: '浙江省', level: 'province' }]);
+    expect(u.inside).toEqual({ names: ['宁波', '宁波市'], report: '浙江省' });
+    // The city's own report indexed: no detour. A place of another province: still not covered.
+    expect(understand('宁波舟山港去年集装箱吞吐量是多少？', { synonyms, covered: [province, city] }).inside).toBeUndefined();
+    expect(understand('西宁市去年地区生产总值是多少？', { synonyms, covered: [province] }).uncoveredPlace).toBe('西宁市');
+  });
+  it('leads only with a figure whose clause names the place', () => {
+    const s = '宁波港集装箱吞吐量3600万标箱，保税燃料油加注700万吨。';
+    const h = highlight([s], ['集装箱'], weight, true);
+    expect(keyFigure(h, { ...ctx('宁波港集装箱吞吐量是多少？', ['集装箱']), mustName: ['宁波'] })).toBeUndefined();
+    expect(keyFigure(highlight(['宁波港货物吞吐量12亿吨。'], ['吞吐量'], weight, true), { ...ctx('宁波港货物吞吐量是多少？', ['吞吐量']), mustName: ['宁波'] })?.figure).toBe('12亿吨');
+  });
+});

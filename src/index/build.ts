@@ -41,8 +41,6 @@ export interface BuildOptions {
   warn?: (message: string) => void;
   /** Re-embed everything even when nothing changed. */
   force?: boolean;
-  /** Compare the current version's checksums too (reads every byte; sizes are always compared). */
-  verify?: boolean;
   hnsw?: HnswParams;
 }
 
@@ -103,7 +101,7 @@ function corpusChange(manifest: Manifest, entries: CorpusEntry[]): string | null
 }
 
 function statusOf(manifest: Manifest | null, entries: CorpusEntry[], config: Pick<Config, 'indexDir' | 'modelId'>): IndexStatus {
-  if (!manifest) return { state: 'missing', reason: `no index at ${config.indexDir}` };
+  if (!manifest) return { state: 'missing', reason: `no intact index at ${config.indexDir}` };
   const reason = incompatibility(manifest, config.modelId) ?? corpusChange(manifest, entries);
   return reason ? { state: 'stale', reason } : { state: 'fresh' };
 }
@@ -123,7 +121,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   const status = statusOf(manifest, entries, config);
   for (const w of unindexableFiles(config.corpusDir)) options.warn?.(w);
   // A damaged current version is rebuilt even when the corpus has not changed (no --force needed).
-  const damage = currentProblem(config.indexDir, options.verify ?? false) ?? undefined;
+  const damage = currentProblem(config.indexDir) ?? undefined;
   if (damage) options.warn?.(`index version ${damage.version} is damaged (${damage.problem}): rebuilding it`);
   if (status.state === 'fresh' && manifest && !options.force && !damage) {
     return {

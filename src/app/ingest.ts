@@ -50,7 +50,7 @@ export function safeReportName(name: string): string | { kind: RejectionKind; re
 
 /** Check one file without writing anything: type, size, readable text, at least one passage, not a duplicate. */
 export async function validateReport(
-  config: Pick<Config, 'corpusDir'>,
+  config: Pick<Config, 'corpusDir'> & Partial<Pick<Config, 'limits'>>,
   file: IncomingFile,
   onProgress?: BuildOptions['onProgress'],
 ): Promise<IngestOutcome & { bytes?: Uint8Array }> {
@@ -63,7 +63,7 @@ export async function validateReport(
   for (const existing of listReportFiles(config.corpusDir)) {
     if (hashBytes(readFileSync(join(config.corpusDir, existing))) === hash) return { file: name, status: 'duplicate', duplicateOf: existing };
   }
-  const parsed = await parseReport(file.bytes, name, { onOcrPage: (done, total) => onProgress?.({ phase: 'ocr', done, total, file: name }) });
+  const parsed = await parseReport(file.bytes, name, { limits: config.limits, onOcrPage: (done, total) => onProgress?.({ phase: 'ocr', done, total, file: name }) });
   if ('reason' in parsed) return { file: name, status: 'rejected', kind: parsed.kind, reason: parsed.reason };
   let report: ReturnType<typeof segmentReport>;
   try {

@@ -44,6 +44,14 @@ const schema = z.object({
   FEEDBACK_LOG: z.string().min(1).default('data/feedback.jsonl'),
   SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(10080).default(720),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Bounds on the work one input file may cause (defaults in src/corpus/limits.ts; docs/faults.md).
+  DOCX_MAX_INFLATED_MB: z.coerce.number().int().min(1).max(4096).optional(),
+  IMAGE_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(1_000_000_000).optional(),
+  PDF_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).optional(),
+  OCR_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).optional(),
+  OCR_MAX_SECONDS: z.coerce.number().int().min(10).max(86_400).optional(),
+  HTML_MAX_DEPTH: z.coerce.number().int().min(50).max(100_000).optional(),
+  HTML_MAX_TAGS: z.coerce.number().int().min(1000).max(10_000_000).optional(),
 });
 
 export interface Config {
@@ -70,6 +78,19 @@ export interface Config {
   /** How long the buttons under an answer card keep working. */
   sessionTtlMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Limits set in the environment (the others keep src/corpus/limits.ts's defaults). */
+  limits: InputLimitOverrides;
+}
+
+/** The same fields as src/corpus/limits.ts's InputLimits (config imports no stage), all optional. */
+export interface InputLimitOverrides {
+  docxMaxInflatedBytes?: number;
+  imageMaxPixels?: number;
+  pdfMaxPages?: number;
+  ocrMaxPages?: number;
+  ocrMaxSeconds?: number;
+  htmlMaxDepth?: number;
+  htmlMaxTags?: number;
 }
 
 export class ConfigError extends Error {}
@@ -104,6 +125,17 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     feedbackLog: abs(e.FEEDBACK_LOG),
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
     logLevel: e.LOG_LEVEL,
+    limits: Object.fromEntries(
+      Object.entries({
+        docxMaxInflatedBytes: e.DOCX_MAX_INFLATED_MB === undefined ? undefined : e.DOCX_MAX_INFLATED_MB * 1024 * 1024,
+        imageMaxPixels: e.IMAGE_MAX_PIXELS,
+        pdfMaxPages: e.PDF_MAX_PAGES,
+        ocrMaxPages: e.OCR_MAX_PAGES,
+        ocrMaxSeconds: e.OCR_MAX_SECONDS,
+        htmlMaxDepth: e.HTML_MAX_DEPTH,
+        htmlMaxTags: e.HTML_MAX_TAGS,
+      }).filter(([, v]) => v !== undefined),
+    ),
   };
 }
 

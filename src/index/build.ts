@@ -112,7 +112,7 @@ export function indexStatus(config: Pick<Config, 'corpusDir' | 'indexDir' | 'mod
 }
 
 /** Bring the index in line with the corpus folder, embedding only what changed. */
-export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>, options: BuildOptions): Promise<BuildReport> {
+export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'> & Partial<Pick<Config, 'limits'>>, options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
   // The corpus is read and hashed once, and the manifest read once, for both the check and the build.
@@ -163,18 +163,25 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       continue;
     }
     const read = await readReport(entry.path, entry.file, {
+      limits: config.limits,
       onOcrPage: (done, total) => options.onProgress?.({ phase: 'ocr', done, total, file: entry.file }),
     });
     if ('warnings' in read) for (const w of read.warnings ?? []) options.warn?.(`${entry.file}: ${w}`);
     let segmented: ReturnType<typeof segmentReport> | null = null;
+    let failure: string | null = null;
     try {
       segmented = 'reason' in read ? null : segmentReport(read, entry.correction);
     } catch (err) {
       options.warn?.(`${entry.file}: ${(err as Error).message}; its correction is ignored`);
-      segmented = 'reason' in read ? null : segmentReport(read);
+      try {
+        segmented = 'reason' in read ? null : segmentReport(read);
+      } catch (again) {
+        // One file the segmentation cannot handle is skipped (and not retried until it changes); the rest is built.
+        failure = `could not be cut into passages (${(again as Error)?.message ?? String(again)}): save it again as text or PDF`;
+      }
     }
     if (!segmented || segmented.passages.length === 0) {
-      const skipped: SkippedFile = 'reason' in read ? read : { file: entry.file, kind: 'no-text', reason: 'no passages (no body text found)' };
+      const skipped: SkippedFile = 'reason' in read ? read : { file: entry.file, kind: failure ? 'unreadable' : 'no-text', reason: failure ?? 'no passages (no body text found)' };
       report.skipped.push(skipped);
       skippedNow.push({ ...skipped, hash: entry.hash });
       options.warn?.(`skipped ${skipped.file}: ${skipped.reason}`);

@@ -38,6 +38,13 @@ describe('web pages', () => {
   });
 });
 
+describe('control characters', () => {
+  it('a report holding ESC[2J (clear screen) or other control characters never passes them on', async () => {
+    const read = await parseReport(Buffer.from('青禾县2025年政府工作报告\n\n全县地区\u001b[2J生产总值完成182.4亿元。\u0007\n'), 'esc.txt');
+    expect('lines' in read && read.lines.join('\n')).toBe('青禾县2025年政府工作报告\n\n全县地区[2J生产总值完成182.4亿元。');
+  });
+});
+
 describe('DOCX', () => {
   it('a DOCX that inflates past the limit is refused while inflating, before mammoth reads it', async () => {
     const bomb = await docxBomb(3 * 1024 * 1024);

@@ -4,14 +4,16 @@
 import type { Config } from '../config/index.js';
 import { type Logger, silentLogger } from '../log.js';
 import { type BuildOptions, type BuildReport, indexStatus, updateIndex } from '../index/build.js';
-import { type Held, ifNoWriter, updateInProgress, withWriteLock, type WriterInfo } from '../index/lock.js';
+import { DiskError, fsErrorLine } from '../index/fs-errors.js';
+import { type Held, ifNoWriter, LockError, updateInProgress, withWriteLock, type WriterInfo } from '../index/lock.js';
 import { progressMeter } from '../index/progress.js';
 import { readManifest } from '../index/store.js';
 
 type IndexConfig = Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>;
 
-/** For front ends (the bot's card footer), which read the index only through this layer. */
+/** For front ends (the bot's card footer, its error texts), which read the index only through this layer. */
 export { updateInProgress };
+export { DiskError, fsErrorLine, withoutPaths } from '../index/fs-errors.js';
 
 /** "ingest (pid 123), embedding passages 40/200 · 12 passages/s · about 13 s left" */
 export function describeWriter(w: WriterInfo | null): string {
@@ -65,8 +67,16 @@ export async function ensureIndex(config: IndexConfig, options: BuildOptions & {
     });
   };
   if (readManifest(config.indexDir)) {
-    const outcome = await ifNoWriter(config.indexDir, 'build', build);
-    if (!outcome.ran) log.warn(`an update of the index is under way (${describeWriter(outcome.holder)}): answering from the current version until it is written`);
+    // A change that cannot be built now (a full disk, a read-only folder, no permission) must not stop the
+    // answers: one warning with the cause and the fix, and the newest intact version answers.
+    try {
+      const outcome = await ifNoWriter(config.indexDir, 'build', build);
+      if (!outcome.ran) log.warn(`an update of the index is under way (${describeWriter(outcome.holder)}): answering from the current version until it is written`);
+    } catch (err) {
+      const line = err instanceof DiskError || err instanceof LockError ? err.message : fsErrorLine(err, `updating the index at ${config.indexDir}`);
+      if (!line || !readManifest(config.indexDir)) throw err;
+      log.warn(`the index could not be brought up to date (${status.state === 'stale' ? status.reason : status.state}): ${line}; answering from the newest intact version meanwhile`);
+    }
     return;
   }
   await withWriteLock(config.indexDir, 'build', build, {

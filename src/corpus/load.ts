@@ -146,13 +146,19 @@ export async function parseReport(bytes: Uint8Array, file: string, options: Pars
   // Whatever a file does to a reader (a limit, a bug it triggers, a stack overflow) skips that file with a reason:
   // one bad file never stops a build or the answers.
   try {
-    return await parseAny(bytes, file, options);
+    const read = await parseAny(bytes, file, options);
+    // Control characters in a report (ESC[2J clears a terminal) never reach a passage, a terminal or a chat.
+    if ('lines' in read) read.lines = read.lines.map((l) => l.replace(CONTROL, ''));
+    return read;
   } catch (err) {
     if (err instanceof LimitError) return { file, kind: 'limit', reason: err.message };
     if (err instanceof ExtractError) return { file, kind: err.kind, reason: err.message };
     return { file, kind: 'unreadable', reason: `could not read it (${(err as Error)?.message ?? String(err)}): check that it opens, or save it again as text or PDF` };
   }
 }
+
+/** C0 and C1 control characters other than tab (line breaks are already split off). */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
 
 async function parseAny(bytes: Uint8Array, file: string, options: ParseOptions): Promise<ReportFile | SkippedFile> {
   const limits: InputLimits = { ...DEFAULT_LIMITS, ...options.limits };

@@ -1,7 +1,7 @@
 // Corpus folder -> index on disk. Incremental: only new or changed files are embedded; a deleted file's
 // passages disappear.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, ConfigError } from '../config/index.js';
@@ -13,6 +13,8 @@ import { extractRecords } from '../figures/records.js';
 import { segmentReport } from '../passages/index.js';
 import type { Passage } from '../types.js';
 import { largeFileWarning, unindexableFiles } from './corpus-check.js';
+import { DiskError } from './fs-errors.js';
+import { formatBytes } from '../format.js';
 import type { Progress } from './progress.js';
 import { indexedText } from './indexed-text.js';
 import { buildHnsw, currentProblem, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
@@ -130,6 +132,9 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       passageCount: manifest.passageCount, rebuilt: false, seconds: (performance.now() - started) / 1000,
     };
   }
+  // A disk too full for even the files kept from now is found before any file is read (OCR takes minutes).
+  const kept = manifest ? manifest.files.filter((f) => entries.some((e) => e.file === f.file)).reduce((n, f) => n + f.passages, 0) : 0;
+  diskCheck(config.indexDir, versionBytes(manifest, kept));
   let previous: StoredIndex | null = null;
   if (manifest && !options.force && !incompatibility(manifest, config.modelId)) {
     try {
@@ -194,6 +199,10 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     parts.push({ meta: { ...meta, hash: entry.hash, passages: passages.length }, passages, vectors: passages.map(() => null) });
   }
 
+  // A full disk is found before minutes of embedding, not after: the new version needs about as many bytes
+  // per passage as the current one.
+  diskCheck(config.indexDir, versionBytes(manifest, parts.reduce((n, p) => n + p.passages.length, 0)));
+
   // Embed what is new.
   const todo = parts.flatMap((part) => part.passages.map((p, k) => ({ part, k, text: indexedText(p) }))).filter(({ part, k }) => part.vectors[k] === null);
   const embedder = await options.embedder();
@@ -231,6 +240,32 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   await writeIndex(config.indexDir, written, passages, vectors, buildHnsw(vectors, embedder.dimension, hnsw), extractRecords(passages));
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
   return { ...report, passageCount: passages.length, rebuilt: true, seconds: (performance.now() - started) / 1000, ...(damage ? { repaired: damage } : {}) };
+}
+
+/** Bytes a version of `passages` passages takes, from the current version's size per passage (8 KB when unknown). */
+function versionBytes(manifest: Manifest | null, passages: number): number {
+  const stored = manifest?.stored ? Object.values(manifest.stored).reduce((n, f) => n + f.bytes, 0) : 0;
+  const perPassage = stored > 0 && manifest!.passageCount > 0 ? stored / manifest!.passageCount : 8192;
+  return Math.ceil(perPassage * passages * 1.1) + 64 * 1024;
+}
+
+function diskCheck(indexDir: string, needed: number): void {
+  const free = freeBytes(indexDir);
+  if (free !== null && free < needed) {
+    throw new DiskError(`disk full (ENOSPC) at the index folder: the new version needs about ${formatBytes(needed)}, ${formatBytes(free)} are free: free some space (df -h) and run the command again`, 'ENOSPC');
+  }
+}
+
+/** Free bytes for this user on the file system holding `dir` (or its nearest existing parent), or null. */
+function freeBytes(dir: string): number | null {
+  let at = dir;
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  try {
+    const fs = statfsSync(at);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return null;
+  }
 }
 
 function stripFirstId(f: ManifestFile): Omit<ManifestFile, 'firstId'> {

@@ -6,7 +6,8 @@ import hnswlib from 'hnswlib-node';
 import type { SkippedFile } from '../corpus/load.js';
 import type { FigureRecord } from '../figures/records.js';
 import type { Passage, ReportMeta } from '../types.js';
-import { describeStoredFiles, IndexDamagedError, listVersions, type StoredFiles, versionProblem } from './integrity.js';
+import { DiskError, explainFsError } from './fs-errors.js';
+import { describeStoredFiles, graphProblem, IndexDamagedError, listVersions, type StoredFiles, versionProblem } from './integrity.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -121,18 +122,30 @@ export const KEEP_PREVIOUS = 2;
 
 /** Write a complete new version, then switch CURRENT to it (rename is atomic), then drop all but a few older versions. */
 export async function writeIndex(indexDir: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[] = []): Promise<string> {
-  mkdirSync(indexDir, { recursive: true });
   const version = `v-${Date.now()}-${process.pid}`;
   const dir = join(indexDir, version);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'passages.json'), JSON.stringify(passages));
-  writeFileSync(join(dir, 'vectors.f32'), packVectors(vectors, manifest.model.dimension));
-  await dense.writeIndex(join(dir, 'dense.hnsw'));
-  writeFileSync(join(dir, 'figures.json'), JSON.stringify(figures));
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, stored: describeStoredFiles(dir) }, null, 2));
   const tmp = join(indexDir, `${CURRENT}.tmp-${process.pid}`);
-  writeFileSync(tmp, version);
-  renameSync(tmp, join(indexDir, CURRENT));
+  try {
+    mkdirSync(indexDir, { recursive: true });
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'passages.json'), JSON.stringify(passages));
+    writeFileSync(join(dir, 'vectors.f32'), packVectors(vectors, manifest.model.dimension));
+    await dense.writeIndex(join(dir, 'dense.hnsw'));
+    writeFileSync(join(dir, 'figures.json'), JSON.stringify(figures));
+    const stored = describeStoredFiles(dir);
+    // hnswlib writes through a C++ stream that does not report a short write (a full disk, a file-size limit):
+    // what it wrote is checked before the version can become current.
+    const graph = graphProblem(readFileSync(join(dir, 'dense.hnsw')), passages.length, manifest.model.dimension);
+    if (graph) throw new DiskError(`the new index version could not be written whole (${graph}): check the free space (df -h) and run "npm run index"`, 'ENOSPC');
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, stored }, null, 2));
+    writeFileSync(tmp, version);
+    renameSync(tmp, join(indexDir, CURRENT));
+  } catch (err) {
+    // A failed write removes what it half-wrote: readers keep the previous version, and the disk gets its space back.
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(tmp, { force: true });
+    throw explainFsError(err, `writing the index at ${indexDir}`);
+  }
   // Keep the newest older versions that look whole; drop the rest, and what killed writers left behind.
   const intact = (v: string) => {
     const m = parseManifest(join(indexDir, v));

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { extractHtml } from '../src/corpus/html.js';
 import { DEFAULT_LIMITS, LimitError } from '../src/corpus/limits.js';
 import { parseReport } from '../src/corpus/load.js';
+import { parseReportIsolated } from '../src/corpus/isolated.js';
 import { deepHtml, docxBomb, unclosedTags } from '../src/drill/hostile.js';
 import { parseConfig } from '../src/config/index.js';
 
@@ -75,6 +76,21 @@ describe('PDF and images', () => {
     const png = await sharp({ create: { width: 3000, height: 3000, channels: 3, background: '#fff' } }).png().toBuffer();
     const read = await parseReport(png, 'page.png', { limits: { imageMaxPixels: 1_000_000 } });
     expect(read).toMatchObject({ kind: 'limit', reason: expect.stringMatching(/IMAGE_MAX_PIXELS/) });
+  });
+});
+
+describe('reading in a child process', () => {
+  it('gives the same lines as reading in this process', async () => {
+    const bytes = readFileSync(join(fixtures, 'report.docx'));
+    expect(await parseReportIsolated(bytes, 'report.docx')).toEqual(await parseReport(bytes, 'report.docx'));
+  });
+
+  it('a file that exhausts the reader\'s memory cap is skipped with its reason; this process is untouched', async () => {
+    const lines = Buffer.alloc(40 * 1024 * 1024, 'x\n');
+    const read = await parseReportIsolated(lines, 'huge.txt', { limits: { extractMaxMemoryMb: 64 } });
+    expect(read).toMatchObject({ kind: 'limit', reason: expect.stringMatching(/EXTRACT_MAX_MEMORY_MB/) });
+    // the next file gets a fresh reader
+    expect(await parseReportIsolated(Buffer.from('青禾县政府工作报告\n\n全县地区生产总值完成182.4亿元。'), 'ok.txt')).toMatchObject({ lines: ['青禾县政府工作报告', '', '全县地区生产总值完成182.4亿元。'] });
   });
 });
 

@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { hashBytes, listReportFiles, parseReport, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
+import { parseReportIsolated } from '../corpus/isolated.js';
+import { hashBytes, listReportFiles, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
 import { writeCorrection } from '../corpus/corrections.js';
 import { segmentReport } from '../passages/index.js';
 import { type MetaCorrection, resolvePlaceName } from '../passages/meta.js';
@@ -79,7 +80,8 @@ export async function validateReport(
   for (const existing of listReportFiles(config.corpusDir)) {
     if (hashBytes(readFileSync(join(config.corpusDir, existing))) === hash) return { file: name, status: 'duplicate', duplicateOf: existing };
   }
-  const parsed = await parseReport(file.bytes, name, { limits: config.limits, onOcrPage: (done, total) => onProgress?.({ phase: 'ocr', done, total, file: name }) });
+  // Read in a child process (src/corpus/isolated.ts): the bot keeps answering meanwhile, and its memory stays flat.
+  const parsed = await parseReportIsolated(file.bytes, name, { limits: config.limits, onOcrPage: (done, total) => onProgress?.({ phase: 'ocr', done, total, file: name }) });
   if ('reason' in parsed) return { file: name, status: 'rejected', kind: parsed.kind, reason: parsed.reason };
   let report: ReturnType<typeof segmentReport>;
   try {

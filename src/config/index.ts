@@ -52,6 +52,7 @@ const schema = z.object({
   OCR_MAX_SECONDS: z.coerce.number().int().min(10).max(86_400).optional(),
   HTML_MAX_DEPTH: z.coerce.number().int().min(50).max(100_000).optional(),
   HTML_MAX_TAGS: z.coerce.number().int().min(1000).max(10_000_000).optional(),
+  EXTRACT_MAX_MEMORY_MB: z.coerce.number().int().min(128).max(65_536).optional(),
 });
 
 export interface Config {
@@ -91,6 +92,7 @@ export interface InputLimitOverrides {
   ocrMaxSeconds?: number;
   htmlMaxDepth?: number;
   htmlMaxTags?: number;
+  extractMaxMemoryMb?: number;
 }
 
 export class ConfigError extends Error {}
@@ -134,6 +136,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
         ocrMaxSeconds: e.OCR_MAX_SECONDS,
         htmlMaxDepth: e.HTML_MAX_DEPTH,
         htmlMaxTags: e.HTML_MAX_TAGS,
+        extractMaxMemoryMb: e.EXTRACT_MAX_MEMORY_MB,
       }).filter(([, v]) => v !== undefined),
     ),
   };

@@ -20,6 +20,8 @@ export interface InputLimits {
   htmlMaxDepth: number;
   /** Tags of one web page (HTML_MAX_TAGS). */
   htmlMaxTags: number;
+  /** Heap in MB of the process that reads a file (EXTRACT_MAX_MEMORY_MB; src/corpus/isolated.ts). */
+  extractMaxMemoryMb: number;
 }
 
 const MB = 1024 * 1024;
@@ -33,6 +35,7 @@ export const DEFAULT_LIMITS: InputLimits = {
   ocrMaxSeconds: 1800,
   htmlMaxDepth: 1000,
   htmlMaxTags: 300_000,
+  extractMaxMemoryMb: 1024,
 };
 
 /** A file refused because it would take more work than a limit allows; the message names the limit's variable. */

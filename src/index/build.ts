@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, ConfigError } from '../config/index.js';
 import { readCorrections } from '../corpus/corrections.js';
-import { hashBytes, listReportFiles, readReport, type SkippedFile } from '../corpus/load.js';
+import { parseReportIsolated } from '../corpus/isolated.js';
+import { hashBytes, listReportFiles, type SkippedFile } from '../corpus/load.js';
 import type { MetaCorrection } from '../passages/meta.js';
 import type { Embedder } from '../embed/index.js';
 import { extractRecords } from '../figures/records.js';
@@ -167,7 +168,8 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       skippedNow.push(knownBad);
       continue;
     }
-    const read = await readReport(entry.path, entry.file, {
+    // Read in a child process with a heap cap (src/corpus/isolated.ts): a file that exhausts it is skipped.
+    const read = await parseReportIsolated(readFileSync(entry.path), entry.file, {
       limits: config.limits,
       onOcrPage: (done, total) => options.onProgress?.({ phase: 'ocr', done, total, file: entry.file }),
     });

@@ -16,6 +16,9 @@ const idList = z
   .pipe(z.array(z.string().regex(/^-?\d+$/, 'must be numeric Telegram ids separated by commas')))
   .transform((ids) => ids.map(Number));
 
+/** A whole number in [min, max], or unset (an empty value keeps the default too). */
+const limit = (min: number, max: number) => z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(min).max(max).optional());
+
 const schema = z.object({
   CORPUS_DIR: z.string().default('corpus'),
   INDEX_DIR: z.string().default('embeddings/index'),
@@ -45,14 +48,14 @@ const schema = z.object({
   SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(10080).default(720),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   // Bounds on the work one input file may cause (defaults in src/corpus/limits.ts; docs/faults.md).
-  DOCX_MAX_INFLATED_MB: z.coerce.number().int().min(1).max(4096).optional(),
-  IMAGE_MAX_PIXELS: z.coerce.number().int().min(1_000_000).max(1_000_000_000).optional(),
-  PDF_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).optional(),
-  OCR_MAX_PAGES: z.coerce.number().int().min(1).max(100_000).optional(),
-  OCR_MAX_SECONDS: z.coerce.number().int().min(10).max(86_400).optional(),
-  HTML_MAX_DEPTH: z.coerce.number().int().min(50).max(100_000).optional(),
-  HTML_MAX_TAGS: z.coerce.number().int().min(1000).max(10_000_000).optional(),
-  EXTRACT_MAX_MEMORY_MB: z.coerce.number().int().min(128).max(65_536).optional(),
+  DOCX_MAX_INFLATED_MB: limit(1, 4096),
+  IMAGE_MAX_PIXELS: limit(1_000_000, 1_000_000_000),
+  PDF_MAX_PAGES: limit(1, 100_000),
+  OCR_MAX_PAGES: limit(1, 100_000),
+  OCR_MAX_SECONDS: limit(10, 86_400),
+  HTML_MAX_DEPTH: limit(50, 100_000),
+  HTML_MAX_TAGS: limit(1000, 10_000_000),
+  EXTRACT_MAX_MEMORY_MB: limit(128, 65_536),
 });
 
 export interface Config {

@@ -109,10 +109,13 @@ export function graphProblem(bytes: Buffer, expectedCount: number, dimension: nu
   if (count > 0 && entry >= count) return bad(`entry point ${entry} of ${count} passages`);
   const level0 = 96;
   if (bytes.length < level0 + count * perElement) return bad('cut short');
+  // Every list starts at a multiple of 4 bytes: read the ids through a 32-bit view (a copy when unaligned).
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
+  const words = new Uint32Array(aligned.buffer, aligned.byteOffset, Math.floor(aligned.length / 4));
   const neighbours = (at: number, max: number) => {
-    const n = bytes.readUInt16LE(at); // hnswlib reads the list size as an unsigned short
+    const n = words[at / 4]! & 0xffff; // hnswlib reads the list size as an unsigned short
     if (n > max) return false;
-    for (let k = 0; k < n; k++) if (bytes.readUInt32LE(at + 4 + 4 * k) >= count) return false;
+    for (let k = 1; k <= n; k++) if (words[at / 4 + k]! >= count) return false;
     return true;
   };
   for (let i = 0; i < count; i++) {
@@ -151,7 +154,18 @@ export function versionProblem(dir: string, manifest: ExpectedShape): string | n
   }).join('|');
   const known = verified.get(dir);
   if (known?.signature === signature) return known.problem;
-  const problem = checksumProblem(dir, manifest.stored) ?? countProblem(dir, manifest) ?? graphProblem(readFileSync(join(dir, 'dense.hnsw')), manifest.passageCount, manifest.model.dimension);
+  // Each file is read once: its checksum, then (the graph) its structure.
+  let graph: Buffer | undefined;
+  let problem: string | null = null;
+  for (const f of DATA_FILES) {
+    const bytes = readFileSync(join(dir, f));
+    if (manifest.stored && sha256(bytes) !== manifest.stored[f].sha256) {
+      problem = `${f} does not match its checksum`;
+      break;
+    }
+    if (f === 'dense.hnsw') graph = bytes;
+  }
+  problem ??= countProblem(dir, manifest) ?? graphProblem(graph!, manifest.passageCount, manifest.model.dimension);
   verified.set(dir, { signature, problem });
   return problem;
 }

@@ -1,6 +1,7 @@
 // Hostile and broken input files: each is refused (or read) within bounds, with one line naming the limit and
 // its variable, and never takes down the process (stack overflow, quadratic parse, zip bomb, huge image).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { extractHtml } from '../src/corpus/html.js';
 import { DEFAULT_LIMITS, LimitError } from '../src/corpus/limits.js';
 import { parseReport } from '../src/corpus/load.js';
 import { parseReportIsolated } from '../src/corpus/isolated.js';
-import { deepHtml, docxBomb, unclosedTags } from '../src/drill/hostile.js';
+import { deepHtml, docxBomb, pdfWithHugeImage, unclosedTags } from '../src/drill/hostile.js';
 import { parseConfig } from '../src/config/index.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures', 'reports');
@@ -70,6 +71,16 @@ describe('PDF and images', () => {
   it('a PDF with more pages than allowed is refused before its pages are read', async () => {
     const read = await parseReport(readFileSync(join(fixtures, 'two-columns.pdf')), 'two.pdf', { limits: { pdfMaxPages: 0 } });
     expect(read).toMatchObject({ kind: 'limit', reason: expect.stringMatching(/PDF_MAX_PAGES/) });
+  });
+
+  it('a PDF page that is one image over the pixel limit is refused, not decoded and not sent to OCR', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hostile-pdf-'));
+    await pdfWithHugeImage(join(dir, 'big.pdf'), 3000);
+    const started = performance.now();
+    const read = await parseReport(readFileSync(join(dir, 'big.pdf')), 'big.pdf', { limits: { imageMaxPixels: 1_000_000 } });
+    expect(read).toMatchObject({ kind: 'limit', reason: expect.stringMatching(/page 1 is an image of more than 1000000 pixels \(IMAGE_MAX_PIXELS\)/) });
+    expect(performance.now() - started).toBeLessThan(10_000); // no OCR (the recogniser alone loads for seconds)
+    rmSync(dir, { recursive: true });
   });
 
   it('a page image over the pixel limit is refused before it is decoded', async () => {

@@ -103,6 +103,14 @@ export async function extractPdf(bytes: Uint8Array, fileName: string, options: P
   const pages: RawPage[] = [];
   const ocr = new OcrPages();
   let task: ReturnType<PdfJs['getDocument']> | undefined;
+  // pdfjs says "Image exceeded maximum allowed size and was removed" only as a warning (console.warn): its
+  // warnings are taken in here, so a page whose image was left out is refused instead of sent to OCR blank.
+  const warnings: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('Warning: ')) warnings.push(args[0]);
+    else consoleWarn(...args);
+  };
   try {
     task = pdfjs.getDocument({
       // pdfjs may take ownership of the buffer it is given, and refuses Node Buffers: hand it a plain copy
@@ -114,7 +122,7 @@ export async function extractPdf(bytes: Uint8Array, fileName: string, options: P
       disableFontFace: true,
       isEvalSupported: false,
       stopAtErrors: false,
-      verbosity: 0,
+      verbosity: 1, // warnings, caught above
       // An embedded image larger than this is left out before it is decoded (a 20000×20000 image would take 1.6 GB).
       maxImageSize: limits.imageMaxPixels,
     });
@@ -144,6 +152,9 @@ export async function extractPdf(bytes: Uint8Array, fileName: string, options: P
       const page = await withTimeout(doc.getPage(p), STEP_TIMEOUT_MS, () => timeoutError(fileName, `read page ${p}`));
       const { png, scale } = await withTimeout(renderPdfPage(page, OCR_DPI), STEP_TIMEOUT_MS, () => timeoutError(fileName, `render page ${p}`));
       page.cleanup();
+      if (warnings.some((w) => /Image exceeded maximum allowed size/.test(w))) {
+        throw new LimitError(`${name}: page ${p} is an image of more than ${limits.imageMaxPixels} pixels (IMAGE_MAX_PIXELS), left out before decoding, so the page cannot be read: send a scan of ordinary resolution or a text version, or raise IMAGE_MAX_PIXELS`);
+      }
       const raw = pages[p - 1]!;
       raw.runs = await ocr.read(p, png, scale, fileName, countChars(raw.runs) > 0);
     }
@@ -151,6 +162,7 @@ export async function extractPdf(bytes: Uint8Array, fileName: string, options: P
   } catch (err) {
     throw toExtractError(err, fileName);
   } finally {
+    console.warn = consoleWarn;
     // Never let a failure to tear down replace the real outcome.
     task?.destroy().catch(() => undefined);
   }

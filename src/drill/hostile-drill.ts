@@ -186,7 +186,7 @@ export async function hostileDrill(d: Deps): Promise<Row[]> {
   const bombs: [string, string, (path: string) => Promise<void>, number, number, RegExp, string][] = [
     ['80,000 unclosed `<div>` (0.9 MB HTML)', 'unclosed.html', async (p) => writeFileSync(p, unclosedTags(80_000)), 15_000, 1024, /HTML_MAX_DEPTH/, 'save the page as text or PDF'],
     ['DOCX bomb (0.45 MB inflating to 450 MB)', 'bomb.docx', async (p) => writeFileSync(p, await docxBomb(450 * 1024 * 1024)), 60_000, 1024, /DOCX_MAX_INFLATED_MB/, 'save it again from Word or WPS, or raise DOCX_MAX_INFLATED_MB'],
-    ['PDF page holding a 20000×20000 image (0.4 MB)', 'huge-image.pdf', (p) => pdfWithHugeImage(p, 20_000), 90_000, 1536, /./, 'add a text version, or a scan of normal resolution'],
+    ['PDF page holding a 20000×20000 image (0.4 MB)', 'huge-image.pdf', (p) => pdfWithHugeImage(p, 20_000), 90_000, 1536, /IMAGE_MAX_PIXELS/, 'send a scan of ordinary resolution or a text version, or raise IMAGE_MAX_PIXELS'],
   ];
   for (const [fault, name, make, maxMs, maxMb, limit, operator] of bombs) {
     const failures: string[] = [];
@@ -206,7 +206,7 @@ export async function hostileDrill(d: Deps): Promise<Row[]> {
     rows.push({
       fault: `ingest of a ${fault}`,
       runs: 2,
-      outcome: `refused in ${secs(r.ms)} (target ${secs(maxMs)}), peak ${r.peakMb ?? '?'} MB (target ${maxMb} MB): "${line.replace(/^\[error\]\s*/, '').slice(0, 150)}"; corpus/ unchanged, ask after: ${a.answered ? 'answered' : 'FAILED'}`,
+      outcome: `refused in ${secs(r.ms)} (target ${secs(maxMs)}), peak ${r.peakMb ?? '?'} MB for the process tree (target ${maxMb} MB): "${line.replace(/^\[error\]\s*/, '').slice(0, 150)}"; corpus/ unchanged, ask after: ${a.answered ? 'answered' : 'FAILED'}`,
       failures,
       operator,
     });

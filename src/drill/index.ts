@@ -3,7 +3,7 @@
 // ingests beside concurrent asks, points the bot at a Bot API it cannot reach, and damages a copy of the model.
 // After each fault the next `ask` must answer correctly or print one clear line, and corpus/ must hold only
 // whole files. Prints a table (README "Fault drill") and exits non-zero when any check failed.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -56,24 +56,50 @@ interface Run {
   peakMb: number | null;
 }
 
-const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+/** Resident memory of a process and all its descendants, in KB (Linux /proc; 0 elsewhere). */
+function treeRssKb(root: number): number {
+  let table: string;
+  try {
+    table = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' });
+  } catch {
+    return 0;
+  }
+  const kids = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const line of table.split('\n')) {
+    const [pid, ppid, kb] = line.trim().split(/\s+/).map(Number);
+    if (!pid) continue;
+    rss.set(pid, kb!);
+    kids.set(ppid!, [...(kids.get(ppid!) ?? []), pid]);
+  }
+  let total = 0;
+  for (const stack = [root]; stack.length > 0; ) {
+    const pid = stack.pop()!;
+    total += rss.get(pid) ?? 0;
+    stack.push(...(kids.get(pid) ?? []));
+  }
+  return total;
+}
 
 function start(cli: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}, measure = false): { child: ChildProcess; done: Promise<Run> } {
   const started = Date.now();
-  const argv = [process.execPath, '--import', 'tsx', join(ROOT, 'src', 'cli', `${cli === 'index' ? 'index-cmd' : cli}.ts`), ...args];
-  // GNU time reports the peak memory (max RSS) of the command, where it is installed.
-  const measured = TIME && measure ? [TIME, '-f', 'peak-rss-kb %M', ...argv] : argv;
-  const child = spawn(measured[0]!, measured.slice(1), { cwd: ROOT, env: { ...env, ...extraEnv } });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', `${cli === 'index' ? 'index-cmd' : cli}.ts`), ...args], { cwd: ROOT, env: { ...env, ...extraEnv } });
+  // Peak memory of the whole process tree (the command, its file reader and OCR processes), sampled every 100 ms.
+  let peakKb = 0;
+  const sampler = measure
+    ? setInterval(() => {
+        const kb = treeRssKb(child.pid!);
+        if (kb > peakKb) peakKb = kb;
+      }, 100)
+    : null;
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d));
   child.stderr!.on('data', (d: Buffer) => (stderr += d));
   const done = new Promise<Run>((resolve) =>
     child.on('close', (code, signal) => {
-      const peak = /peak-rss-kb (\d+)\s*$/.exec(stderr);
-      // time exits with the command's code, and reports a signal as "Command terminated by signal N"
-      const killedBySignal = signal === 'SIGKILL' || /terminated by signal 9/.test(stderr);
-      resolve({ code: /terminated by signal/.test(stderr) ? null : code, stdout, stderr: stderr.replace(/(Command (exited|terminated)[^\n]*\n)?peak-rss-kb \d+\s*$/, ''), ms: Date.now() - started, killed: killedBySignal, peakMb: peak ? Math.round(Number(peak[1]) / 1024) : null });
+      if (sampler) clearInterval(sampler);
+      resolve({ code, stdout, stderr, ms: Date.now() - started, killed: signal === 'SIGKILL', peakMb: measure && peakKb > 0 ? Math.round(peakKb / 1024) : null });
     }),
   );
   return { child, done };

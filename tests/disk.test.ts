@@ -75,6 +75,33 @@ describe('a write that fails', () => {
   });
 });
 
+describe('a change too large for a reader', () => {
+  it('a file of thousands of passages is left to npm run index: the reader answers at once from the intact version', async () => {
+    const body = Array.from({ length: 2500 }, (_, i) => `第${i + 1}项重点工程完成投资${i + 3}.5亿元，带动就业${i + 100}人。`).join('\n\n');
+    writeFileSync(join(work, 'corpus', 'huge.txt'), `青禾县2025年重点工程清单\n\n${body}\n`);
+    const warnings: string[] = [];
+    const log = { ...createLogger('silent'), warn: (m: string) => void warnings.push(m) };
+    const started = performance.now();
+    await ensureIndex(config(), { embedder: async () => embedder, log });
+    expect(performance.now() - started).toBeLessThan(60_000);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/\d{4} new passages wait to be embedded \(about .+\): run "npm run index" to add them; answering from the newest intact version/);
+    expect((await readIndex(config().indexDir)).manifest.files.map((f) => f.file)).not.toContain('huge.txt');
+    rmSync(join(work, 'corpus', 'huge.txt'));
+  });
+
+  it('an upload far larger than a report is refused until confirmed, with the estimated time', async () => {
+    const body = Array.from({ length: 400 }, (_, i) => `第${i + 1}项重点工程完成投资${i + 3}.5亿元，带动就业${i + 100}人。`).join('\n\n');
+    const bytes = Buffer.from(`青禾县2025年重点工程清单\n\n${body}\n`);
+    const cfg = { ...config(), limits: { passagesConfirmOver: 100 } };
+    const { outcomes } = await ingestReports(cfg, [{ name: 'list.txt', bytes }], { embedder: async () => embedder });
+    expect(outcomes[0]).toMatchObject({ status: 'rejected', kind: 'needs-confirmation', reason: expect.stringMatching(/^\d+ passages, far more than a report .*takes about .*--yes/) });
+    expect(existsSync(join(work, 'corpus', 'list.txt'))).toBe(false);
+    const confirmed = await ingestReports(cfg, [{ name: 'list.txt', bytes, confirmed: true }], { embedder: async () => embedder });
+    expect(confirmed.outcomes[0]).toMatchObject({ status: 'added' });
+  });
+});
+
 describe('names and messages', () => {
   it('a legal 250-byte name is shortened at a character boundary, keeping its extension, and can be ingested', async () => {
     const long = `${'政府工作报告'.repeat(13)}x.txt`; // 6 × 13 × 3 + 5 = 239 bytes… plus

@@ -11,6 +11,8 @@ import { type MetaCorrection, resolvePlaceName } from '../passages/meta.js';
 import { type BuildOptions, type BuildReport, updateIndex } from '../index/build.js';
 import { formatBytes } from '../format.js';
 import { explainFsError } from '../index/fs-errors.js';
+import { embeddingEstimate } from '../index/corpus-check.js';
+import { DEFAULT_LIMITS } from '../corpus/limits.js';
 import { type Held, withWriteLock } from '../index/lock.js';
 import type { ReportMeta } from '../types.js';
 import { describeWriter, sharingProgress } from './guarded.js';
@@ -21,6 +23,8 @@ export const MAX_REPORT_BYTES = 20 * 1024 * 1024;
 export interface IncomingFile {
   name: string;
   bytes: Uint8Array;
+  /** The person adding it confirmed a file with more passages than a report has (`ingest --yes`). */
+  confirmed?: boolean;
   /** Place, year or title given by the person adding the report: stored in corpus/reports.json, honoured by every rebuild. */
   correction?: MetaCorrection;
 }
@@ -90,6 +94,14 @@ export async function validateReport(
     return { file: name, status: 'rejected', kind: 'unreadable', reason: (err as Error).message };
   }
   if (report.passages.length === 0) return { file: name, status: 'rejected', kind: 'no-text', reason: 'no body text found (only headings or an empty document)' };
+  // A file far larger than a report takes long to embed (and holds the write lock meanwhile): asked first.
+  const confirmOver = config.limits?.passagesConfirmOver ?? DEFAULT_LIMITS.passagesConfirmOver;
+  if (report.passages.length > confirmOver && !file.confirmed) {
+    return {
+      file: name, status: 'rejected', kind: 'needs-confirmation',
+      reason: `${report.passages.length} passages, far more than a report (a few hundred; PASSAGES_CONFIRM_OVER is ${confirmOver}); embedding them takes ${embeddingEstimate(report.passages.length)}: if it is one report, add it with "npm run ingest -- --yes FILE", otherwise split it`,
+    };
+  }
   const pages = parsed.pages ? Math.max(...parsed.pages) : null;
   const status = existsSync(join(config.corpusDir, name)) ? 'replaced' : 'added';
   const { ocrPages, blankPages, warnings } = parsed;

@@ -11,7 +11,7 @@ import { fatal, progressReporter, startup } from './common.js';
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { remove: { type: 'string' }, place: { type: 'string' }, year: { type: 'string' }, title: { type: 'string' } },
+    options: { remove: { type: 'string' }, place: { type: 'string' }, year: { type: 'string' }, title: { type: 'string' }, yes: { type: 'boolean' } },
   });
   const { config, log } = await startup();
   const build = { embedder: () => loadEmbedder(config), onProgress: progressReporter(log), warn: (m: string) => log.warn(m) };
@@ -25,7 +25,7 @@ async function main() {
     return;
   }
   if (positionals.length === 0) {
-    process.stderr.write('usage: npm run ingest -- FILE... [--place 宜君县] [--year 2025] [--title "…"] | --remove NAME\n');
+    process.stderr.write('usage: npm run ingest -- FILE... [--place 宜君县] [--year 2025] [--title "…"] [--yes: add a file of more than PASSAGES_CONFIRM_OVER passages] | --remove NAME\n');
     process.exit(2);
   }
   // --place/--year/--title correct what is read from the report; kept in corpus/reports.json for every rebuild.
@@ -48,7 +48,7 @@ async function main() {
   const corrected = Object.keys(correction).length > 0 ? { correction } : {};
   const files = positionals.map((path) => {
     try {
-      return { name: basename(path), bytes: new Uint8Array(readFileSync(path)), ...corrected };
+      return { name: basename(path), bytes: new Uint8Array(readFileSync(path)), ...corrected, ...(values.yes ? { confirmed: true } : {}) };
     } catch (err) {
       return { name: basename(path), bytes: new Uint8Array(), error: (err as Error).message };
     }

@@ -56,6 +56,7 @@ const schema = z.object({
   HTML_MAX_DEPTH: limit(50, 100_000),
   HTML_MAX_TAGS: limit(1000, 10_000_000),
   EXTRACT_MAX_MEMORY_MB: limit(128, 65_536),
+  PASSAGES_CONFIRM_OVER: limit(100, 10_000_000),
 });
 
 export interface Config {
@@ -96,6 +97,7 @@ export interface InputLimitOverrides {
   htmlMaxDepth?: number;
   htmlMaxTags?: number;
   extractMaxMemoryMb?: number;
+  passagesConfirmOver?: number;
 }
 
 export class ConfigError extends Error {}
@@ -140,6 +142,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
         htmlMaxDepth: e.HTML_MAX_DEPTH,
         htmlMaxTags: e.HTML_MAX_TAGS,
         extractMaxMemoryMb: e.EXTRACT_MAX_MEMORY_MB,
+        passagesConfirmOver: e.PASSAGES_CONFIRM_OVER,
       }).filter(([, v]) => v !== undefined),
     ),
   };

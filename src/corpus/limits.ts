@@ -20,6 +20,8 @@ export interface InputLimits {
   htmlMaxDepth: number;
   /** Tags of one web page (HTML_MAX_TAGS). */
   htmlMaxTags: number;
+  /** Passages one added report may have before the person adding it must confirm (PASSAGES_CONFIRM_OVER). */
+  passagesConfirmOver: number;
   /** Heap in MB of the process that reads a file (EXTRACT_MAX_MEMORY_MB; src/corpus/isolated.ts). */
   extractMaxMemoryMb: number;
 }
@@ -36,6 +38,7 @@ export const DEFAULT_LIMITS: InputLimits = {
   htmlMaxDepth: 1000,
   htmlMaxTags: 300_000,
   extractMaxMemoryMb: 1024,
+  passagesConfirmOver: 3000,
 };
 
 /** A file refused because it would take more work than a limit allows; the message names the limit's variable. */

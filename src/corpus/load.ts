@@ -25,7 +25,7 @@ export interface ReportFile {
 }
 
 /** Why a file was refused, for the user's message; the English reason says the same for logs and the CLI. */
-export type RejectionKind = ExtractErrorKind | 'file-name' | 'file-type' | 'too-large' | 'encoding';
+export type RejectionKind = ExtractErrorKind | 'file-name' | 'file-type' | 'too-large' | 'encoding' | 'needs-confirmation';
 
 export interface SkippedFile {
   file: string;

@@ -13,7 +13,7 @@ import type { Embedder } from '../embed/index.js';
 import { extractRecords } from '../figures/records.js';
 import { segmentReport } from '../passages/index.js';
 import type { Passage } from '../types.js';
-import { largeFileWarning, unindexableFiles } from './corpus-check.js';
+import { embeddingEstimate, largeFileWarning, unindexableFiles } from './corpus-check.js';
 import { DiskError } from './fs-errors.js';
 import { formatBytes } from '../format.js';
 import type { Progress } from './progress.js';
@@ -45,7 +45,15 @@ export interface BuildOptions {
   /** Re-embed everything even when nothing changed. */
   force?: boolean;
   hnsw?: HnswParams;
+  /**
+   * Readers set this: a pending change with more passages to embed than this is left to `npm run index` (a file
+   * of 90,000 passages takes hours), and a PendingBuildError says so; the reader answers from the intact version.
+   */
+  maxNewPassages?: number;
 }
+
+/** A corpus change too large for a reader to build before answering. */
+export class PendingBuildError extends Error {}
 
 export interface BuildReport {
   added: string[];
@@ -205,8 +213,12 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   // per passage as the current one.
   diskCheck(config.indexDir, versionBytes(manifest, parts.reduce((n, p) => n + p.passages.length, 0)));
 
-  // Embed what is new.
   const todo = parts.flatMap((part) => part.passages.map((p, k) => ({ part, k, text: indexedText(p) }))).filter(({ part, k }) => part.vectors[k] === null);
+  if (options.maxNewPassages !== undefined && todo.length > options.maxNewPassages) {
+    throw new PendingBuildError(`${todo.length} new passages wait to be embedded (${embeddingEstimate(todo.length)}): run "npm run index" to add them`);
+  }
+
+  // Embed what is new.
   const embedder = await options.embedder();
   if (todo.length > 0) {
     const vectors = await embedder.embed(

@@ -215,6 +215,10 @@ describe('in the chat', () => {
     expect(html).toMatch(/<blockquote>[^<]*6725人[^<]*<\/blockquote>\n<i>《城中区：开好局启新程走在前作表率》/);
     const button = buttons(card)[0]![0]!;
     expect(button[0]).toBe('当作问题');
+    // Another user in another chat cannot use it: the draft is never echoed there.
+    const stranger = await h.press(button[1], { message_id: 1 }, { userId: 2002, chatId: 2002 });
+    expect(h.of('answerCallbackQuery', stranger)[0]!.payload.text).toBe('这个按钮只对发出这条核对的人有效。');
+    expect(sent(stranger)).toEqual([]);
     // The button asks the same text as a question instead.
     const asked = await h.press(button[1], { message_id: 1 });
     expect(h.of('answerCallbackQuery', asked)).toHaveLength(1);

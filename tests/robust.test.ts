@@ -14,7 +14,7 @@ import { updateIndex } from '../src/index/build.js';
 import { largeFileWarning, unindexableFiles } from '../src/index/corpus-check.js';
 import { ensureIndex } from '../src/app/guarded.js';
 import { formatBytes } from '../src/format.js';
-import { checksumProblem, DATA_FILES, sizeProblem } from '../src/index/integrity.js';
+import { checksumProblem, DATA_FILES, graphProblem, sizeProblem } from '../src/index/integrity.js';
 import { ifNoWriter, updateInProgress, withWriteLock } from '../src/index/lock.js';
 import { progressMeter } from '../src/index/progress.js';
 import { currentVersion, type Manifest, readIndex } from '../src/index/store.js';
@@ -53,6 +53,13 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** Change one digit of a file in place (same size), as a flipped bit or a hand edit would. */
+function changeDigit(path: string): void {
+  const text = readFileSync(path, 'utf8');
+  const at = text.search(/\d人|\d亿/);
+  writeFileSync(path, text.slice(0, at) + String((Number(text[at]) + 1) % 10) + text.slice(at + 1));
+}
+
 describe('index integrity', () => {
   it('records each data file with its size and checksum; sizes and checksums catch damage', () => {
     const dir = versionDir();
@@ -86,7 +93,7 @@ describe('index integrity', () => {
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/is damaged \(.+\): answering from the previous version .*npm run index/);
       // plain `npm run index` (verify, no force) rebuilds and says what it found
-      const report = await updateIndex(config(), { ...build(), verify: true });
+      const report = await updateIndex(config(), build());
       expect(report.rebuilt).toBe(true);
       expect(report.repaired?.problem).toBeTruthy();
       const repaired = await readIndex(config().indexDir, { warn: (m) => warnings.push(m) });
@@ -100,10 +107,55 @@ describe('index integrity', () => {
     const bytes = readFileSync(path);
     bytes[100] = bytes[100]! ^ 0xff;
     writeFileSync(path, bytes);
-    expect((await updateIndex(config(), build())).rebuilt).toBe(false); // sizes alone do not see it
-    const report = await updateIndex(config(), { ...build(), verify: true });
+    const report = await updateIndex(config(), build());
     expect(report.repaired?.problem).toMatch(/vectors.f32 does not match its checksum/);
-    expect((await updateIndex(config(), { ...build(), verify: true })).rebuilt).toBe(false);
+    expect((await updateIndex(config(), build())).rebuilt).toBe(false);
+  });
+
+  // Same-size damage that a reader would otherwise trust: a changed digit, an overwritten graph entry point,
+  // a manifest whose passage count disagrees with its data. Each is caught on open; no damaged byte is used.
+  const damages: [string, (dir: string) => void, RegExp][] = [
+    ['a digit changed in passages.json', (dir) => changeDigit(join(dir, 'passages.json')), /passages.json does not match its checksum/],
+    ['a digit changed in figures.json', (dir) => changeDigit(join(dir, 'figures.json')), /figures.json does not match its checksum/],
+    ['the graph entry point overwritten', (dir) => {
+      const b = readFileSync(join(dir, 'dense.hnsw'));
+      b.writeUInt32LE(0xdeadbeef, 52);
+      writeFileSync(join(dir, 'dense.hnsw'), b);
+    }, /dense.hnsw does not match its checksum/],
+    ['the manifest passage count changed', (dir) => {
+      const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...m, passageCount: m.passageCount + 1 }));
+    }, /its passage count says/],
+  ];
+  for (const [what, damage, problem] of damages) {
+    it(`${what}: the reader falls back with a warning, plain npm run index repairs`, async () => {
+      const damaged = currentVersion(config().indexDir)!;
+      damage(versionDir());
+      const warnings: string[] = [];
+      const read = await readIndex(config().indexDir, { warn: (m) => warnings.push(m) });
+      expect(read.version).not.toBe(damaged);
+      expect(warnings[0]).toMatch(problem);
+      const report = await updateIndex(config(), build());
+      expect(report.repaired?.problem).toMatch(problem);
+      expect((await readIndex(config().indexDir)).version).toBe(currentVersion(config().indexDir));
+    });
+  }
+
+  it('the graph check sees a damaged entry point, link or level before hnswlib loads the file', () => {
+    const dir = versionDir();
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    const intact = readFileSync(join(dir, 'dense.hnsw'));
+    expect(graphProblem(intact, m.passageCount, m.model.dimension)).toBeNull();
+    const at = (offset: number, value: number) => {
+      const b = Buffer.from(intact);
+      b.writeUInt32LE(value, offset);
+      return graphProblem(b, m.passageCount, m.model.dimension);
+    };
+    expect(at(52, m.passageCount + 5)).toMatch(/entry point/);
+    expect(at(96 + 4, 1_000_000)).toMatch(/links of passage 0/);
+    expect(at(48, 1000)).toMatch(/top level/);
+    expect(graphProblem(intact.subarray(0, intact.length - 3), m.passageCount, m.model.dimension)).toMatch(/damaged/);
+    expect(graphProblem(intact, m.passageCount + 1, m.model.dimension)).toMatch(/holds \d+ passages/);
   });
 
   it('keeps the current version and at most two older ones', () => {

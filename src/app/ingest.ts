@@ -3,12 +3,16 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { hashBytes, listReportFiles, parseReport, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
+import { parseReportIsolated } from '../corpus/isolated.js';
+import { hashBytes, listReportFiles, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
 import { writeCorrection } from '../corpus/corrections.js';
 import { segmentReport } from '../passages/index.js';
 import { type MetaCorrection, resolvePlaceName } from '../passages/meta.js';
 import { type BuildOptions, type BuildReport, updateIndex } from '../index/build.js';
 import { formatBytes } from '../format.js';
+import { explainFsError } from '../index/fs-errors.js';
+import { embeddingEstimate } from '../index/corpus-check.js';
+import { DEFAULT_LIMITS } from '../corpus/limits.js';
 import { type Held, withWriteLock } from '../index/lock.js';
 import type { ReportMeta } from '../types.js';
 import { describeWriter, sharingProgress } from './guarded.js';
@@ -19,6 +23,8 @@ export const MAX_REPORT_BYTES = 20 * 1024 * 1024;
 export interface IncomingFile {
   name: string;
   bytes: Uint8Array;
+  /** The person adding it confirmed a file with more passages than a report has (`ingest --yes`). */
+  confirmed?: boolean;
   /** Place, year or title given by the person adding the report: stored in corpus/reports.json, honoured by every rebuild. */
   correction?: MetaCorrection;
 }
@@ -45,12 +51,27 @@ export function safeReportName(name: string): string | { kind: RejectionKind; re
   if (!base || base.startsWith('.')) return { kind: 'file-name', reason: `"${name}" is not a usable file name` };
   const ext = extname(base).toLowerCase();
   if (!REPORT_EXTENSIONS.includes(ext)) return { kind: 'file-type', reason: `unsupported file type "${ext || '(none)'}": send ${REPORT_EXTENSIONS.join(', ')}` };
-  return base;
+  return shortened(base);
+}
+
+/** Longest name kept in corpus/, in bytes: file systems allow 255, and the temporary copy adds a prefix and suffix. */
+export const MAX_NAME_BYTES = 200;
+
+/** A name cut to MAX_NAME_BYTES at a character boundary, keeping its extension ("很长的标题….pdf"). */
+function shortened(name: string): string {
+  if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
+  const ext = extname(name);
+  let stem = '';
+  for (const ch of name.slice(0, name.length - ext.length)) {
+    if (Buffer.byteLength(stem + ch + '…' + ext) > MAX_NAME_BYTES) break;
+    stem += ch;
+  }
+  return `${stem}…${ext}`;
 }
 
 /** Check one file without writing anything: type, size, readable text, at least one passage, not a duplicate. */
 export async function validateReport(
-  config: Pick<Config, 'corpusDir'>,
+  config: Pick<Config, 'corpusDir'> & Partial<Pick<Config, 'limits'>>,
   file: IncomingFile,
   onProgress?: BuildOptions['onProgress'],
 ): Promise<IngestOutcome & { bytes?: Uint8Array }> {
@@ -63,7 +84,8 @@ export async function validateReport(
   for (const existing of listReportFiles(config.corpusDir)) {
     if (hashBytes(readFileSync(join(config.corpusDir, existing))) === hash) return { file: name, status: 'duplicate', duplicateOf: existing };
   }
-  const parsed = await parseReport(file.bytes, name, { onOcrPage: (done, total) => onProgress?.({ phase: 'ocr', done, total, file: name }) });
+  // Read in a child process (src/corpus/isolated.ts): the bot keeps answering meanwhile, and its memory stays flat.
+  const parsed = await parseReportIsolated(file.bytes, name, { limits: config.limits, onOcrPage: (done, total) => onProgress?.({ phase: 'ocr', done, total, file: name }) });
   if ('reason' in parsed) return { file: name, status: 'rejected', kind: parsed.kind, reason: parsed.reason };
   let report: ReturnType<typeof segmentReport>;
   try {
@@ -72,6 +94,14 @@ export async function validateReport(
     return { file: name, status: 'rejected', kind: 'unreadable', reason: (err as Error).message };
   }
   if (report.passages.length === 0) return { file: name, status: 'rejected', kind: 'no-text', reason: 'no body text found (only headings or an empty document)' };
+  // A file far larger than a report takes long to embed (and holds the write lock meanwhile): asked first.
+  const confirmOver = config.limits?.passagesConfirmOver ?? DEFAULT_LIMITS.passagesConfirmOver;
+  if (report.passages.length > confirmOver && !file.confirmed) {
+    return {
+      file: name, status: 'rejected', kind: 'needs-confirmation',
+      reason: `${report.passages.length} passages, far more than a report (a few hundred; PASSAGES_CONFIRM_OVER is ${confirmOver}); embedding them takes ${embeddingEstimate(report.passages.length)}: if it is one report, add it with "npm run ingest -- --yes FILE", otherwise split it`,
+    };
+  }
   const pages = parsed.pages ? Math.max(...parsed.pages) : null;
   const status = existsSync(join(config.corpusDir, name)) ? 'replaced' : 'added';
   const { ocrPages, blankPages, warnings } = parsed;
@@ -99,7 +129,16 @@ function serialize<T>(config: Pick<Config, 'corpusDir' | 'indexDir'>, task: stri
 /** Temporary copies a killed ingest left in corpus/ (never read as reports: their names start with a dot). */
 function removeLeftovers(corpusDir: string): void {
   if (!existsSync(corpusDir)) return;
-  for (const f of readdirSync(corpusDir)) if (/^\..+\.tmp-\d+$/.test(f)) rmSync(join(corpusDir, f), { force: true });
+  for (const f of readdirSync(corpusDir)) {
+    if (/^\..+\.tmp-\d+$/.test(f)) rmSync(join(corpusDir, f), { force: true });
+    // A replaced report's backup: put back when the replacement never arrived, else dropped.
+    const backup = /^\.(.+)\.bak-\d+$/.exec(f);
+    if (backup) {
+      const target = join(corpusDir, backup[1]!);
+      if (existsSync(target)) rmSync(join(corpusDir, f), { force: true });
+      else if (!/^[0-9a-f]{32}$/.test(backup[1]!)) renameSync(join(corpusDir, f), target); // a hashed name is left for the operator
+    }
+  }
 }
 
 /** Validate files, copy the good ones into corpus/ and update the index once. */
@@ -110,21 +149,60 @@ export function ingestReports(
 ): Promise<{ outcomes: IngestOutcome[]; build: BuildReport | null }> {
   return serialize(config, 'ingest', options, async (held) => {
     const outcomes: IngestOutcome[] = [];
-    for (const file of files) {
-      const { bytes, ...outcome } = await validateReport(config, file, options.onProgress);
-      if (bytes && (outcome.status === 'added' || outcome.status === 'replaced')) {
-        const target = join(config.corpusDir, outcome.file);
-        const tmp = join(config.corpusDir, `.${outcome.file}.tmp-${process.pid}`);
-        writeFileSync(tmp, bytes);
-        renameSync(tmp, target);
+    // What this ingest wrote into corpus/, undone when the index cannot be updated (a full disk, a read-only
+    // folder): a file left in corpus/ without its index would make every later start try to build it again.
+    const undo: (() => void)[] = [];
+    const done: (() => void)[] = [];
+    try {
+      for (const file of files) {
+        const { bytes, ...outcome } = await validateReport(config, file, options.onProgress);
+        if (bytes && (outcome.status === 'added' || outcome.status === 'replaced')) {
+          const target = join(config.corpusDir, outcome.file);
+          const tmp = join(config.corpusDir, tempName(outcome.file, 'tmp'));
+          try {
+            writeFileSync(tmp, bytes);
+          } catch (err) {
+            rmSync(tmp, { force: true }); // what a full disk let through is not left behind
+            throw err;
+          }
+          if (existsSync(target)) {
+            const backup = join(config.corpusDir, tempName(outcome.file, 'bak'));
+            renameSync(target, backup);
+            undo.push(() => renameSync(backup, target));
+            done.push(() => rmSync(backup, { force: true }));
+          } else {
+            undo.push(() => rmSync(target, { force: true }));
+          }
+          renameSync(tmp, target);
+        }
+        const kept = outcome.status === 'added' || outcome.status === 'replaced' ? outcome.file : outcome.status === 'duplicate' ? outcome.duplicateOf : null;
+        if (kept && file.correction) writeCorrection(config.corpusDir, kept, file.correction);
+        outcomes.push(outcome);
       }
-      const kept = outcome.status === 'added' || outcome.status === 'replaced' ? outcome.file : outcome.status === 'duplicate' ? outcome.duplicateOf : null;
-      if (kept && file.correction) writeCorrection(config.corpusDir, kept, file.correction);
-      outcomes.push(outcome);
+      const changed = outcomes.some((o) => o.status === 'added' || o.status === 'replaced') || files.some((f) => f.correction);
+      const build = changed ? await updateIndex(config, sharingProgress(options, held)) : null;
+      for (const d of done) d();
+      return { outcomes, build };
+    } catch (err) {
+      for (const u of undo.reverse()) {
+        try {
+          u();
+        } catch {
+          // best effort: removeLeftovers finishes the job at the next write
+        }
+      }
+      throw explainFsError(err, 'adding the report');
     }
-    const changed = outcomes.some((o) => o.status === 'added' || o.status === 'replaced') || files.some((f) => f.correction);
-    return { outcomes, build: changed ? await updateIndex(config, sharingProgress(options, held)) : null };
   });
+}
+
+/**
+ * A hidden temporary name beside `file` in corpus/ that fits the file system's 255-byte limit: a legal long name
+ * plus a prefix and suffix would not (ENAMETOOLONG), so the name is shortened to a hash then.
+ */
+function tempName(file: string, kind: 'tmp' | 'bak'): string {
+  const name = `.${file}.${kind}-${process.pid}`;
+  return Buffer.byteLength(name) <= 255 ? name : `.${hashBytes(Buffer.from(file)).slice(0, 32)}.${kind}-${process.pid}`;
 }
 
 /**

@@ -36,7 +36,7 @@ export async function openEngine(config: Config, options: OpenOptions = {}): Pro
 
 /**
  * Bring the index in line with corpus/ without opening an engine (npm run index): only what changed is embedded;
- * the current version's checksums are verified and a damaged version rebuilt. Queued behind any other writer.
+ * a damaged current version (sizes, checksums, counts, graph: checked on every open) is rebuilt. Queued behind any other writer.
  */
 export function buildIndex(
   config: Config,
@@ -44,7 +44,6 @@ export function buildIndex(
 ): Promise<BuildReport> {
   return lockedUpdate(config, 'index', {
     log: options.log,
-    verify: true,
     embedder: () => loadEmbedder(config),
     onProgress: options.onProgress,
     warn: (m) => options.log.warn(m),

@@ -64,6 +64,8 @@ const REJECTION_TEXT: Record<RejectionKind, string> = {
   corrupt: '文件已损坏或不完整。请重新下载或导出后再发送。',
   encoding: '读不出文字（编码无法识别或不是文本文件）。文本文件请存为 UTF-8。',
   unreadable: '无法读取这个文件。',
+  'needs-confirmation': '文件很大，远超一份报告的篇幅，建索引需要较长时间，尚未收录。如确认是一份报告，请在服务器上用 npm run ingest -- --yes 收录；否则请拆分后再发送。',
+  limit: '文件超出处理上限（压缩内容展开过大、图片像素过多、页数过多或网页嵌套过深），已拒收。请另存为 PDF 或文本后再发送；如确需收录，请管理员调高相应上限（见 docs/faults.md）。',
 };
 
 export function reasonInChinese(kind: RejectionKind): string {

@@ -5,6 +5,7 @@ import { DownloadError } from '../bot/download.js';
 import { BotApiError } from '../bot/startup.js';
 import { type Config, ConfigError, loadConfig } from '../config/index.js';
 import { ModelMissingError } from '../embed/index.js';
+import { DiskError, fsErrorLine } from '../index/fs-errors.js';
 import { IndexDamagedError } from '../index/integrity.js';
 import { LockError } from '../index/lock.js';
 import { PROGRESS_EVERY_MS, progressMeter } from '../index/progress.js';
@@ -53,15 +54,19 @@ export async function openEngineForCli(config: Config, log: Logger) {
 }
 
 /** Errors whose message already names the fix. */
-const EXPLAINED = [ConfigError, ModelMissingError, IndexMissingError, IndexDamagedError, LockError, BotApiError, DownloadError];
+const EXPLAINED = [ConfigError, ModelMissingError, IndexMissingError, IndexDamagedError, LockError, BotApiError, DownloadError, DiskError];
 
 /**
  * Print an error as one line with its fix and exit non-zero. An unexpected error is one line too; its stack
  * only with LOG_LEVEL=debug (for bug reports).
  */
 export function fatal(err: unknown): never {
+  const disk = fsErrorLine(err, 'on the disk');
   if (EXPLAINED.some((E) => err instanceof E)) {
     process.stderr.write(`error: ${(err as Error).message}\n`);
+  } else if (disk && process.env.LOG_LEVEL !== 'debug') {
+    const path = (err as NodeJS.ErrnoException).path;
+    process.stderr.write(`error: ${disk}${path ? ` (${path})` : ''}\n`);
   } else if (process.env.LOG_LEVEL === 'debug') {
     process.stderr.write(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   } else {

@@ -12,7 +12,7 @@ import { fatal, progressReporter, startup } from './common.js';
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { remove: { type: 'string' }, place: { type: 'string' }, year: { type: 'string' }, title: { type: 'string' }, json: { type: 'boolean' } },
+    options: { remove: { type: 'string' }, place: { type: 'string' }, year: { type: 'string' }, title: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean' } },
   });
   const json = (out: unknown) => values.json && process.stdout.write(JSON.stringify(out) + '\n');
   const { config, log } = await startup();
@@ -29,7 +29,7 @@ async function main() {
     return;
   }
   if (positionals.length === 0) {
-    process.stderr.write('usage: npm run ingest -- FILE... [--place 宜君县] [--year 2025] [--title "…"] [--json] | --remove NAME\n');
+    process.stderr.write('usage: npm run ingest -- FILE... [--place 宜君县] [--year 2025] [--title "…"] [--json] [--yes: add a file of more than PASSAGES_CONFIRM_OVER passages] | --remove NAME\n');
     process.exit(2);
   }
   // --place/--year/--title correct what is read from the report; kept in corpus/reports.json for every rebuild.
@@ -52,7 +52,7 @@ async function main() {
   const corrected = Object.keys(correction).length > 0 ? { correction } : {};
   const files = positionals.map((path) => {
     try {
-      return { name: basename(path), bytes: new Uint8Array(readFileSync(locate(path, config.corpusDir))), ...corrected };
+      return { name: basename(path), bytes: new Uint8Array(readFileSync(locate(path, config.corpusDir))), ...corrected, ...(values.yes ? { confirmed: true } : {}) };
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       return { name: basename(path), bytes: new Uint8Array(), error: missing ? `no such file (looked in ${process.env.INIT_CWD ?? process.cwd()}${basename(path) === path ? ' and in corpus/' : ''}): check the path` : (err as Error).message };

@@ -16,6 +16,9 @@ const idList = z
   .pipe(z.array(z.string().regex(/^-?\d+$/, 'must be numeric Telegram ids separated by commas')))
   .transform((ids) => ids.map(Number));
 
+/** A whole number in [min, max], or unset (an empty value keeps the default too). */
+const limit = (min: number, max: number) => z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(min).max(max).optional());
+
 const schema = z.object({
   CORPUS_DIR: z.string().default('corpus'),
   INDEX_DIR: z.string().default('embeddings/index'),
@@ -45,6 +48,16 @@ const schema = z.object({
   SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(10080).default(720),
   FOLLOWUP_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Bounds on the work one input file may cause (defaults in src/corpus/limits.ts; docs/faults.md).
+  DOCX_MAX_INFLATED_MB: limit(1, 4096),
+  IMAGE_MAX_PIXELS: limit(1_000_000, 1_000_000_000),
+  PDF_MAX_PAGES: limit(1, 100_000),
+  OCR_MAX_PAGES: limit(1, 100_000),
+  OCR_MAX_SECONDS: limit(10, 86_400),
+  HTML_MAX_DEPTH: limit(50, 100_000),
+  HTML_MAX_TAGS: limit(1000, 10_000_000),
+  EXTRACT_MAX_MEMORY_MB: limit(128, 65_536),
+  PASSAGES_CONFIRM_OVER: limit(100, 10_000_000),
 });
 
 export interface Config {
@@ -73,6 +86,21 @@ export interface Config {
   /** Minutes a chat's last question is kept for follow-ups (那城西区呢？); 0 turns follow-ups off. */
   followupMinutes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Limits set in the environment (the others keep src/corpus/limits.ts's defaults). */
+  limits: InputLimitOverrides;
+}
+
+/** The same fields as src/corpus/limits.ts's InputLimits (config imports no stage), all optional. */
+export interface InputLimitOverrides {
+  docxMaxInflatedBytes?: number;
+  imageMaxPixels?: number;
+  pdfMaxPages?: number;
+  ocrMaxPages?: number;
+  ocrMaxSeconds?: number;
+  htmlMaxDepth?: number;
+  htmlMaxTags?: number;
+  extractMaxMemoryMb?: number;
+  passagesConfirmOver?: number;
 }
 
 export class ConfigError extends Error {}
@@ -108,6 +136,19 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
     followupMinutes: e.FOLLOWUP_MINUTES,
     logLevel: e.LOG_LEVEL,
+    limits: Object.fromEntries(
+      Object.entries({
+        docxMaxInflatedBytes: e.DOCX_MAX_INFLATED_MB === undefined ? undefined : e.DOCX_MAX_INFLATED_MB * 1024 * 1024,
+        imageMaxPixels: e.IMAGE_MAX_PIXELS,
+        pdfMaxPages: e.PDF_MAX_PAGES,
+        ocrMaxPages: e.OCR_MAX_PAGES,
+        ocrMaxSeconds: e.OCR_MAX_SECONDS,
+        htmlMaxDepth: e.HTML_MAX_DEPTH,
+        htmlMaxTags: e.HTML_MAX_TAGS,
+        extractMaxMemoryMb: e.EXTRACT_MAX_MEMORY_MB,
+        passagesConfirmOver: e.PASSAGES_CONFIRM_OVER,
+      }).filter(([, v]) => v !== undefined),
+    ),
   };
 }
 

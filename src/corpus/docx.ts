@@ -4,6 +4,8 @@
 // heading. A soft line break inside a paragraph starts a new line without a paragraph break; each table row is
 // one paragraph (cells separated by a space). Empty paragraphs, images, footnotes and comments are skipped.
 import mammoth from 'mammoth';
+import yauzl from 'yauzl';
+import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 import { ExtractError } from './pdf.js';
 import type { ExtractedText } from './pdf.js';
 
@@ -29,9 +31,10 @@ function isHeading(p: DocNode): boolean {
   return HEADING_ID_RE.test(p.styleId?.trim() ?? '');
 }
 
-export async function extractDocx(bytes: Uint8Array, fileName: string): Promise<ExtractedText> {
+export async function extractDocx(bytes: Uint8Array, fileName: string, limits: Pick<InputLimits, 'docxMaxInflatedBytes' | 'docxMaxEntries'> = DEFAULT_LIMITS): Promise<ExtractedText> {
   const name = JSON.stringify(fileName);
   checkDocxBytes(bytes, fileName);
+  await checkInflatedSize(bytes, fileName, limits);
 
   let document: DocNode | undefined;
   try {
@@ -128,6 +131,60 @@ function checkDocxBytes(bytes: Uint8Array, fileName: string): void {
     throw new ExtractError('wrong-type', fileName, `${name} is an RTF file: save it as .docx and add it again`);
   }
   throw new ExtractError('corrupt', fileName, `${name} is not a valid DOCX file (not a ZIP archive): download or copy it again`);
+}
+
+/**
+ * A zip bomb (a small DOCX whose entries inflate to gigabytes) is refused before mammoth reads it: every entry
+ * is inflated once as a stream and its bytes counted, stopping as soon as the total passes the limit. The sizes
+ * the zip declares are compared first (a cheap refusal) but not trusted: yauzl fails an entry that inflates past
+ * its declared size.
+ */
+async function checkInflatedSize(bytes: Uint8Array, fileName: string, limits: Pick<InputLimits, 'docxMaxInflatedBytes' | 'docxMaxEntries'>): Promise<void> {
+  const name = JSON.stringify(fileName);
+  const max = limits.docxMaxInflatedBytes;
+  const tooBig = (what: string) =>
+    new ExtractError('limit', fileName, `${name} ${what}, more than the ${Math.round(max / 1048576)} MB allowed (DOCX_MAX_INFLATED_MB): it is probably not a plain report; save it again from Word or WPS, or raise DOCX_MAX_INFLATED_MB`);
+  const damaged = (err: unknown) =>
+    new ExtractError('corrupt', fileName, `${name} is damaged and cannot be read (${err instanceof Error ? err.message : String(err)}): download or copy it again`, { cause: err });
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, validateEntrySizes: true }, (err, z) => (err || !z ? reject(damaged(err)) : resolve(z))),
+  );
+  // A DOCX holds a few dozen parts; thousands of entries is a bomb of another kind.
+  if (zip.entryCount > limits.docxMaxEntries) {
+    zip.close();
+    throw new ExtractError('limit', fileName, `${name} holds ${zip.entryCount} parts, more than the ${limits.docxMaxEntries} a document has: save it again from Word or WPS`);
+  }
+  let declared = 0;
+  let inflated = 0;
+  await new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      zip.close();
+      reject(err);
+    };
+    zip.on('error', (err: Error) => fail(damaged(err)));
+    zip.on('end', () => resolve());
+    zip.on('entry', (entry: yauzl.Entry) => {
+      if (entry.fileName.endsWith('/')) return zip.readEntry();
+      declared += entry.uncompressedSize;
+      if (declared > max) return fail(tooBig(`says it expands to ${Math.round(declared / 1048576)} MB`));
+      zip.openReadStream(entry, (err, stream) => {
+        if (err || !stream) return fail(damaged(err));
+        stream.on('data', (chunk: Buffer) => {
+          inflated += chunk.length;
+          if (inflated > max) {
+            stream.destroy();
+            fail(tooBig(`expands to more than ${Math.round(max / 1048576)} MB`));
+          }
+        });
+        stream.on('error', (e: Error) => fail(damaged(e)));
+        stream.on('end', () => zip.readEntry());
+      });
+    });
+    zip.readEntry();
+  });
 }
 
 /** The visual lines of one paragraph: its text split at soft line breaks, trimmed, empty ones dropped. */

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { extractDocx } from './docx.js';
 import { extractHtml } from './html.js';
+import { DEFAULT_LIMITS, type InputLimits, LimitError } from './limits.js';
 import { ExtractError, type ExtractedText, type ExtractErrorKind, extractPageImage, extractPdf } from './pdf.js';
 
 /** A report file as read from disk, before any cleaning. */
@@ -24,7 +25,7 @@ export interface ReportFile {
 }
 
 /** Why a file was refused, for the user's message; the English reason says the same for logs and the CLI. */
-export type RejectionKind = ExtractErrorKind | 'file-name' | 'file-type' | 'too-large' | 'encoding';
+export type RejectionKind = ExtractErrorKind | 'file-name' | 'file-type' | 'too-large' | 'encoding' | 'needs-confirmation';
 
 export interface SkippedFile {
   file: string;
@@ -132,6 +133,8 @@ function decodeTextReport(bytes: Uint8Array, file: string): ReportFile | Skipped
 export interface ParseOptions {
   /** Progress of OCR on scanned pages: page `done` of `total` recognised. */
   onOcrPage?: (done: number, total: number) => void;
+  /** Bounds on the work this file may cause (defaults: src/corpus/limits.ts; overrides: src/config). */
+  limits?: Partial<InputLimits>;
 }
 
 /**
@@ -140,12 +143,31 @@ export interface ParseOptions {
  * file, wrong encoding) come back as a reason.
  */
 export async function parseReport(bytes: Uint8Array, file: string, options: ParseOptions = {}): Promise<ReportFile | SkippedFile> {
+  // Whatever a file does to a reader (a limit, a bug it triggers, a stack overflow) skips that file with a reason:
+  // one bad file never stops a build or the answers.
+  try {
+    const read = await parseAny(bytes, file, options);
+    // Control characters in a report (ESC[2J clears a terminal) never reach a passage, a terminal or a chat.
+    if ('lines' in read) read.lines = read.lines.map((l) => l.replace(CONTROL, ''));
+    return read;
+  } catch (err) {
+    if (err instanceof LimitError) return { file, kind: 'limit', reason: err.message };
+    if (err instanceof ExtractError) return { file, kind: err.kind, reason: err.message };
+    return { file, kind: 'unreadable', reason: `could not read it (${(err as Error)?.message ?? String(err)}): check that it opens, or save it again as text or PDF` };
+  }
+}
+
+/** C0 and C1 control characters other than tab (line breaks are already split off). */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
+async function parseAny(bytes: Uint8Array, file: string, options: ParseOptions): Promise<ReportFile | SkippedFile> {
+  const limits: InputLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const ext = extname(file).toLowerCase();
   if (TEXT_EXTENSIONS.includes(ext)) return decodeTextReport(bytes, file);
   if (HTML_EXTENSIONS.includes(ext)) {
     const decoded = decodeReport(bytes);
     if ('error' in decoded) return { file, kind: decoded.kind, reason: decoded.error };
-    const lines = extractHtml(decoded.text);
+    const lines = extractHtml(decoded.text, limits);
     if (lines.every((l) => l === '')) return { file, kind: 'no-text', reason: 'no text found in the web page' };
     return { file, hash: hashBytes(bytes), lines, encoding: `html/${decoded.encoding}` };
   }
@@ -160,10 +182,10 @@ export async function parseReport(bytes: Uint8Array, file: string, options: Pars
     const extracted =
       ext === '.pdf'
         ? // pdfjs refuses Node Buffers and may detach what it is given: hand it a plain copy.
-          await extractPdf(new Uint8Array(bytes), file, options)
+          await extractPdf(new Uint8Array(bytes), file, { ...options, limits })
         : ext === '.docx'
-          ? await extractDocx(bytes, file)
-          : await extractPageImage(bytes, file, options);
+          ? await extractDocx(bytes, file, limits)
+          : await extractPageImage(bytes, file, { ...options, limits });
     if (extracted.lines.every((l) => l.trim() === '')) return { file, kind: 'no-text', reason: 'no text found in the document' };
     const { lines, pages, ocrPages, ocrLines, blankPages, warnings } = extracted;
     const ocr = ocrPages ? { ocrPages, ocrLines, ...(blankPages ? { blankPages, warnings } : {}) } : {};
@@ -171,7 +193,7 @@ export async function parseReport(bytes: Uint8Array, file: string, options: Pars
     if (ocrPages) remember(`${hash}\n${file}`, report);
     return report;
   } catch (err) {
-    if (err instanceof ExtractError) return { file, kind: err.kind, reason: err.message };
+    if (err instanceof ExtractError || err instanceof LimitError) throw err;
     return { file, kind: 'unreadable', reason: `could not read ${ext.slice(1).toUpperCase()}: ${(err as Error).message}` };
   }
 }

@@ -127,9 +127,10 @@ export async function renderPdfPage(page: PdfPage, dpi = OCR_DPI): Promise<{ png
  * Prepares a photo or scan of a page: turned upright per its EXIF orientation, grey, contrast stretched (uneven
  * light), scaled down to MAX_OCR_SIDE. Returns PNG bytes and the size in pixels.
  */
-export async function preparePageImage(bytes: Uint8Array): Promise<{ png: Uint8Array; width: number; height: number }> {
+export async function preparePageImage(bytes: Uint8Array, maxPixels = 60_000_000): Promise<{ png: Uint8Array; width: number; height: number }> {
   const { default: sharp } = await import('sharp');
-  const { data, info } = await sharp(bytes)
+  // sharp reads the size from the header and refuses before decoding an image over the limit.
+  const { data, info } = await sharp(bytes, { limitInputPixels: maxPixels })
     .rotate()
     .resize({ width: MAX_OCR_SIDE, height: MAX_OCR_SIDE, fit: 'inside', withoutEnlargement: true })
     .greyscale()

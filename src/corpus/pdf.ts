@@ -23,6 +23,7 @@
 // Failures are ExtractError with a kind and a message that names the file and says what to do.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { DEFAULT_LIMITS, type InputLimits, LimitError } from './limits.js';
 import { countChars, linesToRuns, MIN_PAGE_CHARS, OCR_DPI, type OcrRun, preparePageImage, recognizeImage, renderPdfPage } from './ocr.js';
 
 export interface ExtractedText {
@@ -45,7 +46,7 @@ export interface ExtractedText {
  * text layer, a scan on which OCR recognised nothing, text whose fonts cannot be decoded, no text at all, a password, an old format (.doc), content of
  * another type than the extension says, a damaged file, or a file the reader could not handle.
  */
-export type ExtractErrorKind = 'no-text-layer' | 'blank-scan' | 'undecodable-text' | 'no-text' | 'password' | 'old-format' | 'wrong-type' | 'corrupt' | 'unreadable';
+export type ExtractErrorKind = 'no-text-layer' | 'blank-scan' | 'undecodable-text' | 'no-text' | 'password' | 'old-format' | 'wrong-type' | 'corrupt' | 'unreadable' | 'limit';
 
 export class ExtractError extends Error {
   readonly kind: ExtractErrorKind;
@@ -62,6 +63,8 @@ export class ExtractError extends Error {
 export interface PdfExtractOptions {
   /** Called before each page read by OCR (done = pages recognised so far, total = pages to recognise). */
   onOcrPage?: (done: number, total: number) => void;
+  /** Pages, OCR pages and time, and image pixels this file may take (src/corpus/limits.ts). */
+  limits?: InputLimits;
 }
 
 /** Longest time recognising one page may take (the first page also loads the model). */
@@ -87,6 +90,7 @@ const STEP_TIMEOUT_MS = 30_000;
 
 export async function extractPdf(bytes: Uint8Array, fileName: string, options: PdfExtractOptions = {}): Promise<ExtractedText> {
   const name = JSON.stringify(fileName);
+  const limits = options.limits ?? DEFAULT_LIMITS;
   checkPdfBytes(bytes, fileName);
 
   let pdfjs: PdfJs;
@@ -99,6 +103,14 @@ export async function extractPdf(bytes: Uint8Array, fileName: string, options: P
   const pages: RawPage[] = [];
   const ocr = new OcrPages();
   let task: ReturnType<PdfJs['getDocument']> | undefined;
+  // pdfjs says "Image exceeded maximum allowed size and was removed" only as a warning (console.warn): its
+  // warnings are taken in here, so a page whose image was left out is refused instead of sent to OCR blank.
+  const warnings: string[] = [];
+  const consoleWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('Warning: ')) warnings.push(args[0]);
+    else consoleWarn(...args);
+  };
   try {
     task = pdfjs.getDocument({
       // pdfjs may take ownership of the buffer it is given, and refuses Node Buffers: hand it a plain copy
@@ -110,9 +122,14 @@ export async function extractPdf(bytes: Uint8Array, fileName: string, options: P
       disableFontFace: true,
       isEvalSupported: false,
       stopAtErrors: false,
-      verbosity: 0,
+      verbosity: 1, // warnings, caught above
+      // An embedded image larger than this is left out before it is decoded (a 20000×20000 image would take 1.6 GB).
+      maxImageSize: limits.imageMaxPixels,
     });
     const doc = await withTimeout(task.promise, STEP_TIMEOUT_MS, () => timeoutError(fileName, 'open it'));
+    if (doc.numPages > limits.pdfMaxPages) {
+      throw new LimitError(`${name} has ${doc.numPages} pages, more than the ${limits.pdfMaxPages} allowed (PDF_MAX_PAGES): split it, or raise PDF_MAX_PAGES`);
+    }
     for (let p = 1; p <= doc.numPages; p++) {
       const page = await withTimeout(doc.getPage(p), STEP_TIMEOUT_MS, () => timeoutError(fileName, `read page ${p}`));
       const viewport = page.getViewport({ scale: 1 });
@@ -123,11 +140,21 @@ export async function extractPdf(bytes: Uint8Array, fileName: string, options: P
       page.cleanup();
     }
     // Pages without a text layer are rendered and recognised, one at a time (progress: page n of N).
+    if (ocr.todo.length > limits.ocrMaxPages) {
+      throw new LimitError(`${name} has ${ocr.todo.length} scanned pages to read by OCR, more than the ${limits.ocrMaxPages} allowed (OCR_MAX_PAGES; about 5 s a page): add a text version, or raise OCR_MAX_PAGES`);
+    }
+    const ocrStarted = Date.now();
     for (const [i, p] of ocr.todo.entries()) {
+      if (Date.now() - ocrStarted > limits.ocrMaxSeconds * 1000) {
+        throw new LimitError(`${name}: OCR took longer than ${limits.ocrMaxSeconds} s (OCR_MAX_SECONDS) after ${i} of ${ocr.todo.length} scanned pages: add a text version, or raise OCR_MAX_SECONDS`);
+      }
       options.onOcrPage?.(i, ocr.todo.length);
       const page = await withTimeout(doc.getPage(p), STEP_TIMEOUT_MS, () => timeoutError(fileName, `read page ${p}`));
       const { png, scale } = await withTimeout(renderPdfPage(page, OCR_DPI), STEP_TIMEOUT_MS, () => timeoutError(fileName, `render page ${p}`));
       page.cleanup();
+      if (warnings.some((w) => /Image exceeded maximum allowed size/.test(w))) {
+        throw new LimitError(`${name}: page ${p} is an image of more than ${limits.imageMaxPixels} pixels (IMAGE_MAX_PIXELS), left out before decoding, so the page cannot be read: send a scan of ordinary resolution or a text version, or raise IMAGE_MAX_PIXELS`);
+      }
       const raw = pages[p - 1]!;
       raw.runs = await ocr.read(p, png, scale, fileName, countChars(raw.runs) > 0);
     }
@@ -135,6 +162,7 @@ export async function extractPdf(bytes: Uint8Array, fileName: string, options: P
   } catch (err) {
     throw toExtractError(err, fileName);
   } finally {
+    console.warn = consoleWarn;
     // Never let a failure to tear down replace the real outcome.
     task?.destroy().catch(() => undefined);
   }
@@ -154,12 +182,16 @@ export async function extractPdf(bytes: Uint8Array, fileName: string, options: P
  * Reads a photo or scan of one report page (PNG, JPEG, ...) by OCR: one page, laid out like a PDF page.
  * A photo that is not upright beyond a slight tilt is not turned (the recogniser reads horizontal lines only).
  */
-export async function extractPageImage(bytes: Uint8Array, fileName: string, options: Pick<PdfExtractOptions, 'onOcrPage'> = {}): Promise<ExtractedText> {
+export async function extractPageImage(bytes: Uint8Array, fileName: string, options: PdfExtractOptions = {}): Promise<ExtractedText> {
   const name = JSON.stringify(fileName);
+  const limits = options.limits ?? DEFAULT_LIMITS;
   let image: Awaited<ReturnType<typeof preparePageImage>>;
   try {
-    image = await preparePageImage(bytes);
+    image = await preparePageImage(bytes, limits.imageMaxPixels);
   } catch (err) {
+    if (/pixel limit/i.test(errText(err))) {
+      throw new LimitError(`${name} is an image of more than ${limits.imageMaxPixels} pixels (IMAGE_MAX_PIXELS): send a smaller photo of the page, or raise IMAGE_MAX_PIXELS`);
+    }
     throw new ExtractError('corrupt', fileName, `${name} is not a readable image (${errText(err)}): send a PNG or JPEG photo of the page`, { cause: err });
   }
   const ocr = new OcrPages();
@@ -255,6 +287,7 @@ function timeoutError(fileName: string, what: string): ExtractError {
 
 function toExtractError(err: unknown, fileName: string): ExtractError {
   if (err instanceof ExtractError) return err;
+  if (err instanceof LimitError) return new ExtractError('limit', fileName, err.message, { cause: err });
   const name = JSON.stringify(fileName);
   const errName = err instanceof Error ? err.name : '';
   if (errName === 'PasswordException') {

@@ -1,9 +1,9 @@
-// npm run drill [-- --kills N] [--questions FILE]: the fault drill. On a temporary copy of corpus/ and the index
+// npm run drill [-- --kills N] [--questions FILE] [--only kills,damage,writers,botapi,model,hostile]: the fault drill. On a temporary copy of corpus/ and the index
 // (never the repo's own), it kills writers with -9 at random points, damages each index file in turn, runs two
 // ingests beside concurrent asks, points the bot at a Bot API it cannot reach, and damages a copy of the model.
 // After each fault the next `ask` must answer correctly or print one clear line, and corpus/ must hold only
 // whole files. Prints a table (README "Fault drill") and exits non-zero when any check failed.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -12,10 +12,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
+import { hostileDrill } from './hostile-drill.js';
 
 const drillStarted = Date.now();
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { values } = parseArgs({ options: { kills: { type: 'string' }, questions: { type: 'string' } } });
+const { values } = parseArgs({ options: { kills: { type: 'string' }, questions: { type: 'string' }, only: { type: 'string' } } });
+/** Sections to run (`--only hostile` runs the hostile files and damaged disks alone). */
+const SECTIONS = new Set((values.only ?? 'kills,damage,writers,botapi,model,hostile').split(','));
 const KILLS = Number(values.kills ?? 20);
 const config = await loadConfig();
 const question = (() => {
@@ -49,20 +52,62 @@ interface Run {
   stderr: string;
   ms: number;
   killed: boolean;
+  /** Peak resident memory in MB (GNU time), or null. */
+  peakMb: number | null;
 }
 
-function start(cli: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<Run> } {
+/** Resident memory of a process and all its descendants, in KB (Linux /proc; 0 elsewhere). */
+function treeRssKb(root: number): number {
+  let table: string;
+  try {
+    table = execFileSync('ps', ['-eo', 'pid=,ppid=,rss='], { encoding: 'utf8' });
+  } catch {
+    return 0;
+  }
+  const kids = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const line of table.split('\n')) {
+    const [pid, ppid, kb] = line.trim().split(/\s+/).map(Number);
+    if (!pid) continue;
+    rss.set(pid, kb!);
+    kids.set(ppid!, [...(kids.get(ppid!) ?? []), pid]);
+  }
+  let total = 0;
+  for (const stack = [root]; stack.length > 0; ) {
+    const pid = stack.pop()!;
+    total += rss.get(pid) ?? 0;
+    stack.push(...(kids.get(pid) ?? []));
+  }
+  return total;
+}
+
+function start(cli: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}, measure = false): { child: ChildProcess; done: Promise<Run> } {
   const started = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'cli', `${cli === 'index' ? 'index-cmd' : cli}.ts`), ...args], { cwd: ROOT, env: { ...env, ...extraEnv } });
+  // Peak memory of the whole process tree (the command, its file reader and OCR processes), sampled every 100 ms.
+  let peakKb = 0;
+  const sampler = measure
+    ? setInterval(() => {
+        const kb = treeRssKb(child.pid!);
+        if (kb > peakKb) peakKb = kb;
+      }, 100)
+    : null;
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d));
   child.stderr!.on('data', (d: Buffer) => (stderr += d));
-  const done = new Promise<Run>((resolve) => child.on('close', (code, signal) => resolve({ code, stdout, stderr, ms: Date.now() - started, killed: signal === 'SIGKILL' })));
+  const done = new Promise<Run>((resolve) =>
+    child.on('close', (code, signal) => {
+      if (sampler) clearInterval(sampler);
+      resolve({ code, stdout, stderr, ms: Date.now() - started, killed: signal === 'SIGKILL', peakMb: measure && peakKb > 0 ? Math.round(peakKb / 1024) : null });
+    }),
+  );
   return { child, done };
 }
 
 const run = (cli: string, args: string[], extraEnv?: NodeJS.ProcessEnv) => start(cli, args, extraEnv).done;
+
+const measuredRun = (cli: string, args: string[], extraEnv?: NodeJS.ProcessEnv) => start(cli, args, extraEnv, true).done;
 
 async function killAfter(cli: string, args: string[], ms: number): Promise<Run> {
   const { child, done } = start(cli, args);
@@ -139,7 +184,7 @@ const fullBuildMs = first.ms;
 log(`initial build: ${secs(fullBuildMs)}`);
 
 // 1. kill -9 at random points of `index --force`, `ingest` and `ingest --remove`.
-{
+if (SECTIONS.has('kills')) {
   const failures: string[] = [];
   const checks: AskCheck[] = [];
   let indexKills = 0;
@@ -177,7 +222,7 @@ await run('index', ['--force']);
 await run('index', ['--force']);
 
 // 2. Each index file damaged in turn (cut to half its size), then plain `npm run index`.
-for (const file of ['passages.json', 'vectors.f32', 'dense.hnsw', 'figures.json', 'manifest.json', 'CURRENT']) {
+if (SECTIONS.has('damage')) for (const file of ['passages.json', 'vectors.f32', 'dense.hnsw', 'figures.json', 'manifest.json', 'CURRENT']) {
   const failures: string[] = [];
   const current = readFileSync(join(indexDir, 'CURRENT'), 'utf8').trim();
   const path = file === 'CURRENT' ? join(indexDir, 'CURRENT') : join(indexDir, current, file);
@@ -204,7 +249,7 @@ for (const file of ['passages.json', 'vectors.f32', 'dense.hnsw', 'figures.json'
   });
 }
 // Damaged with no older version left: the reader rebuilds.
-{
+if (SECTIONS.has('damage')) {
   const failures: string[] = [];
   const current = readFileSync(join(indexDir, 'CURRENT'), 'utf8').trim();
   for (const v of readdirSync(indexDir)) if (v.startsWith('v-') && v !== current) rmSync(join(indexDir, v), { recursive: true });
@@ -223,7 +268,7 @@ for (const file of ['passages.json', 'vectors.f32', 'dense.hnsw', 'figures.json'
 }
 
 // 3. Two ingests at once, with asks from other processes meanwhile.
-{
+if (SECTIONS.has('writers')) {
   const failures: string[] = [];
   const ingests = extra.map((e) => start('ingest', [e.path]).done);
   const asks: Promise<AskCheck>[] = [];
@@ -252,7 +297,7 @@ for (const file of ['passages.json', 'vectors.f32', 'dense.hnsw', 'figures.json'
 }
 
 // 4. The Bot API unreachable or rejecting the token: `npm start -- --once` reports it.
-{
+if (SECTIONS.has('botapi')) {
   const server = createServer((_, res) => {
     res.writeHead(401, { 'content-type': 'application/json' });
     res.end('{"ok":false,"error_code":401,"description":"Unauthorized"}');
@@ -288,7 +333,7 @@ for (const file of ['passages.json', 'vectors.f32', 'dense.hnsw', 'figures.json'
 }
 
 // 5. A damaged model file (on a copy of the model).
-{
+if (SECTIONS.has('model')) {
   const modelDir = join(work, 'models');
   cpSync(join(config.modelDir, config.modelId), join(modelDir, config.modelId), { recursive: true });
   const onnx = join(modelDir, config.modelId, 'onnx', 'model_quantized.onnx');
@@ -305,6 +350,9 @@ for (const file of ['passages.json', 'vectors.f32', 'dense.hnsw', 'figures.json'
     operator: 'run `npm install` (it checks the model\'s SHA-256 and fetches it again)',
   });
 }
+
+// 6. Hostile files and damaged disks (src/drill/hostile.ts).
+if (SECTIONS.has('hostile')) rows.push(...(await hostileDrill({ work, corpus, indexDir, question, run, measuredRun, log })));
 
 rmSync(work, { recursive: true, force: true });
 const bad = rows.filter((r) => r.failures.length > 0);

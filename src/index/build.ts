@@ -1,18 +1,21 @@
 // Corpus folder -> index on disk. Incremental: only new or changed files are embedded; a deleted file's
 // passages disappear.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, ConfigError } from '../config/index.js';
 import { readCorrections } from '../corpus/corrections.js';
-import { hashBytes, listReportFiles, readReport, type SkippedFile } from '../corpus/load.js';
+import { parseReportIsolated } from '../corpus/isolated.js';
+import { hashBytes, listReportFiles, type SkippedFile } from '../corpus/load.js';
 import type { MetaCorrection } from '../passages/meta.js';
 import type { Embedder } from '../embed/index.js';
 import { extractRecords } from '../figures/records.js';
 import { segmentReport } from '../passages/index.js';
 import type { Passage } from '../types.js';
-import { largeFileWarning, unindexableFiles } from './corpus-check.js';
+import { embeddingEstimate, largeFileWarning, unindexableFiles } from './corpus-check.js';
+import { DiskError } from './fs-errors.js';
+import { formatBytes } from '../format.js';
 import type { Progress } from './progress.js';
 import { indexedText } from './indexed-text.js';
 import { buildHnsw, currentProblem, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
@@ -41,10 +44,16 @@ export interface BuildOptions {
   warn?: (message: string) => void;
   /** Re-embed everything even when nothing changed. */
   force?: boolean;
-  /** Compare the current version's checksums too (reads every byte; sizes are always compared). */
-  verify?: boolean;
   hnsw?: HnswParams;
+  /**
+   * Readers set this: a pending change with more passages to embed than this is left to `npm run index` (a file
+   * of 90,000 passages takes hours), and a PendingBuildError says so; the reader answers from the intact version.
+   */
+  maxNewPassages?: number;
 }
+
+/** A corpus change too large for a reader to build before answering. */
+export class PendingBuildError extends Error {}
 
 export interface BuildReport {
   added: string[];
@@ -103,7 +112,7 @@ function corpusChange(manifest: Manifest, entries: CorpusEntry[]): string | null
 }
 
 function statusOf(manifest: Manifest | null, entries: CorpusEntry[], config: Pick<Config, 'indexDir' | 'modelId'>): IndexStatus {
-  if (!manifest) return { state: 'missing', reason: `no index at ${config.indexDir}` };
+  if (!manifest) return { state: 'missing', reason: `no intact index at ${config.indexDir}` };
   const reason = incompatibility(manifest, config.modelId) ?? corpusChange(manifest, entries);
   return reason ? { state: 'stale', reason } : { state: 'fresh' };
 }
@@ -114,7 +123,7 @@ export function indexStatus(config: Pick<Config, 'corpusDir' | 'indexDir' | 'mod
 }
 
 /** Bring the index in line with the corpus folder, embedding only what changed. */
-export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>, options: BuildOptions): Promise<BuildReport> {
+export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'> & Partial<Pick<Config, 'limits'>>, options: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
   // The corpus is read and hashed once, and the manifest read once, for both the check and the build.
@@ -123,7 +132,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   const status = statusOf(manifest, entries, config);
   for (const w of unindexableFiles(config.corpusDir)) options.warn?.(w);
   // A damaged current version is rebuilt even when the corpus has not changed (no --force needed).
-  const damage = currentProblem(config.indexDir, options.verify ?? false) ?? undefined;
+  const damage = currentProblem(config.indexDir) ?? undefined;
   if (damage) options.warn?.(`index version ${damage.version} is damaged (${damage.problem}): rebuilding it`);
   if (status.state === 'fresh' && manifest && !options.force && !damage) {
     return {
@@ -132,6 +141,9 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       passageCount: manifest.passageCount, rebuilt: false, seconds: (performance.now() - started) / 1000,
     };
   }
+  // A disk too full for even the files kept from now is found before any file is read (OCR takes minutes).
+  const kept = manifest ? manifest.files.filter((f) => entries.some((e) => e.file === f.file)).reduce((n, f) => n + f.passages, 0) : 0;
+  diskCheck(config.indexDir, versionBytes(manifest, kept));
   let previous: StoredIndex | null = null;
   if (manifest && !options.force && !incompatibility(manifest, config.modelId)) {
     try {
@@ -164,19 +176,27 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       skippedNow.push(knownBad);
       continue;
     }
-    const read = await readReport(entry.path, entry.file, {
+    // Read in a child process with a heap cap (src/corpus/isolated.ts): a file that exhausts it is skipped.
+    const read = await parseReportIsolated(readFileSync(entry.path), entry.file, {
+      limits: config.limits,
       onOcrPage: (done, total) => options.onProgress?.({ phase: 'ocr', done, total, file: entry.file }),
     });
     if ('warnings' in read) for (const w of read.warnings ?? []) options.warn?.(`${entry.file}: ${w}`);
     let segmented: ReturnType<typeof segmentReport> | null = null;
+    let failure: string | null = null;
     try {
       segmented = 'reason' in read ? null : segmentReport(read, entry.correction);
     } catch (err) {
       options.warn?.(`${entry.file}: ${(err as Error).message}; its correction is ignored`);
-      segmented = 'reason' in read ? null : segmentReport(read);
+      try {
+        segmented = 'reason' in read ? null : segmentReport(read);
+      } catch (again) {
+        // One file the segmentation cannot handle is skipped (and not retried until it changes); the rest is built.
+        failure = `could not be cut into passages (${(again as Error)?.message ?? String(again)}): save it again as text or PDF`;
+      }
     }
     if (!segmented || segmented.passages.length === 0) {
-      const skipped: SkippedFile = 'reason' in read ? read : { file: entry.file, kind: 'no-text', reason: 'no passages (no body text found)' };
+      const skipped: SkippedFile = 'reason' in read ? read : { file: entry.file, kind: failure ? 'unreadable' : 'no-text', reason: failure ?? 'no passages (no body text found)' };
       report.skipped.push(skipped);
       skippedNow.push({ ...skipped, hash: entry.hash });
       options.warn?.(`skipped ${skipped.file}: ${skipped.reason}`);
@@ -189,8 +209,16 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     parts.push({ meta: { ...meta, hash: entry.hash, passages: passages.length }, passages, vectors: passages.map(() => null) });
   }
 
-  // Embed what is new.
+  // A full disk is found before minutes of embedding, not after: the new version needs about as many bytes
+  // per passage as the current one.
+  diskCheck(config.indexDir, versionBytes(manifest, parts.reduce((n, p) => n + p.passages.length, 0)));
+
   const todo = parts.flatMap((part) => part.passages.map((p, k) => ({ part, k, text: indexedText(p) }))).filter(({ part, k }) => part.vectors[k] === null);
+  if (options.maxNewPassages !== undefined && todo.length > options.maxNewPassages) {
+    throw new PendingBuildError(`${todo.length} new passages wait to be embedded (${embeddingEstimate(todo.length)}): run "npm run index" to add them`);
+  }
+
+  // Embed what is new.
   const embedder = await options.embedder();
   if (todo.length > 0) {
     const vectors = await embedder.embed(
@@ -226,6 +254,32 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   await writeIndex(config.indexDir, written, passages, vectors, buildHnsw(vectors, embedder.dimension, hnsw), extractRecords(passages));
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
   return { ...report, passageCount: passages.length, rebuilt: true, seconds: (performance.now() - started) / 1000, ...(damage ? { repaired: damage } : {}) };
+}
+
+/** Bytes a version of `passages` passages takes, from the current version's size per passage (8 KB when unknown). */
+function versionBytes(manifest: Manifest | null, passages: number): number {
+  const stored = manifest?.stored ? Object.values(manifest.stored).reduce((n, f) => n + f.bytes, 0) : 0;
+  const perPassage = stored > 0 && manifest!.passageCount > 0 ? stored / manifest!.passageCount : 8192;
+  return Math.ceil(perPassage * passages * 1.1) + 64 * 1024;
+}
+
+function diskCheck(indexDir: string, needed: number): void {
+  const free = freeBytes(indexDir);
+  if (free !== null && free < needed) {
+    throw new DiskError(`disk full (ENOSPC) at the index folder: the new version needs about ${formatBytes(needed)}, ${formatBytes(free)} are free: free some space (df -h) and run the command again`, 'ENOSPC');
+  }
+}
+
+/** Free bytes for this user on the file system holding `dir` (or its nearest existing parent), or null. */
+function freeBytes(dir: string): number | null {
+  let at = dir;
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  try {
+    const fs = statfsSync(at);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return null;
+  }
 }
 
 function stripFirstId(f: ManifestFile): Omit<ManifestFile, 'firstId'> {

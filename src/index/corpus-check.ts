@@ -39,6 +39,11 @@ export function unindexableFiles(corpusDir: string): string[] {
     });
 }
 
+/** Rough time to embed `passages` passages on this kind of machine ("about 6 min"). */
+export function embeddingEstimate(passages: number): string {
+  return `about ${formatSeconds(passages / TYPICAL_RATE)}`;
+}
+
 /** A warning when one file is much larger than a report, or null. */
 export function largeFileWarning(file: string, bytes: number, passages: number): string | null {
   if (passages <= LARGE_FILE_PASSAGES) return null;

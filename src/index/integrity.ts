@@ -1,6 +1,9 @@
-// Is an index version on disk whole? The manifest (written last) records each data file's size and SHA-256:
-// opening checks the sizes (a stat, always), `npm run index` the checksums. A full disk, a crash of the machine or
-// a killed writer leaves a truncated or missing file; a reader then falls back to an older intact version.
+// Is an index version on disk whole, and is what is read what was written? The manifest (written last) records
+// each data file's size and SHA-256; every open compares sizes, checksums (sha256 runs at ~1-2 GB/s, see
+// docs/faults.md for the measured cost) and the counts the files must agree on, and checks the HNSW graph's
+// structure before hnswlib is allowed to load it (a damaged graph crashes hnswlib with a segmentation fault).
+// A full disk, a crash, a killed writer or a flipped digit make a version damaged; readers then fall back to an
+// older intact version, and a build never reuses anything from a damaged one.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,11 +22,13 @@ export type StoredFiles = Record<(typeof DATA_FILES)[number], StoredFile>;
 /** An index version that cannot be used, with what is wrong and the fix. */
 export class IndexDamagedError extends Error {}
 
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
 export function describeStoredFiles(dir: string): StoredFiles {
   const out = {} as StoredFiles;
   for (const f of DATA_FILES) {
     const bytes = readFileSync(join(dir, f));
-    out[f] = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    out[f] = { bytes: bytes.length, sha256: sha256(bytes) };
   }
   return out;
 }
@@ -45,10 +50,124 @@ export function checksumProblem(dir: string, stored: StoredFiles | undefined): s
   const sizes = sizeProblem(dir, stored);
   if (sizes || !stored) return sizes;
   for (const f of DATA_FILES) {
-    const sha = createHash('sha256').update(readFileSync(join(dir, f))).digest('hex');
-    if (sha !== stored[f].sha256) return `${f} does not match its checksum`;
+    if (sha256(readFileSync(join(dir, f))) !== stored[f].sha256) return `${f} does not match its checksum`;
   }
   return null;
+}
+
+/** What a version's manifest says the files must hold (the subset of Manifest this module reads). */
+export interface ExpectedShape {
+  passageCount: number;
+  model: { dimension: number };
+  files: { passages: number; firstId: number }[];
+  stored?: StoredFiles;
+}
+
+/** Do the manifest's own numbers agree with each other and with the sizes of the files? */
+export function countProblem(dir: string, m: ExpectedShape): string | null {
+  if (!Number.isInteger(m.passageCount) || m.passageCount < 0) return `the manifest's passage count (${m.passageCount}) is not a count`;
+  let next = 0;
+  for (const f of m.files) {
+    if (f.firstId !== next || !Number.isInteger(f.passages) || f.passages < 0) return 'the manifest\'s file list does not number the passages in order';
+    next += f.passages;
+  }
+  if (next !== m.passageCount) return `the manifest's files hold ${next} passages, its passage count says ${m.passageCount}`;
+  const vectorBytes = statSync(join(dir, 'vectors.f32')).size;
+  if (vectorBytes !== m.passageCount * m.model.dimension * 4) {
+    return `vectors.f32 holds ${vectorBytes / (4 * m.model.dimension)} vectors, the manifest says ${m.passageCount} passages`;
+  }
+  return null;
+}
+
+/**
+ * Structural check of an hnswlib graph file (hnswlib's saveIndex layout: a 96-byte header, every element's
+ * level-0 links, vector and label, then each element's upper-level links). Every neighbour id, link count,
+ * level and the entry point is checked against the header, so hnswlib never follows a pointer out of its
+ * arrays. Returns what is wrong, or null.
+ */
+export function graphProblem(bytes: Buffer, expectedCount: number, dimension: number): string | null {
+  const bad = (what: string) => `dense.hnsw is damaged (${what})`;
+  if (bytes.length < 96) return bad('shorter than its header');
+  const u64 = (at: number) => Number(bytes.readBigUInt64LE(at));
+  const offsetLevel0 = u64(0);
+  const maxElements = u64(8);
+  const count = u64(16);
+  const perElement = u64(24);
+  const labelOffset = u64(32);
+  const offsetData = u64(40);
+  const maxLevel = bytes.readInt32LE(48);
+  const entry = bytes.readUInt32LE(52);
+  const maxM = u64(56);
+  const maxM0 = u64(64);
+  const M = u64(72);
+  if (count !== expectedCount) return `dense.hnsw holds ${count} passages, the manifest says ${expectedCount}`;
+  if (offsetLevel0 !== 0 || maxElements < count) return bad('header');
+  if (M < 1 || M > 10_000 || maxM !== M || maxM0 !== 2 * M) return bad('link counts in the header');
+  const links0 = 4 + 4 * maxM0;
+  if (offsetData !== links0 || labelOffset !== links0 + 4 * dimension || perElement !== labelOffset + 8) return bad('element layout in the header');
+  if (maxLevel < 0 || maxLevel > 64) return bad(`top level ${maxLevel}`);
+  if (count > 0 && entry >= count) return bad(`entry point ${entry} of ${count} passages`);
+  const level0 = 96;
+  if (bytes.length < level0 + count * perElement) return bad('cut short');
+  // Every list starts at a multiple of 4 bytes: read the ids through a 32-bit view (a copy when unaligned).
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : Buffer.from(bytes);
+  const words = new Uint32Array(aligned.buffer, aligned.byteOffset, Math.floor(aligned.length / 4));
+  const neighbours = (at: number, max: number) => {
+    const n = words[at / 4]! & 0xffff; // hnswlib reads the list size as an unsigned short
+    if (n > max) return false;
+    for (let k = 1; k <= n; k++) if (words[at / 4 + k]! >= count) return false;
+    return true;
+  };
+  for (let i = 0; i < count; i++) {
+    const at = level0 + i * perElement;
+    if (!neighbours(at, maxM0)) return bad(`links of passage ${i}`);
+    if (u64(at + labelOffset) >= count) return bad(`label of passage ${i}`);
+  }
+  const linksPerLevel = 4 + 4 * maxM;
+  let at = level0 + count * perElement;
+  for (let i = 0; i < count; i++) {
+    if (at + 4 > bytes.length) return bad('cut short');
+    const size = bytes.readUInt32LE(at);
+    at += 4;
+    if (size % linksPerLevel !== 0 || size / linksPerLevel > maxLevel || at + size > bytes.length) return bad(`levels of passage ${i}`);
+    for (let l = 0; l < size / linksPerLevel; l++) if (!neighbours(at + l * linksPerLevel, maxM)) return bad(`upper links of passage ${i}`);
+    if (i === entry && size / linksPerLevel !== maxLevel) return bad('the entry point is not on the top level');
+    at += size;
+  }
+  if (at !== bytes.length) return bad('trailing bytes');
+  return null;
+}
+
+const verified = new Map<string, { signature: string; problem: string | null }>();
+
+/**
+ * Everything that can be wrong with a version folder whose manifest parsed: sizes, checksums, counts and the
+ * graph's structure. Remembered per folder while no file's size or mtime changes, so a process that checks a
+ * version several times (status, then open) hashes it once.
+ */
+export function versionProblem(dir: string, manifest: ExpectedShape): string | null {
+  const sizes = sizeProblem(dir, manifest.stored);
+  if (sizes) return sizes;
+  const signature = ['manifest.json', ...DATA_FILES].map((f) => {
+    const s = statSync(join(dir, f));
+    return `${s.size}:${s.mtimeMs}:${s.ino}`;
+  }).join('|');
+  const known = verified.get(dir);
+  if (known?.signature === signature) return known.problem;
+  // Each file is read once: its checksum, then (the graph) its structure.
+  let graph: Buffer | undefined;
+  let problem: string | null = null;
+  for (const f of DATA_FILES) {
+    const bytes = readFileSync(join(dir, f));
+    if (manifest.stored && sha256(bytes) !== manifest.stored[f].sha256) {
+      problem = `${f} does not match its checksum`;
+      break;
+    }
+    if (f === 'dense.hnsw') graph = bytes;
+  }
+  problem ??= countProblem(dir, manifest) ?? graphProblem(graph!, manifest.passageCount, manifest.model.dimension);
+  verified.set(dir, { signature, problem });
+  return problem;
 }
 
 /**

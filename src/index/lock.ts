@@ -6,6 +6,7 @@
 import fs, { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { fsErrorLine } from './fs-errors.js';
 
 /** A holder that has not refreshed its lock for this long is presumed dead (its event loop may block a few s). */
 export const STALE_MS = 30_000;
@@ -89,10 +90,17 @@ async function tryLock(indexDir: string, task: string): Promise<(() => Promise<v
         // (a complete version folder, then a rename), so log instead of proper-lockfile's default crash.
         onCompromised: (err) => process.stderr.write(`warning: index lock taken over by another process (${err.message})\n`),
       });
-      writeInfo(indexDir, { pid: process.pid, task, since: new Date().toISOString() });
+      try {
+        writeInfo(indexDir, { pid: process.pid, task, since: new Date().toISOString() });
+      } catch (err) {
+        await release().catch(() => {}); // a lock we cannot describe (full disk) is not kept
+        throw err;
+      }
       return release;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw new LockError(`cannot lock the index at ${indexDir} (${(err as Error).message}): check that the folder is writable`);
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') {
+        throw new LockError(`cannot lock the index at ${indexDir}: ${fsErrorLine(err, 'taking the write lock') ?? `${(err as Error).message}: check that the folder is writable`}`);
+      }
       const holder = readInfo(indexDir);
       // A writer killed with -9 never refreshes again; when its pid is gone, its lock is ours at once.
       if (holder && holder.pid !== process.pid && !alive(holder.pid)) {
@@ -139,7 +147,11 @@ async function holding<T>(indexDir: string, task: string, release: () => Promise
       const now = Date.now();
       if (now - last < 500) return;
       last = now;
-      writeInfo(indexDir, { pid: process.pid, task, since, progress: line });
+      try {
+        writeInfo(indexDir, { pid: process.pid, task, since, progress: line });
+      } catch {
+        // progress for waiting readers is a courtesy: a full disk must not fail the build for it
+      }
     },
   };
   try {

@@ -6,7 +6,8 @@ import hnswlib from 'hnswlib-node';
 import type { SkippedFile } from '../corpus/load.js';
 import type { FigureRecord } from '../figures/records.js';
 import type { Passage, ReportMeta } from '../types.js';
-import { checksumProblem, describeStoredFiles, IndexDamagedError, listVersions, sizeProblem, type StoredFiles } from './integrity.js';
+import { DiskError, explainFsError } from './fs-errors.js';
+import { describeStoredFiles, graphProblem, IndexDamagedError, listVersions, type StoredFiles, versionProblem } from './integrity.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -81,7 +82,7 @@ export function currentVersion(indexDir: string): string | null {
 export function readManifest(indexDir: string): Manifest | null {
   for (const version of listVersions(indexDir, currentVersion(indexDir))) {
     const manifest = parseManifest(join(indexDir, version));
-    if (manifest && !sizeProblem(join(indexDir, version), manifest.stored)) return manifest;
+    if (manifest && !versionProblem(join(indexDir, version), manifest)) return manifest;
   }
   return null;
 }
@@ -121,22 +122,34 @@ export const KEEP_PREVIOUS = 2;
 
 /** Write a complete new version, then switch CURRENT to it (rename is atomic), then drop all but a few older versions. */
 export async function writeIndex(indexDir: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[] = []): Promise<string> {
-  mkdirSync(indexDir, { recursive: true });
   const version = `v-${Date.now()}-${process.pid}`;
   const dir = join(indexDir, version);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'passages.json'), JSON.stringify(passages));
-  writeFileSync(join(dir, 'vectors.f32'), packVectors(vectors, manifest.model.dimension));
-  await dense.writeIndex(join(dir, 'dense.hnsw'));
-  writeFileSync(join(dir, 'figures.json'), JSON.stringify(figures));
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, stored: describeStoredFiles(dir) }, null, 2));
   const tmp = join(indexDir, `${CURRENT}.tmp-${process.pid}`);
-  writeFileSync(tmp, version);
-  renameSync(tmp, join(indexDir, CURRENT));
+  try {
+    mkdirSync(indexDir, { recursive: true });
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'passages.json'), JSON.stringify(passages));
+    writeFileSync(join(dir, 'vectors.f32'), packVectors(vectors, manifest.model.dimension));
+    await dense.writeIndex(join(dir, 'dense.hnsw'));
+    writeFileSync(join(dir, 'figures.json'), JSON.stringify(figures));
+    const stored = describeStoredFiles(dir);
+    // hnswlib writes through a C++ stream that does not report a short write (a full disk, a file-size limit):
+    // what it wrote is checked before the version can become current.
+    const graph = graphProblem(readFileSync(join(dir, 'dense.hnsw')), passages.length, manifest.model.dimension);
+    if (graph) throw new DiskError(`the new index version could not be written whole (${graph}): check the free space (df -h) and run "npm run index"`, 'ENOSPC');
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, stored }, null, 2));
+    writeFileSync(tmp, version);
+    renameSync(tmp, join(indexDir, CURRENT));
+  } catch (err) {
+    // A failed write removes what it half-wrote: readers keep the previous version, and the disk gets its space back.
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(tmp, { force: true });
+    throw explainFsError(err, `writing the index at ${indexDir}`);
+  }
   // Keep the newest older versions that look whole; drop the rest, and what killed writers left behind.
   const intact = (v: string) => {
     const m = parseManifest(join(indexDir, v));
-    return m !== null && !sizeProblem(join(indexDir, v), m.stored);
+    return m !== null && !versionProblem(join(indexDir, v), m);
   };
   const keep = new Set([version, ...listVersions(indexDir, version).slice(1).filter(intact).slice(0, KEEP_PREVIOUS)]);
   for (const old of readdirSync(indexDir)) {
@@ -177,8 +190,9 @@ async function readVersion(indexDir: string, version: string): Promise<StoredInd
   const dir = join(indexDir, version);
   const manifest = parseManifest(dir);
   if (!manifest) throw new IndexDamagedError('manifest.json is unreadable');
-  const sizes = sizeProblem(dir, manifest.stored);
-  if (sizes) throw new IndexDamagedError(sizes);
+  // Checksums, counts and the graph's structure first: hnswlib must never see a damaged graph.
+  const problem = versionProblem(dir, manifest);
+  if (problem) throw new IndexDamagedError(problem);
   let passages: Passage[];
   try {
     passages = JSON.parse(readFileSync(join(dir, 'passages.json'), 'utf8')) as Passage[];
@@ -209,15 +223,15 @@ async function readVersion(indexDir: string, version: string): Promise<StoredInd
 }
 
 /**
- * What is wrong with the version CURRENT names, or null when it looks whole (or there is no index at all).
- * `deep` compares checksums (reads every byte); otherwise sizes only.
+ * What is wrong with the version CURRENT names (sizes, checksums, counts, graph), or null when it is whole (or
+ * there is no index at all).
  */
-export function currentProblem(indexDir: string, deep: boolean): { version: string; problem: string } | null {
+export function currentProblem(indexDir: string): { version: string; problem: string } | null {
   const current = currentVersion(indexDir);
   if (!current) return listVersions(indexDir, null).length > 0 || existsSync(join(indexDir, CURRENT)) ? { version: 'CURRENT', problem: 'CURRENT names no complete version' } : null;
   const dir = join(indexDir, current);
   const manifest = parseManifest(dir);
   if (!manifest) return { version: current, problem: 'manifest.json is unreadable' };
-  const problem = deep ? checksumProblem(dir, manifest.stored) : sizeProblem(dir, manifest.stored);
+  const problem = versionProblem(dir, manifest);
   return problem ? { version: current, problem } : null;
 }

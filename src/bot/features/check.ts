@@ -32,6 +32,7 @@ const USAGE = {
   noIndex: '核对功能需要已建好的索引，暂时不可用，请稍后再试。',
   tooLong: `这段文字太长了（超过${MAX_DRAFT_CHARS}字），请分段发送。`,
   expired: '这条核对已过期，请重新发送文字。',
+  notYours: '这个按钮只对发出这条核对的人有效。',
 };
 
 /** Does a message look like a draft to check: figures, and no question words? */
@@ -44,7 +45,9 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
   const composer = new Composer<Context>();
   const html = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
   // Texts of recent checks, for the 当作问题 button (callback data carries only a short id).
-  const drafts = new ExpiringStore<string>(deps.drafts);
+  // Each draft is bound to the chat and the person who sent it: its button works for them only, so a draft is
+  // never echoed into another chat or asked on someone else's behalf.
+  const drafts = new ExpiringStore<{ text: string; chatId: number | undefined; userId: number | undefined }>(deps.drafts);
   // Rows of recent charts, for their 📄 buttons.
   const charts = new ExpiringStore<CompareRow[]>(deps.drafts);
   const book = (): FigureBook | null => figureBookOf(deps.engine, deps.synonyms);
@@ -57,7 +60,7 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
     const result = checkText(figures, text, { maxClaims: MAX_CLAIMS_PER_CARD + 1 });
     const total = result.claims.length > MAX_CLAIMS_PER_CARD ? parseFigures(compact(text)).length : result.claims.length;
     const cards = renderCheckCards({ ...result, claims: result.claims.slice(0, MAX_CLAIMS_PER_CARD) }, undefined, total);
-    const id = drafts.add(text);
+    const id = drafts.add({ text, chatId: ctx.chat?.id, userId: ctx.from?.id });
     for (const [i, card] of cards.entries()) {
       const last = i === cards.length - 1;
       await ctx.reply(card, { ...html, ...(last ? { reply_markup: new InlineKeyboard().text('当作问题', `ck:${id}`) } : {}) });
@@ -112,10 +115,11 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
   });
 
   composer.callbackQuery(/^ck:([A-Za-z0-9_-]{4,16})$/, async (ctx) => {
-    const text = drafts.get(ctx.match[1]!);
-    if (!text) return void (await ctx.answerCallbackQuery({ text: USAGE.expired }));
+    const draft = drafts.get(ctx.match[1]!);
+    if (!draft) return void (await ctx.answerCallbackQuery({ text: USAGE.expired }));
+    if (draft.chatId !== ctx.chat?.id || draft.userId !== ctx.from.id) return void (await ctx.answerCallbackQuery({ text: USAGE.notYours }));
     await ctx.answerCallbackQuery();
-    await deps.ask(ctx, text);
+    await deps.ask(ctx, draft.text);
   });
 
   composer.on('message:text', async (ctx, next) => {

@@ -4,6 +4,7 @@
 // (src/app/ingest.ts, engine.reload()). One progress message is edited as the work goes on.
 import { Composer, type Context, GrammyError } from 'grammy';
 import type { Document } from 'grammy/types';
+import { withoutPaths } from '../../app/guarded.js';
 import { MAX_REPORT_BYTES, safeReportName } from '../../app/ingest.js';
 import { escapeHtml } from '../../present/telegram.js';
 import { isAdmin } from '../access.js';
@@ -82,7 +83,9 @@ export function uploadFeature(env: BotEnv, admin: ReportAdmin, download: Downloa
       } catch (err) {
         log.error(`upload of ${safe} failed`, { error: describe(err) });
         await edits;
-        return void (await finish(`❌ 处理 <code>${escapeHtml(clip(safe, 80))}</code> 时出错：${escapeHtml(clip(err instanceof Error ? err.message : String(err), 300))}\n机器人仍在用之前的索引回答。请查看日志后再试。`));
+        // The error's own line (a full disk, a read-only folder: what to do), without the server's paths.
+        const why = withoutPaths(err instanceof Error ? err.message : String(err));
+        return void (await finish(`❌ 处理 <code>${escapeHtml(clip(safe, 80))}</code> 时出错：${escapeHtml(clip(why, 300))}\n文件没有收录，机器人仍在用之前的索引回答。请按上面的提示处理后再发送。`));
       }
       await edits;
       const outcome = result.outcomes[0];

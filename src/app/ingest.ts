@@ -6,7 +6,7 @@ import type { Config } from '../config/index.js';
 import { hashBytes, listReportFiles, parseReport, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
 import { writeCorrection } from '../corpus/corrections.js';
 import { segmentReport } from '../passages/index.js';
-import { type MetaCorrection, resolvePlaceName } from '../passages/meta.js';
+import { type MetaCorrection, resolvePlaceName } from '../structure/index.js';
 import { type BuildOptions, type BuildReport, updateIndex } from '../index/build.js';
 import { formatBytes } from '../format.js';
 import { type Held, withWriteLock } from '../index/lock.js';

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { correctionOf, ingestReports, removeReport } from '../app/ingest.js';
 import { loadEmbedder } from '../embed/index.js';
-import type { MetaCorrection } from '../passages/meta.js';
+import type { MetaCorrection } from '../types.js';
 import { fatal, progressReporter, startup } from './common.js';
 
 async function main() {

@@ -2,6 +2,7 @@
 // cue words in cues.json: data, not code, so other reports' vocabulary is one edit away.
 import { readFileSync } from 'node:fs';
 import { UNITS } from '../clean/figures.js';
+import { QUESTION_CUES } from '../structure/period.js';
 
 export type Period = 'plan' | 'review';
 export type FigureKind = 'growth' | 'amount' | 'share';
@@ -11,7 +12,10 @@ type Cues = Record<'target' | 'result' | FigureKind | 'money' | 'length' | 'dura
 const CUES: Cues = (() => {
   const raw = JSON.parse(readFileSync(new URL('./cues.json', import.meta.url), 'utf8')) as Record<string, unknown>;
   const out = {} as Cues;
-  for (const key of ['target', 'result', 'growth', 'amount', 'share', 'money', 'length', 'duration'] as const) {
+  // Target and result words are the structure stage's one list of period cues (src/structure/cues.json).
+  out.target = QUESTION_CUES.target;
+  out.result = QUESTION_CUES.result;
+  for (const key of ['growth', 'amount', 'share', 'money', 'length', 'duration'] as const) {
     const v = raw[key];
     if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw new Error(`src/search/cues.json: "${key}" must be a list of words`);
     out[key] = v;

@@ -1,0 +1,122 @@
+// The structure stage: cleaned blocks -> the report's front matter (title, place, year) and its own text as a
+// section tree, each paragraph with its section path and period. Between cleaning and passages; passages, figure
+// records, search and the check read periods only through this stage (period.ts).
+import type { Block } from '../clean/index.js';
+import type { MetaCorrection, Period, PlaceRef } from '../types.js';
+import { CUES } from './cues.js';
+import { isPageDebris, readFrontMatter } from './front.js';
+import { headingPeriod, refinePeriod } from './period.js';
+
+export { builtTitle, detectReportYear, isPageDebris, resolvePlaceName, titleIn, type MetaCorrection } from './front.js';
+export * from './period.js';
+
+/** Where a block stands in the report: its own text, glossary notes (名词解释) or an appendix (附件). */
+export type Part = 'body' | 'notes' | 'appendix';
+
+export interface Paragraph {
+  block: Block;
+  part: Part;
+  /** The heading right before the paragraph, if any (a statistics card's label). */
+  heading: Block | null;
+  /** The last heading before the paragraph (a passage's section). */
+  section: string | null;
+  /** Numbered headings from the outermost down; an inline heading (（一）着力扩大内需。…) counts as one. */
+  sectionPath: string[];
+  period: Period | null;
+}
+
+export interface ReportStructure {
+  title: string;
+  place: PlaceRef | null;
+  year: number | null;
+  /** The report's own paragraphs (body blocks only), in order; front matter and page debris left out. */
+  paragraphs: Paragraph[];
+  warnings: string[];
+}
+
+const NOTES = new RegExp(CUES.front.notes);
+const APPENDIX = new RegExp(CUES.front.appendix);
+
+/** Numbering of a heading: 第一部分 (0), 一、 (1), （一） (2), 1. (3), （1） (4); null when it is not numbered. */
+export function headingLevel(text: string): number | null {
+  if (/^第[一二三四五六七八九十]+(?:部分|篇|章)/.test(text)) return 0;
+  if (/^[一二三四五六七八九十]+、/.test(text)) return 1;
+  if (/^[（(][一二三四五六七八九十]+[)）]/.test(text)) return 2;
+  if (/^\d+[.、．](?!\d)/.test(text)) return 3;
+  if (/^[（(]\d+[)）]/.test(text)) return 4;
+  return null;
+}
+
+/** A heading written at the start of a paragraph: "（一）着力扩大国内需求。…" -> "（一）着力扩大国内需求". */
+export function inlineHeading(text: string): string | null {
+  const m = /^((?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分)[^。！？；，,：:]{2,30})[。！？：:]/.exec(text);
+  return m ? m[1]! : null;
+}
+
+/** The period of a section path: the innermost heading that announces one. */
+function pathPeriod(path: string[], reportYear: number | null): Period | null {
+  for (const heading of [...path].reverse()) {
+    const p = headingPeriod(heading, reportYear);
+    if (p) return p;
+  }
+  return null;
+}
+
+/** The first sentence of a paragraph: what it is about. */
+const leadOf = (text: string) => /^[^。！？；]*/.exec(text)![0];
+
+export function readStructure(blocks: Block[], correction: MetaCorrection = {}): ReportStructure {
+  const front = readFrontMatter(blocks, correction);
+  const { year } = front;
+  const paragraphs: Paragraph[] = [];
+  let path: { level: number; text: string }[] = [];
+  let heading: Block | null = null;
+  let section: string | null = null;
+  let part: Part = 'body';
+  /** In a section reviewing last year and the five years, the five years go on until a paragraph names last year. */
+  let spanCarried = false;
+
+  const enter = (level: number, text: string) => {
+    path = [...path.filter((h) => h.level < level), { level, text }];
+    spanCarried = false;
+  };
+
+  for (const block of blocks.slice(front.bodyStart)) {
+    const text = block.text.trim();
+    if (isPageDebris(text)) continue;
+    if (block.kind === 'heading') {
+      heading = block;
+      section = text;
+      if (NOTES.test(text) || APPENDIX.test(text)) {
+        part = NOTES.test(text) ? 'notes' : 'appendix';
+        path = [{ level: 0, text }];
+        continue;
+      }
+      const level = headingLevel(text);
+      // An unnumbered heading that announces a period (“十四五”时期工作回顾) opens a top-level section.
+      if (level !== null) enter(level, text);
+      else if (headingPeriod(text, year)) enter(1, text);
+      continue;
+    }
+    if (block.kind !== 'body') {
+      heading = null;
+      continue;
+    }
+    const inline = part === 'body' ? inlineHeading(text) : null;
+    if (inline) {
+      enter(headingLevel(inline)!, inline);
+      section = inline;
+    }
+    const sectionPath = path.map((h) => h.text);
+    const sectionPeriod = part === 'body' ? pathPeriod(sectionPath, year) : null;
+    let period = refinePeriod(sectionPeriod, leadOf(text), year);
+    if (sectionPeriod?.alsoSpan) {
+      if (period?.span) spanCarried = true;
+      else if (/(?:19|20)\d\d年|过去一年|去年/.test(leadOf(text))) spanCarried = false;
+      else if (spanCarried) period = { kind: 'review', year: sectionPeriod.alsoSpan[1], span: sectionPeriod.alsoSpan };
+    }
+    paragraphs.push({ block, part, heading, section, sectionPath, period });
+    heading = null;
+  }
+  return { title: front.title, place: front.place, year, paragraphs, warnings: front.warnings };
+}

@@ -157,6 +157,8 @@ export function cleanLine(raw: string, line: number, page?: number): CleanLine {
 }
 
 const terminated = (s: string) => TERMINAL.test(s);
+/** Characters from which a line is a paragraph of its own rather than a line of a column. */
+const LONG_LINE = 60;
 
 /** Joining two lines of one paragraph: a space only between Latin words/numbers. */
 function joiner(a: string, b: string, statCard: boolean): string {
@@ -203,6 +205,9 @@ export function cleanReport(lines: string[], pages?: number[]): Block[] {
       return;
     }
     current.push(cl);
+    // A web copy writes one paragraph per line with no blank line between: a long line that ends a sentence ends
+    // its paragraph (PDF lines, a column wide, are far shorter).
+    if (Array.from(cl.text).length >= LONG_LINE && terminated(cl.text)) flush();
   });
   flush();
 

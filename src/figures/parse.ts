@@ -2,6 +2,7 @@
 // decide the reading (units, scales, qualifiers, growth and plan cues) live in cues.json.
 import { readFileSync } from 'node:fs';
 import Nzh from 'nzh';
+import { FIGURE_TARGET_CUES } from '../structure/period.js';
 
 interface Cues {
   units: Record<string, [string, number] | string>;
@@ -12,7 +13,6 @@ interface Cues {
   growthWords: string;
   shareWords: string;
   rankWords: string;
-  planCues: string;
   indicatorStopPrefix: string;
   indicatorStopSuffix: string;
   genericIndicator: string;
@@ -161,8 +161,7 @@ function compatibleBounds(a: Bound, b: Bound): boolean {
   return false; // at least vs at most
 }
 
-/** Is this sentence a plan (target) rather than a review (result)? One rule, cue words from cues.json. */
-const PLAN = new RegExp(CUES.planCues);
+/** Is this sentence a plan (target) rather than a review (result)? The structure stage's one list of cue words. */
 export function periodOf(sentence: string): 'result' | 'target' {
-  return PLAN.test(sentence) ? 'target' : 'result';
+  return FIGURE_TARGET_CUES.test(sentence) ? 'target' : 'result';
 }

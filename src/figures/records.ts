@@ -1,7 +1,8 @@
 // Passages -> figure records: every figure with what it counts (its indicator), the place, the year it is about,
 // result or target, and the passage it comes from. Built at index time and stored with the index; a draft's
 // sentences go through the same describeFigures(), so claims and records are read alike.
-import type { Passage } from '../types.js';
+import { AVERAGE_WORDS, fiveYearSpan, MULTI_YEAR_PLAN, MULTI_YEAR_REVIEW, writtenSpan } from '../structure/period.js';
+import type { Passage, Period as PassagePeriod } from '../types.js';
 import { compact, CUES, type Figure, parseFigures, periodOf } from './parse.js';
 
 export type Period = 'result' | 'target';
@@ -13,6 +14,10 @@ export interface FigureRecord extends Omit<Figure, 'start' | 'end'> {
   /** The year the figure is about (not the year of the report). */
   year: number | null;
   period: Period;
+  /** First and last year of a figure over several years (a five-year total or average, 十四五时期…); absent for one year. */
+  span?: [number, number];
+  /** One of this year's main targets (主要预期目标). */
+  mainTarget?: boolean;
   passageId: number;
   /** Index of the sentence of the passage that holds the figure (for the quote). */
   sentence: number;
@@ -142,12 +147,28 @@ export function placePattern(places: Iterable<string>): RegExp | null {
   const words = new Set<string>();
   for (const place of places) {
     words.add(place);
-    const short = place.replace(/[区县市州旗镇乡]$/, '');
+    const short = place.replace(/^(.{2,3}?)(?:维吾尔|壮族|回族)?自治区$/, '$1').replace(/[省区县市州旗镇乡]$/, '');
     if (short !== place && [...short].length >= 2) words.add(short);
   }
   if (words.size === 0) return null;
   const alt = [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(alt.join('|'), 'g');
+}
+
+/**
+ * The years a sentence's figures cover when they cover several: its section's span first (a paragraph of the
+ * 十四五 review), then its own words (十四五时期, 过去五年, 2013年至2017年; 年均/累计 in a section reviewing the five
+ * years too). Null for one year.
+ */
+export function spanOf(sentence: string, period: PassagePeriod | null | undefined, reportYear: number | null): [number, number] | null {
+  const text = compact(sentence);
+  const own = writtenSpan(text) ?? (MULTI_YEAR_REVIEW.test(text) || MULTI_YEAR_PLAN.test(text) ? fiveYearSpan(text) : null);
+  if (own) return own;
+  if (period?.span) return /(?:19|20)\d\d年(?!以来)/.test(text) && !AVERAGE_WORDS.test(text) ? null : period.span;
+  const five = /过去五年|五年来|五年间|五年累计/.test(text);
+  if (period?.alsoSpan && (five || MULTI_YEAR_REVIEW.test(text) || (AVERAGE_WORDS.test(text) && !/(?:19|20)\d\d年/.test(text)))) return period.alsoSpan;
+  if (five && reportYear !== null) return [reportYear - 5, reportYear - 1];
+  return null;
 }
 
 /** Every figure of every passage, as records. Cheap (a few ms for hundreds of passages), so run over the whole index. */
@@ -163,12 +184,22 @@ export function extractRecords(passages: readonly Passage[]): FigureRecord[] {
     const context = p.section && [...p.text].length < 60 ? p.section : null;
     p.sentences.forEach((s, k) => {
       // "预期目标：地区生产总值增长7%以上；固定资产投资增长10%以上；": a target list goes on after a semicolon.
-      // A numbered section that says review or plan decides (二、2025年工作安排 holds targets without cue words).
+      // The section decides first (二、2025年工作安排 holds targets without cue words), the sentence second.
       const period = carried ?? (p.period ? (p.period.kind === 'plan' ? 'target' : 'result') : periodOf(compact(s)));
       carried = period === 'target' && /[；;]\s*$/.test(s) ? 'target' : null;
+      const span = spanOf(s, p.period, p.source.year);
       for (const d of describeFigures(s, places, context, period)) {
         const { start: _s, end: _e, writtenYear: _w, relativeYear: _r, ...figure } = d;
-        records.push({ ...figure, place: placeOfPassage(p), year: yearOfRecord(d, p.source.year), passageId: p.id, sentence: k });
+        const year = span ? (period === 'target' ? span[0] : span[1]) : yearOfRecord(d, p.source.year);
+        records.push({
+          ...figure,
+          place: placeOfPassage(p),
+          year,
+          ...(span ? { span } : {}),
+          ...(p.period?.targets && period === 'target' ? { mainTarget: true } : {}),
+          passageId: p.id,
+          sentence: k,
+        });
       }
     });
   }

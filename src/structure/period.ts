@@ -63,9 +63,10 @@ export function writtenSpan(text: string): [number, number] | null {
 export function headingPeriod(heading: string, reportYear: number | null): Period | null {
   const review = REVIEW_SECTION.test(heading);
   const plan = PLAN_SECTION.test(heading) || TARGETS_SECTION.test(heading);
-  if (review === plan) {
-    // "十五五" in a heading without review/plan words (……奋力开创“十五五”新局面) is still the plan ahead.
-    if (!review && reportYear !== null && MULTI_YEAR_PLAN.test(heading)) return multiYear('plan', heading, reportYear);
+  const named5 = fiveYearSpan(heading);
+  if (review === plan || (plan && named5 && reportYear !== null && !/(?:19|20)\d\d\s*年/.test(heading))) {
+    // A five-year plan named without a year (二、“十五五”时期工作的主要考虑): ahead of the report or behind it.
+    if (named5 && reportYear !== null) return named5[0] >= reportYear ? { kind: 'plan', year: named5[0], span: named5 } : named5[1] < reportYear ? { kind: 'review', year: named5[1], span: named5 } : null;
     return null;
   }
   const named = /((?:19|20)\d\d)\s*年/.exec(heading);

@@ -191,6 +191,8 @@ function concat(a: Block, b: Block): Block {
 export function cleanReport(lines: string[], pages?: number[]): Block[] {
   // 1. group cleaned lines into raw blocks at blank lines and at lines that stand alone
   const groups: { lines: CleanLine[]; own?: BlockKind; bullet?: boolean }[] = [];
+  const filled = lines.map((l) => l.trim()).filter(Boolean);
+  const linePerParagraph = filled.length > 0 && filled.filter((l) => Array.from(l).length >= LONG_LINE && terminated(l)).length >= filled.length * 0.25;
   let current: CleanLine[] = [];
   const flush = () => {
     if (current.length) groups.push({ lines: current });
@@ -205,9 +207,9 @@ export function cleanReport(lines: string[], pages?: number[]): Block[] {
       return;
     }
     current.push(cl);
-    // A web copy writes one paragraph per line with no blank line between: a long line that ends a sentence ends
-    // its paragraph (PDF lines, a column wide, are far shorter).
-    if (Array.from(cl.text).length >= LONG_LINE && terminated(cl.text)) flush();
+    // A web copy writes one paragraph per line with no blank line between: there every line stands alone, and
+    // elsewhere a long line that ends a sentence ends its paragraph (PDF lines, a column wide, are far shorter).
+    if (linePerParagraph || (Array.from(cl.text).length >= LONG_LINE && terminated(cl.text))) flush();
   });
   flush();
 

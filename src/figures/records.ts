@@ -164,7 +164,8 @@ export function spanOf(sentence: string, period: PassagePeriod | null | undefine
   const text = compact(sentence);
   const own = writtenSpan(text) ?? (MULTI_YEAR_REVIEW.test(text) || MULTI_YEAR_PLAN.test(text) ? fiveYearSpan(text) : null);
   if (own) return own;
-  if (period?.span) return /(?:19|20)\d\d年(?!以来)/.test(text) && !AVERAGE_WORDS.test(text) ? null : period.span;
+  // A sentence of a five-year paragraph that compares with the year before (比上年, 同比) is about one year.
+  if (period?.span) return (/(?:19|20)\d\d年(?!以来)/.test(text) || /比上年|同比|较上年/.test(text)) && !AVERAGE_WORDS.test(text) ? null : period.span;
   const five = /过去五年|五年来|五年间|五年累计/.test(text);
   if (period?.alsoSpan && (five || MULTI_YEAR_REVIEW.test(text) || (AVERAGE_WORDS.test(text) && !/(?:19|20)\d\d年/.test(text)))) return period.alsoSpan;
   if (five && reportYear !== null) return [reportYear - 5, reportYear - 1];

@@ -191,7 +191,10 @@ export function readFrontMatter(blocks: Block[], correction: MetaCorrection = {}
   const fullText = blocks.map((b) => b.text).join('\n');
 
   // The title: a 工作报告 line of the front matter, else of the last blocks (a title repeated at the end).
-  const titleLine = [...front, ...body.slice(0, 3), ...body.slice(-4)].map((b) => titleIn(b.text)).find((t) => t !== null) ?? null;
+  // A title broken over lines (政府工作报 / 告) is read from two neighbouring lines together.
+  const lines = [...front, ...body.slice(0, 3), ...body.slice(-4)].map((b) => b.text);
+  const pairs = lines.slice(1).map((t, i) => lines[i]! + t);
+  const titleLine = [...lines, ...pairs].map((t) => titleIn(t)).find((t) => t !== null) ?? null;
   const own = titleLine ? null : articleTitle(blocks);
 
   let place: PlaceRef | null = null;

@@ -5,7 +5,7 @@ import type { Block } from '../clean/index.js';
 import type { MetaCorrection, Period, PlaceRef } from '../types.js';
 import { CUES } from './cues.js';
 import { isPageDebris, readFrontMatter } from './front.js';
-import { headingPeriod, refinePeriod } from './period.js';
+import { headingPeriod, MULTI_YEAR_REVIEW, refinePeriod } from './period.js';
 
 export { builtTitle, detectReportYear, isPageDebris, resolvePlaceName, titleIn, type MetaCorrection } from './front.js';
 export * from './period.js';
@@ -75,10 +75,12 @@ export function readStructure(blocks: Block[], correction: MetaCorrection = {}):
   let part: Part = 'body';
   /** In a section reviewing last year and the five years, the five years go on until a paragraph names last year. */
   let spanCarried = false;
+  let sawLead = false;
 
   const enter = (level: number, text: string) => {
     path = [...path.filter((h) => h.level < level), { level, text }];
     spanCarried = false;
+    sawLead = false;
   };
 
   for (const block of blocks.slice(front.bodyStart)) {
@@ -110,10 +112,16 @@ export function readStructure(blocks: Block[], correction: MetaCorrection = {}):
     const sectionPath = path.map((h) => h.text);
     const sectionPeriod = part === 'body' ? pathPeriod(sectionPath, year) : null;
     let period = refinePeriod(sectionPeriod, leadOf(text), year);
-    if (sectionPeriod?.alsoSpan) {
-      if (period?.span) spanCarried = true;
-      else if (/(?:19|20)\d\d年|过去一年|去年/.test(leadOf(text))) spanCarried = false;
-      else if (spanCarried) period = { kind: 'review', year: sectionPeriod.alsoSpan[1], span: sectionPeriod.alsoSpan };
+    // A review of last year and of the five years: a paragraph speaks of one or the other, and the ones after it
+    // go on with the same until a paragraph's lead names the other (刚刚过去的2025年… / “十四五”时期…).
+    const both = sectionPeriod?.kind === 'review' ? (sectionPeriod.alsoSpan ?? sectionPeriod.span) : undefined;
+    if (sectionPeriod && both) {
+      const lead = leadOf(text);
+      if (period?.span && MULTI_YEAR_REVIEW.test(lead)) spanCarried = true;
+      else if (new RegExp(`${both[1]}年(?!以来)|过去一年|去年|一年来|刚刚过去的`).test(lead)) spanCarried = false;
+      else if (sectionPeriod.span && !sawLead) spanCarried = true;
+      sawLead = true;
+      period = spanCarried ? { kind: 'review', year: both[1], span: both } : { kind: 'review', year: both[1], alsoSpan: both };
     }
     paragraphs.push({ block, part, heading, section, sectionPath, period });
     heading = null;

@@ -22,7 +22,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   search: ['clean', 'structure', 'passages', 'embed', 'index', 'places'],
   check: ['structure', 'passages', 'figures', 'index', 'places'],
   present: ['structure', 'passages', 'figures', 'check', 'places'],
-  app: ['config', 'corpus', 'clean', 'structure', 'passages', 'embed', 'index', 'search', 'places'],
+  app: ['config', 'corpus', 'clean', 'structure', 'passages', 'figures', 'embed', 'index', 'search', 'places'],
   bot: ['app', 'config', 'corpus', 'clean', 'structure', 'passages', 'figures', 'embed', 'search', 'check', 'present', 'places'],
   cli: ['app', 'config', 'corpus', 'structure', 'passages', 'embed', 'index', 'search', 'check', 'present', 'bot', 'places'],
   drill: ['config'],

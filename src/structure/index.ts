@@ -4,7 +4,7 @@
 import type { Block } from '../clean/index.js';
 import type { MetaCorrection, Period, PlaceRef } from '../types.js';
 import { CUES } from './cues.js';
-import { isPageDebris, readFrontMatter } from './front.js';
+import { isPageDebris, readFrontMatter, titleIn } from './front.js';
 import { headingPeriod, MULTI_YEAR_REVIEW, refinePeriod } from './period.js';
 
 export { builtTitle, detectReportYear, isPageDebris, resolvePlaceName, titleIn, type MetaCorrection } from './front.js';
@@ -85,7 +85,8 @@ export function readStructure(blocks: Block[], correction: MetaCorrection = {}):
 
   for (const block of blocks.slice(front.bodyStart)) {
     const text = block.text.trim();
-    if (isPageDebris(text)) continue;
+    // Page debris, and the title printed again at the end, are never the report's text.
+    if (isPageDebris(text) || (titleIn(text) !== null && text.replace(/\s/g, '').length <= 40)) continue;
     if (block.kind === 'heading') {
       heading = block;
       section = text;

@@ -69,7 +69,8 @@ export function headingPeriod(heading: string, reportYear: number | null): Perio
     if (named5 && reportYear !== null) return named5[0] >= reportYear ? { kind: 'plan', year: named5[0], span: named5 } : named5[1] < reportYear ? { kind: 'review', year: named5[1], span: named5 } : null;
     return null;
   }
-  const named = /((?:19|20)\d\d)\s*年/.exec(heading);
+  const named = /((?:19|20)\d\d)\s*年|[·•]\s*((?:19|20)\d\d)/.exec(heading);
+  if (named && !named[1]) named[1] = named[2]!;
   if (review) {
     // "一、2025年和“十四五”时期工作回顾": last year and the five years; a paragraph's wording tells which (see refine).
     const single = named ? Number(named[1]) : reportYear !== null && !MULTI_YEAR_REVIEW.test(heading) ? reportYear - 1 : null;
@@ -102,6 +103,10 @@ export function refinePeriod(section: Period | null, text: string, reportYear: n
     return { kind: 'review', year: section.alsoSpan[1], span: section.alsoSpan };
   }
   if (section.kind === 'plan' && !section.span && !section.targets && TARGETS_SECTION.test(text)) return { ...section, targets: true };
+  // "经济社会发展主要预期目标：…" under a review heading (a news copy's 2022年工作回顾): this year's targets.
+  if (section.kind === 'review' && !section.span && reportYear !== null && TARGETS_SECTION.test(text) && !/(?:完成|实现|达到)/.test(text)) {
+    return { kind: 'plan', year: reportYear, targets: true };
+  }
   if (section.kind === 'plan' && !section.span && reportYear !== null && /十[五六]五.{0,6}(?:时期|期间)|未来五年|今后五年/.test(text) && !/今年|20\d\d年/.test(text)) {
     return multiYear('plan', text, reportYear);
   }

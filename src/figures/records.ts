@@ -41,7 +41,8 @@ const STOP_SUFFIX = new RegExp(CUES.indicatorStopSuffix);
 const GROWTH_ONLY = new RegExp(`^(?:同比|比上年|较上年|较)?(?:${CUES.growthWords})(?:了)?$`);
 const GENERIC = new RegExp(CUES.genericIndicator);
 const RELATIVE = /今年|本年度?|新的一年/;
-const LAST_YEAR = /去年|上年|过去一年|过去的一年/;
+/** 去年 as the year written about; 比去年/较上年 only names a comparison base. */
+const LAST_YEAR = /(?<![比较同])(?:去年|上年)|过去一年|过去的一年/;
 
 /** Strip time words, place words, punctuation, verbs and fillers from the words before or after a figure. */
 function cleanIndicator(raw: string, placeWords: RegExp | null): string {
@@ -155,6 +156,8 @@ export function placePattern(places: Iterable<string>): RegExp | null {
   return new RegExp(alt.join('|'), 'g');
 }
 
+const FROM_TO = /从[^，。；]{1,24}?(?:增加|提高|提升|跃升|增长|扩大|下降|减少|降低|上升)?到/;
+
 /**
  * The years a sentence's figures cover when they cover several: its section's span first (a paragraph of the
  * 十四五 review), then its own words (十四五时期, 过去五年, 2013年至2017年; 年均/累计 in a section reviewing the five
@@ -167,6 +170,8 @@ export function spanOf(sentence: string, period: PassagePeriod | null | undefine
   // A sentence of a five-year paragraph that compares with the year before (比上年, 同比) is about one year.
   if (period?.span) return (/(?:19|20)\d\d年(?!以来)/.test(text) || /比上年|同比|较上年/.test(text)) && !AVERAGE_WORDS.test(text) ? null : period.span;
   const five = /过去五年|五年来|五年间|五年累计/.test(text);
+  // "从7248亿元提高到8865亿元" in a review of the five years too: the change over the span.
+  if (period?.alsoSpan && FROM_TO.test(text)) return period.alsoSpan;
   if (period?.alsoSpan && (five || MULTI_YEAR_REVIEW.test(text) || (AVERAGE_WORDS.test(text) && !/(?:19|20)\d\d年/.test(text)))) return period.alsoSpan;
   if (five && reportYear !== null) return [reportYear - 5, reportYear - 1];
   return null;

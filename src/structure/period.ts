@@ -74,7 +74,7 @@ export function headingPeriod(heading: string, reportYear: number | null): Perio
   if (review) {
     // "一、2025年和“十四五”时期工作回顾": last year and the five years; a paragraph's wording tells which (see refine).
     const single = named ? Number(named[1]) : reportYear !== null && !MULTI_YEAR_REVIEW.test(heading) ? reportYear - 1 : null;
-    if (MULTI_YEAR_REVIEW.test(heading) || /五年/.test(heading)) {
+    if (MULTI_YEAR_REVIEW.test(heading) || /五年/.test(heading) || fiveYearSpan(heading)) {
       const span = fiveYearSpan(heading) ?? writtenSpan(heading) ?? (reportYear !== null ? ([reportYear - 5, reportYear - 1] as [number, number]) : null);
       if (!span) return null;
       return single !== null ? { kind: 'review', year: single, alsoSpan: span } : { kind: 'review', year: span[1], span };

@@ -108,6 +108,8 @@ export function parseFigures(text: string): Figure[] {
       unit = base;
       for (const q of [m[2], m[4], m[6]]) if (q) qualifiers.push(q);
     } else if (m[7] !== undefined) {
+      // A name in quotes ("两个确立", “七个专项行动”) is not a count the report gives.
+      if (/[“"「『]$/.test(text.slice(Math.max(0, start - 1), start))) continue;
       const n = cnNumber(m[7]);
       if (n === null) continue;
       const [base, factor] = UNITS.get(m[8]!)!;

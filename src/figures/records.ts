@@ -156,7 +156,7 @@ export function placePattern(places: Iterable<string>): RegExp | null {
   return new RegExp(alt.join('|'), 'g');
 }
 
-const FROM_TO = /从[^，。；]{1,24}?(?:增加|提高|提升|跃升|增长|扩大|下降|减少|降低|上升)?到/;
+const FROM_TO = /从[^，。；]{1,24}?(?:增加|提高|提升|跃升|增长|扩大|下降|减少|降低|上升)?(?:到|至)/;
 
 /**
  * The years a sentence's figures cover when they cover several: its section's span first (a paragraph of the
@@ -168,6 +168,8 @@ export function spanOf(sentence: string, period: PassagePeriod | null | undefine
   const own = writtenSpan(text) ?? (MULTI_YEAR_REVIEW.test(text) || MULTI_YEAR_PLAN.test(text) ? fiveYearSpan(text) : null);
   if (own) return own;
   // A sentence of a five-year paragraph that compares with the year before (比上年, 同比) is about one year.
+  // "去年底企业数量超过5200万户": one year, also in a five-year paragraph.
+  if (LAST_YEAR.test(text) && !AVERAGE_WORDS.test(text)) return null;
   if (period?.span) return (/(?:19|20)\d\d年(?!以来)/.test(text) || /比上年|同比|较上年/.test(text)) && !AVERAGE_WORDS.test(text) ? null : period.span;
   const five = /过去五年|五年来|五年间|五年累计/.test(text);
   // "从7248亿元提高到8865亿元" in a review of the five years too: the change over the span.

@@ -142,6 +142,9 @@ export function checkText(book: FigureBook, text: string, options: { maxClaims?:
   return { text, claims, tookMs: performance.now() - started };
 }
 
+/** Words of a draft that say a figure is a target, not what it counts. */
+const CLAIM_PERIOD_WORDS = /(?:预期)?目标(?:是|为)?|预期|的(?=增长|目标)/g;
+
 type Judgement = Pick<Claim, 'verdict' | 'reportFigure' | 'quote' | 'source' | 'passageId'>;
 
 const UNVERIFIED: Judgement = { verdict: 'unverified', reportFigure: null, quote: null, source: null, passageId: null };
@@ -153,7 +156,8 @@ function judge(
   year: number | null,
   span: [number, number] | null = null,
 ): Judgement {
-  const words = indicatorTokens(inReportWords(claim.indicator, book.synonyms));
+  // "地区生产总值的增长目标是": the period words said it is a target; the indicator is what is counted.
+  const words = indicatorTokens(inReportWords(claim.indicator.replace(CLAIM_PERIOD_WORDS, ''), book.synonyms));
   if (words.size === 0) return UNVERIFIED;
   // Same kind of figure about the same thing, place, period and year; without a year, the latest one that has it.
   let candidates: { record: FigureRecord; score: number }[] = [];

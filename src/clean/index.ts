@@ -195,7 +195,9 @@ export function cleanReport(lines: string[], pages?: number[]): Block[] {
   // 1. group cleaned lines into raw blocks at blank lines and at lines that stand alone
   const groups: { lines: CleanLine[]; own?: BlockKind; bullet?: boolean }[] = [];
   const filled = lines.map((l) => l.trim()).filter(Boolean);
-  const linePerParagraph = filled.length > 0 && filled.filter((l) => Array.from(l).length >= LONG_LINE && terminated(l)).length >= filled.length * 0.25;
+  // One paragraph a line: many long lines ending a sentence, and (almost) no blank lines to separate paragraphs.
+  const linePerParagraph =
+    filled.length > 0 && lines.length - filled.length < filled.length * 0.1 && filled.filter((l) => Array.from(l).length >= LONG_LINE && terminated(l)).length >= filled.length * 0.25;
   let current: CleanLine[] = [];
   const flush = () => {
     if (current.length) groups.push({ lines: current });

@@ -66,7 +66,7 @@ const FIGURE = new RegExp(
   'g',
 );
 const BEFORE = new RegExp(`(?:${BEFORE_ALT})$`);
-const GROWTH = new RegExp(`(?:${CUES.growthWords})(?:了|为|到|至)?$`);
+const GROWTH = new RegExp(`(?:${CUES.growthWords})(?:的?(?:预期)?目标)?(?:了|为|到|至|是)?$`);
 const RANK_BEFORE = new RegExp(`(?:${CUES.rankWords})[^，,；;。]{0,8}$`);
 const SCALES = CUES.scales;
 const UNITS = new Map(unitEntries);

@@ -77,7 +77,8 @@ export function describeFigures(sentence: string, placeWords: RegExp | null, con
     const previous = out[out.length - 1];
     if (listed.has(i)) {
       indicator = listed.get(i)!; // "清运率、无害化处理率分别达100%、96%"
-    } else if (previous && /[较比]((?:19|20)\d\d年)?$/.test(raw)) {
+    } else if (previous && (/[较比]((?:19|20)\d\d年)?$/.test(raw) || /^[、，,]?(?:达到|达|增至|升至|增加到|提高到)$/.test(raw))) {
+      // "突破4000亿元、达到4211亿元": the same indicator goes on.
       // "21.98亿元较2022年15.22亿元": the comparison base is the same indicator, another year.
       indicator = previous.indicator;
     } else if ([...indicator].length < 2 && fallback) {

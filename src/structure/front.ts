@@ -5,6 +5,7 @@
 // (区长/县长/市长), "××人民政府", the national markers in the body (我代表国务院), then the place named most often.
 // Scope words (全区, 全市, 全国) refer to the report's own place and never decide it.
 import type { Block } from '../clean/index.js';
+import { hasFigure } from '../clean/figures.js';
 import { findPlaces, namedPlaces } from '../places/find.js';
 import { gazetteer, within } from '../places/gazetteer.js';
 import type { MetaCorrection, Place, PlaceRef } from '../types.js';
@@ -110,12 +111,12 @@ export function titleIn(line: string): { title: string; place: string } | null {
 /** Where the report's own text begins: its salutation (各位代表：) or its first top-level numbered heading. */
 function findBodyStart(blocks: Block[]): number {
   const limit = Math.min(blocks.length, 60);
+  for (let i = 0; i < limit; i++) if (SALUTATION.test(blocks[i]!.text.trim())) return i;
   for (let i = 0; i < limit; i++) {
     const text = blocks[i]!.text.trim();
-    if (SALUTATION.test(text)) return i;
     if (blocks[i]!.kind === 'heading' && TOP_NUMBERED.test(text)) return i;
-    // A long paragraph of sentences before any of these: the document has no front matter to skip.
-    if (blocks[i]!.kind === 'body' && Array.from(text).length > 200 && !titleIn(text)) return 0;
+    // A paragraph of the report's own before any numbered heading (a page of a scan, a news copy): nothing to skip.
+    if (blocks[i]!.kind === 'body' && (Array.from(text).length >= 60 || hasFigure(text)) && !titleIn(text)) return 0;
   }
   return 0;
 }
@@ -194,7 +195,9 @@ export function readFrontMatter(blocks: Block[], correction: MetaCorrection = {}
   // A title broken over lines (政府工作报 / 告) is read from two neighbouring lines together.
   const lines = [...front, ...body.slice(0, 3), ...body.slice(-4)].map((b) => b.text);
   const pairs = lines.slice(1).map((t, i) => lines[i]! + t);
-  const titleLine = [...lines, ...pairs].map((t) => titleIn(t)).find((t) => t !== null) ?? null;
+  // One that names its place wins over a bare 政府工作报告 (a breadcrumb's last step).
+  const found = [...lines, ...pairs].map((t) => titleIn(t)).filter((t) => t !== null);
+  const titleLine = found.find((t) => t.place) ?? found[0] ?? null;
   const own = titleLine ? null : articleTitle(blocks);
 
   let place: PlaceRef | null = null;
@@ -218,7 +221,8 @@ export function readFrontMatter(blocks: Block[], correction: MetaCorrection = {}
     if (datedYear !== null && year !== datedYear) warnings.push(`the date ${datedYear} is later than any year the report names; read ${year ?? 'no year'} from its text`);
   }
 
-  const ownTitle = titleLine && titleLine.place && /(?:19|20)\d\d年/.test(titleLine.title) ? titleLine.title : null;
+  // The report's own title names its place (衢州市人民政府工作报告); one that names neither place nor year is built.
+  const ownTitle = titleLine && titleLine.place ? titleLine.title : null;
   const generic = own !== null && GENERIC_TITLE.test(own.replace(/\s/g, ''));
   const title = correction.title ?? ownTitle ?? (titleLine || generic || own === null ? builtTitle(place, year) : own);
   if (!place) warnings.push('no place recognised: correct with --place 名称');

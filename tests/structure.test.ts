@@ -1,8 +1,16 @@
 // The structure stage on whole reports written for these tests (tests/fixtures/structure): front matter wherever
 // it sits, the section tree with periods, figures with their period, span and unit, and no digit lost.
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEngine } from '../src/app/open.js';
+import { compareIndicator } from '../src/check/compare.js';
+import { figureBookOf, type FigureBook } from '../src/check/index.js';
+import { parseConfig } from '../src/config/index.js';
+import { loadEmbedder } from '../src/embed/index.js';
+import { updateIndex } from '../src/index/build.js';
+import type { Engine } from '../src/types.js';
 import { cleanReport } from '../src/clean/index.js';
 import { parseReport, type ReportFile } from '../src/corpus/load.js';
 import { createFigureBook, checkText } from '../src/check/index.js';
@@ -108,4 +116,44 @@ describe('no digit lost', () => {
       });
     }
   }
+});
+
+describe('whole reports end to end through the real model and index (temporary copy)', () => {
+  let work: string;
+  let engine: Engine;
+  let book: FigureBook;
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'structure-test-'));
+    for (const f of readdirSync(dir)) cpSync(join(dir, f), join(work, 'corpus', f));
+    const config = parseConfig({ CORPUS_DIR: join(work, 'corpus'), INDEX_DIR: join(work, 'index') });
+    const embedder = await loadEmbedder(config);
+    await updateIndex(config, { embedder: async () => embedder });
+    engine = await openEngine(config, { embedder });
+    book = figureBookOf(engine)!;
+  }, 120_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('lists each report with its own title, place and year', () => {
+    expect(engine.reports().map((r) => [r.file, r.title, r.place?.code, r.year]).sort()).toEqual([
+      ['anshun-web.txt', '2025年安顺市政府工作报告', '520400', 2025],
+      ['national-undated.txt', '2019年全国政府工作报告', '000000', 2019],
+      ['ningxia-fiveyear.txt', '2026年宁夏回族自治区政府工作报告', '640000', 2026],
+    ]);
+  });
+
+  it('answers about an undated national report, and keeps page debris out of every passage', async () => {
+    const a = await engine.search('2018年全国城镇新增就业多少人？');
+    expect(a.results[0]!.text).toContain('1361万人');
+    expect(a.results[0]!.source.year).toBe(2019);
+    for (const p of engine.context(a.results[0]!.passageId, 50)) expect(p.text).not.toMatch(/字号|加大还原|09时30分/);
+  });
+
+  it('compare and check read the period from the section: a five-year total is never one year', () => {
+    const rows = compareIndicator(book, '城镇新增就业').rows.map((r) => [r.place, r.year, r.period, r.figure]);
+    expect(rows).toContainEqual(['宁夏回族自治区', 2025, 'result', '8.1万人']);
+    expect(rows).toContainEqual(['安顺市', 2025, 'target', '3.3万人以上']);
+    expect(rows.some((r) => r[3] === '40.5万人' && r[1] === 2025 && r[2] === 'result')).toBe(false);
+    expect(checkText(book, '宁夏2025年城镇新增就业40.5万人。').claims[0]!.verdict).not.toBe('supported');
+    expect(checkText(book, '宁夏2025年城镇新增就业8.1万人。').claims[0]!.verdict).toBe('supported');
+  });
 });

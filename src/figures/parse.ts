@@ -62,7 +62,9 @@ const CN_UNITS = ['成', '个百分点', '个方面', '大类', '项', '个', '�
 const FIGURE = new RegExp(
   String.raw`(\d+(?:,\d{3})*(?:\.\d+)?)(${INSIDE_ALT})?(${SCALE_ALT})?(${INSIDE_ALT})?(${UNIT_ALT})(${AFTER_ALT})?` +
     String.raw`|(?<![${CN_DIGITS}])([${CN_DIGITS}]{1,4})(${CN_UNITS})(${AFTER_ALT})?` +
-    String.raw`|第(\d+|[${CN_DIGITS}]{1,3})(?:位|名)`,
+    String.raw`|第(\d+|[${CN_DIGITS}]{1,3})(?:位|名)` +
+    // A bare count with 万/亿 and no unit ("农村贫困人口减少1386万"), only where the figure ends.
+    String.raw`|(\d+(?:\.\d+)?)(${INSIDE_ALT})?(${SCALE_ALT})(${INSIDE_ALT})?(?=[，。；、,;：:）)”\s]|$|以上|左右|以内|以下)`,
   'g',
 );
 const BEFORE = new RegExp(`(?:${BEFORE_ALT})$`);
@@ -94,6 +96,7 @@ export function parseFigures(text: string): Figure[] {
     let step = 1;
     let significant = 1;
     let trailingZeros = false;
+    let extra = '';
     if (m[1] !== undefined) {
       // A year (2023年) or a date is never a figure here: 年/月/日 are not units.
       const digits = m[1].replace(/,/g, '');
@@ -117,6 +120,20 @@ export function parseFigures(text: string): Figure[] {
       step = factor;
       unit = base;
       if (m[9]) qualifiers.push(m[9]);
+    } else if (m[11] !== undefined) {
+      const scale = SCALES[m[13]!]!;
+      if (scale < 1e4) continue; // 千/百 alone are words more often than magnitudes
+      value = Number(m[11]) * scale;
+      const [whole = '', fraction = ''] = m[11].split('.');
+      step = (fraction ? 10 ** -fraction.length : 1) * scale;
+      significant = (whole.replace(/^0+/, '') + fraction).length;
+      unit = '';
+      for (const q of [m[12], m[14]]) if (q) qualifiers.push(q);
+      const after = /^(?:以上|左右|以内|以下)/.exec(text.slice(start + m[0].length))?.[0];
+      if (after) {
+        qualifiers.push(after);
+        extra = after;
+      }
     } else {
       const n = /^\d+$/.test(m[10]!) ? Number(m[10]) : cnNumber(m[10]!);
       if (n === null || !RANK_BEFORE.test(text.slice(Math.max(0, start - 12), start))) continue;
@@ -132,7 +149,7 @@ export function parseFigures(text: string): Figure[] {
       : unit === '%' ? (GROWTH.test(lead) ? 'growth' : 'share')
       : unit === '元' || unit === '美元' ? (GROWTH.test(lead) ? 'growth' : 'amount')
       : 'count';
-    out.push({ figure: m[0], value: round(value), unit, kind, qualifiers, bound, step, significant, trailingZeros, start, end: start + m[0].length });
+    out.push({ figure: m[0] + extra, value: round(value), unit, kind, qualifiers, bound, step, significant, trailingZeros, start, end: start + m[0].length + extra.length });
   }
   return out;
 }

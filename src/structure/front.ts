@@ -111,7 +111,10 @@ export function titleIn(line: string): { title: string; place: string } | null {
 /** Where the report's own text begins: its salutation (各位代表：) or its first top-level numbered heading. */
 function findBodyStart(blocks: Block[]): number {
   const limit = Math.min(blocks.length, 60);
-  for (let i = 0; i < limit; i++) if (SALUTATION.test(blocks[i]!.text.trim())) return i;
+  // The salutation opens the report: only before its first numbered heading (a closing 各位代表！ is no start).
+  for (let i = 0; i < limit && !(blocks[i]!.kind === 'heading' && TOP_NUMBERED.test(blocks[i]!.text.trim())); i++) {
+    if (SALUTATION.test(blocks[i]!.text.trim())) return i;
+  }
   for (let i = 0; i < limit; i++) {
     const text = blocks[i]!.text.trim();
     if (blocks[i]!.kind === 'heading' && TOP_NUMBERED.test(text)) return i;

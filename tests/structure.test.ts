@@ -157,3 +157,23 @@ describe('whole reports end to end through the real model and index (temporary c
     expect(checkText(book, '宁夏2025年城镇新增就业8.1万人。').claims[0]!.verdict).toBe('supported');
   });
 });
+
+describe('figures as data', () => {
+  it('bare counts with 万/亿, ranges, qualifiers, Chinese numerals; values normalised, shown as written', async () => {
+    const { parseFigures, sameValue } = await import('../src/figures/parse.js');
+    const [bare] = parseFigures('农村贫困人口减少1386万，');
+    expect(bare).toMatchObject({ figure: '1386万', value: 13_860_000, unit: '' });
+    expect(parseFigures('再减少1000万以上；')[0]).toMatchObject({ figure: '1000万以上', bound: 'atLeast' });
+    const range = parseFigures('国内生产总值增长6%—6.5%；');
+    expect(range.map((f) => [f.figure, f.bound, f.kind])).toEqual([['6%', 'range', 'growth'], ['6.5%', 'range', 'growth']]);
+    expect(parseFigures('增长4.5—5%')[0]).toMatchObject({ figure: '4.5—5%', bound: 'range', kind: 'growth' });
+    // One end of a range never backs a draft's single value.
+    expect(sameValue(parseFigures('增长6%')[0]!, range[0]!)).toBe(false);
+    expect(parseFigures('八个方面的重点工作')[0]).toMatchObject({ value: 8, unit: '个方面' });
+    expect(parseFigures('“两个确立”')).toEqual([]);
+    expect(sameValue(parseFigures('327.0308亿元')[0]!, parseFigures('3270308万元')[0]!)).toBe(true);
+    expect(parseFigures('新增5千多户')[0]).toMatchObject({ value: 5000, unit: '户', bound: 'atLeast' });
+    expect(parseFigures('2000万千瓦')[0]).toMatchObject({ value: 2e7, unit: '千瓦' });
+    expect(parseFigures('举办活动超10万场次')[0]).toMatchObject({ figure: '10万场次', unit: '场次' });
+  });
+});

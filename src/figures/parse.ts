@@ -23,7 +23,7 @@ interface Cues {
 export const CUES = JSON.parse(readFileSync(new URL('./cues.json', import.meta.url), 'utf8')) as Cues;
 
 /** What a qualifier says about the true value: exactly it, about it, at least or at most it. */
-export type Bound = 'exact' | 'approx' | 'atLeast' | 'atMost';
+export type Bound = 'exact' | 'approx' | 'atLeast' | 'atMost' | 'range';
 export type FigureKind = 'amount' | 'growth' | 'share' | 'count' | 'rank';
 
 export interface Figure {
@@ -149,10 +149,27 @@ export function parseFigures(text: string): Figure[] {
       : unit === '%' ? (GROWTH.test(lead) ? 'growth' : 'share')
       : unit === '元' || unit === '美元' ? (GROWTH.test(lead) ? 'growth' : 'amount')
       : 'count';
-    out.push({ figure: m[0] + extra, value: round(value), unit, kind, qualifiers, bound, step, significant, trailingZeros, start, end: start + m[0].length + extra.length });
+    const figure: Figure = { figure: m[0] + extra, value: round(value), unit, kind, qualifiers, bound, step, significant, trailingZeros, start, end: start + m[0].length + extra.length };
+    // A range (6%—6.5%, 4.5—5%): both ends say "somewhere in between", never one value a draft may state alone.
+    const previous = out[out.length - 1];
+    const bare = RANGE_START.exec(text.slice(Math.max(0, start - 12), start));
+    if (previous && previous.unit === unit && RANGE_DASH.test(text.slice(previous.end, start))) {
+      previous.bound = figure.bound = 'range';
+      figure.kind = previous.kind;
+    } else if (bare && (!previous || previous.end <= start - bare[0].length)) {
+      figure.bound = 'range';
+      figure.figure = bare[0] + figure.figure;
+      figure.start = start - bare[0].length;
+      if ((unit === '%' || unit === '元' || unit === '美元') && GROWTH.test(text.slice(Math.max(0, figure.start - 12), figure.start))) figure.kind = 'growth';
+    }
+    out.push(figure);
   }
   return out;
 }
+
+const RANGE_DASH = /^[—\-－～~至到]{1,2}$/;
+/** The bare number before a range's second end: "4.5—" in 4.5—5%. */
+const RANGE_START = /(?<![\d.])\d+(?:\.\d+)?[—\-－～~至到]{1,2}$/;
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
@@ -174,6 +191,7 @@ export function sameValue(claim: Pick<Figure, 'value' | 'unit' | 'bound' | 'step
 }
 
 function compatibleBounds(a: Bound, b: Bound): boolean {
+  if (a === 'range' || b === 'range') return a === b;
   if (a === b || a === 'approx' || b === 'approx') return true;
   // "4500余万元" in the report, "4500万元" in the draft: the draft rounds down what the report says; accepted.
   if (a === 'exact' || b === 'exact') return true;

@@ -44,7 +44,8 @@ const PLAN_NAME = /十[一二三四五六七八九]五/;
 
 /** The years a five-year plan named in a text covers (十四五 -> 2021–2025), or null. */
 export function fiveYearSpan(text: string): [number, number] | null {
-  const name = PLAN_NAME.exec(text)?.[0];
+  // The plan the text is about ("十五五”时期…"), not one it mentions in passing ("给“十六五”预留空间").
+  const name = (/(十[一二三四五六七八九]五)”?(?:时期|期间|规划)/.exec(text) ?? PLAN_NAME.exec(text))?.[1] ?? PLAN_NAME.exec(text)?.[0];
   return name ? (P.fiveYearPlans[name] ?? null) : null;
 }
 

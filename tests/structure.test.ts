@@ -1,8 +1,10 @@
 // The structure stage on whole reports written for these tests (tests/fixtures/structure): front matter wherever
 // it sits, the section tree with periods, figures with their period, span and unit, and no digit lost.
+import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../src/app/open.js';
 import { compareIndicator } from '../src/check/compare.js';
@@ -147,6 +149,23 @@ describe('whole reports end to end through the real model and index (temporary c
     expect(a.results[0]!.source.year).toBe(2019);
     for (const p of engine.context(a.results[0]!.passageId, 50)) expect(p.text).not.toMatch(/字号|加大还原|09时30分/);
   });
+
+  it('ingest --json and reports --json print one object per file with the documented fields', async () => {
+    const root = join(import.meta.dirname, '..');
+    const env = { ...process.env, LOG_LEVEL: 'warn', CORPUS_DIR: join(work, 'corpus'), INDEX_DIR: join(work, 'index') };
+    const run = (script: string, args: string[]) => promisify(execFile)(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'cli', script), ...args], { cwd: root, env });
+    expect((await run('ingest.ts', ['--help'])).stdout).toContain('--json');
+    const { stdout } = await run('ingest.ts', ['--json', join(import.meta.dirname, 'fixtures', 'places', 'national-2025.txt'), join(dir, 'anshun-web.txt')]);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const fields = ['file', 'status', 'title', 'place', 'year', 'passages', 'figures', 'warnings'];
+    expect(lines.map((l) => Object.keys(l))).toEqual([fields, fields]);
+    expect(lines[0]).toMatchObject({ file: 'national-2025.txt', status: 'added', place: { code: '000000', name: '全国', level: 'country' }, year: 2025, warnings: [] });
+    expect(lines[0].figures).toBeGreaterThan(5);
+    expect(lines[1]).toMatchObject({ file: 'anshun-web.txt', status: 'unchanged', title: '2025年安顺市政府工作报告', year: 2025 });
+    const reports = (await run('reports.ts', ['--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(reports.map((r) => r.file).sort()).toEqual(['anshun-web.txt', 'national-2025.txt', 'national-undated.txt', 'ningxia-fiveyear.txt']);
+    expect(reports.every((r) => fields.every((f) => f in r))).toBe(true);
+  }, 120_000);
 
   it('compare and check read the period from the section: a five-year total is never one year', () => {
     const rows = compareIndicator(book, '城镇新增就业').rows.map((r) => [r.place, r.year, r.period, r.figure]);

@@ -13,10 +13,20 @@ export interface Place {
 /** A place as stored with a report or passage. */
 export type PlaceRef = Pick<Place, 'code' | 'name' | 'level'>;
 
-/** What a passage is about in time: the review of the year before the report or the plan for its own year. */
+/**
+ * What a passage or figure is about in time (src/structure/period.ts): last year's results (review, year); a
+ * multi-year review (十四五时期, 过去五年: review with its span, year = the span's last); this year's main targets
+ * (plan, targets); this year's tasks (plan); a multi-year plan (十五五: plan with its span, year = the span's first).
+ */
 export interface Period {
   kind: 'review' | 'plan';
   year: number;
+  /** First and last year a multi-year period covers. */
+  span?: [number, number];
+  /** This year's main targets (主要预期目标). */
+  targets?: boolean;
+  /** A section that reviews last year and the five years together (一、2025年和"十四五"时期工作回顾): its paragraphs tell which. */
+  alsoSpan?: [number, number];
 }
 
 /** What a person said a report is, overriding what is read from it (corpus/reports.json, `ingest --place`). */

@@ -129,11 +129,13 @@ describe('verdicts on the real corpus (stored figure records)', () => {
   });
 
   it('the place carries over to later sentences; 今年/去年 resolve against that place’s latest report', () => {
-    const { claims } = checkText(book, '湟中区去年城镇新增就业2500人。新增学位3760个。');
+    // 湟中区's 2500人 and 3760个 are its 2024 tasks (section 奋进·2024), not 2023 results (issue 16).
+    const { claims } = checkText(book, '湟中区今年要实现城镇新增就业2500人。新增学位3760个。');
     expect(claims.map((c) => [c.place, c.year, c.verdict])).toEqual([
-      ['湟中区', 2023, 'supported'],
-      ['湟中区', 2023, 'supported'],
+      ['湟中区', 2024, 'supported'],
+      ['湟中区', 2024, 'unverified'],
     ]);
+    expect(checkText(book, '湟中区2023年城镇新增就业2500人。').claims[0]!.verdict).not.toBe('supported');
   });
 
   it('Chinese numerals in a claim: 八个方面 against the report\'s 八个方面', () => {
@@ -161,8 +163,8 @@ describe('verdicts on the real corpus (stored figure records)', () => {
     const c = compareIndicator(book, '各区城镇新增就业对比');
     expect(c.indicator).toBe('城镇新增就业');
     expect(c.rows.map((r) => [r.place, r.year, r.figure])).toEqual([
+      ['湟中区', 2024, '2500人'],
       ['城中区', 2023, '6725人'],
-      ['湟中区', 2023, '2500人'],
       ['城西区', 2022, '7557人'],
     ]);
     for (const r of c.rows) expect(index.passages[r.passageId]!.text).toContain(r.figure);
@@ -233,7 +235,7 @@ describe('in the chat', () => {
 
   it('a pasted draft is checked; a question is answered; a comparison question gets a table', async () => {
     const h = harness();
-    expect(String(sent(await h.text('湟中区去年城镇新增就业2500人。'))[0]!.payload.text)).toContain('✅ <b>2500人</b>');
+    expect(String(sent(await h.text('城中区去年城镇新增就业6725人。'))[0]!.payload.text)).toContain('✅ <b>6725人</b>');
     expect(String(sent(await h.text('城中区去年城镇新增就业多少人？'))[0]!.payload.text)).not.toContain('核对了');
     // A comparison is a chart: a photo whose caption is the ranked table, one button per row.
     const photo = (calls: { method: string; payload: Record<string, unknown> }[]) => calls.filter((c) => c.method === 'sendPhoto')[0]!;
@@ -241,7 +243,8 @@ describe('in the chat', () => {
     const table = String(ranked.payload.caption);
     assertWellFormedHtml(table);
     expect(ranked.payload.parse_mode).toBe('HTML');
-    expect(table.indexOf('6725人')).toBeLessThan(table.indexOf('2500人'));
+    expect(table).toContain('6725人');
+    expect(table).not.toContain('2500人'); // 湟中区's 2500人 is its 2024 target, not last year's result
     expect(table).toContain('各地最新年份不同');
     const compare = photo(await h.command('/compare 城镇新增就业'));
     expect(String(compare.payload.caption)).toContain('1. 城西区 2022年 <b>7557人</b>');
@@ -335,7 +338,7 @@ describe('CLI', () => {
     const out = JSON.parse(stdout);
     expect(out.indicator).toBe('城镇新增就业');
     expect(Object.keys(out.rows[0])).toEqual(['place', 'year', 'period', 'figure', 'value', 'unit', 'quote', 'source']);
-    expect(out.rows[0]).toMatchObject({ place: '城中区', year: 2023, period: 'result', figure: '6725人', value: 6725, unit: '人' });
+    expect(out.rows[0]).toMatchObject({ place: '湟中区', year: 2024, period: 'target', figure: '2500人', value: 2500, unit: '人' });
   }, 30_000);
 
   it('a missing text is one usage line, not a stack trace', async () => {

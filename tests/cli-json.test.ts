@@ -1,5 +1,5 @@
 // Output a program can read: `npx report-qa COMMAND --json` (the package's bin) and `npm run --silent COMMAND --
-// --json` print one JSON object on stdout and nothing else, for ask, check, compare and ingest.
+// --json` print JSON on stdout and nothing else: one object for ask, check and compare, one a file for ingest.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,12 +46,13 @@ describe('JSON on stdout and nothing else', () => {
     const dirs = { CORPUS_DIR: corpus, INDEX_DIR: join(work, 'index') };
     const added = await npx(['ingest', '--json', join(root, 'tests', 'fixtures', 'real', 'santai-2025.txt'), join(work, 'empty.txt')], dirs).catch((e: { stdout: string; code: number }) => e);
     expect((added as { code?: number }).code).toBe(1); // one file refused
-    const out = onlyJson(added.stdout);
-    expect(out.outcomes).toEqual([
-      expect.objectContaining({ file: 'santai-2025.txt', status: 'added', district: '三台县', year: 2025 }),
-      expect.objectContaining({ file: 'empty.txt', status: 'rejected', reason: expect.any(String) }),
+    // one JSON object per file, nothing else
+    const out = added.stdout.trim().split('\n').map((line: string) => JSON.parse(line));
+    expect(out).toEqual([
+      expect.objectContaining({ file: 'santai-2025.txt', status: 'added', place: expect.objectContaining({ name: '三台县' }), year: 2025 }),
+      expect.objectContaining({ file: 'empty.txt', status: 'rejected', error: expect.any(String) }),
     ]);
-    expect(out.passageCount).toBeGreaterThan(0);
+    expect(out[0].passages).toBeGreaterThan(0);
     const removed = onlyJson((await npx(['ingest', '--json', '--remove', 'santai-2025.txt'], dirs)).stdout);
     expect(removed).toEqual({ removed: 'santai-2025.txt', passageCount: expect.any(Number) });
   }, 90_000);

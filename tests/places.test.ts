@@ -56,10 +56,10 @@ describe('the gazetteer', () => {
 
 describe('what each report is, read from the report', () => {
   it.each([
-    ['yijun-2025.txt', '610222', 2025, '宜君县2025年政府工作报告'], // generic title, meeting line, signature
+    ['yijun-2025.txt', '610222', 2025, '2025年宜君县政府工作报告'], // generic title, meeting line, signature
     ['jiaxing-web.txt', '330400', 2024, '嘉兴市政府工作报告'], // web copy: breadcrumb is not the title
     ['zhuzhou.html', '430200', 2024, '2024年株洲市政府工作报告'],
-    ['national-2025.txt', '000000', 2025, '全国2025年政府工作报告'],
+    ['national-2025.txt', '000000', 2025, '2025年全国政府工作报告'],
     ['gulou-nanjing.txt', '320106', 2024, '鼓楼区政府工作报告'],
     ['gulou-fuzhou.txt', '350102', 2024, '鼓楼区政府工作报告'],
     ['chengdong-2025.md', '630102', 2025, '城东区政府工作报告'], // says 全市第一 and 我区: scope words decide nothing

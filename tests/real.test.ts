@@ -20,8 +20,8 @@ const read = async (f: string) => (await parseReport(new Uint8Array(readFileSync
 
 describe('what each real-style report is', () => {
   it.each([
-    ['santai-2025.txt', '510722', 2025, '三台县2025年政府工作报告'],
-    ['xuchang-web.html', '411000', 2025, '许昌市2025年政府工作报告'],
+    ['santai-2025.txt', '510722', 2025, '2025年三台县政府工作报告'],
+    ['xuchang-web.html', '411000', 2025, '2025年许昌市政府工作报告'],
     ['quzhou-2025.txt', '330800', 2025, '衢州市人民政府工作报告'],
   ])('%s -> %s %i 《%s》', async (file, code, year, title) => {
     const r = segmentReport(await read(file));

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../src/index/tokenize.js';
 import { buildLexicalIndex } from '../src/index/lexical.js';
-import { periodOf } from '../src/passages/period.js';
+import { periodOf } from '../src/structure/period.js';
 import { yearOfFigure } from '../src/search/highlight.js';
 import { loadSynonyms, normalizeQuestion, understand } from '../src/search/understand.js';
 import { gazetteer } from '../src/places/gazetteer.js';
-import { resolvePlaceName } from '../src/passages/meta.js';
+import { resolvePlaceName } from '../src/structure/index.js';
 
 const synonyms = loadSynonyms(join(import.meta.dirname, '..', 'src', 'search', 'synonyms.json'));
 // The sample's places by code (630103 城中区, 630104 城西区, 630105 城北区, 630106 湟中区).

@@ -7,7 +7,7 @@ import { parseReportIsolated } from '../corpus/isolated.js';
 import { hashBytes, listReportFiles, REPORT_EXTENSIONS, type RejectionKind } from '../corpus/load.js';
 import { writeCorrection } from '../corpus/corrections.js';
 import { segmentReport } from '../passages/index.js';
-import { type MetaCorrection, resolvePlaceName } from '../passages/meta.js';
+import { type MetaCorrection, resolvePlaceName } from '../structure/index.js';
 import { type BuildOptions, type BuildReport, updateIndex } from '../index/build.js';
 import { formatBytes } from '../format.js';
 import { explainFsError } from '../index/fs-errors.js';
@@ -16,6 +16,7 @@ import { DEFAULT_LIMITS } from '../corpus/limits.js';
 import { type Held, withWriteLock } from '../index/lock.js';
 import type { ReportMeta } from '../types.js';
 import { describeWriter, sharingProgress } from './guarded.js';
+import { extractRecords } from '../figures/records.js';
 
 /** Largest report accepted (a newspaper PDF page set is a few MB). */
 export const MAX_REPORT_BYTES = 20 * 1024 * 1024;
@@ -36,8 +37,10 @@ export interface ReportFacts extends Pick<ReportMeta, 'title' | 'district' | 'pl
   /** Pages read by OCR (scans), and those of them where almost nothing was recognised, when any. */
   ocrPages?: number[];
   blankPages?: number[];
-  /** Problems found while reading it (e.g. scanned pages where almost nothing was recognised). */
+  /** Problems found while reading it (e.g. scanned pages where almost nothing was recognised, no place or year). */
   warnings?: string[];
+  /** How many figures it gives (figure records). */
+  figures?: number;
 }
 
 export type IngestOutcome =
@@ -67,6 +70,18 @@ function shortened(name: string): string {
     stem += ch;
   }
   return `${stem}…${ext}`;
+}
+
+/** What a report already in the corpus reads as (for a file sent again unchanged). */
+export async function readFacts(bytes: Uint8Array, name: string, correction?: MetaCorrection): Promise<ReportFacts | null> {
+  const parsed = await parseReportIsolated(bytes, name);
+  if ('reason' in parsed) return null;
+  try {
+    const report = segmentReport(parsed, correction);
+    return { title: report.title, district: report.district, place: report.place, year: report.year, pages: parsed.pages ? Math.max(...parsed.pages) : null, passages: report.passages.length, figures: extractRecords(report.passages).length, ...(report.warnings.length ? { warnings: report.warnings } : {}) };
+  } catch {
+    return null;
+  }
 }
 
 /** Check one file without writing anything: type, size, readable text, at least one passage, not a duplicate. */
@@ -105,9 +120,11 @@ export async function validateReport(
   const pages = parsed.pages ? Math.max(...parsed.pages) : null;
   const status = existsSync(join(config.corpusDir, name)) ? 'replaced' : 'added';
   const { ocrPages, blankPages, warnings } = parsed;
+  const allWarnings = [...(blankPages ? (warnings ?? []) : []), ...report.warnings];
   const facts: ReportFacts = {
     title: report.title, district: report.district, place: report.place, year: report.year, pages, passages: report.passages.length,
-    ...(ocrPages ? { ocrPages } : {}), ...(blankPages ? { blankPages, warnings } : {}),
+    figures: extractRecords(report.passages).length,
+    ...(ocrPages ? { ocrPages } : {}), ...(blankPages ? { blankPages } : {}), ...(allWarnings.length ? { warnings: allWarnings } : {}),
   };
   return { file: name, status, facts, bytes: file.bytes };
 }

@@ -3,8 +3,9 @@
 // another value for them) or unverified. A number that merely appears somewhere else never supports a claim.
 import { tokenize } from '../index/tokenize.js';
 import { compact, sameValue } from '../figures/parse.js';
-import { describeFigures, type FigureRecord, type Period, placeOfPassage, placePattern } from '../figures/records.js';
+import { describeFigures, type FigureRecord, type Period, placeOfPassage, placePattern, spanOf } from '../figures/records.js';
 import { splitAt } from '../passages/sentences.js';
+import { gazetteer } from '../places/gazetteer.js';
 import type { Passage, Source } from '../types.js';
 
 export type Verdict = 'supported' | 'contradicted' | 'unverified';
@@ -16,6 +17,8 @@ export interface Claim {
   place: string | null;
   year: number | null;
   period: Period;
+  /** The years the claim covers when it speaks of several (十四五时期…年均, 2013年至2017年). */
+  span?: [number, number];
   verdict: Verdict;
   /** The report's own figure (supported or contradicted), its sentence and where it is. */
   reportFigure: string | null;
@@ -72,7 +75,7 @@ export function createFigureBook(records: FigureRecord[], passages: readonly Pas
     if (list) list.push(i);
     else bySort.set(sortOf(r), [i]);
   });
-  return { records, passages, tokens, weight, places, placeWords: placePattern(places), latestYear, synonyms, bySort };
+  return { records, passages, tokens, weight, places, placeWords: placePattern(places.includes(gazetteer().national.name) ? [...places, ...NATIONAL_WORDS] : places), latestYear, synonyms, bySort };
 }
 
 /** Content words of an indicator; figures and bare numbers never count as words here. */
@@ -95,13 +98,16 @@ export function overlap(a: Set<string>, b: Set<string>, weight: (t: string) => n
 /** A draft's sentences end at these (a line break too: drafts are pasted as lines); no closers kept with them. */
 const DRAFT_SENTENCE_ENDS = '。！？!?；;\n';
 
+/** Words that name the whole country in a draft (我国, 全国): the national report's place. */
+const NATIONAL_WORDS = ['我国', '全国'];
+
 /** The places a sentence names, each with where it stands (in the compact text). */
 function placesIn(text: string, book: FigureBook): { at: number; place: string }[] {
   if (!book.placeWords) return [];
   book.placeWords.lastIndex = 0;
   const out: { at: number; place: string }[] = [];
   for (const m of text.matchAll(book.placeWords)) {
-    const place = book.places.find((p) => p === m[0]) ?? book.places.find((p) => p.startsWith(m[0]));
+    const place = book.places.find((p) => p === m[0]) ?? book.places.find((p) => p.startsWith(m[0])) ?? (NATIONAL_WORDS.includes(m[0]) && book.places.includes(gazetteer().national.name) ? gazetteer().national.name : undefined);
     if (place) out.push({ at: m.index!, place });
   }
   return out;
@@ -118,6 +124,7 @@ export function checkText(book: FigureBook, text: string, options: { maxClaims?:
     const sentence = piece.text.trim();
     if (!sentence) continue;
     const mentions = placesIn(compact(sentence), book);
+    const span = spanOf(sentence, null, null);
     for (const d of describeFigures(sentence, book.placeWords)) {
       if (options.maxClaims !== undefined && claims.length >= options.maxClaims) break;
       // The place of a figure: the last one named before it in its sentence ("城中区…6725人，城西区…7557人"), else
@@ -127,11 +134,16 @@ export function checkText(book: FigureBook, text: string, options: { maxClaims?:
       // The year: written, or 今年/去年 against the place's latest report, else the year of the sentences before.
       const latest = book.latestYear.get(place);
       year = d.writtenYear ?? (d.relativeYear !== null ? (latest !== undefined ? latest + d.relativeYear : null) : year);
-      claims.push({ sentence, figure: d.figure, indicator: d.indicator, place, year, period: d.period, ...judge(book, d, place, year) });
+      // A claim over several years is about its span, never about the one year written inside it.
+      const claimYear = span ? (d.period === 'target' ? span[0] : span[1]) : year;
+      claims.push({ sentence, figure: d.figure, indicator: d.indicator, place, year: claimYear, period: d.period, ...(span ? { span } : {}), ...judge(book, d, place, claimYear, span) });
     }
   }
   return { text, claims, tookMs: performance.now() - started };
 }
+
+/** Words of a draft that say a figure is a target, not what it counts. */
+const CLAIM_PERIOD_WORDS = /(?:预期)?目标(?:是|为)?|预期|的(?=增长|目标)/g;
 
 type Judgement = Pick<Claim, 'verdict' | 'reportFigure' | 'quote' | 'source' | 'passageId'>;
 
@@ -142,14 +154,18 @@ function judge(
   claim: Pick<FigureRecord, 'value' | 'unit' | 'bound' | 'step' | 'significant' | 'trailingZeros' | 'kind' | 'indicator' | 'period'>,
   place: string | null,
   year: number | null,
+  span: [number, number] | null = null,
 ): Judgement {
-  const words = indicatorTokens(inReportWords(claim.indicator, book.synonyms));
+  // "地区生产总值的增长目标是": the period words said it is a target; the indicator is what is counted.
+  const words = indicatorTokens(inReportWords(claim.indicator.replace(CLAIM_PERIOD_WORDS, ''), book.synonyms));
   if (words.size === 0) return UNVERIFIED;
   // Same kind of figure about the same thing, place, period and year; without a year, the latest one that has it.
   let candidates: { record: FigureRecord; score: number }[] = [];
   for (const i of book.bySort.get(sortOf(claim)) ?? []) {
     const record = book.records[i]!;
     if (record.period !== claim.period) continue;
+    // One year's figure never backs a five-year claim, nor a five-year total or average a claim about one year.
+    if (String(record.span ?? '') !== String(span ?? '')) continue;
     if ((place !== null && record.place !== place) || (year !== null && record.year !== year)) continue;
     const score = overlap(words, book.tokens[i]!, book.weight);
     if (score >= MATCH.minOverlap) candidates.push({ record, score });

@@ -3,12 +3,12 @@
 // place, result and target side by side, and the years its reports do not cover.
 import Nzh from 'nzh';
 import { compact, CUES } from '../figures/parse.js';
+import { QUESTION_CUES } from '../structure/period.js';
 import { type CompareRow, compareIndicator, type Comparison } from './compare.js';
 import { type FigureBook, inReportWords } from './index.js';
 
 const SERIES = new RegExp(CUES.seriesCues);
 const FEWEST = new RegExp(CUES.fewestCues);
-const TARGET = new RegExp(CUES.planCues.replace(/今年\|?/, ''));
 
 /** Does a question ask for one place over the years (近五年, 历年, 2021年以来)? */
 export const asksForSeries = (text: string) => SERIES.test(compact(text));
@@ -61,7 +61,8 @@ export interface Ranking {
  */
 export function rankPlaces(book: FigureBook, query: string, comparison: Comparison = compareIndicator(book, inReportWords(compact(query), book.synonyms))): Ranking {
   const q = compact(query);
-  const period: CompareRow['period'] = TARGET.test(q) ? 'target' : 'result';
+  // The question's words for a target are the structure stage's one list (src/structure/cues.json).
+  const period: CompareRow['period'] = QUESTION_CUES.target.some((w) => q.includes(w)) ? 'target' : 'result';
   const year = /((?:19|20)\d\d)年/.exec(q)?.[1];
   const ascending = FEWEST.test(q);
   const candidates = comparison.rows.filter((r) => r.period === period && (!year || r.year === Number(year)));

@@ -157,6 +157,11 @@ export function cleanLine(raw: string, line: number, page?: number): CleanLine {
 }
 
 const terminated = (s: string) => TERMINAL.test(s);
+const PARAGRAPH_START = /^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|——|\d{1,2}[.．、](?!\d))/;
+/** Glossary notes or an appendix after the body (名词解释, 附件1). */
+const NOTES_START = /^(?:名词解释|注释|附件\s*\d*|附录)[：:]?$/;
+/** Characters from which a line is a paragraph of its own rather than a line of a column. */
+const LONG_LINE = 60;
 
 /** Joining two lines of one paragraph: a space only between Latin words/numbers. */
 function joiner(a: string, b: string, statCard: boolean): string {
@@ -189,6 +194,10 @@ function concat(a: Block, b: Block): Block {
 export function cleanReport(lines: string[], pages?: number[]): Block[] {
   // 1. group cleaned lines into raw blocks at blank lines and at lines that stand alone
   const groups: { lines: CleanLine[]; own?: BlockKind; bullet?: boolean }[] = [];
+  const filled = lines.map((l) => l.trim()).filter(Boolean);
+  // One paragraph a line: many long lines ending a sentence, and (almost) no blank lines to separate paragraphs.
+  const linePerParagraph =
+    filled.length > 0 && lines.length - filled.length < filled.length * 0.1 && filled.filter((l) => Array.from(l).length >= LONG_LINE && terminated(l)).length >= filled.length * 0.25;
   let current: CleanLine[] = [];
   const flush = () => {
     if (current.length) groups.push({ lines: current });
@@ -202,7 +211,20 @@ export function cleanReport(lines: string[], pages?: number[]): Block[] {
       groups.push({ lines: [cl], own: cl.own, bullet: cl.bullet ?? false });
       return;
     }
+    // A sentence that ends its line, then a numbered or dashed line: a new paragraph starts (（二）…, ——…).
+    if (NOTES_START.test(cl.text)) {
+      flush();
+      groups.push({ lines: [cl], own: 'heading' });
+      return;
+    }
+    if (linePerParagraph && !CLAUSE_PUNCT.test(cl.text) && !hasFigure(cl.text)) flush();
+    const last = current[current.length - 1];
+    if (last && terminated(last.text) && PARAGRAPH_START.test(cl.text)) flush();
     current.push(cl);
+    // A web copy writes one paragraph per line with no blank line between: there every line stands alone, and
+    // elsewhere a long line that ends a sentence ends its paragraph (PDF lines, a column wide, are far shorter).
+    const headingLike = !CLAUSE_PUNCT.test(cl.text) && !hasFigure(cl.text);
+    if ((linePerParagraph && (terminated(cl.text) || headingLike)) || (Array.from(cl.text).length >= LONG_LINE && terminated(cl.text))) flush();
   });
   flush();
 

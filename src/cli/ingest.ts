@@ -1,19 +1,39 @@
 // npm run ingest -- FILE...   copy reports (.pdf .docx .txt .md, page images .png .jpg) into corpus/ and update the index.
 // npm run ingest -- --remove NAME   take a report out.
-// --json: one JSON object on stdout with what happened (logs stay on stderr).
+// npm run --silent ingest -- --json FILE...   one JSON object per file on stdout (for scripts; logs stay on stderr).
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { correctionOf, ingestReports, removeReport } from '../app/ingest.js';
+import { correctionOf, ingestReports, readFacts, type ReportFacts, removeReport } from '../app/ingest.js';
 import { loadEmbedder } from '../embed/index.js';
-import type { MetaCorrection } from '../passages/meta.js';
+import type { MetaCorrection } from '../types.js';
 import { fatal, progressReporter, startup } from './common.js';
+
+const USAGE = `usage: npm run ingest -- FILE... [--place 宜君县] [--year 2025] [--title "…"] [--json] [--yes] | --remove NAME
+  --json   one JSON object per file on stdout: {"file","status":"added"|"replaced"|"unchanged"|"rejected","title","place","year","passages","figures","warnings","error"?}
+  --yes    add a file of more than PASSAGES_CONFIRM_OVER passages`;
+
+/** One file's outcome as a machine reads it. */
+function jsonLine(file: string, status: string, facts: ReportFacts | null, error?: string): string {
+  return JSON.stringify({
+    file,
+    status,
+    title: facts?.title ?? null,
+    place: facts?.place ?? null,
+    year: facts?.year ?? null,
+    passages: facts?.passages ?? 0,
+    figures: facts?.figures ?? 0,
+    warnings: facts?.warnings ?? [],
+    ...(error ? { error } : {}),
+  });
+}
 
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { remove: { type: 'string' }, place: { type: 'string' }, year: { type: 'string' }, title: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean' } },
+    options: { remove: { type: 'string' }, place: { type: 'string' }, year: { type: 'string' }, title: { type: 'string' }, json: { type: 'boolean' }, yes: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
+  if (values.help) return void process.stdout.write(USAGE + '\n');
   const json = (out: unknown) => values.json && process.stdout.write(JSON.stringify(out) + '\n');
   const { config, log } = await startup();
   const build = { embedder: () => loadEmbedder(config), onProgress: progressReporter(log), warn: (m: string) => log.warn(m) };
@@ -29,7 +49,7 @@ async function main() {
     return;
   }
   if (positionals.length === 0) {
-    process.stderr.write('usage: npm run ingest -- FILE... [--place 宜君县] [--year 2025] [--title "…"] [--json] [--yes: add a file of more than PASSAGES_CONFIRM_OVER passages] | --remove NAME\n');
+    process.stderr.write(USAGE + '\n');
     process.exit(2);
   }
   // --place/--year/--title correct what is read from the report; kept in corpus/reports.json for every rebuild.
@@ -59,8 +79,22 @@ async function main() {
     }
   });
   const unreadable = files.filter((f) => 'error' in f);
-  for (const f of unreadable) log.error(`cannot read ${f.name}: ${(f as { error: string }).error}`);
+  for (const f of unreadable) {
+    if (values.json) process.stdout.write(jsonLine(f.name, 'rejected', null, `cannot read the file: ${(f as { error: string }).error}`) + '\n');
+    else log.error(`cannot read ${f.name}: ${(f as { error: string }).error}`);
+  }
   const { outcomes, build: report } = await ingestReports(config, files.filter((f) => !('error' in f)), build);
+  if (values.json) {
+    for (const o of outcomes) {
+      if (o.status === 'rejected') process.stdout.write(jsonLine(o.file, 'rejected', null, o.reason) + '\n');
+      else if (o.status === 'duplicate') {
+        const sent = files.find((f) => basename(f.name) === o.file || f.name === o.file);
+        process.stdout.write(jsonLine(o.duplicateOf, 'unchanged', sent ? await readFacts(sent.bytes, o.duplicateOf, correction) : null) + '\n');
+      } else process.stdout.write(jsonLine(o.file, o.status, o.facts) + '\n');
+    }
+    if (unreadable.length || outcomes.some((o) => o.status === 'rejected')) process.exitCode = 1;
+    return;
+  }
   for (const o of outcomes) {
     if (o.status === 'rejected') log.error(`${o.file}: rejected: ${o.reason}`);
     else if (o.status === 'duplicate' && corrected.correction) log.info(`${o.file}: already indexed${o.duplicateOf === o.file ? '' : ` as ${o.duplicateOf}`}; its correction is recorded`);
@@ -76,13 +110,6 @@ async function main() {
     }
   }
   if (report) log.info(`index updated: ${report.passageCount} passages in ${report.seconds.toFixed(1)} s`);
-  json({
-    outcomes: [
-      ...unreadable.map((f) => ({ file: f.name, status: 'unreadable', reason: (f as { error: string }).error })),
-      ...outcomes.map((o) => (o.status === 'added' || o.status === 'replaced' ? { file: o.file, status: o.status, ...o.facts } : o)),
-    ],
-    passageCount: report?.passageCount ?? null,
-  });
   if (unreadable.length || outcomes.some((o) => o.status === 'rejected')) process.exit(1);
 }
 

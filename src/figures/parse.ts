@@ -2,6 +2,7 @@
 // decide the reading (units, scales, qualifiers, growth and plan cues) live in cues.json.
 import { readFileSync } from 'node:fs';
 import Nzh from 'nzh';
+import { FIGURE_TARGET_CUES } from '../structure/period.js';
 
 interface Cues {
   units: Record<string, [string, number] | string>;
@@ -12,7 +13,6 @@ interface Cues {
   growthWords: string;
   shareWords: string;
   rankWords: string;
-  planCues: string;
   indicatorStopPrefix: string;
   indicatorStopSuffix: string;
   genericIndicator: string;
@@ -25,7 +25,7 @@ interface Cues {
 export const CUES = JSON.parse(readFileSync(new URL('./cues.json', import.meta.url), 'utf8')) as Cues;
 
 /** What a qualifier says about the true value: exactly it, about it, at least or at most it. */
-export type Bound = 'exact' | 'approx' | 'atLeast' | 'atMost';
+export type Bound = 'exact' | 'approx' | 'atLeast' | 'atMost' | 'range';
 export type FigureKind = 'amount' | 'growth' | 'share' | 'count' | 'rank';
 
 export interface Figure {
@@ -64,11 +64,13 @@ const CN_UNITS = ['成', '个百分点', '个方面', '大类', '项', '个', '�
 const FIGURE = new RegExp(
   String.raw`(\d+(?:,\d{3})*(?:\.\d+)?)(${INSIDE_ALT})?(${SCALE_ALT})?(${INSIDE_ALT})?(${UNIT_ALT})(${AFTER_ALT})?` +
     String.raw`|(?<![${CN_DIGITS}])([${CN_DIGITS}]{1,4})(${CN_UNITS})(${AFTER_ALT})?` +
-    String.raw`|第(\d+|[${CN_DIGITS}]{1,3})(?:位|名)`,
+    String.raw`|第(\d+|[${CN_DIGITS}]{1,3})(?:位|名)` +
+    // A bare count with 万/亿 and no unit ("农村贫困人口减少1386万"), only where the figure ends.
+    String.raw`|(\d+(?:\.\d+)?)(${INSIDE_ALT})?(${SCALE_ALT})(${INSIDE_ALT})?(?=[，。；、,;：:）)”\s]|$|以上|左右|以内|以下)`,
   'g',
 );
 const BEFORE = new RegExp(`(?:${BEFORE_ALT})$`);
-const GROWTH = new RegExp(`(?:${CUES.growthWords})(?:了|为|到|至)?$`);
+const GROWTH = new RegExp(`(?:${CUES.growthWords})(?:的?(?:预期)?目标)?(?:了|为|到|至|是)?$`);
 const RANK_BEFORE = new RegExp(`(?:${CUES.rankWords})[^，,；;。]{0,8}$`);
 const SCALES = CUES.scales;
 const UNITS = new Map(unitEntries);
@@ -96,6 +98,7 @@ export function parseFigures(text: string): Figure[] {
     let step = 1;
     let significant = 1;
     let trailingZeros = false;
+    let extra = '';
     if (m[1] !== undefined) {
       // A year (2023年) or a date is never a figure here: 年/月/日 are not units.
       const digits = m[1].replace(/,/g, '');
@@ -110,6 +113,8 @@ export function parseFigures(text: string): Figure[] {
       unit = base;
       for (const q of [m[2], m[4], m[6]]) if (q) qualifiers.push(q);
     } else if (m[7] !== undefined) {
+      // A name in quotes ("两个确立", “七个专项行动”) is not a count the report gives.
+      if (/[“"「『]$/.test(text.slice(Math.max(0, start - 1), start))) continue;
       const n = cnNumber(m[7]);
       if (n === null) continue;
       const [base, factor] = UNITS.get(m[8]!)!;
@@ -117,6 +122,20 @@ export function parseFigures(text: string): Figure[] {
       step = factor;
       unit = base;
       if (m[9]) qualifiers.push(m[9]);
+    } else if (m[11] !== undefined) {
+      const scale = SCALES[m[13]!]!;
+      if (scale < 1e4) continue; // 千/百 alone are words more often than magnitudes
+      value = Number(m[11]) * scale;
+      const [whole = '', fraction = ''] = m[11].split('.');
+      step = (fraction ? 10 ** -fraction.length : 1) * scale;
+      significant = (whole.replace(/^0+/, '') + fraction).length;
+      unit = '';
+      for (const q of [m[12], m[14]]) if (q) qualifiers.push(q);
+      const after = /^(?:以上|左右|以内|以下)/.exec(text.slice(start + m[0].length))?.[0];
+      if (after) {
+        qualifiers.push(after);
+        extra = after;
+      }
     } else {
       const n = /^\d+$/.test(m[10]!) ? Number(m[10]) : cnNumber(m[10]!);
       if (n === null || !RANK_BEFORE.test(text.slice(Math.max(0, start - 12), start))) continue;
@@ -132,10 +151,27 @@ export function parseFigures(text: string): Figure[] {
       : unit === '%' ? (GROWTH.test(lead) ? 'growth' : 'share')
       : unit === '元' || unit === '美元' ? (GROWTH.test(lead) ? 'growth' : 'amount')
       : 'count';
-    out.push({ figure: m[0], value: round(value), unit, kind, qualifiers, bound, step, significant, trailingZeros, start, end: start + m[0].length });
+    const figure: Figure = { figure: m[0] + extra, value: round(value), unit, kind, qualifiers, bound, step, significant, trailingZeros, start, end: start + m[0].length + extra.length };
+    // A range (6%—6.5%, 4.5—5%): both ends say "somewhere in between", never one value a draft may state alone.
+    const previous = out[out.length - 1];
+    const bare = RANGE_START.exec(text.slice(Math.max(0, start - 12), start));
+    if (previous && previous.unit === unit && RANGE_DASH.test(text.slice(previous.end, start))) {
+      previous.bound = figure.bound = 'range';
+      figure.kind = previous.kind;
+    } else if (bare && (!previous || previous.end <= start - bare[0].length)) {
+      figure.bound = 'range';
+      figure.figure = bare[0] + figure.figure;
+      figure.start = start - bare[0].length;
+      if ((unit === '%' || unit === '元' || unit === '美元') && GROWTH.test(text.slice(Math.max(0, figure.start - 12), figure.start))) figure.kind = 'growth';
+    }
+    out.push(figure);
   }
   return out;
 }
+
+const RANGE_DASH = /^[—\-－～~至到]{1,2}$/;
+/** The bare number before a range's second end: "4.5—" in 4.5—5%. */
+const RANGE_START = /(?<![\d.])\d+(?:\.\d+)?[—\-－～~至到]{1,2}$/;
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
@@ -157,14 +193,14 @@ export function sameValue(claim: Pick<Figure, 'value' | 'unit' | 'bound' | 'step
 }
 
 function compatibleBounds(a: Bound, b: Bound): boolean {
+  if (a === 'range' || b === 'range') return a === b;
   if (a === b || a === 'approx' || b === 'approx') return true;
   // "4500余万元" in the report, "4500万元" in the draft: the draft rounds down what the report says; accepted.
   if (a === 'exact' || b === 'exact') return true;
   return false; // at least vs at most
 }
 
-/** Is this sentence a plan (target) rather than a review (result)? One rule, cue words from cues.json. */
-const PLAN = new RegExp(CUES.planCues);
+/** Is this sentence a plan (target) rather than a review (result)? The structure stage's one list of cue words. */
 export function periodOf(sentence: string): 'result' | 'target' {
-  return PLAN.test(sentence) ? 'target' : 'result';
+  return FIGURE_TARGET_CUES.test(sentence) ? 'target' : 'result';
 }

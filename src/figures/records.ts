@@ -1,7 +1,8 @@
 // Passages -> figure records: every figure with what it counts (its indicator), the place, the year it is about,
 // result or target, and the passage it comes from. Built at index time and stored with the index; a draft's
 // sentences go through the same describeFigures(), so claims and records are read alike.
-import type { Passage } from '../types.js';
+import { AVERAGE_WORDS, fiveYearSpan, MULTI_YEAR_PLAN, MULTI_YEAR_REVIEW, writtenSpan } from '../structure/period.js';
+import type { Passage, Period as PassagePeriod } from '../types.js';
 import { compact, CUES, type Figure, parseFigures, periodOf } from './parse.js';
 
 export type Period = 'result' | 'target';
@@ -13,6 +14,10 @@ export interface FigureRecord extends Omit<Figure, 'start' | 'end'> {
   /** The year the figure is about (not the year of the report). */
   year: number | null;
   period: Period;
+  /** First and last year of a figure over several years (a five-year total or average, 十四五时期…); absent for one year. */
+  span?: [number, number];
+  /** One of this year's main targets (主要预期目标). */
+  mainTarget?: boolean;
   passageId: number;
   /** Index of the sentence of the passage that holds the figure (for the quote). */
   sentence: number;
@@ -36,7 +41,8 @@ const STOP_SUFFIX = new RegExp(CUES.indicatorStopSuffix);
 const GROWTH_ONLY = new RegExp(`^(?:同比|比上年|较上年|较)?(?:${CUES.growthWords})(?:了)?$`);
 const GENERIC = new RegExp(CUES.genericIndicator);
 const RELATIVE = /今年|本年度?|新的一年/;
-const LAST_YEAR = /去年|上年|过去一年|过去的一年/;
+/** 去年 as the year written about; 比去年/较上年 only names a comparison base. */
+const LAST_YEAR = /(?<![比较同])(?:去年|上年)|过去一年|过去的一年/;
 
 /** Strip time words, place words, punctuation, verbs and fillers from the words before or after a figure. */
 function cleanIndicator(raw: string, placeWords: RegExp | null): string {
@@ -71,7 +77,8 @@ export function describeFigures(sentence: string, placeWords: RegExp | null, con
     const previous = out[out.length - 1];
     if (listed.has(i)) {
       indicator = listed.get(i)!; // "清运率、无害化处理率分别达100%、96%"
-    } else if (previous && /[较比]((?:19|20)\d\d年)?$/.test(raw)) {
+    } else if (previous && (/[较比]((?:19|20)\d\d年)?$/.test(raw) || /^[、，,]?(?:达到|达|增至|升至|增加到|提高到)$/.test(raw))) {
+      // "突破4000亿元、达到4211亿元": the same indicator goes on.
       // "21.98亿元较2022年15.22亿元": the comparison base is the same indicator, another year.
       indicator = previous.indicator;
     } else if ([...indicator].length < 2 && fallback) {
@@ -142,12 +149,35 @@ export function placePattern(places: Iterable<string>): RegExp | null {
   const words = new Set<string>();
   for (const place of places) {
     words.add(place);
-    const short = place.replace(/[区县市州旗镇乡]$/, '');
+    const short = place.replace(/^(.{2,3}?)(?:维吾尔|壮族|回族)?自治区$/, '$1').replace(/[省区县市州旗镇乡]$/, '');
     if (short !== place && [...short].length >= 2) words.add(short);
   }
   if (words.size === 0) return null;
   const alt = [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   return new RegExp(alt.join('|'), 'g');
+}
+
+const FROM_TO = /从[^，。；]{1,24}?(?:增加|提高|提升|跃升|增长|扩大|下降|减少|降低|上升)?(?:到|至)/;
+
+/**
+ * The years a sentence's figures cover when they cover several: its section's span first (a paragraph of the
+ * 十四五 review), then its own words (十四五时期, 过去五年, 2013年至2017年; 年均/累计 in a section reviewing the five
+ * years too). Null for one year.
+ */
+export function spanOf(sentence: string, period: PassagePeriod | null | undefined, reportYear: number | null): [number, number] | null {
+  const text = compact(sentence);
+  const own = writtenSpan(text) ?? (MULTI_YEAR_REVIEW.test(text) || MULTI_YEAR_PLAN.test(text) ? fiveYearSpan(text) : null);
+  if (own) return own;
+  // A sentence of a five-year paragraph that compares with the year before (比上年, 同比) is about one year.
+  // "去年底企业数量超过5200万户": one year, also in a five-year paragraph.
+  if (LAST_YEAR.test(text) && !AVERAGE_WORDS.test(text)) return null;
+  if (period?.span) return (/(?:19|20)\d\d年(?!以来)/.test(text) || /比上年|同比|较上年/.test(text)) && !AVERAGE_WORDS.test(text) ? null : period.span;
+  const five = /过去五年|五年来|五年间|五年累计/.test(text);
+  // "从7248亿元提高到8865亿元" in a review of the five years too: the change over the span.
+  if (period?.alsoSpan && FROM_TO.test(text)) return period.alsoSpan;
+  if (period?.alsoSpan && (five || MULTI_YEAR_REVIEW.test(text) || (AVERAGE_WORDS.test(text) && !/(?:19|20)\d\d年/.test(text)))) return period.alsoSpan;
+  if (five && reportYear !== null) return [reportYear - 5, reportYear - 1];
+  return null;
 }
 
 /** Every figure of every passage, as records. Cheap (a few ms for hundreds of passages), so run over the whole index. */
@@ -163,12 +193,22 @@ export function extractRecords(passages: readonly Passage[]): FigureRecord[] {
     const context = p.section && [...p.text].length < 60 ? p.section : null;
     p.sentences.forEach((s, k) => {
       // "预期目标：地区生产总值增长7%以上；固定资产投资增长10%以上；": a target list goes on after a semicolon.
-      // A numbered section that says review or plan decides (二、2025年工作安排 holds targets without cue words).
+      // The section decides first (二、2025年工作安排 holds targets without cue words), the sentence second.
       const period = carried ?? (p.period ? (p.period.kind === 'plan' ? 'target' : 'result') : periodOf(compact(s)));
       carried = period === 'target' && /[；;]\s*$/.test(s) ? 'target' : null;
+      const span = spanOf(s, p.period, p.source.year);
       for (const d of describeFigures(s, places, context, period)) {
         const { start: _s, end: _e, writtenYear: _w, relativeYear: _r, ...figure } = d;
-        records.push({ ...figure, place: placeOfPassage(p), year: yearOfRecord(d, p.source.year), passageId: p.id, sentence: k });
+        const year = span ? (period === 'target' ? span[0] : span[1]) : yearOfRecord(d, p.source.year);
+        records.push({
+          ...figure,
+          place: placeOfPassage(p),
+          year,
+          ...(span ? { span } : {}),
+          ...(p.period?.targets && period === 'target' ? { mainTarget: true } : {}),
+          passageId: p.id,
+          sentence: k,
+        });
       }
     });
   }

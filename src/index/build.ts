@@ -8,7 +8,7 @@ import { type Config, ConfigError } from '../config/index.js';
 import { readCorrections } from '../corpus/corrections.js';
 import { parseReportIsolated } from '../corpus/isolated.js';
 import { hashBytes, listReportFiles, type SkippedFile } from '../corpus/load.js';
-import type { MetaCorrection } from '../passages/meta.js';
+import type { MetaCorrection } from '../types.js';
 import type { Embedder } from '../embed/index.js';
 import { extractRecords } from '../figures/records.js';
 import { segmentReport } from '../passages/index.js';

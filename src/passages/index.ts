@@ -1,47 +1,26 @@
 // Cleaned blocks -> short, sentence-aligned passages with provenance (file, title, district, year,
 // paragraph, original lines).
-import { type Block, cleanReport, lineAt } from '../clean/index.js';
+import { cleanReport, lineAt } from '../clean/index.js';
 import { hasFigure } from '../clean/figures.js';
 import type { ReportFile } from '../corpus/load.js';
-import type { Passage, Period, ReportMeta, Source } from '../types.js';
-import { type MetaCorrection, readReportMeta } from './meta.js';
-import { PLAN_SECTION, REVIEW_SECTION } from './period.js';
+import { readStructure } from '../structure/index.js';
+import type { MetaCorrection, Passage, ReportMeta, Source } from '../types.js';
 import { type Piece, splitSentences } from './sentences.js';
 
-export { detectReportYear, type MetaCorrection } from './meta.js';
+export { detectReportYear } from '../structure/index.js';
+export type { MetaCorrection };
 
 /** A report after segmentation: what the index stores per file. */
 export interface Report extends Omit<ReportMeta, 'passages'> {
   /** Passage ids are assigned by the index; here they count from 0 within the report. */
   passages: Passage[];
+  /** What the structure stage could not read (no place, no year, a date it did not trust). */
+  warnings: string[];
 }
 
 /** A passage grows sentence by sentence up to this many characters and sentences (a longer sentence stays whole). */
 const MAX_CHARS = 150;
 const MAX_SENTENCES = 3;
-
-/** Numbering of a heading: 一、 (1), （一） (2), 1. (3), （1） (4); null when it is not numbered. */
-function headingLevel(text: string): number | null {
-  if (/^[一二三四五六七八九十]+、/.test(text)) return 1;
-  if (/^[（(][一二三四五六七八九十]+[)）]/.test(text)) return 2;
-  if (/^\d+[.、．](?!\d)/.test(text)) return 3;
-  if (/^[（(]\d+[)）]/.test(text)) return 4;
-  return null;
-}
-
-
-/** A section's period, from the innermost heading that says review or plan; its year from the heading or the report's. */
-function sectionPeriod(path: string[], reportYear: number | null): Period | null {
-  for (const heading of [...path].reverse()) {
-    const review = REVIEW_SECTION.test(heading);
-    const plan = PLAN_SECTION.test(heading);
-    if (review === plan) continue;
-    const named = /(20\d\d)\s*年/.exec(heading);
-    const year = named ? Number(named[1]) : reportYear === null ? null : review ? reportYear - 1 : reportYear;
-    return year === null ? null : { kind: review ? 'review' : 'plan', year };
-  }
-  return null;
-}
 
 /** A statistics card: figures with no sentence or clause punctuation ("21.98亿元 较2022年15.22亿元"). */
 const isStatCard = (text: string) => hasFigure(text) && !/[，。；！？,;:：、]/.test(text);
@@ -51,32 +30,18 @@ const labelOf = (heading: string) => heading.replace(/^[\s■□●○◆◇▲�
 
 /** Segment one decoded report into passages. */
 export function segmentReport(report: ReportFile, correction: MetaCorrection = {}): Report {
-  const blocks = cleanReport(report.lines, report.pages);
-  const { title, place, year } = readReportMeta(blocks, correction);
+  const structure = readStructure(cleanReport(report.lines, report.pages), correction);
+  const { title, place, year } = structure;
   const district = place?.name ?? null;
 
   const passages: Passage[] = [];
   const seen = new Set<string>();
-  let section: string | null = null;
-  let path: { level: number; text: string }[] = [];
-  let heading: Block | null = null;
   let paragraph = 0;
 
-  for (const block of blocks) {
-    if (block.kind === 'heading') {
-      section = block.text;
-      const level = headingLevel(block.text);
-      path = level === null ? [] : [...path.filter((h) => h.level < level), { level, text: block.text }];
-      heading = block;
-      continue;
-    }
-    const sectionPath = path.map((h) => h.text);
-    const period = sectionPeriod(sectionPath, year);
+  for (const { block, heading, section, sectionPath, period } of structure.paragraphs) {
     // A statistics card means nothing without the heading that labels it: "<label>：<figures>" is its passage.
-    const label = heading && block.kind === 'body' && isStatCard(block.text) ? labelOf(heading.text) : '';
+    const label = heading && isStatCard(block.text) ? labelOf(heading.text) : '';
     const labelMark = label ? lineAt(heading!, 0) : null;
-    heading = null;
-    if (block.kind !== 'body') continue;
     paragraph++;
     let group: Piece[] = [];
     const emit = () => {
@@ -114,5 +79,5 @@ export function segmentReport(report: ReportFile, correction: MetaCorrection = {
     }
     emit();
   }
-  return { file: report.file, hash: report.hash, title, district, place, year, passages };
+  return { file: report.file, hash: report.hash, title, district, place, year, passages, warnings: structure.warnings };
 }

@@ -2,12 +2,13 @@
 // cue words in cues.json: data, not code, so other reports' vocabulary is one edit away.
 import { readFileSync } from 'node:fs';
 import { UNITS } from '../clean/figures.js';
+import { QUESTION_CUES } from '../structure/period.js';
 
 export type Period = 'plan' | 'review';
 export type FigureKind = 'growth' | 'amount' | 'share';
 
-const LISTS = ['target', 'result', 'growth', 'amount', 'share', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic'] as const;
-type Cues = Record<(typeof LISTS)[number], string[]> & { contrasts: [string, string][] };
+const LISTS = ['growth', 'amount', 'share', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic'] as const;
+type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][] };
 
 const CUES: Cues = (() => {
   const raw = JSON.parse(readFileSync(new URL('./cues.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -17,6 +18,9 @@ const CUES: Cues = (() => {
     throw new Error('src/search/cues.json: "contrasts" must be a list of word pairs, e.g. [["收入", "支出"]]');
   }
   out.contrasts = pairs as [string, string][];
+  // Target and result words are the structure stage's one list of period cues (src/structure/cues.json).
+  out.target = QUESTION_CUES.target;
+  out.result = QUESTION_CUES.result;
   for (const key of LISTS) {
     const v = raw[key];
     if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw new Error(`src/search/cues.json: "${key}" must be a list of words`);

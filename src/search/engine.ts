@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Embedder } from '../embed/index.js';
 import { indexedText } from '../index/indexed-text.js';
-import { periodOf } from '../passages/period.js';
+import { periodOf } from '../structure/period.js';
 import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';

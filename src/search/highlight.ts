@@ -1,6 +1,6 @@
 // The sentence of a passage that best answers, and the figures in it, nearest the question's words first.
 import { findFigures } from '../clean/figures.js';
-import { TARGET_CUES } from '../passages/period.js';
+import { TARGET_CUES } from '../structure/period.js';
 import type { QueryUnderstanding, SearchResult } from '../types.js';
 import { type FigureKind, figureKind, otherRate, type Period, spanFigure } from './cues.js';
 

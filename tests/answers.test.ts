@@ -205,9 +205,12 @@ describe('a place inside a covered report', () => {
     expect(understand('西宁市去年地区生产总值是多少？', { synonyms, covered: [province] }).uncoveredPlace).toBe('西宁市');
   });
   it('leads only with a figure whose clause names the place', () => {
-    const s = '宁波港集装箱吞吐量3600万标箱，保税燃料油加注700万吨。';
+    // The province's container figure stands in a clause that does not name the port: no headline.
+    const s = '全省港口集装箱吞吐量3600万标箱。';
     const h = highlight([s], ['集装箱'], weight, true);
     expect(keyFigure(h, { ...ctx('宁波港集装箱吞吐量是多少？', ['集装箱']), mustName: ['宁波'] })).toBeUndefined();
+    const named = highlight(['宁波港集装箱吞吐量3600万标箱，保税燃料油加注700万吨。'], ['集装箱'], weight, true);
+    expect(keyFigure(named, { ...ctx('宁波港集装箱吞吐量是多少？', ['集装箱']), mustName: ['宁波'] })?.figure).toBe('3600万标箱');
     expect(keyFigure(highlight(['宁波港货物吞吐量12亿吨。'], ['吞吐量'], weight, true), { ...ctx('宁波港货物吞吐量是多少？', ['吞吐量']), mustName: ['宁波'] })?.figure).toBe('12亿吨');
   });
 });

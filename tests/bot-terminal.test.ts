@@ -135,7 +135,7 @@ describe('terminal chat: follow-ups, drafts, comparisons and 原文 as in Telegr
     expect(text).not.toContain(TEXT.tooLong);
     expect(text).toContain('❌ 6752人 → 报告为 【6725人】');
     expect(text).toContain('✅ 【16.1%】 与报告一致');
-    expect(text).toMatch(/城中区[^\n]*6725人[\s\S]*2500人/);
+    expect(text).toMatch(/城中区[^\n]*6725人[\s\S]*未列入：湟中区（报告只给出2024年目标：2500人）/);
     expect(engine.calls).toEqual([]);
   });
 });

@@ -53,6 +53,8 @@ export interface Ranking {
   mixedYears: boolean;
   /** 最少/最低: ranked from the smallest. */
   ascending: boolean;
+  /** Places whose reports give this indicator only for another year or period (a target, not a result): each place's latest such row, said on the card, not ranked. */
+  unranked: (CompareRow & { shown: string })[];
 }
 
 /**
@@ -72,7 +74,15 @@ export function rankPlaces(book: FigureBook, query: string, comparison: Comparis
     if (!had || (r.year ?? 0) > (had.year ?? 0)) latest.set(r.place, r);
   }
   const rows = [...latest.values()].sort((a, b) => (ascending ? a.value - b.value : b.value - a.value));
+  // Places left out by the year or period asked are named, never dropped silently.
+  const unranked = new Map<string | null, CompareRow>();
+  for (const r of compareIndicator(book, inReportWords(q.replace(/去年|上年|今年|本年/g, ''), book.synonyms)).rows) {
+    if (latest.has(r.place)) continue;
+    const had = unranked.get(r.place);
+    if (!had || (r.year ?? 0) > (had.year ?? 0)) unranked.set(r.place, r);
+  }
   const unit = displayUnit(rows.map((r) => r.value), rows[0]?.unit ?? '');
+  const others = [...unranked.values()].filter((r) => rows.length === 0 || r.unit === rows[0]!.unit);
   const first = rows[0];
   return {
     indicator: comparison.indicator,
@@ -80,6 +90,7 @@ export function rankPlaces(book: FigureBook, query: string, comparison: Comparis
     unit,
     mixedYears: new Set(rows.map((r) => r.year)).size > 1,
     ascending,
+    unranked: others.map((r) => ({ ...r, shown: inUnit(r.value, unit) })),
     rows: rows.map((r, i) => ({
       ...r,
       rank: i + 1,

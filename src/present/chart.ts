@@ -81,19 +81,24 @@ function niceStep(raw: number): number {
   return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
 }
 
-/** Bars, one per place (its year under the name), the value above each; the first in the ranking stands out. */
+/**
+ * Bars, one per place (its year under the name), the value above each; the first in the ranking stands out. Places
+ * the report gives only for another year or period follow, in the target colour, labelled with their period.
+ */
 export function rankingChart(r: Ranking): Buffer {
   const title = `${r.indicator}（${r.unit.unit || '数值'}）· ${r.period === 'target' ? '目标' : '结果'}`;
-  const note = r.mixedYears ? '各地最新年份不同，每个地方取其最新一年' : '数据来自已收录的政府工作报告';
+  const note = r.unranked.length > 0 ? '橙色柱：报告只给出其他年份或目标，未参与排名' : r.mixedYears ? '各地最新年份不同，每个地方取其最新一年' : '数据来自已收录的政府工作报告';
   const { canvas, ctx } = frame(title, note);
-  const values = r.rows.map((x) => x.value / r.unit.scale);
+  const bars = [...r.rows, ...r.unranked];
+  const values = bars.map((x) => x.value / r.unit.scale);
   const y = axis(ctx, Math.max(...values, 0), Math.min(...values, 0));
-  const slot = (PLOT.right - PLOT.left) / Math.max(1, r.rows.length);
+  const slot = (PLOT.right - PLOT.left) / Math.max(1, bars.length);
   const width = Math.min(120, slot * 0.6);
-  r.rows.forEach((row, i) => {
+  bars.forEach((row, i) => {
     const cx = PLOT.left + slot * (i + 0.5);
     const v = values[i]!;
-    ctx.fillStyle = i === 0 ? COLORS.top : COLORS.bar;
+    const ranked = i < r.rows.length;
+    ctx.fillStyle = !ranked ? COLORS.target : i === 0 ? COLORS.top : COLORS.bar;
     ctx.fillRect(cx - width / 2, Math.min(y(v), y(0)), width, Math.abs(y(0) - y(v)));
     ctx.fillStyle = COLORS.text;
     ctx.textAlign = 'center';
@@ -105,7 +110,8 @@ export function rankingChart(r: Ranking): Buffer {
     ctx.fillText(row.place ?? '地方不明', cx, PLOT.bottom + 10, slot - 8);
     ctx.font = px(16);
     ctx.fillStyle = COLORS.muted;
-    ctx.fillText(row.year === null ? '' : `${row.year}年`, cx, PLOT.bottom + 38, slot - 8);
+    const when = row.year === null ? '' : `${row.year}年`;
+    ctx.fillText(ranked || row.period === r.period ? when : `${when}${row.period === 'target' ? '目标' : '结果'}`, cx, PLOT.bottom + 38, slot - 8);
   });
   return canvas.toBuffer('image/png');
 }

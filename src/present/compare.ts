@@ -34,6 +34,7 @@ function rankingLines(r: Ranking, bold: (s: string) => string, esc: (s: string) 
     lines.push(`${row.rank}. ${esc(`${row.place ?? '地方不明'} ${year(row.year)}`)} ${bold(esc(shownWithOriginal(row.shown, row.figure)))}${row.behind ? esc(`（${row.behind}）`) : ''}`);
   }
   if (r.rows.length > 1) lines.push(esc(`${r.ascending ? '最少' : '最多'}：${r.rows[0]!.place ?? '地方不明'}。`));
+  for (const row of r.unranked) lines.push(esc(`未列入：${row.place ?? '地方不明'}（报告只给出${year(row.year)}${PERIOD[row.period]}：${row.figure}）`));
   return lines;
 }
 
@@ -58,7 +59,7 @@ export const rankingCaption = (r: Ranking) => fit([...rankingLines(r, html.bold,
 export const seriesCaption = (s: Series) => fit([...seriesLines(s, html.bold, html.esc), '<i>点下面的按钮看每一行的出处和引用句。</i>'], CAPTION_LIMIT);
 
 /** The rows behind the buttons, in the caption's order. */
-export const rankingRows = (r: Ranking): CompareRow[] => r.rows;
+export const rankingRows = (r: Ranking): CompareRow[] => [...r.rows, ...r.unranked];
 export const seriesRows = (s: Series): CompareRow[] => s.rows.flatMap((r) => [r.result, r.target]).filter((x): x is NonNullable<typeof x> => x !== null);
 
 /** A button's label for a row: "1 城西区 2022年" / "2023年 结果". */

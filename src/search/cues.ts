@@ -31,6 +31,9 @@ const CUES: Cues = (() => {
 
 const has = (text: string, words: string[]) => words.some((w) => text.includes(w));
 
+/** Words of how a question asks (a target, a result, a growth), not of the indicator it names (follow-ups strip them). */
+export const ASKING_WORDS: readonly string[] = [...CUES.target, ...CUES.result, ...CUES.growth];
+
 /** Does the question ask for a target (plan) or for what was achieved (review)? Null when it does not say or says both. */
 export function askedPeriod(question: string): Period | null {
   const plan = has(question, CUES.target);

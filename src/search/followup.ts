@@ -2,13 +2,13 @@
 // kind of figure), and a message that lacks pieces ("那城西区呢？", "去年呢？", "增长了多少？") takes them from it.
 // The message is read as a whole question ("城西区2023年城镇新增就业多少？") and searched like any other, so the
 // engine, the decision and the refusal of a place with no report stay exactly what they are for typed questions.
-// Cue words live in followup.json and cues.json (data, not code).
+// Cue words live in followup.json, and how a question asks in cues.ts (data, not code).
 import { readFileSync } from 'node:fs';
 import { UNITS } from '../clean/figures.js';
 import { gazetteer } from '../places/gazetteer.js';
 import { findPlaces, namedPlaces } from '../places/find.js';
 import type { Answer, Carried, Place, ReportSummary } from '../types.js';
-import { askedFigureKind, askedPeriod, type FigureKind, type Period } from './cues.js';
+import { askedFigureKind, askedPeriod, ASKING_WORDS, type FigureKind, type Period } from './cues.js';
 import { normalizeQuestion, placesAsked, WANTS_FIGURE } from './understand.js';
 
 interface Words {
@@ -31,11 +31,6 @@ const WORDS: Words = (() => {
   const raw = load('./followup.json');
   return { leading: list(raw, 'leading', 'followup.json'), trailing: list(raw, 'trailing', 'followup.json'), years: list(raw, 'years', 'followup.json'), fillers: list(raw, 'fillers', 'followup.json'), edges: list(raw, 'edges', 'followup.json'), shares: list(raw, 'shares', 'followup.json') };
 })();
-/** The period and kind cue words (cues.json): part of how a question asks, not of the indicator it names. */
-const ASKING: string[] = (() => {
-  const raw = load('./cues.json');
-  return ['target', 'result', 'growth'].flatMap((k) => list(raw, k, 'cues.json'));
-})();
 
 const RELATIVE_WORD = { '-1': '去年', '0': '今年', '1': '明年' } as const;
 
@@ -45,7 +40,7 @@ const LEADING = new RegExp(`^(?:${alternation(WORDS.leading)})+`);
 const TRAILING = new RegExp(`(?:${alternation(WORDS.trailing)})?[？?。！!\\s]*$`);
 const YEAR = new RegExp(WORDS.years.join('|'));
 const YEARS = new RegExp(WORDS.years.join('|'), 'g');
-const STRIP = new RegExp(alternation([...ASKING, ...WORDS.shares, ...WORDS.fillers]), 'g');
+const STRIP = new RegExp(alternation([...ASKING_WORDS, ...WORDS.shares, ...WORDS.fillers]), 'g');
 const SHARE = new RegExp(alternation(WORDS.shares));
 /** "多少人次", "几个": the unit asked in belongs to the question, not to the indicator. */
 const MEASURE = new RegExp(`(?:多少|几)(?:${alternation([...UNITS])})?`, 'g');

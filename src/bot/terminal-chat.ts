@@ -3,8 +3,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config/index.js';
-import { asksForComparison } from '../check/compare.js';
-import { asksForSeries, rankPlaces, seriesOf } from '../check/rank.js';
+import { chartAnswer, rankPlaces } from '../check/rank.js';
 import { renderRankingText, renderSeriesText } from '../present/compare.js';
 import { checkText, figureBookOf } from '../check/index.js';
 import { renderCheckText } from '../present/check.js';
@@ -62,13 +61,8 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
   let lastQuestion: string | null = null;
   /** A series or ranking answer as Telegram gives it (the table of its chart), or null for an ordinary question. */
   const comparisonOf = (text: string): string | null => {
-    const series = asksForSeries(text);
-    const book = series || asksForComparison(text) ? figureBookOf(engine, synonyms) : null;
-    if (!book) return null;
-    const s = series ? seriesOf(book, text.slice(0, 100)) : null;
-    if (s && s.missing.length < s.rows.length) return renderSeriesText(s);
-    const r = asksForComparison(text) ? rankPlaces(book, text.slice(0, 100)) : null;
-    return r && r.rows.length > 0 ? renderRankingText(r) : null;
+    const chart = chartAnswer(() => figureBookOf(engine, synonyms), text);
+    return chart === null ? null : chart.kind === 'series' ? renderSeriesText(chart.series) : renderRankingText(chart.ranking);
   };
   const synonyms = loadSynonyms(config.synonymsFile);
   const notice = updateNotice(config.indexDir);
@@ -93,6 +87,7 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
       if (line === '/quit' || line === '/exit') break;
       const [cmd = '', ...rest] = line.split(' ');
       const arg = rest.join(' ');
+      let comparison: string | null = null; // found once, in its turn below
       if (line === '') {
         // Enter on an empty line: nothing to do.
       } else if (cmd === '/help' || cmd === '/start') out(HELP);
@@ -136,9 +131,9 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
         if ([...line].length > MAX_DRAFT_CHARS) out(`这段文字太长了（超过${MAX_DRAFT_CHARS}字），请分段发送。`);
         else if (!book) out('核对功能需要已建好的索引，暂时不可用。');
         else out(renderCheckText(checkText(book, line), style));
-      } else if (cmd !== '/原话' && comparisonOf(line)) {
+      } else if (cmd !== '/原话' && (comparison = comparisonOf(line)) !== null) {
         // A comparison question gets the comparison, as in Telegram (one nothing matches is a question).
-        out(comparisonOf(line)!);
+        out(comparison);
       } else {
         const asWritten = cmd === '/原话';
         const question: string = asWritten ? lastQuestion! : line;

@@ -2,10 +2,10 @@
 // figures and no question words), the 当作问题 button, /compare 指标 and questions asking for a comparison or for
 // one place over the years: a chart as a photo, the ranked table as its caption, each row's source behind a button.
 import { Composer, type Context, InlineKeyboard, InputFile } from 'grammy';
-import { asksForComparison, type CompareRow } from '../../check/compare.js';
-import { asksForSeries, rankPlaces, seriesOf } from '../../check/rank.js';
+import type { CompareRow } from '../../check/compare.js';
+import { chartAnswer, rankPlaces, type Ranking } from '../../check/rank.js';
 import { rankingChart, seriesChart } from '../../present/chart.js';
-import { rankingCaption, rankingRows, rowCitation, rowLabel, seriesCaption, seriesRows } from '../../present/compare.js';
+import { rankingCaption, rowCitation, rowLabel, seriesCaption, seriesRows } from '../../present/compare.js';
 import { checkText, type FigureBook, figureBookOf } from '../../check/index.js';
 import { compact, CUES, parseFigures } from '../../figures/parse.js';
 import { MAX_CLAIMS_PER_CARD, renderCheckCards } from '../../present/check.js';
@@ -89,22 +89,17 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
     }
   }
 
-  /** A ranking of places for `text` (/compare 指标, 哪个区…最多): false when no figure of it was found. */
-  async function sendRanking(ctx: Context, figures: FigureBook, text: string): Promise<boolean> {
-    const ranking = rankPlaces(figures, text.slice(0, 100));
-    if (ranking.rows.length === 0) return false;
-    await sendChart(ctx, rankingChart(ranking), rankingCaption(ranking), rankingRows(ranking), false);
-    return true;
-  }
+  /** A ranking of places (/compare 指标, 哪个区…最多) as its bar chart. */
+  const sendRanking = (ctx: Context, ranking: Ranking) => sendChart(ctx, rankingChart(ranking), rankingCaption(ranking), ranking.rows, false);
 
   composer.command('compare', async (ctx) => {
     const indicator = ctx.match.trim();
     if (!indicator) return void (await ctx.reply(USAGE.compare));
     const figures = book();
     if (!figures) return void (await ctx.reply(USAGE.noIndex));
-    if (!(await sendRanking(ctx, figures, indicator))) {
-      await ctx.reply(`报告中没有找到“${indicator.slice(0, 40).replace(/[<>&]/g, '')}”的数字，无法对比。换个说法试试，例如 /compare 城镇新增就业。`);
-    }
+    const ranking = rankPlaces(figures, indicator.slice(0, 100));
+    if (ranking.rows.length > 0) await sendRanking(ctx, ranking);
+    else await ctx.reply(`报告中没有找到“${indicator.slice(0, 40).replace(/[<>&]/g, '')}”的数字，无法对比。换个说法试试，例如 /compare 城镇新增就业。`);
   });
 
   composer.callbackQuery(/^cr:([A-Za-z0-9_-]{4,16}):(\d{1,2})$/, async (ctx) => {
@@ -127,16 +122,12 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
     if (first?.type === 'bot_command' && first.offset === 0) return next();
     const text = ctx.msg.text.replace(/@\w+/g, ' ').trim();
     if (looksLikeDraft(text)) return sendCheck(ctx, text);
-    const series = asksForSeries(text);
-    const figures = series || asksForComparison(text) ? book() : null;
-    if (!figures) return next();
-    // One place over the years: a line, the years its reports lack named. With no figure for any year, the
-    // question goes to the search (its passages may still say something).
-    const s = series ? seriesOf(figures, text.slice(0, 100)) : null;
-    if (s && s.missing.length < s.rows.length) return sendChart(ctx, seriesChart(s), seriesCaption(s), seriesRows(s), true);
-    // A comparison nothing matches is asked as an ordinary question instead.
-    if (asksForComparison(text) && (await sendRanking(ctx, figures, text))) return;
-    return next();
+    // One place over the years (a line, the years its reports lack named) or places ranked; a question neither
+    // answers is asked as an ordinary question.
+    const chart = chartAnswer(book, text);
+    if (!chart) return next();
+    if (chart.kind === 'series') return sendChart(ctx, seriesChart(chart.series), seriesCaption(chart.series), seriesRows(chart.series), true);
+    return sendRanking(ctx, chart.ranking);
   });
 
   return composer;

@@ -8,7 +8,8 @@ import { renderRankingText, renderSeriesText } from '../present/compare.js';
 import { checkText, figureBookOf } from '../check/index.js';
 import { renderCheckText } from '../present/check.js';
 import { indexedPlaceNames } from '../places/find.js';
-import { ANSI, PLAIN, renderCitation, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
+import { citation } from '../present/citation.js';
+import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
 import { askInChat, coveredOf, frameStore } from '../search/followup.js';
 import { loadSynonyms } from '../search/understand.js';
 import { looksLikeDraft, MAX_DRAFT_CHARS } from './features/check.js';
@@ -105,7 +106,7 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
       } else if (cmd === '/引用' || cmd === '/cite') {
         const r = last?.answer.results[Number(arg) - 1];
         if (!r) out('用法：/引用 N，N 是上一个回答中结果的编号。');
-        else out(renderCitation(r));
+        else out(citation(r));
       } else if (cmd === '/district' || cmd === '/report') {
         const places = indexedPlaceNames(engine.reports());
         const p = cmd === '/district' ? parseDistrictArg(arg, places) : parseReportArg(arg, engine.reports());

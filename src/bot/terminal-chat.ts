@@ -106,6 +106,8 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
       } else if (cmd === '/引用' || cmd === '/cite') {
         const r = last?.answer.results[Number(arg) - 1];
         if (!r) out('用法：/引用 N，N 是上一个回答中结果的编号。');
+        // As the 引用 buttons in Telegram: an uncertain answer is not the answer, so no sentence to paste.
+        else if (!last!.answer.found) out('上一个回答没有确定的答案，不给引用句：请用 /原文 N 核对原文。');
         else out(citation(r));
       } else if (cmd === '/district' || cmd === '/report') {
         const places = indexedPlaceNames(engine.reports());

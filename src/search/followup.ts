@@ -4,6 +4,7 @@
 // engine, the decision and the refusal of a place with no report stay exactly what they are for typed questions.
 // Cue words live in followup.json and cues.json (data, not code).
 import { readFileSync } from 'node:fs';
+import { ExpiringStore } from '../expiring.js';
 import { UNITS } from '../clean/figures.js';
 import { gazetteer } from '../places/gazetteer.js';
 import { findPlaces, namedPlaces } from '../places/find.js';
@@ -206,20 +207,11 @@ function relativeTo(frame: Frame, answer: Answer): { relative?: -1 | 0 | 1 } {
 
 /** One frame per chat, forgotten after `ttlMs` without a question (and the oldest first beyond `max` chats). */
 export function frameStore({ ttlMs, max = 10_000, now = Date.now }: { ttlMs: number; max?: number; now?: () => number }) {
-  const frames = new Map<string, { frame: Frame; at: number }>();
+  const frames = new ExpiringStore<Frame>({ ttlMs, maxEntries: max, now });
   return {
-    get(chat: string | number): Frame | null {
-      const e = frames.get(String(chat));
-      if (!e || ttlMs <= 0 || now() - e.at > ttlMs) return null;
-      return e.frame;
-    },
-    set(chat: string | number, frame: Frame | null): void {
-      const key = String(chat);
-      frames.delete(key);
-      if (!frame) return;
-      if (frames.size >= max) frames.delete(frames.keys().next().value!);
-      frames.set(key, { frame, at: now() });
-    },
+    // A ttl of 0 turns follow-ups off (FOLLOWUP_MINUTES=0): no frame is ever read.
+    get: (chat: string | number): Frame | null => (ttlMs <= 0 ? null : (frames.get(String(chat)) ?? null)),
+    set: (chat: string | number, frame: Frame | null): void => (frame ? frames.set(String(chat), frame) : frames.delete(String(chat))),
   };
 }
 export type FrameStore = ReturnType<typeof frameStore>;

@@ -9,7 +9,7 @@ import { rankingCaption, rowCitation, rowLabel, seriesCaption, seriesRows } from
 import { checkText, type FigureBook, figureBookOf } from '../../check/index.js';
 import { compact, CUES, parseFigures } from '../../figures/parse.js';
 import { MAX_CLAIMS_PER_CARD, renderCheckCards } from '../../present/check.js';
-import { ExpiringStore, type StoreOptions } from '../sessions.js';
+import { ExpiringStore, type StoreOptions } from '../../expiring.js';
 
 export interface CheckDeps {
   /** The engine; its loaded index carries the figure records (figureBookOf). */

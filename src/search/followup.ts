@@ -235,3 +235,10 @@ export async function askInChat(
   if (reading.frame && reading.frame !== before) frames.set(chat, { ...reading.frame, ...relativeTo(reading.frame, answer) });
   return withReading(answer, question, reading);
 }
+
+/** Chats read in order from a file (`ask --batch --chats`, `eval --chats`): one frame per chat, never expiring (turns carry no time). */
+export function chatsInOrder(reports: readonly ReportSummary[]) {
+  const frames = frameStore({ ttlMs: Number.POSITIVE_INFINITY });
+  const covered = coveredOf(reports);
+  return (chat: string, question: string, search: (question: string) => Promise<Answer>) => askInChat(frames, chat, question, covered, search);
+}

@@ -12,7 +12,7 @@ import { citation } from '../present/citation.js';
 import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
 import { askInChat, coveredOf, frameStore } from '../search/followup.js';
 import { loadSynonyms } from '../search/understand.js';
-import { looksLikeDraft, MAX_DRAFT_CHARS } from './features/check.js';
+import { CHECK_TEXT, looksLikeDraft, MAX_DRAFT_CHARS } from './features/check.js';
 import type { Answer, Engine } from '../types.js';
 import { checkQuestion, MAX_PAGES, searchLogged } from './question.js';
 import type { QueryLog } from './query-log.js';
@@ -131,7 +131,7 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
       else if (cmd !== '/原话' && looksLikeDraft(line)) {
         // A pasted draft is checked, as in Telegram.
         const book = figureBookOf(engine, synonyms);
-        if ([...line].length > MAX_DRAFT_CHARS) out(`这段文字太长了（超过${MAX_DRAFT_CHARS}字），请分段发送。`);
+        if ([...line].length > MAX_DRAFT_CHARS) out(CHECK_TEXT.tooLong);
         else if (!book) out('核对功能需要已建好的索引，暂时不可用。');
         else out(renderCheckText(checkText(book, line), style));
       } else if (cmd !== '/原话' && (comparison = comparisonOf(line)) !== null) {

@@ -26,7 +26,8 @@ const QUESTION = new RegExp(CUES.questionWords);
 /** A draft longer than a Telegram message (only possible through other clients) is not checked: send it in parts. */
 export const MAX_DRAFT_CHARS = 4096;
 
-const USAGE = {
+/** What /check, /compare and a pasted draft answer besides a check (the terminal chat says the same). */
+export const CHECK_TEXT = {
   check: '用法：/check 后面接要核对的文字，例如 /check 城中区2023年城镇新增就业6725人。也可以直接把稿件段落发给我。',
   compare: '用法：/compare 指标，例如 /compare 城镇新增就业',
   noIndex: '核对功能需要已建好的索引，暂时不可用，请稍后再试。',
@@ -54,8 +55,8 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
 
   async function sendCheck(ctx: Context, text: string): Promise<void> {
     const figures = book();
-    if (!figures) return void (await ctx.reply(USAGE.noIndex));
-    if ([...text].length > MAX_DRAFT_CHARS) return void (await ctx.reply(USAGE.tooLong));
+    if (!figures) return void (await ctx.reply(CHECK_TEXT.noIndex));
+    if ([...text].length > MAX_DRAFT_CHARS) return void (await ctx.reply(CHECK_TEXT.tooLong));
     // One more than a card shows, so the card can say that some were left out without checking them all.
     const result = checkText(figures, text, { maxClaims: MAX_CLAIMS_PER_CARD + 1 });
     const total = result.claims.length > MAX_CLAIMS_PER_CARD ? parseFigures(compact(text)).length : result.claims.length;
@@ -69,7 +70,7 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
 
   composer.command('check', async (ctx) => {
     const text = ctx.match.trim();
-    if (!text) return void (await ctx.reply(USAGE.check));
+    if (!text) return void (await ctx.reply(CHECK_TEXT.check));
     await sendCheck(ctx, text);
   });
 
@@ -94,9 +95,9 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
 
   composer.command('compare', async (ctx) => {
     const indicator = ctx.match.trim();
-    if (!indicator) return void (await ctx.reply(USAGE.compare));
+    if (!indicator) return void (await ctx.reply(CHECK_TEXT.compare));
     const figures = book();
-    if (!figures) return void (await ctx.reply(USAGE.noIndex));
+    if (!figures) return void (await ctx.reply(CHECK_TEXT.noIndex));
     const ranking = rankPlaces(figures, indicator.slice(0, 100));
     if (ranking.rows.length > 0) await sendRanking(ctx, ranking);
     else await ctx.reply(`报告中没有找到“${indicator.slice(0, 40).replace(/[<>&]/g, '')}”的数字，无法对比。换个说法试试，例如 /compare 城镇新增就业。`);
@@ -104,15 +105,15 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
 
   composer.callbackQuery(/^cr:([A-Za-z0-9_-]{4,16}):(\d{1,2})$/, async (ctx) => {
     const row = charts.get(ctx.match[1]!)?.[Number(ctx.match[2])];
-    if (!row) return void (await ctx.answerCallbackQuery({ text: USAGE.expired }));
+    if (!row) return void (await ctx.answerCallbackQuery({ text: CHECK_TEXT.expired }));
     await ctx.answerCallbackQuery();
     await ctx.reply(rowCitation(row), { link_preview_options: { is_disabled: true } });
   });
 
   composer.callbackQuery(/^ck:([A-Za-z0-9_-]{4,16})$/, async (ctx) => {
     const draft = drafts.get(ctx.match[1]!);
-    if (!draft) return void (await ctx.answerCallbackQuery({ text: USAGE.expired }));
-    if (draft.chatId !== ctx.chat?.id || draft.userId !== ctx.from.id) return void (await ctx.answerCallbackQuery({ text: USAGE.notYours }));
+    if (!draft) return void (await ctx.answerCallbackQuery({ text: CHECK_TEXT.expired }));
+    if (draft.chatId !== ctx.chat?.id || draft.userId !== ctx.from.id) return void (await ctx.answerCallbackQuery({ text: CHECK_TEXT.notYours }));
     await ctx.answerCallbackQuery();
     await deps.ask(ctx, draft.text);
   });

@@ -13,7 +13,6 @@ import type { Engine } from '../src/types.js';
 import { ADMIN, type ApiCall, assertWellFormedHtml, buttons, createHarness, fixture, type Harness, REPORTER, text, waitFor } from './helpers/bot-harness.js';
 import { SAMPLE_DIR } from './helpers/sample.js';
 
-const root = join(import.meta.dirname, '..');
 
 let work: string;
 let embedder: Embedder;

@@ -1,7 +1,6 @@
 // A conversation and the /compare photo end to end: the real engine, the real bot (long polling) against the telegram-test-api
 // emulator. The emulator has no sendPhoto; this file teaches it one (multipart, as the Bot API takes it) that keeps
 // the uploaded bytes, so the test reads the picture the bot sent.
-import { createServer } from 'node:net';
 
 /** The little of express this route uses. */
 interface Req extends AsyncIterable<Buffer> {
@@ -14,6 +13,7 @@ interface App {
 import { routes } from 'telegram-test-api/lib/routes/index.js';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/cli/common.js';
 import { openEngine } from '../src/app/open.js';
 import { sampleConfig } from './helpers/sample.js';
 import { createBot } from '../src/bot/create-bot.js';
@@ -61,17 +61,6 @@ function multipart(body: Buffer, contentType: string): Map<string, Buffer> {
     at = next;
   }
   return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 interface PhotoMessage {

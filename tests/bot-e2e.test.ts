@@ -2,11 +2,11 @@
 // against a local Bot API emulator (telegram-test-api on 127.0.0.1, random free port) reached through
 // TELEGRAM_API_ROOT. A client sends questions and presses buttons; we read the cards the bot sent.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/cli/common.js';
 import { createBot, type ReportBot } from '../src/bot/create-bot.js';
 import { runBot, type RunningBot } from '../src/bot/run.js';
 import { EXAMPLE_QUESTIONS } from '../src/bot/texts.js';
@@ -82,17 +82,6 @@ describe('real engine through the bot (handleUpdate)', () => {
   });
 });
 
-/** A port nobody listens on (the emulator treats port 0 as "use 9000"). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface BotMessage {
   messageId: number;

@@ -120,6 +120,17 @@ describe('terminal chat: follow-ups, drafts, comparisons and 原文 as in Telegr
     expect(text).toContain('已收录的报告不包括湟源县');
   });
 
+  it('/引用 N gives the ready sentence of a confident answer only, as the 引用 buttons do', async () => {
+    const { text } = await chat(['城中区去年城镇新增就业多少人？', '/引用 1']);
+    expect(text).toContain('据《城中区：开好局启新程走在前作表率》，“');
+    const fake = createFakeEngine();
+    const unsure: typeof fake = { ...fake, search: async (q, o) => ({ ...(await fake.search(q, o)), found: false, confidence: 'low' }) };
+    const uncertain = await chat(['城中区去年城镇新增就业多少人？', '/引用 1'], unsure);
+    expect(uncertain.text).toContain('（可能相关）');
+    expect(uncertain.text).not.toContain('据《');
+    expect(uncertain.text).toContain('上一个回答没有确定的答案，不给引用句');
+  });
+
   it('/原文 N cites the passage shown, not the paragraph before it', async () => {
     const { text } = await chat(['城中区去年城镇新增就业多少人？', '/原文 1']);
     const context = text.slice(text.lastIndexOf('【全年城镇新增就业6725人'));

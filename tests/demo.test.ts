@@ -48,8 +48,11 @@ describe('npm run demo', () => {
   it('answers a question with the card and its buttons, and a button turns the page', async () => {
     const card = await say('城中区去年城镇新增就业多少人？', /\[\d+ 👎 没用\]/);
     expect(card).toContain('【6725人】 · 城中区');
-    expect(card).toContain('《城中区：开好局启新程走在前作表率》 · 城中区 · 2024年报告'); // the source in words; file and lines behind 原文
+    // The card names the source in words (issue 17); the file and its lines are on the 原文 card.
+    expect(card).toContain('📄 《城中区：开好局启新程走在前作表率》 · 城中区 · 2024年报告');
     const next = /\[(\d+) 下一页 ▶\]/.exec(card)![1];
+    const context = /\[(\d+) 📄 原文 1\]/.exec(card)![1];
+    await say(`/tap ${context}`, /000_be770faa11c46e25\.txt 第\d+–\d+行/);
     expect(await say(`/tap ${next}`, /第2\/\d+页/)).toContain('更新了上一条消息');
   }, 90_000);
 

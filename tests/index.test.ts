@@ -9,7 +9,6 @@ import { currentVersion, readIndex } from '../src/index/store.js';
 import { openEngine } from '../src/app/open.js';
 import { SAMPLE_DIR } from './helpers/sample.js';
 
-const root = join(import.meta.dirname, '..');
 let work: string;
 let embedder: Embedder;
 let embedCalls = 0;

@@ -3,7 +3,7 @@
 // them, and nothing from the reports. Admins are always allowed.
 import type { Context, MiddlewareFn } from 'grammy';
 import type { Logger } from '../log.js';
-import type { ExpiringStore } from './sessions.js';
+import type { ExpiringStore } from '../expiring.js';
 
 export interface AccessPolicy {
   allowedUserIds: readonly number[];

@@ -3,16 +3,16 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config/index.js';
-import { asksForComparison } from '../check/compare.js';
-import { asksForSeries, rankPlaces, seriesOf } from '../check/rank.js';
+import { chartAnswer, rankPlaces } from '../check/rank.js';
 import { renderRankingText, renderSeriesText } from '../present/compare.js';
 import { checkText, figureBookOf } from '../check/index.js';
 import { renderCheckText } from '../present/check.js';
 import { indexedPlaceNames } from '../places/find.js';
-import { ANSI, PLAIN, renderCitation, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
+import { citation } from '../present/citation.js';
+import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle } from '../present/text.js';
 import { askInChat, coveredOf, frameStore } from '../search/followup.js';
 import { loadSynonyms } from '../search/understand.js';
-import { looksLikeDraft, MAX_DRAFT_CHARS } from './features/check.js';
+import { CHECK_TEXT, looksLikeDraft, MAX_DRAFT_CHARS } from './features/check.js';
 import type { Answer, Engine } from '../types.js';
 import { checkQuestion, MAX_PAGES, searchLogged } from './question.js';
 import type { QueryLog } from './query-log.js';
@@ -62,13 +62,8 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
   let lastQuestion: string | null = null;
   /** A series or ranking answer as Telegram gives it (the table of its chart), or null for an ordinary question. */
   const comparisonOf = (text: string): string | null => {
-    const series = asksForSeries(text);
-    const book = series || asksForComparison(text) ? figureBookOf(engine, synonyms) : null;
-    if (!book) return null;
-    const s = series ? seriesOf(book, text.slice(0, 100)) : null;
-    if (s && s.missing.length < s.rows.length) return renderSeriesText(s);
-    const r = asksForComparison(text) ? rankPlaces(book, text.slice(0, 100)) : null;
-    return r && r.rows.length > 0 ? renderRankingText(r) : null;
+    const chart = chartAnswer(() => figureBookOf(engine, synonyms), text);
+    return chart === null ? null : chart.kind === 'series' ? renderSeriesText(chart.series) : renderRankingText(chart.ranking);
   };
   const synonyms = loadSynonyms(config.synonymsFile);
   const notice = updateNotice(config.indexDir);
@@ -93,6 +88,7 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
       if (line === '/quit' || line === '/exit') break;
       const [cmd = '', ...rest] = line.split(' ');
       const arg = rest.join(' ');
+      let comparison: string | null = null; // found once, in its turn below
       if (line === '') {
         // Enter on an empty line: nothing to do.
       } else if (cmd === '/help' || cmd === '/start') out(HELP);
@@ -110,7 +106,9 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
       } else if (cmd === '/引用' || cmd === '/cite') {
         const r = last?.answer.results[Number(arg) - 1];
         if (!r) out('用法：/引用 N，N 是上一个回答中结果的编号。');
-        else out(renderCitation(r));
+        // As the 引用 buttons in Telegram: an uncertain answer is not the answer, so no sentence to paste.
+        else if (!last!.answer.found) out('上一个回答没有确定的答案，不给引用句：请用 /原文 N 核对原文。');
+        else out(citation(r));
       } else if (cmd === '/district' || cmd === '/report') {
         const places = indexedPlaceNames(engine.reports());
         const p = cmd === '/district' ? parseDistrictArg(arg, places) : parseReportArg(arg, engine.reports());
@@ -133,12 +131,12 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
       else if (cmd !== '/原话' && looksLikeDraft(line)) {
         // A pasted draft is checked, as in Telegram.
         const book = figureBookOf(engine, synonyms);
-        if ([...line].length > MAX_DRAFT_CHARS) out(`这段文字太长了（超过${MAX_DRAFT_CHARS}字），请分段发送。`);
+        if ([...line].length > MAX_DRAFT_CHARS) out(CHECK_TEXT.tooLong);
         else if (!book) out('核对功能需要已建好的索引，暂时不可用。');
         else out(renderCheckText(checkText(book, line), style));
-      } else if (cmd !== '/原话' && comparisonOf(line)) {
+      } else if (cmd !== '/原话' && (comparison = comparisonOf(line)) !== null) {
         // A comparison question gets the comparison, as in Telegram (one nothing matches is a question).
-        out(comparisonOf(line)!);
+        out(comparison);
       } else {
         const asWritten = cmd === '/原话';
         const question: string = asWritten ? lastQuestion! : line;

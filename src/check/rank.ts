@@ -4,7 +4,7 @@
 import Nzh from 'nzh';
 import { compact, CUES } from '../figures/parse.js';
 import { QUESTION_CUES } from '../structure/period.js';
-import { type CompareRow, compareIndicator, type Comparison } from './compare.js';
+import { asksForComparison, type CompareRow, compareIndicator, type Comparison } from './compare.js';
 import { type FigureBook, inReportWords } from './index.js';
 
 const SERIES = new RegExp(CUES.seriesCues);
@@ -146,4 +146,23 @@ export function seriesOf(book: FigureBook, query: string): Series | null {
   const rows: SeriesRow[] = [];
   for (let y = start; y <= end; y++) rows.push({ year: y, result: pick(y, 'result'), target: pick(y, 'target') });
   return { indicator: comparison.indicator, place, unit, rows, missing: rows.filter((r) => !r.result && !r.target).map((r) => r.year) };
+}
+
+/** What a comparison or series question gets instead of passages: its chart's table, or null to search it. */
+export type ChartAnswer = { kind: 'series'; series: Series } | { kind: 'ranking'; ranking: Ranking };
+
+/**
+ * One place over the years when its reports give a figure for some year; else places ranked when the question asks
+ * for a comparison and some figure matches; else null (the question goes to the search, whose passages may still say
+ * something). The figure book is only built when the question asks for either. The bot and the terminal chat alike.
+ */
+export function chartAnswer(book: () => FigureBook | null, text: string): ChartAnswer | null {
+  const series = asksForSeries(text);
+  const comparison = asksForComparison(text);
+  const figures = series || comparison ? book() : null;
+  if (!figures) return null;
+  const s = series ? seriesOf(figures, text.slice(0, 100)) : null;
+  if (s && s.missing.length < s.rows.length) return { kind: 'series', series: s };
+  const r = comparison ? rankPlaces(figures, text.slice(0, 100)) : null;
+  return r && r.rows.length > 0 ? { kind: 'ranking', ranking: r } : null;
 }

@@ -1,6 +1,7 @@
 // npm run ask -- [--json] [--top N] [--batch [--chats]] "问题"
 import { createInterface } from 'node:readline';
-import { askInChat, coveredOf, frameStore } from '../search/followup.js';
+import { ChatLineSchema } from '../search/conversations.js';
+import { chatsInOrder } from '../search/followup.js';
 import { parseArgs } from 'node:util';
 import { toJson } from '../present/json.js';
 import { ANSI, PLAIN, renderText } from '../present/text.js';
@@ -42,9 +43,7 @@ async function main() {
     process.exit(2);
   }
   if (values.batch && values.chats) {
-    // One frame per chat, in input order; a frame never expires within a batch (its turns have no time).
-    const frames = frameStore({ ttlMs: Number.POSITIVE_INFINITY });
-    const covered = coveredOf(engine.reports());
+    const ask = chatsInOrder(engine.reports());
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     let n = 0;
     for await (const line of lines) {
@@ -55,7 +54,7 @@ async function main() {
         process.stdout.write(JSON.stringify({ line: n, error: turn }) + '\n');
         continue;
       }
-      const answer = await askInChat(frames, turn.chat, turn.question, covered, (q) => engine.search(q, { top }));
+      const answer = await ask(turn.chat, turn.question, (q) => engine.search(q, { top }));
       process.stdout.write(JSON.stringify(toJson(answer)) + '\n');
     }
     return;
@@ -81,11 +80,9 @@ function readChatLine(line: string): { chat: string; question: string } | string
   } catch {
     return 'not JSON: each line must be {"chat": "c1", "question": "…"}';
   }
-  const o = v as { chat?: unknown; question?: unknown };
-  if (!o || typeof o !== 'object' || (typeof o.chat !== 'string' && typeof o.chat !== 'number') || typeof o.question !== 'string' || !o.question.trim()) {
-    return 'each line must be {"chat": "c1", "question": "…"} with a chat id and a question';
-  }
-  return { chat: String(o.chat), question: o.question.trim() };
+  const turn = ChatLineSchema.safeParse(v);
+  if (!turn.success || !turn.data.question.trim()) return 'each line must be {"chat": "c1", "question": "…"} with a chat id and a question';
+  return { chat: turn.data.chat, question: turn.data.question.trim() };
 }
 
 main().catch(fatal);

@@ -1,4 +1,5 @@
 // Shared start-up for the command-line front ends: config, logger, progress bar, engine, friendly fatal errors.
+import { createServer } from 'node:net';
 import cliProgress from 'cli-progress';
 import { openEngine, type Progress } from '../app/open.js';
 import { DownloadError } from '../bot/download.js';
@@ -75,4 +76,16 @@ export function fatal(err: unknown): never {
     process.stderr.write(`unexpected error: ${message}${code === 'ENOENT' || code === 'EACCES' ? ': check that the path exists and is readable' : ''} (run with LOG_LEVEL=debug for details)\n`);
   }
   process.exit(1);
+}
+
+/** A port nobody listens on (the emulator treats port 0 as "use 9000"). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 }

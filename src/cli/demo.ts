@@ -4,7 +4,6 @@
 // It works on a copy of corpus/ and the index in a temporary folder, thrown away at /quit, so trying uploads and
 // /remove changes nothing; `npm run demo -- --in-place` uses corpus/ and the index themselves.
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,7 +14,7 @@ import { runBot } from '../bot/run.js';
 import type { Config } from '../config/index.js';
 import { createLogger } from '../log.js';
 import { htmlToTerminal } from '../present/html-text.js';
-import { fatal, openEngineForCli, startup } from './common.js';
+import { fatal, freePort, openEngineForCli, startup } from './common.js';
 
 const TOKEN = '123456:demo-token-for-the-local-emulator';
 const DEMO_USER = 1001;
@@ -34,17 +33,6 @@ interface Button {
   text: string;
   data: string;
   messageId: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => done(port));
-    });
-  });
 }
 
 async function main() {

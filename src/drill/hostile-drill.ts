@@ -7,21 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deepHtml, docxBomb, pdfWithHugeImage, unclosedTags } from './hostile.js';
+import { type Row, type Run, secs } from './rows.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  peakMb: number | null;
-}
-interface Row {
-  fault: string;
-  runs: number;
-  outcome: string;
-  failures: string[];
-  operator: string;
-}
 interface Deps {
   work: string;
   corpus: string;
@@ -32,7 +19,6 @@ interface Deps {
   log: (m: string) => void;
 }
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const errorLine = (r: Run) => r.stderr.split('\n').find((l) => /^(error|\[error\])/.test(l.trim()) || / rejected: /.test(l))?.trim() ?? '';
 const crashed = (r: Run) => r.code === null || /Segmentation fault|Maximum call stack|FATAL ERROR|^\s+at /m.test(r.stderr);
 

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
 import { hostileDrill } from './hostile-drill.js';
+import { type Row, type Run, secs } from './rows.js';
 
 const drillStarted = Date.now();
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -44,16 +45,6 @@ const extra = ['report.docx', 'two-columns.pdf'].map((f) => {
 
 function sha(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  killed: boolean;
-  /** Peak resident memory in MB (GNU time), or null. */
-  peakMb: number | null;
 }
 
 /** Resident memory of a process and all its descendants, in KB (Linux /proc; 0 elsewhere). */
@@ -162,20 +153,12 @@ function corpusIntact(): string | null {
   return null;
 }
 
-interface Row {
-  fault: string;
-  runs: number;
-  outcome: string;
-  failures: string[];
-  operator: string;
-}
 const rows: Row[] = [];
 const log = (m: string) => process.stderr.write(`[drill] ${m}\n`);
 const tally = (checks: AskCheck[]) => {
   const n = (v: Verdict) => checks.filter((c) => c.verdict === v).length;
   return `${n('answered')} answered, ${n('one line')} one clear line, ${n('FAILED')} failed`;
 };
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 log(`working in ${work}; question: ${question.question} (expects ${question.answer})`);
 const first = await run('index', ['--force']);

@@ -83,21 +83,6 @@ export function renderCheckCards(result: CheckResult, limit = TELEGRAM_TEXT_LIMI
   return messages;
 }
 
-/** The comparison card: one line per place and year, each with its quote's source. */
-export function renderCompareCard(c: Comparison, limit = TELEGRAM_TEXT_LIMIT): string {
-  if (c.rows.length === 0) return `报告中没有找到“${escapeHtml(c.indicator)}”的数字，无法对比。换个说法试试，例如 /compare 城镇新增就业。`;
-  let out = `<b>${escapeHtml(c.indicator)}</b>：${c.rows.length} 个地方和年份`;
-  for (const r of c.rows) {
-    const row = `\n\n${escapeHtml([r.place ?? '（地方不明）', r.year === null ? '' : `${r.year}年`, PERIOD[r.period]].filter(Boolean).join(' · '))}：<b>${escapeHtml(r.figure)}</b>\n<blockquote>${escapeHtml(r.quote)}</blockquote>\n<i>${sourceLine(r.source)}</i>`;
-    if (out.length + row.length > limit - 40) {
-      out += '\n\n<i>……其余行从略。</i>';
-      break;
-    }
-    out += row;
-  }
-  return out;
-}
-
 /** A checked draft as terminal text. */
 export function renderCheckText(result: CheckResult, style: TextStyle = PLAIN): string {
   if (result.claims.length === 0) return '这段文字里没有找到可核对的数字（数字要带单位，例如 6725人、16.1%）。';

@@ -58,7 +58,7 @@ const plain = { bold: (s: string) => s, esc: (s: string) => s };
 export const rankingCaption = (r: Ranking) => fit([...rankingLines(r, html.bold, html.esc), '<i>点下面的按钮看每一行的出处和引用句。</i>'], CAPTION_LIMIT);
 export const seriesCaption = (s: Series) => fit([...seriesLines(s, html.bold, html.esc), '<i>点下面的按钮看每一行的出处和引用句。</i>'], CAPTION_LIMIT);
 
-/** The rows behind the buttons, in the caption's order. */
+/** The rows behind a ranking's buttons (its ranked rows, then those it names but leaves out) and a series', in the caption's order. */
 export const rankingRows = (r: Ranking): CompareRow[] => [...r.rows, ...r.unranked];
 export const seriesRows = (s: Series): CompareRow[] => s.rows.flatMap((r) => [r.result, r.target]).filter((x): x is NonNullable<typeof x> => x !== null);
 

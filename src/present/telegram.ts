@@ -188,8 +188,6 @@ function lineRange([a, b]: [number, number]): string {
   return a === b ? `第${a}行` : `第${a}–${b}行`;
 }
 
-export { OCR_NOTE };
-
 /** Title, district, year, paragraph, page, file and lines (and the OCR note), escaped. */
 export function sourceLine(source: Source, { titleLimit = 40 }: { titleLimit?: number } = {}): string {
   const title = [...source.title].length > titleLimit ? [...source.title].slice(0, titleLimit).join('') + ELLIPSIS : source.title;

@@ -1,7 +1,7 @@
 // Answer -> plain text for the terminal (the CLI and the no-token terminal chat).
 import { type Answer, confidenceOf, type Passage, type ReportSummary, type SearchResult, type Source } from '../types.js';
-import { citation, sourceInWords } from './citation.js';
-import { figureWhen, OCR_NOTE, placesDifferText } from './telegram.js';
+import { OCR_NOTE, sourceInWords } from './citation.js';
+import { figureWhen, placesDifferText } from './telegram.js';
 
 export interface TextStyle {
   /** Wrap the highlighted sentence (ANSI bold on a terminal, 【】 otherwise). */
@@ -44,9 +44,6 @@ export function renderText(answer: Answer, style: TextStyle = PLAIN): string {
   }
   return lines.join('\n').trimEnd();
 }
-
-/** Result n's ready citation (the terminal's /引用 N). */
-export const renderCitation = (r: SearchResult) => citation(r);
 
 export const UNCERTAIN = '没有找到确定的答案。以下原文可能相关，请核对后再引用：';
 

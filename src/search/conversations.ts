@@ -3,11 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Answer, Engine } from '../types.js';
-import { askInChat, coveredOf, frameStore } from './followup.js';
+import { chatsInOrder } from './followup.js';
 
-const TurnSchema = z.object({
+/** One line of a conversation: {"chat": "c1", "question": "…"} (what `ask --json --batch --chats` reads). */
+export const ChatLineSchema = z.object({
   chat: z.union([z.string(), z.number()]).transform(String),
   question: z.string().min(1),
+});
+
+const TurnSchema = ChatLineSchema.extend({
   /** File that answers the turn, or null when no report does (a place with no report: refused by name). */
   source: z.string().nullable(),
   /** Exact substrings (whitespace and ** removed) of a passage of `source` that answer it; any one counts. */
@@ -55,12 +59,11 @@ function hitRank(answer: Answer, turn: ConversationTurn): number | null {
 }
 
 export async function scoreConversations(engine: Engine, turns: ConversationTurn[]): Promise<ConversationScore> {
-  const frames = frameStore({ ttlMs: Number.POSITIVE_INFINITY });
-  const covered = coveredOf(engine.reports());
+  const ask = chatsInOrder(engine.reports());
   const seen = new Set<string>();
   const details: TurnDetail[] = [];
   for (const turn of turns) {
-    const answer = await askInChat(frames, turn.chat, turn.question, covered, (q) => engine.search(q, { top: 3 }));
+    const answer = await ask(turn.chat, turn.question, (q) => engine.search(q, { top: 3 }));
     const role = turn.source === null ? 'refusal' : seen.has(turn.chat) ? 'followup' : 'first';
     seen.add(turn.chat);
     const rank = role === 'refusal' ? null : hitRank(answer, turn);

@@ -4,6 +4,7 @@
 // engine, the decision and the refusal of a place with no report stay exactly what they are for typed questions.
 // Cue words live in followup.json, and how a question asks in cues.ts (data, not code).
 import { readFileSync } from 'node:fs';
+import { ExpiringStore } from '../expiring.js';
 import { UNITS } from '../clean/figures.js';
 import { gazetteer } from '../places/gazetteer.js';
 import { findPlaces, namedPlaces } from '../places/find.js';
@@ -201,20 +202,11 @@ function relativeTo(frame: Frame, answer: Answer): { relative?: -1 | 0 | 1 } {
 
 /** One frame per chat, forgotten after `ttlMs` without a question (and the oldest first beyond `max` chats). */
 export function frameStore({ ttlMs, max = 10_000, now = Date.now }: { ttlMs: number; max?: number; now?: () => number }) {
-  const frames = new Map<string, { frame: Frame; at: number }>();
+  const frames = new ExpiringStore<Frame>({ ttlMs, maxEntries: max, now });
   return {
-    get(chat: string | number): Frame | null {
-      const e = frames.get(String(chat));
-      if (!e || ttlMs <= 0 || now() - e.at > ttlMs) return null;
-      return e.frame;
-    },
-    set(chat: string | number, frame: Frame | null): void {
-      const key = String(chat);
-      frames.delete(key);
-      if (!frame) return;
-      if (frames.size >= max) frames.delete(frames.keys().next().value!);
-      frames.set(key, { frame, at: now() });
-    },
+    // A ttl of 0 turns follow-ups off (FOLLOWUP_MINUTES=0): no frame is ever read.
+    get: (chat: string | number): Frame | null => (ttlMs <= 0 ? null : (frames.get(String(chat)) ?? null)),
+    set: (chat: string | number, frame: Frame | null): void => (frame ? frames.set(String(chat), frame) : frames.delete(String(chat))),
   };
 }
 export type FrameStore = ReturnType<typeof frameStore>;
@@ -237,4 +229,11 @@ export async function askInChat(
   // A message that changed nothing (no indicator, read as written) leaves the frame as it was.
   if (reading.frame && reading.frame !== before) frames.set(chat, { ...reading.frame, ...relativeTo(reading.frame, answer) });
   return withReading(answer, question, reading);
+}
+
+/** Chats read in order from a file (`ask --batch --chats`, `eval --chats`): one frame per chat, never expiring (turns carry no time). */
+export function chatsInOrder(reports: readonly ReportSummary[]) {
+  const frames = frameStore({ ttlMs: Number.POSITIVE_INFINITY });
+  const covered = coveredOf(reports);
+  return (chat: string, question: string, search: (question: string) => Promise<Answer>) => askInChat(frames, chat, question, covered, search);
 }

@@ -2,14 +2,14 @@
 // figures and no question words), the 当作问题 button, /compare 指标 and questions asking for a comparison or for
 // one place over the years: a chart as a photo, the ranked table as its caption, each row's source behind a button.
 import { Composer, type Context, InlineKeyboard, InputFile } from 'grammy';
-import { asksForComparison, type CompareRow } from '../../check/compare.js';
-import { asksForSeries, rankPlaces, seriesOf } from '../../check/rank.js';
+import type { CompareRow } from '../../check/compare.js';
+import { chartAnswer, rankPlaces, type Ranking } from '../../check/rank.js';
 import { rankingChart, seriesChart } from '../../present/chart.js';
 import { rankingCaption, rankingRows, rowCitation, rowLabel, seriesCaption, seriesRows } from '../../present/compare.js';
 import { checkText, type FigureBook, figureBookOf } from '../../check/index.js';
 import { compact, CUES, parseFigures } from '../../figures/parse.js';
 import { MAX_CLAIMS_PER_CARD, renderCheckCards } from '../../present/check.js';
-import { ExpiringStore, type StoreOptions } from '../sessions.js';
+import { ExpiringStore, type StoreOptions } from '../../expiring.js';
 
 export interface CheckDeps {
   /** The engine; its loaded index carries the figure records (figureBookOf). */
@@ -26,7 +26,8 @@ const QUESTION = new RegExp(CUES.questionWords);
 /** A draft longer than a Telegram message (only possible through other clients) is not checked: send it in parts. */
 export const MAX_DRAFT_CHARS = 4096;
 
-const USAGE = {
+/** What /check, /compare and a pasted draft answer besides a check (the terminal chat says the same). */
+export const CHECK_TEXT = {
   check: '用法：/check 后面接要核对的文字，例如 /check 城中区2023年城镇新增就业6725人。也可以直接把稿件段落发给我。',
   compare: '用法：/compare 指标，例如 /compare 城镇新增就业',
   noIndex: '核对功能需要已建好的索引，暂时不可用，请稍后再试。',
@@ -54,8 +55,8 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
 
   async function sendCheck(ctx: Context, text: string): Promise<void> {
     const figures = book();
-    if (!figures) return void (await ctx.reply(USAGE.noIndex));
-    if ([...text].length > MAX_DRAFT_CHARS) return void (await ctx.reply(USAGE.tooLong));
+    if (!figures) return void (await ctx.reply(CHECK_TEXT.noIndex));
+    if ([...text].length > MAX_DRAFT_CHARS) return void (await ctx.reply(CHECK_TEXT.tooLong));
     // One more than a card shows, so the card can say that some were left out without checking them all.
     const result = checkText(figures, text, { maxClaims: MAX_CLAIMS_PER_CARD + 1 });
     const total = result.claims.length > MAX_CLAIMS_PER_CARD ? parseFigures(compact(text)).length : result.claims.length;
@@ -69,7 +70,7 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
 
   composer.command('check', async (ctx) => {
     const text = ctx.match.trim();
-    if (!text) return void (await ctx.reply(USAGE.check));
+    if (!text) return void (await ctx.reply(CHECK_TEXT.check));
     await sendCheck(ctx, text);
   });
 
@@ -89,35 +90,30 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
     }
   }
 
-  /** A ranking of places for `text` (/compare 指标, 哪个区…最多): false when no figure of it was found. */
-  async function sendRanking(ctx: Context, figures: FigureBook, text: string): Promise<boolean> {
-    const ranking = rankPlaces(figures, text.slice(0, 100));
-    if (ranking.rows.length === 0) return false;
-    await sendChart(ctx, rankingChart(ranking), rankingCaption(ranking), rankingRows(ranking), false);
-    return true;
-  }
+  /** A ranking of places (/compare 指标, 哪个区…最多) as its bar chart. */
+  const sendRanking = (ctx: Context, ranking: Ranking) => sendChart(ctx, rankingChart(ranking), rankingCaption(ranking), rankingRows(ranking), false);
 
   composer.command('compare', async (ctx) => {
     const indicator = ctx.match.trim();
-    if (!indicator) return void (await ctx.reply(USAGE.compare));
+    if (!indicator) return void (await ctx.reply(CHECK_TEXT.compare));
     const figures = book();
-    if (!figures) return void (await ctx.reply(USAGE.noIndex));
-    if (!(await sendRanking(ctx, figures, indicator))) {
-      await ctx.reply(`报告中没有找到“${indicator.slice(0, 40).replace(/[<>&]/g, '')}”的数字，无法对比。换个说法试试，例如 /compare 城镇新增就业。`);
-    }
+    if (!figures) return void (await ctx.reply(CHECK_TEXT.noIndex));
+    const ranking = rankPlaces(figures, indicator.slice(0, 100));
+    if (ranking.rows.length > 0) await sendRanking(ctx, ranking);
+    else await ctx.reply(`报告中没有找到“${indicator.slice(0, 40).replace(/[<>&]/g, '')}”的数字，无法对比。换个说法试试，例如 /compare 城镇新增就业。`);
   });
 
   composer.callbackQuery(/^cr:([A-Za-z0-9_-]{4,16}):(\d{1,2})$/, async (ctx) => {
     const row = charts.get(ctx.match[1]!)?.[Number(ctx.match[2])];
-    if (!row) return void (await ctx.answerCallbackQuery({ text: USAGE.expired }));
+    if (!row) return void (await ctx.answerCallbackQuery({ text: CHECK_TEXT.expired }));
     await ctx.answerCallbackQuery();
     await ctx.reply(rowCitation(row), { link_preview_options: { is_disabled: true } });
   });
 
   composer.callbackQuery(/^ck:([A-Za-z0-9_-]{4,16})$/, async (ctx) => {
     const draft = drafts.get(ctx.match[1]!);
-    if (!draft) return void (await ctx.answerCallbackQuery({ text: USAGE.expired }));
-    if (draft.chatId !== ctx.chat?.id || draft.userId !== ctx.from.id) return void (await ctx.answerCallbackQuery({ text: USAGE.notYours }));
+    if (!draft) return void (await ctx.answerCallbackQuery({ text: CHECK_TEXT.expired }));
+    if (draft.chatId !== ctx.chat?.id || draft.userId !== ctx.from.id) return void (await ctx.answerCallbackQuery({ text: CHECK_TEXT.notYours }));
     await ctx.answerCallbackQuery();
     await deps.ask(ctx, draft.text);
   });
@@ -127,16 +123,12 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
     if (first?.type === 'bot_command' && first.offset === 0) return next();
     const text = ctx.msg.text.replace(/@\w+/g, ' ').trim();
     if (looksLikeDraft(text)) return sendCheck(ctx, text);
-    const series = asksForSeries(text);
-    const figures = series || asksForComparison(text) ? book() : null;
-    if (!figures) return next();
-    // One place over the years: a line, the years its reports lack named. With no figure for any year, the
-    // question goes to the search (its passages may still say something).
-    const s = series ? seriesOf(figures, text.slice(0, 100)) : null;
-    if (s && s.missing.length < s.rows.length) return sendChart(ctx, seriesChart(s), seriesCaption(s), seriesRows(s), true);
-    // A comparison nothing matches is asked as an ordinary question instead.
-    if (asksForComparison(text) && (await sendRanking(ctx, figures, text))) return;
-    return next();
+    // One place over the years (a line, the years its reports lack named) or places ranked; a question neither
+    // answers is asked as an ordinary question.
+    const chart = chartAnswer(book, text);
+    if (!chart) return next();
+    if (chart.kind === 'series') return sendChart(ctx, seriesChart(chart.series), seriesCaption(chart.series), seriesRows(chart.series), true);
+    return sendRanking(ctx, chart.ranking);
   });
 
   return composer;

@@ -9,7 +9,7 @@ import { adminButtonState, isAdmin } from '../access.js';
 import { correctedText, correctFailedText, correctingText, fileName } from '../admin-texts.js';
 import { encodeCallback, onCallback } from '../callback-data.js';
 import type { BotEnv } from '../env.js';
-import { ExpiringStore } from '../sessions.js';
+import { ExpiringStore } from '../../expiring.js';
 import { editOrReply, HTML } from '../util.js';
 
 type Field = 'place' | 'year';

@@ -8,7 +8,7 @@ import { encodeCallback, onCallback } from '../callback-data.js';
 import type { BotEnv } from '../env.js';
 import type { ReportAdmin } from '../../app/report-admin.js';
 import { parseReportArg } from '../scopes.js';
-import { ExpiringStore } from '../sessions.js';
+import { ExpiringStore } from '../../expiring.js';
 import { TEXT } from '../texts.js';
 import { clip, editOrIgnore, editOrReply, HTML } from '../util.js';
 

@@ -7,6 +7,8 @@ import type { SkippedFile } from '../corpus/load.js';
 import type { FigureRecord } from '../figures/records.js';
 import type { Passage, ReportMeta } from '../types.js';
 import { DiskError, explainFsError } from './fs-errors.js';
+import { indexedText } from './indexed-text.js';
+import { collectPostings, decodePostings, encodePostings, type LexicalPostings } from './lexical.js';
 import { describeStoredFiles, graphProblem, IndexDamagedError, listVersions, type StoredFiles, versionProblem } from './integrity.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -60,6 +62,8 @@ export interface StoredIndex {
   /** Row i: unit vectors of passage i's sentences. Not stored by the build (no gain measured): only the ablation src/bench/sentences.ts fills it, in memory. */
   sentenceVectors?: Float32Array[][];
   dense: Hnsw;
+  /** BM25 postings as the build stored them (absent in versions written before they were stored: rebuilt at open). */
+  lexical?: LexicalPostings;
   /** Every figure of every passage, read as data (src/figures). */
   figures: FigureRecord[];
   /** Version folder the index was read from (changes on every build). */
@@ -132,6 +136,7 @@ export async function writeIndex(indexDir: string, manifest: Manifest, passages:
     writeFileSync(join(dir, 'vectors.f32'), packVectors(vectors, manifest.model.dimension));
     await dense.writeIndex(join(dir, 'dense.hnsw'));
     writeFileSync(join(dir, 'figures.json'), JSON.stringify(figures));
+    writeFileSync(join(dir, 'lexical.bin'), encodePostings(collectPostings(passages.map(indexedText))));
     const stored = describeStoredFiles(dir);
     // hnswlib writes through a C++ stream that does not report a short write (a full disk, a file-size limit):
     // what it wrote is checked before the version can become current.
@@ -219,7 +224,15 @@ async function readVersion(indexDir: string, version: string): Promise<StoredInd
   } catch (err) {
     throw new IndexDamagedError(`figures.json is unreadable (${(err as Error).message})`);
   }
-  return { manifest, passages, vectors, dense, figures, version };
+  let lexical: LexicalPostings | undefined;
+  if (manifest.stored?.['lexical.bin']) {
+    try {
+      lexical = decodePostings(readFileSync(join(dir, 'lexical.bin')), manifest.passageCount);
+    } catch (err) {
+      throw new IndexDamagedError((err as Error).message);
+    }
+  }
+  return { manifest, passages, vectors, dense, lexical, figures, version };
 }
 
 /**

@@ -5,9 +5,10 @@
 // A full disk, a crash, a killed writer or a flipped digit make a version damaged; readers then fall back to an
 // older intact version, and a build never reuses anything from a damaged one.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatBytes } from '../format.js';
+import { hashFile, readChunked } from './large-file.js';
 
 /** The data files of a version; manifest.json is written after them and describes them. */
 export const DATA_FILES = ['passages.json', 'vectors.f32', 'dense.hnsw', 'figures.json'] as const;
@@ -39,10 +40,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 export function describeStoredFiles(dir: string): StoredFiles {
   const out = {} as StoredFiles;
-  for (const f of [...DATA_FILES, ...OPTIONAL_FILES.filter((f) => existsSync(join(dir, f)))]) {
-    const bytes = readFileSync(join(dir, f));
-    out[f] = { bytes: bytes.length, sha256: sha256(bytes) };
-  }
+  for (const f of [...DATA_FILES, ...OPTIONAL_FILES.filter((f) => existsSync(join(dir, f)))]) out[f] = hashFile(join(dir, f));
   return out;
 }
 
@@ -63,7 +61,7 @@ export function checksumProblem(dir: string, stored: StoredFiles | undefined): s
   const sizes = sizeProblem(dir, stored);
   if (sizes || !stored) return sizes;
   for (const f of filesOf(stored)) {
-    if (sha256(readFileSync(join(dir, f))) !== stored[f]!.sha256) return `${f} does not match its checksum`;
+    if (hashFile(join(dir, f)).sha256 !== stored[f]!.sha256) return `${f} does not match its checksum`;
   }
   return null;
 }
@@ -167,16 +165,18 @@ export function versionProblem(dir: string, manifest: ExpectedShape): string | n
   }).join('|');
   const known = verified.get(dir);
   if (known?.signature === signature) return known.problem;
-  // Each file is read once: its checksum, then (the graph) its structure.
+  // Each file is read once, in chunks: its checksum, then (the graph, held whole) its structure.
   let graph: Buffer | undefined;
   let problem: string | null = null;
   for (const f of filesOf(manifest.stored)) {
-    const bytes = readFileSync(join(dir, f));
-    if (manifest.stored && sha256(bytes) !== manifest.stored[f]!.sha256) {
+    const path = join(dir, f);
+    const bytes = f === 'dense.hnsw' ? readChunked(path) : undefined;
+    const sum = bytes ? sha256(bytes) : hashFile(path).sha256;
+    if (manifest.stored && sum !== manifest.stored[f]!.sha256) {
       problem = `${f} does not match its checksum`;
       break;
     }
-    if (f === 'dense.hnsw') graph = bytes;
+    if (bytes) graph = bytes;
   }
   problem ??= countProblem(dir, manifest) ?? graphProblem(graph!, manifest.passageCount, manifest.model.dimension);
   verified.set(dir, { signature, problem });

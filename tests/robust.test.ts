@@ -14,7 +14,7 @@ import { updateIndex } from '../src/index/build.js';
 import { largeFileWarning, unindexableFiles } from '../src/index/corpus-check.js';
 import { ensureIndex } from '../src/app/guarded.js';
 import { formatBytes } from '../src/format.js';
-import { checksumProblem, DATA_FILES, graphProblem, sizeProblem } from '../src/index/integrity.js';
+import { checksumProblem, DATA_FILES, graphProblem, OPTIONAL_FILES, sizeProblem } from '../src/index/integrity.js';
 import { ifNoWriter, updateInProgress, withWriteLock } from '../src/index/lock.js';
 import { progressMeter } from '../src/index/progress.js';
 import { currentVersion, type Manifest, readIndex } from '../src/index/store.js';
@@ -64,7 +64,7 @@ describe('index integrity', () => {
   it('records each data file with its size and checksum; sizes and checksums catch damage', () => {
     const dir = versionDir();
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    for (const f of DATA_FILES) expect(manifest.stored![f]).toEqual({ bytes: statSync(join(dir, f)).size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    for (const f of [...DATA_FILES, ...OPTIONAL_FILES]) expect(manifest.stored![f]).toEqual({ bytes: statSync(join(dir, f)).size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(sizeProblem(dir, manifest.stored)).toBeNull();
     expect(checksumProblem(dir, manifest.stored)).toBeNull();
     // same size, one byte changed: only the checksum sees it
@@ -80,7 +80,7 @@ describe('index integrity', () => {
     rmSync(copy, { recursive: true });
   });
 
-  for (const file of [...DATA_FILES, 'manifest.json', 'CURRENT']) {
+  for (const file of [...DATA_FILES, ...OPTIONAL_FILES, 'manifest.json', 'CURRENT']) {
     it(`a damaged ${file} falls back to the previous intact version with a warning; npm run index repairs it`, async () => {
       const damaged = currentVersion(config().indexDir)!;
       const path = file === 'CURRENT' ? join(config().indexDir, 'CURRENT') : join(versionDir(), file);
@@ -101,6 +101,33 @@ describe('index integrity', () => {
       expect(warnings).toHaveLength(1);
     });
   }
+
+  it('a missing lexical.bin falls back to the previous intact version; npm run index rebuilds it', async () => {
+    const damaged = currentVersion(config().indexDir)!;
+    rmSync(join(versionDir(), 'lexical.bin'));
+    const warnings: string[] = [];
+    const read = await readIndex(config().indexDir, { warn: (m) => warnings.push(m) });
+    expect(read.version).not.toBe(damaged);
+    expect(read.lexical?.n).toBe(read.manifest.passageCount);
+    expect(warnings[0]).toMatch(/lexical.bin is missing.*npm run index/);
+    const report = await updateIndex(config(), build());
+    expect(report.repaired?.problem).toMatch(/lexical.bin is missing/);
+    expect((await readIndex(config().indexDir)).lexical?.n).toBe(read.manifest.passageCount);
+  });
+
+  it('a version written before lexical.bin was stored still opens, and BM25 is built from its passages', async () => {
+    const dir = versionDir();
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    const { 'lexical.bin': _, ...older } = manifest.stored!;
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, stored: older }));
+    rmSync(join(dir, 'lexical.bin'));
+    const warnings: string[] = [];
+    const read = await readIndex(config().indexDir, { warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([]);
+    expect(read.version).toBe(currentVersion(config().indexDir));
+    expect(read.lexical).toBeUndefined();
+    await updateIndex(config(), { ...build(), force: true });
+  });
 
   it('npm run index finds a same-size corruption by checksum and rebuilds without --force', async () => {
     const path = join(versionDir(), 'vectors.f32');

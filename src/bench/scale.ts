@@ -1,10 +1,11 @@
 // Scale: synthetic archives of 100,000 and 1,000,000 passages. HNSW build time, size on disk, resident
 // memory, dense latency and recall@10 against exact search for a sweep of ef, and (up to e2eMax passages)
 // the real search path end to end over the synthetic archive.
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { Embedder } from '../embed/index.js';
+import { writeChunked } from '../index/large-file.js';
 import { buildHnsw, type HnswParams, type Manifest, readIndex, writeIndex } from '../index/store.js';
 import type { Logger } from '../log.js';
 import { createEngine, DEFAULT_RANK } from '../search/engine.js';
@@ -157,7 +158,7 @@ async function measureGraph(
     disk = { dense: sizes['dense.hnsw'] ?? 0, vectors: sizes['vectors.f32'] ?? 0, passages: sizes['passages.json'] ?? 0, total: sum(Object.values(sizes)) };
   } else {
     await dense.writeIndex(join(dir, 'dense.hnsw'));
-    writeFileSync(join(dir, 'vectors.f32'), packed(vectors, dim));
+    writeChunked(join(dir, 'vectors.f32'), [packed(vectors, dim)]);
     const sizes = fileSizes(dir);
     disk = { dense: sizes['dense.hnsw'] ?? 0, vectors: sizes['vectors.f32'] ?? 0, passages: null, total: sum(Object.values(sizes)) };
   }

@@ -5,9 +5,10 @@
 // A full disk, a crash, a killed writer or a flipped digit make a version damaged; readers then fall back to an
 // older intact version, and a build never reuses anything from a damaged one.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatBytes } from '../format.js';
+import { hashFile, readChunked } from './large-file.js';
 
 /** The data files of a version; manifest.json is written after them and describes them. */
 export const DATA_FILES = ['passages.json', 'vectors.f32', 'dense.hnsw', 'figures.json'] as const;
@@ -17,7 +18,20 @@ export interface StoredFile {
   sha256: string;
 }
 
-export type StoredFiles = Record<(typeof DATA_FILES)[number], StoredFile>;
+/**
+ * Data files a version holds when its manifest records them: the stored BM25 postings (versions written before
+ * they were stored lack it, and rebuild it in memory at open).
+ */
+export const OPTIONAL_FILES = ['lexical.bin'] as const;
+
+type DataFile = (typeof DATA_FILES)[number] | (typeof OPTIONAL_FILES)[number];
+
+export type StoredFiles = Record<(typeof DATA_FILES)[number], StoredFile> & Partial<Record<(typeof OPTIONAL_FILES)[number], StoredFile>>;
+
+/** The files a version must hold: the data files, and the optional ones its manifest records. */
+function filesOf(stored: StoredFiles | undefined): DataFile[] {
+  return [...DATA_FILES, ...OPTIONAL_FILES.filter((f) => stored?.[f] !== undefined)];
+}
 
 /** An index version that cannot be used, with what is wrong and the fix. */
 export class IndexDamagedError extends Error {}
@@ -26,16 +40,13 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 export function describeStoredFiles(dir: string): StoredFiles {
   const out = {} as StoredFiles;
-  for (const f of DATA_FILES) {
-    const bytes = readFileSync(join(dir, f));
-    out[f] = { bytes: bytes.length, sha256: sha256(bytes) };
-  }
+  for (const f of [...DATA_FILES, ...OPTIONAL_FILES.filter((f) => existsSync(join(dir, f)))]) out[f] = hashFile(join(dir, f));
   return out;
 }
 
 /** What is wrong with the data files' sizes (cheap: one stat each), or null. */
 export function sizeProblem(dir: string, stored: StoredFiles | undefined): string | null {
-  for (const f of DATA_FILES) {
+  for (const f of filesOf(stored)) {
     const path = join(dir, f);
     if (!existsSync(path)) return `${f} is missing`;
     const expected = stored?.[f]?.bytes;
@@ -49,8 +60,8 @@ export function sizeProblem(dir: string, stored: StoredFiles | undefined): strin
 export function checksumProblem(dir: string, stored: StoredFiles | undefined): string | null {
   const sizes = sizeProblem(dir, stored);
   if (sizes || !stored) return sizes;
-  for (const f of DATA_FILES) {
-    if (sha256(readFileSync(join(dir, f))) !== stored[f].sha256) return `${f} does not match its checksum`;
+  for (const f of filesOf(stored)) {
+    if (hashFile(join(dir, f)).sha256 !== stored[f]!.sha256) return `${f} does not match its checksum`;
   }
   return null;
 }
@@ -148,22 +159,24 @@ const verified = new Map<string, { signature: string; problem: string | null }>(
 export function versionProblem(dir: string, manifest: ExpectedShape): string | null {
   const sizes = sizeProblem(dir, manifest.stored);
   if (sizes) return sizes;
-  const signature = ['manifest.json', ...DATA_FILES].map((f) => {
+  const signature = ['manifest.json', ...filesOf(manifest.stored)].map((f) => {
     const s = statSync(join(dir, f));
     return `${s.size}:${s.mtimeMs}:${s.ino}`;
   }).join('|');
   const known = verified.get(dir);
   if (known?.signature === signature) return known.problem;
-  // Each file is read once: its checksum, then (the graph) its structure.
+  // Each file is read once, in chunks: its checksum, then (the graph, held whole) its structure.
   let graph: Buffer | undefined;
   let problem: string | null = null;
-  for (const f of DATA_FILES) {
-    const bytes = readFileSync(join(dir, f));
-    if (manifest.stored && sha256(bytes) !== manifest.stored[f].sha256) {
+  for (const f of filesOf(manifest.stored)) {
+    const path = join(dir, f);
+    const bytes = f === 'dense.hnsw' ? readChunked(path) : undefined;
+    const sum = bytes ? sha256(bytes) : hashFile(path).sha256;
+    if (manifest.stored && sum !== manifest.stored[f]!.sha256) {
       problem = `${f} does not match its checksum`;
       break;
     }
-    if (f === 'dense.hnsw') graph = bytes;
+    if (bytes) graph = bytes;
   }
   problem ??= countProblem(dir, manifest) ?? graphProblem(graph!, manifest.passageCount, manifest.model.dimension);
   verified.set(dir, { signature, problem });

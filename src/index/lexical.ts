@@ -1,4 +1,5 @@
-// BM25 over passage tokens. Small enough to rebuild at load, so it can never be stale.
+// BM25 over passage tokens. The postings are collected once by the build and stored with the index version
+// (lexical.bin, covered by the manifest's checksums), so a start reads them instead of running jieba again.
 import { tokenize } from './tokenize.js';
 
 export interface LexicalIndex {
@@ -24,12 +25,27 @@ interface Posting {
   tfs: Int32Array;
 }
 
-export function buildLexicalIndex(texts: string[], options: Bm25Options = DEFAULT_BM25): LexicalIndex {
-  const { k1, b } = options;
+/**
+ * What BM25 needs from the passages, independent of k1 and b: stored with each index version (lexical.bin), so
+ * opening an index does not run jieba over every passage again.
+ */
+export interface LexicalPostings {
+  /** Number of documents. */
+  n: number;
+  tokens: string[];
+  /** The postings of tokens[t] are docs/tfs[offsets[t] .. offsets[t + 1]), documents ascending. */
+  offsets: Int32Array;
+  docs: Int32Array;
+  tfs: Int32Array;
+  /** Tokens per document. */
+  lengths: Int32Array;
+}
+
+export function collectPostings(texts: string[]): LexicalPostings {
   const n = texts.length;
   // Postings are collected in document order, so each list is sorted by document.
   const growing = new Map<string, { docs: number[]; tfs: number[] }>();
-  const lengths = new Float64Array(n);
+  const lengths = new Int32Array(n);
   texts.forEach((t, doc) => {
     const tf = new Map<string, number>();
     for (const tok of tokenize(t)) tf.set(tok, (tf.get(tok) ?? 0) + 1);
@@ -43,9 +59,39 @@ export function buildLexicalIndex(texts: string[], options: Bm25Options = DEFAUL
     }
     lengths[doc] = length;
   });
+  let total = 0;
+  for (const list of growing.values()) total += list.docs.length;
+  const tokens = [...growing.keys()];
+  const offsets = new Int32Array(tokens.length + 1);
+  const docs = new Int32Array(total);
+  const tfs = new Int32Array(total);
+  let at = 0;
+  tokens.forEach((tok, t) => {
+    const list = growing.get(tok)!;
+    offsets[t] = at;
+    docs.set(list.docs, at);
+    tfs.set(list.tfs, at);
+    at += list.docs.length;
+  });
+  offsets[tokens.length] = at;
+  return { n, tokens, offsets, docs, tfs, lengths };
+}
+
+export function buildLexicalIndex(texts: string[], options: Bm25Options = DEFAULT_BM25): LexicalIndex {
+  return openLexicalIndex(collectPostings(texts), options);
+}
+
+/** A searchable BM25 index over stored (or just collected) postings. */
+export function openLexicalIndex(stored: LexicalPostings, options: Bm25Options = DEFAULT_BM25): LexicalIndex {
+  const { k1, b } = options;
+  const { n } = stored;
   const postings = new Map<string, Posting>();
-  for (const [tok, list] of growing) postings.set(tok, { docs: Int32Array.from(list.docs), tfs: Int32Array.from(list.tfs) });
-  growing.clear();
+  stored.tokens.forEach((tok, t) => {
+    const from = stored.offsets[t]!;
+    const to = stored.offsets[t + 1]!;
+    postings.set(tok, { docs: stored.docs.subarray(from, to), tfs: stored.tfs.subarray(from, to) });
+  });
+  const lengths = Float64Array.from(stored.lengths);
 
   let total = 0;
   for (let d = 0; d < n; d++) total += lengths[d]!;
@@ -140,4 +186,54 @@ function topK(candidates: Int32Array, count: number, k: number, keep: (doc: numb
     }
   }
   return heap.sort((a, b) => (worse(a, b) ? 1 : worse(b, a) ? -1 : 0)).map((pos) => candidates[pos]!);
+}
+
+const MAGIC = 0x35324d42; // "BM25" read as a little-endian u32
+const LAYOUT = 1;
+const HEADER = 24;
+
+/**
+ * lexical.bin: a 24-byte header (magic, layout, documents, tokens, postings, bytes of the token list), the token
+ * list as JSON (padded to 4 bytes), then offsets, docs, tfs and lengths as little-endian int32 arrays.
+ */
+export function encodePostings(p: LexicalPostings): Buffer {
+  const names = Buffer.from(JSON.stringify(p.tokens), 'utf8');
+  const padded = Math.ceil(names.length / 4) * 4;
+  const header = Buffer.alloc(HEADER);
+  [MAGIC, LAYOUT, p.n, p.tokens.length, p.docs.length, names.length].forEach((v, i) => header.writeUInt32LE(v, i * 4));
+  const bytes = (a: Int32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return Buffer.concat([header, names, Buffer.alloc(padded - names.length), bytes(p.offsets), bytes(p.docs), bytes(p.tfs), bytes(p.lengths)]);
+}
+
+/** Parse lexical.bin, checking every count and document number against the header; throws with what is wrong. */
+export function decodePostings(raw: Buffer, expectedDocs: number): LexicalPostings {
+  const bad = (what: string) => new Error(`lexical.bin is damaged (${what})`);
+  if (raw.length < HEADER) throw bad('shorter than its header');
+  const [magic, layout, n, vocabulary, total, nameBytes] = [0, 1, 2, 3, 4, 5].map((i) => raw.readUInt32LE(i * 4)) as [number, number, number, number, number, number];
+  if (magic !== MAGIC || layout !== LAYOUT) throw bad('not a lexical index of this layout');
+  if (n !== expectedDocs) throw bad(`${n} passages, the manifest says ${expectedDocs}`);
+  const start = HEADER + Math.ceil(nameBytes / 4) * 4;
+  if (raw.length !== start + 4 * (vocabulary + 1 + 2 * total + n)) throw bad('its size does not match its header');
+  let tokens: unknown;
+  try {
+    tokens = JSON.parse(raw.subarray(HEADER, HEADER + nameBytes).toString('utf8'));
+  } catch {
+    throw bad('token list unreadable');
+  }
+  if (!Array.isArray(tokens) || tokens.length !== vocabulary) throw bad('token list');
+  // Int32 views need 4-byte alignment: copy when the buffer does not start on one.
+  const body = raw.byteOffset % 4 === 0 ? raw : Buffer.from(raw);
+  const ints = new Int32Array(body.buffer, body.byteOffset + start, vocabulary + 1 + 2 * total + n);
+  const offsets = ints.subarray(0, vocabulary + 1);
+  const docs = ints.subarray(vocabulary + 1, vocabulary + 1 + total);
+  const tfs = ints.subarray(vocabulary + 1 + total, vocabulary + 1 + 2 * total);
+  const lengths = ints.subarray(vocabulary + 1 + 2 * total);
+  if (offsets[0] !== 0 || offsets[vocabulary] !== total) throw bad('offsets');
+  for (let t = 0; t < vocabulary; t++) {
+    if (offsets[t + 1]! < offsets[t]!) throw bad('offsets');
+    for (let i = offsets[t]!; i < offsets[t + 1]!; i++) {
+      if (docs[i]! < 0 || docs[i]! >= n || (i > offsets[t]! && docs[i]! <= docs[i - 1]!) || tfs[i]! < 1) throw bad(`postings of token ${t}`);
+    }
+  }
+  return { n, tokens: tokens as string[], offsets, docs, tfs, lengths };
 }

@@ -7,6 +7,9 @@ import type { SkippedFile } from '../corpus/load.js';
 import type { FigureRecord } from '../figures/records.js';
 import type { Passage, ReportMeta } from '../types.js';
 import { DiskError, explainFsError } from './fs-errors.js';
+import { indexedText } from './indexed-text.js';
+import { collectPostings, decodePostings, encodePostings, type LexicalPostings } from './lexical.js';
+import { CHUNK_BYTES, readChunked, readJsonArray, writeChunked, writeJsonArray } from './large-file.js';
 import { describeStoredFiles, graphProblem, IndexDamagedError, listVersions, type StoredFiles, versionProblem } from './integrity.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -60,6 +63,8 @@ export interface StoredIndex {
   /** Row i: unit vectors of passage i's sentences. Not stored by the build (no gain measured): only the ablation src/bench/sentences.ts fills it, in memory. */
   sentenceVectors?: Float32Array[][];
   dense: Hnsw;
+  /** BM25 postings as the build stored them (absent in versions written before they were stored: rebuilt at open). */
+  lexical?: LexicalPostings;
   /** Every figure of every passage, read as data (src/figures). */
   figures: FigureRecord[];
   /** Version folder the index was read from (changes on every build). */
@@ -104,14 +109,22 @@ export function buildHnsw(vectors: Float32Array[], dimension: number, params: Hn
   return index;
 }
 
-function packVectors(vectors: Float32Array[], dimension: number): Buffer {
-  const flat = new Float32Array(vectors.length * dimension);
-  vectors.forEach((v, i) => flat.set(v, i * dimension));
-  return Buffer.from(flat.buffer);
+/** The vectors as consecutive float32 rows, in blocks of about CHUNK_BYTES (never one buffer of the whole file). */
+function packVectors(vectors: Float32Array[], dimension: number): Buffer[] {
+  const rowsPerBlock = Math.max(1, Math.floor(CHUNK_BYTES / (4 * dimension)));
+  const blocks: Buffer[] = [];
+  for (let from = 0; from < vectors.length; from += rowsPerBlock) {
+    const rows = vectors.slice(from, from + rowsPerBlock);
+    const flat = new Float32Array(rows.length * dimension);
+    rows.forEach((v, i) => flat.set(v, i * dimension));
+    blocks.push(Buffer.from(flat.buffer));
+  }
+  return blocks;
 }
 
 function unpackVectors(buf: Buffer, dimension: number): Float32Array[] {
-  const flat = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  // A view when the buffer starts on a 4-byte boundary (reads of any size do), else a copy.
+  const flat = buf.byteOffset % 4 === 0 ? new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) : new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   const rows: Float32Array[] = [];
   for (let i = 0; i < flat.length; i += dimension) rows.push(flat.subarray(i, i + dimension));
   return rows;
@@ -128,14 +141,16 @@ export async function writeIndex(indexDir: string, manifest: Manifest, passages:
   try {
     mkdirSync(indexDir, { recursive: true });
     mkdirSync(dir);
-    writeFileSync(join(dir, 'passages.json'), JSON.stringify(passages));
-    writeFileSync(join(dir, 'vectors.f32'), packVectors(vectors, manifest.model.dimension));
+    // In chunks: a million passages make files past the 2 GiB a single write can take (src/index/large-file.ts).
+    writeJsonArray(join(dir, 'passages.json'), passages);
+    writeChunked(join(dir, 'vectors.f32'), packVectors(vectors, manifest.model.dimension));
     await dense.writeIndex(join(dir, 'dense.hnsw'));
-    writeFileSync(join(dir, 'figures.json'), JSON.stringify(figures));
+    writeJsonArray(join(dir, 'figures.json'), figures);
+    writeChunked(join(dir, 'lexical.bin'), [encodePostings(collectPostings(passages.map(indexedText)))]);
     const stored = describeStoredFiles(dir);
     // hnswlib writes through a C++ stream that does not report a short write (a full disk, a file-size limit):
     // what it wrote is checked before the version can become current.
-    const graph = graphProblem(readFileSync(join(dir, 'dense.hnsw')), passages.length, manifest.model.dimension);
+    const graph = graphProblem(readChunked(join(dir, 'dense.hnsw')), passages.length, manifest.model.dimension);
     if (graph) throw new DiskError(`the new index version could not be written whole (${graph}): check the free space (df -h) and run "npm run index"`, 'ENOSPC');
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, stored }, null, 2));
     writeFileSync(tmp, version);
@@ -195,11 +210,11 @@ async function readVersion(indexDir: string, version: string): Promise<StoredInd
   if (problem) throw new IndexDamagedError(problem);
   let passages: Passage[];
   try {
-    passages = JSON.parse(readFileSync(join(dir, 'passages.json'), 'utf8')) as Passage[];
+    passages = readJsonArray<Passage>(join(dir, 'passages.json'));
   } catch (err) {
     throw new IndexDamagedError(`passages.json is unreadable (${(err as Error).message})`);
   }
-  const raw = readFileSync(join(dir, 'vectors.f32'));
+  const raw = readChunked(join(dir, 'vectors.f32'));
   if (raw.byteLength % (4 * manifest.model.dimension) !== 0) throw new IndexDamagedError('vectors.f32 is cut short');
   const vectors = unpackVectors(raw, manifest.model.dimension);
   if (!Array.isArray(passages) || passages.length !== manifest.passageCount || vectors.length !== manifest.passageCount) {
@@ -215,11 +230,19 @@ async function readVersion(indexDir: string, version: string): Promise<StoredInd
   dense.setEf(manifest.hnsw.ef);
   let figures: FigureRecord[];
   try {
-    figures = JSON.parse(readFileSync(join(dir, 'figures.json'), 'utf8')) as FigureRecord[];
+    figures = readJsonArray<FigureRecord>(join(dir, 'figures.json'));
   } catch (err) {
     throw new IndexDamagedError(`figures.json is unreadable (${(err as Error).message})`);
   }
-  return { manifest, passages, vectors, dense, figures, version };
+  let lexical: LexicalPostings | undefined;
+  if (manifest.stored?.['lexical.bin']) {
+    try {
+      lexical = decodePostings(readChunked(join(dir, 'lexical.bin')), manifest.passageCount);
+    } catch (err) {
+      throw new IndexDamagedError((err as Error).message);
+    }
+  }
+  return { manifest, passages, vectors, dense, lexical, figures, version };
 }
 
 /**

@@ -1,10 +1,6 @@
 // Chinese word segmentation for the lexical index, with figures kept whole ("6725人", "16.1%").
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
 import { FIGURE_RE } from '../clean/figures.js';
-
-let jieba: Jieba | undefined;
-const segmenter = () => (jieba ??= Jieba.withDict(dict));
+import { jieba as segmenter } from '../places/segmenter.js';
 
 /** Words that carry no meaning for retrieval (function words, question words, punctuation). */
 export const STOPWORDS = new Set(

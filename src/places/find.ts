@@ -1,9 +1,8 @@
 // Places named in a text or a question: every name or short form of the gazetteer, longest first; two-character
 // forms only as whole words (the village word 城中村 does not name a district 城中). Same-named places are narrowed by a parent named alongside.
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
 import type { Place } from '../types.js';
 import { type Gazetteer, gazetteer, within } from './gazetteer.js';
+import { jieba } from './segmenter.js';
 
 export interface Mention {
   /** The words as written (鼓楼, 宜君县). */
@@ -13,8 +12,6 @@ export interface Mention {
   places: Place[];
 }
 
-let segmenter: Jieba | undefined;
-const jieba = () => (segmenter ??= Jieba.withDict(dict));
 
 const known = new Map<string, boolean>();
 const isWord = (name: string) => known.get(name) ?? (known.set(name, jieba().cut(name, true).length === 1), known.get(name)!);

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Embedder } from '../embed/index.js';
 import { indexedText } from '../index/indexed-text.js';
 import { periodOf } from '../structure/period.js';
-import { buildLexicalIndex, type LexicalIndex } from '../index/lexical.js';
+import { buildLexicalIndex, type LexicalIndex, openLexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';
 import type { Answer, Confidence, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
@@ -146,7 +146,8 @@ function prepare(index: StoredIndex): Loaded {
   const files = numbered(index.passages, (p) => p.source.file);
   return {
     index,
-    lexical: buildLexicalIndex(indexed),
+    // Stored by the build; only versions written before it was stored run jieba over every passage here.
+    lexical: index.lexical ? openLexicalIndex(index.lexical) : buildLexicalIndex(indexed),
     texts: indexed.map((t) => t.replace(/\s+/g, '')),
     covered: coveredPlaces(index),
     byFile,

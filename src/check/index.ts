@@ -33,7 +33,7 @@ export interface CheckResult {
   tookMs: number;
 }
 
-/** Matching thresholds, measured on tests/check.jsonl (README "Check a draft"). */
+/** Matching thresholds, measured on tests/check.jsonl (docs/check.md). */
 export const MATCH = {
   /** Dice overlap (IDF-weighted) of indicator words needed to compare two figures at all. */
   minOverlap: 0.6,

@@ -2,7 +2,7 @@
 // (never the repo's own), it kills writers with -9 at random points, damages each index file in turn, runs two
 // ingests beside concurrent asks, points the bot at a Bot API it cannot reach, and damages a copy of the model.
 // After each fault the next `ask` must answer correctly or print one clear line, and corpus/ must hold only
-// whole files. Prints a table (README "Fault drill") and exits non-zero when any check failed.
+// whole files. Prints a table (docs/faults.md) and exits non-zero when any check failed.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

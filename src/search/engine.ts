@@ -39,7 +39,7 @@ export interface RankOptions {
   decision?: DecisionModel;
   /** Which retrievers to use (for the ablation in README). */
   mode: 'hybrid' | 'dense' | 'lexical';
-  /** A candidate's cosine is the best of its own and its sentences' (index.sentenceVectors, filled only by the ablation src/bench/sentences.ts): no gain measured (README "Calibrated answers"), so off. */
+  /** A candidate's cosine is the best of its own and its sentences' (index.sentenceVectors, filled only by the ablation src/bench/sentences.ts): no gain measured (docs/answers.md), so off. */
   sentences?: boolean;
 }
 

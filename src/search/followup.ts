@@ -8,6 +8,7 @@ import { UNITS } from '../clean/figures.js';
 import { gazetteer } from '../places/gazetteer.js';
 import { findPlaces, namedPlaces } from '../places/find.js';
 import type { Answer, Carried, Place, ReportSummary } from '../types.js';
+import { QUESTION_CUES } from '../structure/period.js';
 import { askedFigureKind, askedPeriod, type FigureKind, type Period } from './cues.js';
 import { normalizeQuestion, placesAsked, WANTS_FIGURE } from './understand.js';
 
@@ -31,11 +32,11 @@ const WORDS: Words = (() => {
   const raw = load('./followup.json');
   return { leading: list(raw, 'leading', 'followup.json'), trailing: list(raw, 'trailing', 'followup.json'), years: list(raw, 'years', 'followup.json'), fillers: list(raw, 'fillers', 'followup.json'), edges: list(raw, 'edges', 'followup.json'), shares: list(raw, 'shares', 'followup.json') };
 })();
-/** The period and kind cue words (cues.json): part of how a question asks, not of the indicator it names. */
-const ASKING: string[] = (() => {
-  const raw = load('./cues.json');
-  return ['target', 'result', 'growth'].flatMap((k) => list(raw, k, 'cues.json'));
-})();
+/**
+ * The period and kind cue words: part of how a question asks, not of the indicator it names. Target and result
+ * words are the structure stage's (src/structure/cues.json), growth words the search's (cues.json).
+ */
+const ASKING: string[] = [...QUESTION_CUES.target, ...QUESTION_CUES.result, ...list(load('./cues.json'), 'growth', 'cues.json')];
 
 const RELATIVE_WORD = { '-1': '去年', '0': '今年', '1': '明年' } as const;
 

@@ -369,12 +369,18 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // (A passage with no figure at all may say it in words, "五个方面": the decision judges that.)
     const noFigure = understood.wantsFigure && confidence === 'high' && results[0] !== undefined && !results[0].keyFigure && findFigures(texts[ranked[0]!.id]!).length > 0;
     if (noFigure) confidence = 'low';
+    // The report gives only the other period (a result for a target asked): shown with a note, never as the answer.
+    const otherPeriod = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);
+    if (otherPeriod && confidence === 'high') confidence = 'low';
+    // One year asked and the best passage speaks of several (a five-year review or plan): not the answer asked.
+    const manyYears = span === false && confidence === 'high' && passageSpan(passages[best.id]!);
+    if (manyYears) confidence = 'low';
     const placesDiffer = placeCodes.size !== 1 && !options.file ? differingPlaces(results.slice(0, 3), understood.concepts) : [];
     const askBack = vagueQuestion(results, understood, placeCodes.size > 0 || !!options.file, covered.length, placesDiffer);
     if (askBack) confidence = confidence === 'high' ? 'low' : confidence;
     lap('rank');
     const note =
-      periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood) ??
+      otherPeriod ??
       (inside ? `没有${understood.district}本身的报告，以下出自${inside.report}的报告。` : null);
     // found:false always says why, also when the closest passages are shown (low confidence).
     const reason =
@@ -386,6 +392,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
           ? `没有收录${onlyWithin.names[0]}本级的报告，下面是其辖区报告的原文，可能相关。`
           : noFigure
             ? `最接近的原文里没有所问指标的数字（${askedWhat(kind, span)}），下面的原文可能相关。`
+            : manyYears
+            ? `最接近的原文说的是多年的情况，不是所问的一年，下面的原文可能相关。`
             : `${where}里没有找到确定的答案：${uncertainWhy(seen, texts[best.id]!, understood.concepts, weight)}，下面的原文可能相关。`;
     return {
       query, found: confidence === 'high', confidence, results, understood, evidence, decision,

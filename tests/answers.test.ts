@@ -3,10 +3,11 @@
 // they are judged on. Sentences written for these tests (figures of no real report).
 import { describe, expect, it } from 'vitest';
 import { askedFigureKind, askedSpan, contrastsOf, otherRate, spanFigure, unitFirm, unitMatcher } from '../src/search/cues.js';
-import { foreignPlaceIn, passageSpan } from '../src/search/engine.js';
+import { contradictsYear, foreignPlaceIn, passageSpan, periodFit, periodYear } from '../src/search/engine.js';
 import { highlight, highlightWithKey, keyFigure, labelOf } from '../src/search/highlight.js';
 import { chooseWeights, combinations, crossValidateRank, worth } from '../src/search/rank-fit.js';
 import type { Passage } from '../src/types.js';
+import { understand } from '../src/search/understand.js';
 
 const weight = () => 1;
 const ctx = (question: string, terms: string[], extra: { year?: number | null; place?: (c: string) => boolean } = {}) => ({
@@ -87,12 +88,38 @@ describe('key figure by indicator', () => {
 });
 
 describe('period ranking', () => {
-  const passage = (sectionPath: string[]): Passage => ({ id: 0, text: 'x', sentences: ['x'], section: sectionPath.at(-1) ?? null, sectionPath, source: { file: 'f', title: 't', district: null, year: 2026, paragraph: 1, lines: [1, 1] } });
-  it('knows a five-year section from one that also names a year', () => {
-    expect(passageSpan(passage(['一、过去五年工作回顾']))).toBe(true);
-    expect(passageSpan(passage(['一、“十四五”时期主要成就']))).toBe(true);
-    expect(passageSpan(passage(['一、2025年和“十四五”时期工作回顾']))).toBe(false);
-    expect(passageSpan(passage(['二、2026年工作安排']))).toBe(false);
+  const passage = (period: Passage['period'], text = '地区生产总值增长。'): Passage => ({ id: 0, text, sentences: [text], section: null, period, source: { file: 'f', title: 't', district: null, year: 2026, paragraph: 1, lines: [1, 1] } });
+  const lastYear = passage({ kind: 'review', year: 2025 });
+  const fiveYears = passage({ kind: 'review', year: 2025, span: [2021, 2025] });
+  const both = passage({ kind: 'review', year: 2025, alsoSpan: [2021, 2025] });
+  const targets = passage({ kind: 'plan', year: 2026, targets: true });
+  const tasks = passage({ kind: 'plan', year: 2026 });
+  const nextFive = passage({ kind: 'plan', year: 2026, span: [2026, 2030] });
+  const ask = (q: string) => understand(q, { synonyms: {}, covered: [] });
+  it("reads a multi-year passage from the structure stage's period, not from headings", () => {
+    expect(passageSpan(fiveYears)).toBe(true);
+    expect(passageSpan(nextFive)).toBe(true);
+    expect(passageSpan(both)).toBe(false);
+    expect(passageSpan(lastYear)).toBe(false);
+    expect(passageSpan(passage(undefined))).toBe(false);
+    expect(periodYear(lastYear)).toBe(2025);
+    expect(periodYear(fiveYears)).toBeNull();
+  });
+  it('prefers the single year reviewed for a last-year question, the main targets for a target question', () => {
+    const q = ask('去年地区生产总值增长多少？');
+    expect(periodFit(lastYear, q, 'review')).toBeGreaterThan(periodFit(fiveYears, q, 'review'));
+    expect(periodFit(tasks, q, 'review')).toBe(0);
+    const t = ask('今年地区生产总值增长目标是多少？');
+    expect(periodFit(targets, t, 'plan')).toBeGreaterThan(periodFit(tasks, t, 'plan'));
+    expect(periodFit(tasks, t, 'plan')).toBeGreaterThan(periodFit(nextFive, t, 'plan'));
+    expect(periodFit(lastYear, t, 'plan')).toBe(0);
+  });
+  it('dates a passage whose text names no year by its period', () => {
+    expect(contradictsYear(lastYear, ask('2024年地区生产总值增长多少？'), 'review')).toBe(true);
+    expect(contradictsYear(lastYear, ask('2025年地区生产总值增长多少？'), 'review')).toBe(false);
+    // A five-year review covers each of its years: a span, not another year (the span weight judges it).
+    expect(contradictsYear(fiveYears, ask('2023年地区生产总值增长多少？'), 'review')).toBe(false);
+    expect(contradictsYear(fiveYears, ask('2019年地区生产总值增长多少？'), 'review')).toBe(true);
   });
 });
 

@@ -37,12 +37,14 @@ describe('the development question set', () => {
     const misses = details.filter((d) => !d.ok).map((d) => `${d.id} ${d.note}`);
     const n = metrics.answerable;
     expect([n, metrics.unanswerable]).toEqual([27, 3]);
-    // measured: recall@1 1.000, recall@3 1.000, highlight 1.000, not answerable → found:false 2 of 3, found 1.000
+    // measured: recall@1 1.000, recall@3 1.000, highlight 1.000, not answerable → found:false 3 of 3, found 0.926
+    // (25 of 27; was 26 of 27: the decision refitted with --precision 0.98 leaves two "几个方面"/"多久" answers
+    // uncertain, docs/answers.md)
     expect(metrics.recallAt1, misses.join('\n')).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
     expect(metrics.recallAt3, misses.join('\n')).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
     expect(metrics.highlightHasAnswer).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
-    expect(Math.round(metrics.notFoundCorrect * metrics.unanswerable)).toBeGreaterThanOrEqual(2);
-    expect(metrics.foundCorrect).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
+    expect(Math.round(metrics.notFoundCorrect * metrics.unanswerable)).toBeGreaterThanOrEqual(3);
+    expect(metrics.foundCorrect, misses.join('\n')).toBeGreaterThanOrEqual(oneQuestionBelow(25 / 27, n));
   });
 });
 
@@ -52,13 +54,13 @@ describe('our own question set (tests/extra.jsonl: paraphrases, plans, statistic
     const misses = details.filter((d) => !d.ok).map((d) => `${d.question} ${d.note}`).join('\n');
     const n = metrics.answerable;
     expect([n, metrics.unanswerable]).toEqual([35, 5]);
-    // measured: recall@1 0.971 (34 of 35), recall@3 1.000, highlight 1.000, not answerable → found:false 5 of 5,
-    // found 0.943 (33 of 35: the decision refitted on real reports, docs/answers.md, is more careful)
-    expect(metrics.recallAt1, misses).toBeGreaterThanOrEqual(oneQuestionBelow(34 / 35, n));
+    // measured: recall@1 1.000, recall@3 1.000, highlight 1.000, not answerable → found:false 5 of 5, found 1.000
+    // (the decision refitted on the merged code, docs/answers.md)
+    expect(metrics.recallAt1, misses).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
     expect(metrics.recallAt3, misses).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
     expect(metrics.highlightHasAnswer, misses).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
     expect(metrics.notFoundCorrect, misses).toBe(1);
-    expect(metrics.foundCorrect, misses).toBeGreaterThanOrEqual(oneQuestionBelow(33 / 35, n));
+    expect(metrics.foundCorrect, misses).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
   });
 });
 

@@ -7,7 +7,13 @@ import { findFigures } from '../clean/figures.js';
 import type { Confidence, QueryUnderstanding } from '../types.js';
 import { askedFigureKind, askedPeriod, figureKind, type Period, unitMatcher } from './cues.js';
 
-/** Generic features only (no place names, years or titles of the sample): the fit must carry to other reports. */
+/**
+ * Generic features only (no place names, years or titles of the sample): the fit must carry to other reports.
+ * Left out because they do not mean the same in every report or question set (docs/answers.md, ablation): the
+ * best passage's absolute cosine (its level depends on a report's style and length, which the sample's short
+ * files do not show), and whether a question names a time or a place (how often reporters do differs between
+ * sets; whether the passage agrees with the time asked is kept as timeAgrees / timeUnknown / yearContradicts).
+ */
 export const FEATURES = [
   'coverage',
   'coverageTop3',
@@ -16,7 +22,6 @@ export const FEATURES = [
   'nearFigure',
   'heaviestNearFigure',
   'figureNotNear',
-  'similarity',
   'similarityGap',
   'lexical',
   'lexicalMargin',
@@ -25,12 +30,10 @@ export const FEATURES = [
   'figureMissing',
   'kindMissing',
   'unitMissing',
-  'timeAsked',
   'timeAgrees',
   'timeUnknown',
   'yearContradicts',
   'periodConflicts',
-  'placeAsked',
   'concepts',
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
@@ -168,7 +171,6 @@ export function features(input: FeatureInput): Features {
     heaviestNearFigure: weighted[0] ? nearFigure(text, [weighted[0].alts], weight) : 0,
     // A figure is asked for, but none of the question's words stands next to one.
     figureNotNear: u.wantsFigure && nearFigure(text, u.concepts, weight) === 0 ? 1 : 0,
-    similarity: best.similarity,
     similarityGap: maxSim - best.similarity,
     lexical: selfLexical > 0 ? Math.min(2, best.lexical / selfLexical) : 0,
     lexicalMargin: maxLexical > 0 ? (best.lexical - nextLexical) / maxLexical : 0,
@@ -178,12 +180,10 @@ export function features(input: FeatureInput): Features {
     // A growth question answered by a passage with amounts only, "多少户" by one with no figure in 户.
     kindMissing: kind && !figures.some((f) => figureKind(text, f) === kind) ? 1 : 0,
     unitMissing: unit && !figures.some(unit) ? 1 : 0,
-    timeAsked: timeAsked ? 1 : 0,
     timeAgrees: timeAsked && agrees ? 1 : 0,
     timeUnknown: timeAsked && !agrees && !contradicts ? 1 : 0,
     yearContradicts: input.contradictsYear(best.id) ? 1 : 0,
     periodConflicts: asked && period && period !== asked ? 1 : 0,
-    placeAsked: u.district ? 1 : 0,
     concepts: Math.log1p(u.concepts.length),
   };
 }

@@ -79,14 +79,20 @@ interface PassageFigure {
 }
 
 /**
- * A passage about several years: its section says so (过去五年, 五年来, “十四五”时期). Reads only the section path
- * and heading, so a richer period from the structure stage plugs in here.
+ * A passage about several years: the structure stage's period has a span (过去五年, “十四五”时期, a 十五五 plan).
+ * A section reviewing last year and the five years together (alsoSpan) is not: its paragraphs are already
+ * told apart by the structure stage.
  */
 export function passageSpan(p: Passage): boolean {
-  const where = [...(p.sectionPath ?? []), p.section ?? ''].join(' ');
-  // A heading that also names one year ("2025年和“十四五”工作回顾") holds that year's results too.
-  if (/(?:19|20)\d\d\s*年(?![-—–至到])/.test(where.replace(/(?:19|20)\d\d\s*年?\s*[-—–至到]\s*(?:19|20)\d\d\s*年?/g, ''))) return false;
-  return /过去五年|五年来|五年工作|十[一二三四五]五.{0,4}(?:时期|期间|以来|回顾)|(?:19|20)\d\d\s*[-—–至到]\s*(?:19|20)\d\d/.test(where);
+  return p.period?.span !== undefined;
+}
+
+/**
+ * The single year a passage's period speaks of (last year's review, this year's plan), or null for a multi-year
+ * period or none: used where the text itself names no year.
+ */
+export function periodYear(p: Passage): number | null {
+  return p.period && !p.period.span ? p.period.year : null;
 }
 
 interface Candidate {
@@ -284,6 +290,13 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       if (kind !== 'share' && onlyAsShare(texts[c.id]!, shareWords)) c.score *= rank.periodPenalty;
       // Neither year nor period asked ("城镇新增就业多少人"): a reporter means what was achieved, not the plan.
       else if (!asked && !understood.year && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
+      const period = passages[c.id]!.period;
+      if (period && span !== true) {
+        // One year meant (a year, 去年/今年, a target or result with no span asked): a multi-year period (a five-year
+        // review, a five-year plan) gives way to the single year's section, however its figures read.
+        if (period.span && (span === false || asked)) c.score *= rank.spanPenalty;
+        else if (period.span && span === null && understood.wantsFigure) c.score *= Math.sqrt(rank.spanPenalty);
+      }
     }
     let ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
     // A place inside a covered report (a city in its province's): only the passages that name it can answer.
@@ -292,7 +305,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       const names = (id: number) => inside.names.some((n) => texts[id]!.includes(n));
       ranked = [...ranked.filter((c) => names(c.id)), ...ranked.filter((c) => !names(c.id))];
     }
-    promoteYearMatch(ranked, contradicts, (id) => coverage(texts[id]!, understood.concepts, weight));
+    const covers = (id: number) => coverage(texts[id]!, understood.concepts, weight);
+    promoteYearMatch(ranked, contradicts, covers);
+    if (span !== true) promotePeriodMatch(ranked, (id) => periodFit(passages[id]!, understood, asked), covers);
     const best = ranked[0];
     const evidence = best ? { similarity: round(best.similarity), coverage: round(coverage(texts[best.id]!, understood.concepts, weight)) } : undefined;
     const where = district ? `${district}的报告` : '已收录的报告';
@@ -334,7 +349,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       const p = passages[c.id]!;
       const foreignPlace = (clause: string) => foreignPlaceIn(clause, p.source.place?.code ?? null, askedCodes, inside?.names);
       const { h, key } = highlightWithKey(p.sentences, understood.terms, weight, understood.wantsFigure, {
-        kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]!, contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
+        kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]!, periodYear: periodYear(p), contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
         ...(inside ? { mustName: inside.names } : {}),
       });
       return {
@@ -355,12 +370,18 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // (A passage with no figure at all may say it in words, "五个方面": the decision judges that.)
     const noFigure = understood.wantsFigure && confidence === 'high' && results[0] !== undefined && !results[0].keyFigure && findFigures(texts[ranked[0]!.id]!).length > 0;
     if (noFigure) confidence = 'low';
+    // The report gives only the other period (a result for a target asked): shown with a note, never as the answer.
+    const otherPeriod = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);
+    if (otherPeriod && confidence === 'high') confidence = 'low';
+    // One year asked and the best passage speaks of several (a five-year review or plan): not the answer asked.
+    const manyYears = span === false && confidence === 'high' && passageSpan(passages[best.id]!);
+    if (manyYears) confidence = 'low';
     const placesDiffer = placeCodes.size !== 1 && !options.file ? differingPlaces(results.slice(0, 3), understood.concepts) : [];
     const askBack = vagueQuestion(results, understood, placeCodes.size > 0 || !!options.file, covered.length, placesDiffer);
     if (askBack) confidence = confidence === 'high' ? 'low' : confidence;
     lap('rank');
     const note =
-      periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood) ??
+      otherPeriod ??
       (inside ? `没有${understood.district}本身的报告，以下出自${inside.report}的报告。` : null);
     // found:false always says why, also when the closest passages are shown (low confidence).
     const reason =
@@ -372,6 +393,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
           ? `没有收录${onlyWithin.names[0]}本级的报告，下面是其辖区报告的原文，可能相关。`
           : noFigure
             ? `最接近的原文里没有所问指标的数字（${askedWhat(kind, span)}），下面的原文可能相关。`
+            : manyYears
+            ? `最接近的原文说的是多年的情况，不是所问的一年，下面的原文可能相关。`
             : `${where}里没有找到确定的答案：${uncertainWhy(seen, texts[best.id]!, understood.concepts, weight)}，下面的原文可能相关。`;
     return {
       query, found: confidence === 'high', confidence, results, understood, evidence, decision,
@@ -522,6 +545,35 @@ function promoteYearMatch(ranked: Candidate[], contradicts: (id: number) => bool
   if (at >= 0) ranked.unshift(...ranked.splice(at + 1, 1));
 }
 
+/**
+ * How well a passage's period fits a question meaning one year (2 best): this year's target asked and the
+ * passage is among the main targets (主要预期目标) of that year (then any plan of that year); last year's result
+ * asked and the passage reviews that single year, not a multi-year span.
+ */
+export function periodFit(p: Passage, u: QueryUnderstanding, asked: Period | null): number {
+  const period = p.period;
+  if (!period) return 0;
+  const year = askedYear(p, u);
+  const wanted = asked ?? (year === null || p.source.year === null ? null : year === p.source.year ? 'plan' : year === p.source.year - 1 ? 'review' : null);
+  if (!wanted || period.kind !== wanted || (year !== null && year !== period.year)) return 0;
+  if (period.span) return 0;
+  return wanted === 'plan' && !period.targets ? 1 : 2;
+}
+
+/**
+ * The best passage fits the period meant less well (a five-year review for 去年, a task or a five-year plan
+ * for 今年的目标) than one of the next few of the same report that names the question's words as fully: that
+ * one comes first. Like promoteYearMatch, a reordering among near ties, not a weight.
+ */
+function promotePeriodMatch(ranked: Candidate[], fit: (id: number) => number, covers: (id: number) => number): void {
+  const best = ranked[0];
+  if (!best) return;
+  const own = fit(best.id);
+  const full = covers(best.id);
+  const at = ranked.slice(1, 5).findIndex((c) => fit(c.id) > own && covers(c.id) >= full);
+  if (at >= 0) ranked.unshift(...ranked.splice(at + 1, 1));
+}
+
 /** The year a question asks about, resolved against the passage's report for 去年/今年/明年; null when none is asked. */
 function askedYear(p: Passage, u: QueryUnderstanding): number | null {
   if (!u.year) return null;
@@ -551,19 +603,21 @@ function agreesYear(p: Passage, u: QueryUnderstanding, period: Period | null): b
   if (target === null) return false;
   const named = namedYears(p);
   if (named.length > 0) return named.includes(target);
+  // The structure stage's period dates the passage (a multi-year one agrees with no single year).
+  if (p.period) return periodYear(p) === target;
   return p.source.year !== null && ((period === 'plan' && target === p.source.year) || (period === 'review' && target === p.source.year - 1));
 }
 
 /** A passage that names a year, none of which is the one asked about (resolved against its report's year). */
-function contradictsYear(p: Passage, u: QueryUnderstanding, period: Period | null): boolean {
+export function contradictsYear(p: Passage, u: QueryUnderstanding, period: Period | null): boolean {
   const target = askedYear(p, u);
   if (target === null) return false;
   const named = namedYears(p);
   if (named.length > 0) return !named.includes(target);
+  // No year in the text: the structure stage's period (一、2024年工作回顾, a five-year review's span) names it;
+  // else plans are about the report's own year, the review about the year before.
+  if (p.period) return p.period.span ? target < p.period.span[0] || target > p.period.span[1] : target !== p.period.year;
   if (p.source.year === null) return false;
-  // No year in the text: the section's period (一、2024年工作回顾) names its year; else plans are about the
-  // report's own year, the review about the year before.
-  if (p.period) return target !== p.period.year;
   if (period === 'plan') return target !== p.source.year;
   if (period === 'review') return target !== p.source.year - 1;
   return target !== p.source.year && target !== p.source.year - 1;

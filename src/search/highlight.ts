@@ -101,6 +101,8 @@ export interface KeyFigureContext {
   asked: QueryUnderstanding['year'];
   /** The passage's period (plan of the report's year, review of the year before), when known. */
   period: Period | null;
+  /** The single year the passage's section speaks of (structure stage), when it has one: dates a figure whose sentence names none. */
+  periodYear?: number | null;
   /** The question as asked (normalised): the rate it names (赤字率) is not another (负债率). */
   question?: string;
   /** A place inside the report asked about (宁波 in 浙江's report): the figure's clause names it. */
@@ -197,7 +199,7 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   const lead = scored[0]?.d;
   if (!lead) return undefined;
   // A passage's own period dates its figures before the question does: a 2023 result asked as "今年" stays 2023.
-  const periodYear = ctx.reportYear === null || !ctx.period || /(?:19|20)\d{2}\s*年/.test(h.sentence) ? null : ctx.period === 'plan' ? ctx.reportYear : ctx.reportYear - 1;
+  const periodYear = /(?:19|20)\d{2}\s*年/.test(h.sentence) ? null : ctx.periodYear ?? (ctx.reportYear === null || !ctx.period ? null : ctx.period === 'plan' ? ctx.reportYear : ctx.reportYear - 1);
   const year = lead.year ?? periodYear ?? yearOfFigure(h.sentence, ctx.reportYear, ctx.asked);
   // A target: the passage is a plan, or (its period unknown) its sentence says 目标/预期/力争 and dates it to the report's year.
   const target = ctx.period === 'plan' || (ctx.period === null && TARGET_CUES.test(h.sentence) && (year === null || year === ctx.reportYear));

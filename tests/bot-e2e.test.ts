@@ -57,8 +57,14 @@ describe('real engine through the bot (handleUpdate)', () => {
     expect(html).toContain('<b>6725人</b>');
   });
 
-  it('every /start example question finds an answer with a figure', async () => {
-    for (const q of EXAMPLE_QUESTIONS) {
+  it('/start offers questions made from the indexed reports, and each finds an answer with a figure', async () => {
+    const h = createHarness(engine);
+    const start = (await h.command('/start')).find((c) => c.method === 'sendMessage')!;
+    const offered = buttons(start).flat().map(([label]) => label);
+    expect(offered).toHaveLength(3);
+    expect(offered).not.toEqual([...EXAMPLE_QUESTIONS]);
+    for (const q of offered) {
+      expect(q).toMatch(/^(城中区|城西区|城北区|湟中区)20\d\d年[\u4e00-\u9fa5]+多少？$/);
       const { html } = await ask(q);
       expect(html, q).toMatch(/^<b>[^<]+<\/b> · /);
     }

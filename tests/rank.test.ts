@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createFigureBook, type FigureBook } from '../src/check/index.js';
+import { exampleQuestions } from '../src/check/examples.js';
 import { asksForSeries, displayUnit, inUnit, rankPlaces, seriesOf } from '../src/check/rank.js';
 import { sampleConfig, sampleEnv } from './helpers/sample.js';
 import { readIndex } from '../src/index/store.js';
@@ -98,5 +99,15 @@ describe('charts', () => {
     expect(stdout).toContain('1. 城西区 2022年 7557人');
     expect(stdout).toContain(`图表已写入 ${file}（1000×600）`);
     expect(pngSize(readFileSync(file)).width).toBeGreaterThanOrEqual(800);
+  });
+});
+
+describe('example questions for /start', () => {
+  it('are made from the indexed results: one place each, its year, the indicator most places report', () => {
+    const made = exampleQuestions(book, 12);
+    expect(made[0]).toBe('城中区2023年城镇新增就业多少？'); // 城镇新增就业 is reported by three places
+    expect(new Set(made.map((q) => q.slice(0, 3))).size).toBe(made.length);
+    for (const q of made) expect(q).toMatch(/^(城中区|城西区|城北区|湟中区)20\d\d年[\u4e00-\u9fa5]{4,8}多少？$/);
+    expect(exampleQuestions(createFigureBook([], []))).toEqual([]);
   });
 });

@@ -20,12 +20,12 @@ export const COMMANDS = [
   { command: 'compare', description: '各地各年的同一指标，如 /compare 城镇新增就业' },
 ] as const;
 
-export function welcomeText(): string {
+export function welcomeText(examples: readonly string[] = EXAMPLE_QUESTIONS): string {
   return [
     '👋 你好！我回答关于已收录的各地<b>政府工作报告</b>的问题，只引用报告<b>原文</b>，并注明出处（报告、段落、文件和行号）。',
     '',
     '直接发一个问题就行，例如：',
-    ...EXAMPLE_QUESTIONS.map((q) => `• ${escapeHtml(q)}`),
+    ...examples.map((q) => `• ${escapeHtml(q)}`),
     '',
     '点下面的按钮试一试。发送 /help 查看更多用法。',
   ].join('\n');

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_DIR } from './helpers/sample.js';
 import { openEngine } from '../src/app/open.js';
 import { compareIndicator } from '../src/check/compare.js';
 import { figureBookOf, type FigureBook } from '../src/check/index.js';
@@ -106,7 +107,7 @@ describe('figures with period, span and unit', () => {
 });
 
 describe('no digit lost', () => {
-  const sets = [dir, join(import.meta.dirname, '..', 'corpus'), join(import.meta.dirname, 'fixtures', 'places'), join(import.meta.dirname, 'fixtures', 'real')];
+  const sets = [dir, SAMPLE_DIR, join(import.meta.dirname, 'fixtures', 'places'), join(import.meta.dirname, 'fixtures', 'real')];
   for (const d of sets) {
     for (const f of readdirSync(d).filter((x) => /\.(txt|md|html)$/.test(x))) {
       it(`${f}: every run of digits of the report's own text is in a passage`, async () => {

@@ -113,9 +113,3 @@ export function refinePeriod(section: Period | null, text: string, reportYear: n
   }
   return section;
 }
-
-/** How a period reads on a card: 2025年 结果 / 2021—2025年 / 2026年 主要目标 / 2026年 任务. */
-export function periodLabel(p: Period): string {
-  const years = p.span ? `${p.span[0]}—${p.span[1]}年` : `${p.year}年`;
-  return `${years} ${p.kind === 'review' ? '结果' : p.targets ? '主要目标' : p.span ? '规划' : '任务'}`;
-}

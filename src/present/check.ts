@@ -10,7 +10,8 @@ import { sourceLine as plainSourceLine, type TextStyle, PLAIN } from './text.js'
 export const MAX_CLAIMS_PER_CARD = 30;
 
 const MARK: Record<Verdict, string> = { supported: '✅', contradicted: '❌', unverified: '❓' };
-const PERIOD = { result: '结果', target: '目标' } as const;
+/** How a figure's period reads: a result or a target. */
+export const PERIOD = { result: '结果', target: '目标' } as const;
 
 export interface CheckJson {
   text: string;

@@ -2,13 +2,13 @@
 // row's source and ready citation behind its button (rowCitation).
 import type { CompareRow } from '../check/compare.js';
 import type { Ranking, Series, SeriesRow } from '../check/rank.js';
+import { PERIOD } from './check.js';
 import { citation, sourceInWords } from './citation.js';
 import { escapeHtml } from './telegram.js';
 
 /** Telegram's limit for a photo caption. */
 export const CAPTION_LIMIT = 1024;
 
-const PERIOD = { result: '结果', target: '目标' } as const;
 const year = (y: number | null) => (y === null ? '' : `${y}年`);
 /** "327.03亿元（原文3270308万元）" when the table's unit changed how the figure reads. */
 const shownWithOriginal = (shown: string, figure: string) => (shown === figure ? shown : `${shown}（原文${figure}）`);

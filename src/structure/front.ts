@@ -173,7 +173,7 @@ function newestYear(text: string): number | null {
 }
 
 /** "2026年北京市政府工作报告": the title built from place and year when the report has none of its own. */
-export function builtTitle(place: PlaceRef | null, year: number | null): string {
+function builtTitle(place: PlaceRef | null, year: number | null): string {
   return `${year ? `${year}年` : ''}${place?.name ?? ''}政府工作报告`;
 }
 

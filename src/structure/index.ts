@@ -38,7 +38,7 @@ const NOTES = new RegExp(CUES.front.notes);
 const APPENDIX = new RegExp(CUES.front.appendix);
 
 /** Numbering of a heading: 第一部分 (0), 一、 (1), （一） (2), 1. (3), （1） (4); null when it is not numbered. */
-export function headingLevel(text: string): number | null {
+function headingLevel(text: string): number | null {
   if (/^第[一二三四五六七八九十]+(?:部分|篇|章)/.test(text)) return 0;
   if (/^[一二三四五六七八九十]+、/.test(text)) return 1;
   if (/^[（(][一二三四五六七八九十]+[)）]/.test(text)) return 2;
@@ -48,7 +48,7 @@ export function headingLevel(text: string): number | null {
 }
 
 /** A heading written at the start of a paragraph: "（一）着力扩大国内需求。…" -> "（一）着力扩大国内需求". */
-export function inlineHeading(text: string): string | null {
+function inlineHeading(text: string): string | null {
   const m = /^((?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分)[^。！？；，,：:]{2,30})[。！？：:]/.exec(text);
   return m ? m[1]! : null;
 }

@@ -8,9 +8,9 @@ const P = CUES.periods;
 const anyOf = (words: string[]) => new RegExp(words.join('|'));
 
 /** A passage about the report's own year: targets and intentions. */
-export const PLAN_CUES = anyOf(P.planWords);
+const PLAN_CUES = anyOf(P.planWords);
 /** A passage about the year before: results. */
-export const REVIEW_CUES = anyOf(P.reviewWords);
+const REVIEW_CUES = anyOf(P.reviewWords);
 /** A sentence whose figure is a target for the report's own year rather than last year's result. */
 export const TARGET_CUES = anyOf(P.targetWords);
 /** A figure's sentence that marks it as a target (力争, 要, 将, 计划…). */

@@ -75,7 +75,7 @@ export function createFigureBook(records: FigureRecord[], passages: readonly Pas
     if (list) list.push(i);
     else bySort.set(sortOf(r), [i]);
   });
-  return { records, passages, tokens, weight, places, placeWords: placePattern(places.includes(gazetteer().national.name) ? [...places, ...NATIONAL_WORDS] : places), latestYear, synonyms, bySort };
+  return { records, passages, tokens, weight, places, placeWords: placePattern(places.includes(gazetteer().national.name) ? [...places, ...gazetteer().national.draftWords] : places), latestYear, synonyms, bySort };
 }
 
 /** Content words of an indicator; figures and bare numbers never count as words here. */
@@ -98,16 +98,13 @@ export function overlap(a: Set<string>, b: Set<string>, weight: (t: string) => n
 /** A draft's sentences end at these (a line break too: drafts are pasted as lines); no closers kept with them. */
 const DRAFT_SENTENCE_ENDS = '。！？!?；;\n';
 
-/** Words that name the whole country in a draft (我国, 全国): the national report's place. */
-const NATIONAL_WORDS = ['我国', '全国'];
-
 /** The places a sentence names, each with where it stands (in the compact text). */
 function placesIn(text: string, book: FigureBook): { at: number; place: string }[] {
   if (!book.placeWords) return [];
   book.placeWords.lastIndex = 0;
   const out: { at: number; place: string }[] = [];
   for (const m of text.matchAll(book.placeWords)) {
-    const place = book.places.find((p) => p === m[0]) ?? book.places.find((p) => p.startsWith(m[0])) ?? (NATIONAL_WORDS.includes(m[0]) && book.places.includes(gazetteer().national.name) ? gazetteer().national.name : undefined);
+    const place = book.places.find((p) => p === m[0]) ?? book.places.find((p) => p.startsWith(m[0])) ?? (gazetteer().national.draftWords.includes(m[0]) && book.places.includes(gazetteer().national.name) ? gazetteer().national.name : undefined);
     if (place) out.push({ at: m.index!, place });
   }
   return out;

@@ -1,7 +1,7 @@
 // Passages -> figure records: every figure with what it counts (its indicator), the place, the year it is about,
 // result or target, and the passage it comes from. Built at index time and stored with the index; a draft's
 // sentences go through the same describeFigures(), so claims and records are read alike.
-import { AVERAGE_WORDS, fiveYearSpan, MULTI_YEAR_PLAN, MULTI_YEAR_REVIEW, writtenSpan } from '../structure/period.js';
+import { AVERAGE_WORDS, COMPARED_WITH_LAST_YEAR, FIVE_YEAR_WORDS, fiveYearSpan, MULTI_YEAR_PLAN, MULTI_YEAR_REVIEW, writtenSpan } from '../structure/period.js';
 import type { Passage, Period as PassagePeriod } from '../types.js';
 import { compact, CUES, type Figure, parseFigures, periodOf } from './parse.js';
 
@@ -171,8 +171,8 @@ export function spanOf(sentence: string, period: PassagePeriod | null | undefine
   // A sentence of a five-year paragraph that compares with the year before (比上年, 同比) is about one year.
   // "去年底企业数量超过5200万户": one year, also in a five-year paragraph.
   if (LAST_YEAR.test(text) && !AVERAGE_WORDS.test(text)) return null;
-  if (period?.span) return (/(?:19|20)\d\d年(?!以来)/.test(text) || /比上年|同比|较上年/.test(text)) && !AVERAGE_WORDS.test(text) ? null : period.span;
-  const five = /过去五年|五年来|五年间|五年累计/.test(text);
+  if (period?.span) return (/(?:19|20)\d\d年(?!以来)/.test(text) || COMPARED_WITH_LAST_YEAR.test(text)) && !AVERAGE_WORDS.test(text) ? null : period.span;
+  const five = FIVE_YEAR_WORDS.test(text);
   // "从7248亿元提高到8865亿元" in a review of the five years too: the change over the span.
   if (period?.alsoSpan && FROM_TO.test(text)) return period.alsoSpan;
   if (period?.alsoSpan && (five || MULTI_YEAR_REVIEW.test(text) || (AVERAGE_WORDS.test(text) && !/(?:19|20)\d\d年/.test(text)))) return period.alsoSpan;

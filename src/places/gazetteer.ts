@@ -14,7 +14,7 @@ interface Row {
 }
 
 interface PlacesData {
-  national: { code: string; name: string; questionWords: string[]; reportMarkers: string[] };
+  national: { code: string; name: string; questionWords: string[]; reportMarkers: string[]; draftWords: string[] };
   renamed: Record<string, string>;
   extra: Place[];
   ethnicGroups: string[];
@@ -25,7 +25,7 @@ export interface Gazetteer {
   byCode: Map<string, Place>;
   /** Every name or short form -> the places it may mean (same-named places share one entry). */
   names: Map<string, Place[]>;
-  national: Place & { questionWords: string[]; reportMarkers: string[] };
+  national: Place & { questionWords: string[]; reportMarkers: string[]; draftWords: string[] };
   /** Longest name, to bound the scan. */
   longest: number;
 }

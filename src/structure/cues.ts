@@ -13,6 +13,8 @@ interface Cues {
     multiYearReview: string;
     multiYearPlan: string;
     averageWords: string;
+    fiveYearWords: string;
+    comparedWithLastYear: string;
     fiveYearPlans: Record<string, [number, number]>;
   };
   questions: { target: string[]; result: string[] };

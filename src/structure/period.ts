@@ -23,6 +23,10 @@ export const MULTI_YEAR_REVIEW = new RegExp(P.multiYearReview);
 export const MULTI_YEAR_PLAN = new RegExp(P.multiYearPlan);
 /** 年均, 累计: a figure over a span, never one year's value. */
 export const AVERAGE_WORDS = new RegExp(P.averageWords);
+/** The five years before the report named in a sentence (过去五年, 五年来). */
+export const FIVE_YEAR_WORDS = new RegExp(P.fiveYearWords);
+/** A comparison with the year before (比上年, 同比). */
+export const COMPARED_WITH_LAST_YEAR = new RegExp(P.comparedWithLastYear);
 /** Words of a question asking for a target or a result. */
 export const QUESTION_CUES = CUES.questions;
 

@@ -76,7 +76,9 @@ export function rankPlaces(book: FigureBook, query: string, comparison: Comparis
   const rows = [...latest.values()].sort((a, b) => (ascending ? a.value - b.value : b.value - a.value));
   // Places left out by the year or period asked are named, never dropped silently.
   const unranked = new Map<string | null, CompareRow>();
-  for (const r of compareIndicator(book, inReportWords(q.replace(/去年|上年|今年|本年/g, ''), book.synonyms)).rows) {
+  const anyYear = q.replace(/去年|上年|今年|本年/g, '');
+  const all = anyYear === q ? comparison : compareIndicator(book, inReportWords(anyYear, book.synonyms));
+  for (const r of all.rows) {
     if (latest.has(r.place)) continue;
     const had = unranked.get(r.place);
     if (!had || (r.year ?? 0) > (had.year ?? 0)) unranked.set(r.place, r);

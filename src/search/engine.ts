@@ -301,15 +301,13 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     let ranked = [...candidates.values()].sort((a, b) => b.score - a.score);
     // A place inside a covered report (a city in its province's): only the passages that name it can answer.
     const inside = understood.inside;
-    if (inside) {
-      const names = (id: number) => inside.names.some((n) => texts[id]!.includes(n));
-      ranked = [...ranked.filter((c) => names(c.id)), ...ranked.filter((c) => !names(c.id))];
-    }
+    const namesInside = (id: number) => inside!.names.some((n) => texts[id]!.includes(n));
+    if (inside) ranked = [...ranked.filter((c) => namesInside(c.id)), ...ranked.filter((c) => !namesInside(c.id))];
     const covers = (id: number) => coverage(texts[id]!, understood.concepts, weight);
     promoteYearMatch(ranked, contradicts, covers);
     if (span !== true) promotePeriodMatch(ranked, (id) => periodFit(passages[id]!, understood, asked), covers);
     const best = ranked[0];
-    const evidence = best ? { similarity: round(best.similarity), coverage: round(coverage(texts[best.id]!, understood.concepts, weight)) } : undefined;
+    const evidence = best ? { similarity: round(best.similarity), coverage: round(covers(best.id)) } : undefined;
     const where = district ? `${district}的报告` : '已收录的报告';
     const nothing = `${where}里没有找到能回答这个问题的段落。`;
     if (!best) {
@@ -333,7 +331,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const decided = outcome(decider, p);
     let confidence: Confidence = overPlace && decided === 'high' ? 'low' : decided;
     // Inside a covered report and its best passage does not name the place: nothing about that place.
-    const insideMissing = inside !== undefined && !inside.names.some((n) => texts[best.id]!.includes(n));
+    const insideMissing = inside !== undefined && !namesInside(best.id);
     if (insideMissing) {
       lap('rank');
       return { ...notFound(query, understood, `已收录的报告中没有${understood.district}的报告，${inside!.report}的报告里也没有提到${understood.district}。${coveredList()}`, started), evidence, decision: { probability: round(p), features: seen }, timings };

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ExtractError, extractPdf } from '../src/corpus/pdf.js';
 import type { ExtractedText } from '../src/corpus/pdf.js';
 import { ExtractError as DocxExtractError, extractDocx } from '../src/corpus/docx.js';
+import { zipOf } from '../src/drill/hostile.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'reports');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
@@ -249,42 +250,7 @@ describe('extractDocx', () => {
   });
 
   it('a ZIP that is not a Word document throws wrong-type', async () => {
-    const err = await rejection(extractDocx(storedZip('hello.txt', 'hello'), 'notes.docx'));
+    const err = await rejection(extractDocx(zipOf({ 'hello.txt': 'hello' }), 'notes.docx'));
     expect(err.kind).toBe('wrong-type');
   });
 });
-
-/** A one-file ZIP archive (stored, not compressed). */
-function storedZip(name: string, content: string): Uint8Array {
-  const nameBytes = Buffer.from(name);
-  const data = Buffer.from(content);
-  let crc = 0xffffffff;
-  for (const b of data) {
-    crc ^= b;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
-  }
-  crc = (crc ^ 0xffffffff) >>> 0;
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(nameBytes.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(nameBytes.length, 28);
-  const centralOffset = local.length + nameBytes.length + data.length;
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(central.length + nameBytes.length, 12);
-  end.writeUInt32LE(centralOffset, 16);
-  return new Uint8Array(Buffer.concat([local, nameBytes, data, central, nameBytes, end]));
-}

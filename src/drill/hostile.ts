@@ -27,6 +27,11 @@ function entryOf(name: string, content: string | Buffer): ZipEntry {
   return { name, data: deflateRawSync(raw), crc: crc32(raw), size: raw.length };
 }
 
+/** A ZIP archive of the given files, deflated (for tests that need a ZIP that is not a Word document). */
+export function zipOf(files: Record<string, string>): Buffer {
+  return zip(Object.entries(files).map(([name, content]) => entryOf(name, content)));
+}
+
 function zip(entries: ZipEntry[]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];

@@ -1,5 +1,6 @@
-// npm run drill [-- --kills N] [--questions FILE] [--only kills,damage,writers,botapi,model,hostile]: the fault drill. On a temporary copy of corpus/ and the index
-// (never the repo's own), it kills writers with -9 at random points, damages each index file in turn, runs two
+// npm run drill [-- --kills N] [--corpus DIR --questions FILE] [--only kills,damage,writers,botapi,model,hostile]: the fault
+// drill. On a temporary copy of the repo's sample reports (tests/fixtures/sample, whose questions are tests/dev.jsonl;
+// `--corpus` drills another folder, never the live corpus/ itself) and its own index, it kills writers with -9 at random points, damages each index file in turn, runs two
 // ingests beside concurrent asks, points the bot at a Bot API it cannot reach, and damages a copy of the model.
 // After each fault the next `ask` must answer correctly or print one clear line, and corpus/ must hold only
 // whole files. Prints a table (docs/faults.md) and exits non-zero when any check failed.
@@ -17,11 +18,15 @@ import { type Row, type Run, secs } from './rows.js';
 
 const drillStarted = Date.now();
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { values } = parseArgs({ options: { kills: { type: 'string' }, questions: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { kills: { type: 'string' }, corpus: { type: 'string' }, questions: { type: 'string' }, only: { type: 'string' } } });
 /** Sections to run (`--only hostile` runs the hostile files and damaged disks alone). */
 const SECTIONS = new Set((values.only ?? 'kills,damage,writers,botapi,model,hostile').split(','));
 const KILLS = Number(values.kills ?? 20);
 const config = await loadConfig();
+if (values.corpus && !values.questions) {
+  console.error('drill: --corpus needs --questions FILE with answerable questions about those reports (JSON lines with "question" and "answer").');
+  process.exit(2);
+}
 const question = (() => {
   const file = values.questions ?? join(ROOT, 'tests', 'dev.jsonl');
   const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { question: string; answer?: string });
@@ -33,7 +38,8 @@ const question = (() => {
 const work = mkdtempSync(join(tmpdir(), 'drill-'));
 const corpus = join(work, 'corpus');
 const indexDir = join(work, 'index');
-cpSync(config.corpusDir, corpus, { recursive: true });
+// The sample by default, so the drill checks the software the same way whatever reports a newsroom keeps in corpus/.
+cpSync(values.corpus ?? join(ROOT, 'tests', 'fixtures', 'sample'), corpus, { recursive: true });
 const env: NodeJS.ProcessEnv = { ...process.env, CORPUS_DIR: corpus, INDEX_DIR: indexDir, LOG_LEVEL: 'info', QUERY_LOG: join(work, 'queries.jsonl') };
 delete env.BOT_TOKEN;
 // Reports added during the drill: the repo's own fixtures, copied so the originals are never touched.

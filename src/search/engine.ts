@@ -343,21 +343,36 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     }
 
     const askedCodes = new Set((understood.places ?? []).map((x) => x.code));
+    // The highlight and key figure of a result are worked out when first read, not here: the bot searches for
+    // four pages and shows one, and most answers never have a later page opened. Every value is the same as if
+    // computed at once (it reads only this question's understanding and this index version), and JSON, cards and
+    // the decision below read it through the same properties.
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
       const p = passages[c.id]!;
-      const foreignPlace = (clause: string) => foreignPlaceIn(clause, p.source.place?.code ?? null, askedCodes, inside?.names);
-      const { h, key } = highlightWithKey(p.sentences, understood.terms, weight, understood.wantsFigure, {
-        kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]!, periodYear: periodYear(p), contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
-        ...(inside ? { mustName: inside.names } : {}),
-      });
+      let shown: { highlight: string; figures: string[]; keyFigure?: SearchResult['keyFigure'] } | undefined;
+      const detail = () => {
+        if (shown) return shown;
+        const foreignPlace = (clause: string) => foreignPlaceIn(clause, p.source.place?.code ?? null, askedCodes, inside?.names);
+        const { h, key } = highlightWithKey(p.sentences, understood.terms, weight, understood.wantsFigure, {
+          kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]!, periodYear: periodYear(p), contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
+          ...(inside ? { mustName: inside.names } : {}),
+        });
+        // The key figure leads the list: `figures[0]` is what a card's first line and `ask --json` readers quote.
+        return (shown = { highlight: h.sentence, figures: key ? [key.figure, ...h.figures.filter((f) => f !== key.figure)] : h.figures, ...(key ? { keyFigure: key } : {}) });
+      };
       return {
         rank: i + 1,
         score: round(c.score),
         text: p.text,
-        highlight: h.sentence,
-        // The key figure leads the list: `figures[0]` is what a card's first line and `ask --json` readers quote.
-        figures: key ? [key.figure, ...h.figures.filter((f) => f !== key.figure)] : h.figures,
-        ...(key ? { keyFigure: key } : {}),
+        get highlight() {
+          return detail().highlight;
+        },
+        get figures() {
+          return detail().figures;
+        },
+        get keyFigure() {
+          return detail().keyFigure;
+        },
         section: p.section,
         ...(p.sectionPath ? { sectionPath: p.sectionPath } : {}),
         passageId: p.id,

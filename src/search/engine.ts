@@ -423,8 +423,14 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     return siblings.slice(Math.max(0, at - radius), at + radius + 1);
   }
 
+  // One list per index version (every question reads it: the places covered); frozen, as callers share it.
+  let summaries: { of: typeof state; list: ReportSummary[] } | undefined;
   function reports(): ReportSummary[] {
-    return state.index.manifest.files.map(({ file, title, district, place, year, passages: n }) => ({ file, title, district, place: place ?? null, year, passages: n }));
+    if (summaries?.of !== state) {
+      const list = state.index.manifest.files.map(({ file, title, district, place, year, passages: n }) => Object.freeze({ file, title, district, place: place ?? null, year, passages: n }));
+      summaries = { of: state, list: Object.freeze(list) as ReportSummary[] };
+    }
+    return summaries.list;
   }
 
   /** Load the version CURRENT points to if it is newer than the one in use (after an ingest). True if switched. */

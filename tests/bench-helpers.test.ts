@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gaussian, maxAbsDiff, median, normalizeInPlace, recallAtK, seededRandom, summarize } from '../src/bench/stats.js';
 import { percentile } from '../src/percentile.js';
 import { displayWidth, markdownTable } from '../src/bench/table.js';
+import { mainThreadCpuMs } from '../src/bench/load.js';
 
 describe('percentile', () => {
   it('interpolates between the closest ranks (linear)', () => {
@@ -80,5 +81,23 @@ describe('markdownTable', () => {
   it('counts Chinese characters as two columns', () => {
     expect(displayWidth('城中区')).toBe(6);
     expect(markdownTable(['区'], [['城中区']]).split('\n')[0]).toBe('| 区     |');
+  });
+});
+
+describe('CPU time of the main thread (the load section)', () => {
+  it('counts this thread working, not waiting', async () => {
+    const before = mainThreadCpuMs();
+    if (before === null) return expect(process.platform).not.toBe('linux'); // only Linux has /proc per thread
+    // Busy until the process has used 300 ms of CPU (however long a shared machine makes that take).
+    const cpu = process.cpuUsage();
+    const giveUp = performance.now() + 20_000;
+    while (process.cpuUsage(cpu).user < 300_000 && performance.now() < giveUp);
+    const processMs = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1000;
+    const busy = mainThreadCpuMs()! - before;
+    expect(busy).toBeGreaterThanOrEqual(200); // the loop ran on this thread (10 ms ticks; other threads add a little)
+    expect(busy).toBeLessThanOrEqual(processMs + 20);
+    const idleFrom = mainThreadCpuMs()!;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(mainThreadCpuMs()! - idleFrom).toBeLessThan(60);
   });
 });

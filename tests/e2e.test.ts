@@ -104,6 +104,22 @@ describe('search behaviour', () => {
     expect(long.results[0]!.text).toContain('就业');
     expect((await engine.search('城中區去年城鎮新增就業多少人？')).results[0]?.highlight).toContain('6725人');
   });
+
+  it('works out highlights and key figures when read, with the same values whatever the order and page', async () => {
+    // The bot asks for four pages and shows one: later results' highlights are computed only when read.
+    const json = (a: unknown) => JSON.stringify(a, (k, v) => (k === 'tookMs' || k === 'timings' ? undefined : v));
+    for (const q of ['城中区去年城镇新增就业多少人？', '增长了多少？', '今年GDP预期增长多少？']) {
+      const inOrder = await engine.search(q, { top: 12 });
+      const backwards = await engine.search(q, { top: 12 });
+      await engine.search('城西区城镇新增就业多少人？', { top: 12 }); // another question in between: nothing shared leaks
+      const read = [...backwards.results].reverse().map((r) => [r.keyFigure, r.figures, r.highlight]);
+      expect(read.length, q).toBeGreaterThan(3);
+      expect(json(backwards), q).toBe(json(inOrder));
+      expect([...read].reverse(), q).toEqual(inOrder.results.map((r) => [r.keyFigure, r.figures, r.highlight]));
+      // Copies (the terminal's pages, JSON) carry the values, not the getters.
+      expect({ ...inOrder.results[5]! }.highlight, q).toBe(inOrder.results[5]!.highlight);
+    }
+  });
 });
 
 describe('command line', () => {

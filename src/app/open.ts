@@ -20,13 +20,15 @@ export interface OpenOptions {
   rank?: Partial<RankOptions>;
   /** Reuse an already loaded embedder (tests, benchmarks). */
   embedder?: Embedder;
+  /** Load the model in a worker thread (the bot, with config.embedWorker): questions are embedded beside the ranking. */
+  embedInWorker?: boolean;
 }
 
 /** Open the engine: build or refresh the index when needed (saying so), load model and index once. */
 export async function openEngine(config: Config, options: OpenOptions = {}): Promise<OpenedEngine> {
   const log = options.log ?? silentLogger;
   let embedder: Promise<Embedder> | undefined = options.embedder ? Promise.resolve(options.embedder) : undefined;
-  const getEmbedder = () => (embedder ??= loadEmbedder(config));
+  const getEmbedder = () => (embedder ??= loadEmbedder(config, { worker: options.embedInWorker ?? false, onWarning: (m) => log.warn(m) }));
 
   await ensureIndex(config, { log, embedder: getEmbedder, onProgress: options.onProgress, warn: (m) => log.warn(m) });
   const [model, index] = await Promise.all([getEmbedder(), readIndex(config.indexDir, { warn: (m) => log.warn(m) })]);

@@ -1,5 +1,6 @@
 // Load through the bot: many reporters asking at once, through bot.handleUpdate, with an API transformer
 // that records every outgoing call and answers it like Telegram would (no network).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Transformer } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -28,6 +29,22 @@ export interface LoadResult {
   /** Milliseconds from handing the update to the bot to the answer card's sendMessage. */
   latency: Summary;
   memory: { rssBefore: number; rssAfter: number; heapBefore: number; heapAfter: number; rssPeak: number };
+  /**
+   * CPU time of the main thread alone over the run, ms (Linux: /proc; null elsewhere). Steadier than the latency on
+   * a shared machine: the p95 of the burst is about this time when the main thread is the bottleneck.
+   */
+  mainThreadCpuMs: number | null;
+}
+
+/** CPU time (user + system) the main thread has used, ms, or null where /proc has no per-thread stat. */
+export function mainThreadCpuMs(): number | null {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime (fields 14 and 15 of stat(5)) in clock ticks; Linux reports 100 a second.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 export async function benchLoad(engine: Engine, config: Config, questions: string[], users: number, perUser: number, workDir: string): Promise<LoadResult> {
@@ -75,6 +92,7 @@ export async function benchLoad(engine: Engine, config: Config, questions: strin
   let rssPeak = 0;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
   const sent = new Map<number, number[]>();
+  const cpuBefore = mainThreadCpuMs();
   const started = performance.now();
   await Promise.all(
     updates.map(({ update, chatId }) => {
@@ -86,6 +104,7 @@ export async function benchLoad(engine: Engine, config: Config, questions: strin
   );
   const idle = await bot.idle(120_000);
   const wallS = (performance.now() - started) / 1000;
+  const cpuAfter = mainThreadCpuMs();
   clearInterval(sampler);
   await queryLog.flush();
   if (!idle) throw new Error('load: the bot did not finish answering within 120 s');
@@ -115,6 +134,7 @@ export async function benchLoad(engine: Engine, config: Config, questions: strin
     refused,
     wallS: round(wallS),
     latency: summarize(latencies),
+    mainThreadCpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
     memory: { rssBefore: before.rss, rssAfter: after.rss, heapBefore: before.heapUsed, heapAfter: after.heapUsed, rssPeak: Math.max(rssPeak, after.rss) },
   };
 }

@@ -50,8 +50,8 @@ export async function startup(): Promise<{ config: Config; log: Logger }> {
   return { config, log: createLogger(config.logLevel) };
 }
 
-export async function openEngineForCli(config: Config, log: Logger) {
-  return openEngine(config, { log, onProgress: progressReporter(log) });
+export async function openEngineForCli(config: Config, log: Logger, options: { embedInWorker?: boolean } = {}) {
+  return openEngine(config, { log, onProgress: progressReporter(log), ...options });
 }
 
 /** Errors whose message already names the fix. */

@@ -16,7 +16,8 @@ async function main() {
   // is reported within seconds, not after the build.
   const botInfo = config.botToken ? connectBotApi(config, { log, once: values.once }) : undefined;
   botInfo?.catch(fatal);
-  const engine = await openEngineForCli(config, log); // the model and the index load once, here
+  // the model and the index load once, here; the model in a worker thread unless EMBED_WORKER=false
+  const engine = await openEngineForCli(config, log, { embedInWorker: config.embedWorker });
   const queryLog = createQueryLog({ path: config.queryLog, salt: config.queryLogSalt, log });
 
   if (!config.botToken) {

@@ -47,6 +47,8 @@ const schema = z.object({
   FEEDBACK_LOG: z.string().min(1).default('data/feedback.jsonl'),
   SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(10080).default(720),
   FOLLOWUP_MINUTES: z.coerce.number().int().min(0).max(1440).default(30),
+  // The bot embeds questions in a worker thread (the other core); false keeps the model on the main thread.
+  EMBED_WORKER: bool.default('true'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   // Bounds on the work one input file may cause (defaults in src/corpus/limits.ts; docs/faults.md).
   DOCX_MAX_INFLATED_MB: limit(1, 4096),
@@ -85,6 +87,8 @@ export interface Config {
   sessionTtlMinutes: number;
   /** Minutes a chat's last question is kept for follow-ups (那城西区呢？); 0 turns follow-ups off. */
   followupMinutes: number;
+  /** The bot (npm start) runs the embedding model in a worker thread (EMBED_WORKER, default true); the CLI never does. */
+  embedWorker: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Limits set in the environment (the others keep src/corpus/limits.ts's defaults). */
   limits: InputLimitOverrides;
@@ -135,6 +139,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     feedbackLog: abs(e.FEEDBACK_LOG),
     sessionTtlMinutes: e.SESSION_TTL_MINUTES,
     followupMinutes: e.FOLLOWUP_MINUTES,
+    embedWorker: e.EMBED_WORKER,
     logLevel: e.LOG_LEVEL,
     limits: Object.fromEntries(
       Object.entries({

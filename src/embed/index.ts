@@ -2,6 +2,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
+import { startModelWorker, WorkerGoneError } from './in-worker.js';
+import { ModelMissingError, openModel, type RunBatch } from './model.js';
 
 export interface Embedder {
   modelId: string;
@@ -32,13 +34,17 @@ export interface EmbedderOptions {
   threads?: number;
   /** Size of the question cache; 0 turns it off. */
   queryCache?: number;
+  /**
+   * Run the model in a worker thread (the bot: EMBED_WORKER). Vectors are the same bit for bit. If the worker
+   * cannot start, or stops later, the model is loaded on this thread and nothing asked is lost (`onWarning` says so).
+   */
+  worker?: boolean;
+  /** The worker's entry (tests give one that fails). */
+  workerScript?: URL;
+  onWarning?: (message: string) => void;
 }
 
-export class ModelMissingError extends Error {}
-
-type Ort = typeof import('onnxruntime-node');
-type Encoded = Record<string, { data: BigInt64Array; dims: number[] }>;
-type Tokenizer = (texts: string[], options: { padding: boolean; truncation: boolean }) => Encoded;
+export { ModelMissingError };
 
 export async function loadEmbedder(
   config: Pick<Config, 'modelDir' | 'modelId' | 'allowRemoteModels' | 'queryInstruction'>,
@@ -51,56 +57,36 @@ export async function loadEmbedder(
         'or point MODEL_DIR/MODEL_ID at a local copy, or set ALLOW_REMOTE_MODELS=true to download from the Hugging Face hub',
     );
   }
-  const { AutoTokenizer, env } = await import('@xenova/transformers');
-  const { getModelFile } = await import('@xenova/transformers/src/utils/hub.js');
-  // The runtime transformers.js itself uses (CommonJS: its namespace is `default` under plain node).
-  const ortModule = (await import('onnxruntime-node')) as unknown as Ort & { default?: Ort };
-  const ort = ortModule.default ?? ortModule;
-  env.localModelPath = config.modelDir;
-  env.allowLocalModels = true;
-  env.allowRemoteModels = config.allowRemoteModels;
-  // A truncated or overwritten model file fails deep inside the runtime ("protobuf parsing failed", a JSON
-  // error): say which files and how to get them back.
-  const damaged = (what: string, err: unknown) =>
-    new ModelMissingError(
-      `the embedding model's ${what} in ${join(config.modelDir, config.modelId)} is damaged (${String((err as Error)?.message ?? err).split('\n')[0]}): ` +
-        'run "npm install" to fetch and verify it again',
-    );
-  let tokenizer: Tokenizer;
-  try {
-    tokenizer = (await AutoTokenizer.from_pretrained(config.modelId)) as unknown as Tokenizer;
-  } catch (err) {
-    throw damaged('tokenizer files', err);
-  }
-  let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
-  try {
-    session = await ort.InferenceSession.create(await getModelFile(config.modelId, 'onnx/model_quantized.onnx', true, { quantized: true }), {
-      intraOpNumThreads: options.threads ?? DEFAULT_THREADS,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
-  } catch (err) {
-    throw damaged('file onnx/model_quantized.onnx', err);
-  }
-
-  /** The CLS row of each text, L2-normalised exactly as transformers.js' feature-extraction pipeline does. */
-  const run = async (texts: string[]): Promise<Float32Array[]> => {
-    // Let replies and other updates through between inferences (a run blocks the thread it is on).
+  const model = { modelDir: config.modelDir, modelId: config.modelId, allowRemoteModels: config.allowRemoteModels };
+  const threads = options.threads ?? DEFAULT_THREADS;
+  let here: Promise<RunBatch> | undefined;
+  /** The model on this thread, yielding to the event loop before each inference (a run blocks the thread it is on). */
+  const onThisThread: RunBatch = async (texts) => {
+    const run = await (here ??= openModel(model, threads));
     await new Promise<void>((resolve) => setImmediate(resolve));
-    const encoded = tokenizer(texts, { padding: true, truncation: true });
-    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
-    for (const name of session.inputNames) {
-      const input = encoded[name];
-      if (!input) throw new Error(`the tokenizer of ${config.modelId} gives no ${name}`);
-      feeds[name] = new ort.Tensor('int64', input.data, input.dims);
-    }
-    const hidden = (await session.run(feeds)).last_hidden_state;
-    if (!hidden) throw new Error(`${config.modelId} has no last_hidden_state output`);
-    const [batch, length, dim] = hidden.dims as [number, number, number];
-    const data = hidden.data as Float32Array;
-    return texts.map((_, b) => normalize(data.slice(b * length * dim, b * length * dim + dim)));
+    return run(texts);
   };
+  let run = onThisThread;
+  if (options.worker) {
+    const warn = options.onWarning ?? (() => {});
+    try {
+      const inWorker = await startModelWorker(model, threads, options.workerScript);
+      let warned = false;
+      run = async (texts) => {
+        try {
+          return await inWorker(texts);
+        } catch (err) {
+          if (!(err instanceof WorkerGoneError)) throw err;
+          if (!warned) warn(`${err.message}: questions are now embedded on the main thread (answers unchanged, slower under load); restart to get the worker back`);
+          warned = true;
+          return onThisThread(texts);
+        }
+      };
+    } catch (err) {
+      if (err instanceof ModelMissingError) throw err;
+      warn(`${(err as Error).message}: embedding on the main thread instead (answers unchanged, slower under load)`);
+    }
+  }
   const [probe] = await run(['测试']);
   const dimension = probe!.length;
 
@@ -137,13 +123,4 @@ export async function loadEmbedder(
       return (await vector).slice();
     },
   };
-}
-
-/** In place, with the float32 arithmetic of transformers.js' Tensor.normalize (so vectors match it bit for bit). */
-function normalize(row: Float32Array): Float32Array {
-  const sum = new Float32Array(1);
-  for (let i = 0; i < row.length; i++) sum[0] = sum[0]! + row[i]! ** 2;
-  const norm = Math.fround(sum[0]! ** (1 / 2));
-  for (let i = 0; i < row.length; i++) row[i]! /= norm;
-  return row;
 }

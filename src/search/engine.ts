@@ -252,7 +252,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     lap('embed');
     const fromDense = new Set<number>();
     if (rank.mode !== 'lexical') {
-      const dense = index.dense.searchKnn(Array.from(queryVector), k, allowed);
+      const dense = index.dense.searchKnn(plainArray(queryVector), k, allowed);
       dense.neighbors.forEach((id, r) => {
         get(id).similarity = 1 - dense.distances[r]!;
         fromDense.add(id);
@@ -343,21 +343,36 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     }
 
     const askedCodes = new Set((understood.places ?? []).map((x) => x.code));
+    // The highlight and key figure of a result are worked out when first read, not here: the bot searches for
+    // four pages and shows one, and most answers never have a later page opened. Every value is the same as if
+    // computed at once (it reads only this question's understanding and this index version), and JSON, cards and
+    // the decision below read it through the same properties.
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
       const p = passages[c.id]!;
-      const foreignPlace = (clause: string) => foreignPlaceIn(clause, p.source.place?.code ?? null, askedCodes, inside?.names);
-      const { h, key } = highlightWithKey(p.sentences, understood.terms, weight, understood.wantsFigure, {
-        kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]!, periodYear: periodYear(p), contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
-        ...(inside ? { mustName: inside.names } : {}),
-      });
+      let shown: { highlight: string; figures: string[]; keyFigure?: SearchResult['keyFigure'] } | undefined;
+      const detail = () => {
+        if (shown) return shown;
+        const foreignPlace = (clause: string) => foreignPlaceIn(clause, p.source.place?.code ?? null, askedCodes, inside?.names);
+        const { h, key } = highlightWithKey(p.sentences, understood.terms, weight, understood.wantsFigure, {
+          kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]!, periodYear: periodYear(p), contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
+          ...(inside ? { mustName: inside.names } : {}),
+        });
+        // The key figure leads the list: `figures[0]` is what a card's first line and `ask --json` readers quote.
+        return (shown = { highlight: h.sentence, figures: key ? [key.figure, ...h.figures.filter((f) => f !== key.figure)] : h.figures, ...(key ? { keyFigure: key } : {}) });
+      };
       return {
         rank: i + 1,
         score: round(c.score),
         text: p.text,
-        highlight: h.sentence,
-        // The key figure leads the list: `figures[0]` is what a card's first line and `ask --json` readers quote.
-        figures: key ? [key.figure, ...h.figures.filter((f) => f !== key.figure)] : h.figures,
-        ...(key ? { keyFigure: key } : {}),
+        get highlight() {
+          return detail().highlight;
+        },
+        get figures() {
+          return detail().figures;
+        },
+        get keyFigure() {
+          return detail().keyFigure;
+        },
         section: p.section,
         ...(p.sectionPath ? { sectionPath: p.sectionPath } : {}),
         passageId: p.id,
@@ -408,8 +423,14 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     return siblings.slice(Math.max(0, at - radius), at + radius + 1);
   }
 
+  // One list per index version (every question reads it: the places covered); frozen, as callers share it.
+  let summaries: { of: typeof state; list: ReportSummary[] } | undefined;
   function reports(): ReportSummary[] {
-    return state.index.manifest.files.map(({ file, title, district, place, year, passages: n }) => ({ file, title, district, place: place ?? null, year, passages: n }));
+    if (summaries?.of !== state) {
+      const list = state.index.manifest.files.map(({ file, title, district, place, year, passages: n }) => Object.freeze({ file, title, district, place: place ?? null, year, passages: n }));
+      summaries = { of: state, list: Object.freeze(list) as ReportSummary[] };
+    }
+    return summaries.list;
   }
 
   /** Load the version CURRENT points to if it is newer than the one in use (after an ingest). True if switched. */
@@ -433,6 +454,16 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       return state.index;
     },
   };
+}
+
+/**
+ * The vector as a plain array (hnswlib-node takes no typed array), by a loop: Array.from iterates and allocated a
+ * result object and a boxed number per value, a tenth of all the garbage of 500 questions at once.
+ */
+function plainArray(v: Float32Array): number[] {
+  const out = new Array<number>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i]!;
+  return out;
 }
 
 /** Places with an indexed report, as gazetteer places (a code the gazetteer lacks stands alone). */

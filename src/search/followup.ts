@@ -77,6 +77,15 @@ export interface Turn extends Frame {
 
 /** Places with a report, from the report list (a report without a code resolves its place name). */
 export function coveredOf(reports: readonly ReportSummary[]): Place[] {
+  let covered = coveredCache.get(reports);
+  if (!covered) coveredCache.set(reports, (covered = Object.freeze(coveredPlacesOf(reports)) as Place[]));
+  return covered;
+}
+
+/** The engine hands out one list of reports per index version: its covered places are worked out once. */
+const coveredCache = new WeakMap<readonly ReportSummary[], Place[]>();
+
+function coveredPlacesOf(reports: readonly ReportSummary[]): Place[] {
   const g = gazetteer();
   const out = new Map<string, Place>();
   for (const r of reports) {

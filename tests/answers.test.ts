@@ -212,6 +212,14 @@ describe('a vague question asks back', () => {
     expect(decodeCallback((first[1] as { callback_data: string }).callback_data)).toEqual({ kind: 'clarify', sid: 'abcd1234', index: 1 });
     expect(clarified(answer.query, '北湖市')).toBe('北湖市去年GDP增长多少？');
   });
+  it('lists the options by number in terminal text, with how to pick one', async () => {
+    const { renderText } = await import('../src/present/text.js');
+    const answer = { query: '去年GDP增长多少？', found: false, confidence: 'low' as const, results: [result('南山区', 'x')], understood: understood([]), askBack: { what: 'place' as const, options: ['南山区', '北湖市'] }, reason: '请说明地方：南山区、北湖市的报告都有相关原文。', tookMs: 1 };
+    expect(renderText(answer)).toContain('请选择要问的地方：\n  1. 南山区\n  2. 北湖市\n请在问题里写明其中一个地方再问一次。');
+    expect(renderText(answer, undefined, { pickByNumber: true })).toContain('输入编号（1–2）按所选的地方再问一次。');
+    const { askBack: _, ...plain } = answer;
+    expect(renderText(plain)).not.toContain('请选择');
+  });
 });
 
 describe('a place inside a covered report', () => {

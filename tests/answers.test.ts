@@ -63,6 +63,11 @@ describe('key figure by indicator', () => {
     expect(spanFigure('地区生产总值年均增长5.6%', '5.6%')).toBe(true);
     expect(spanFigure('五年来，城镇新增就业累计达到520万人', '520万人')).toBe(false);
     expect(spanFigure('五年来，城镇新增就业520万人', '520万人')).toBe(true);
+    // 年均 before a level is part of the indicator's name (年均浓度), one year's figure; before a change, several years.
+    expect(askedSpan('去年PM2.5年均浓度是多少？')).toBe(false);
+    expect(askedSpan('PM2.5年均浓度是多少？')).toBeNull();
+    expect(spanFigure('细颗粒物年均浓度27微克/立方米、下降11.5%', '27微克/立方米')).toBe(false);
+    expect(spanFigure('居民收入年均实际增长5.1%', '5.1%')).toBe(true);
     const s = '“十四五”时期地区生产总值年均增长5.6%，去年增长5.2%。';
     expect(lead(s, '去年地区生产总值增长多少？', ['地区生产总值'])).toBe('5.2%');
     expect(lead(s, '“十四五”期间地区生产总值年均增长多少？', ['地区生产总值'])).toBe('5.6%');

@@ -305,7 +305,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     if (inside) ranked = [...ranked.filter((c) => namesInside(c.id)), ...ranked.filter((c) => !namesInside(c.id))];
     const covers = (id: number) => coverage(texts[id]!, understood.concepts, weight);
     promoteYearMatch(ranked, contradicts, covers);
-    if (span !== true) promotePeriodMatch(ranked, (id) => periodFit(passages[id]!, understood, asked), covers);
+    // Several years asked (年均, “十四五”期间, 累计): a passage speaking of several years (its period's span, or a
+    // 年均/累计 figure of the kind asked) before last year's, as one year asked puts the single year first.
+    const multiYear = (id: number) => spans[id]! || figuresOf(id).some((f) => f.span && (!kind || f.kind === kind));
+    promotePeriodMatch(ranked, span === true ? (id) => (multiYear(id) ? 1 : 0) : (id) => periodFit(passages[id]!, understood, asked), covers);
     const best = ranked[0];
     const evidence = best ? { similarity: round(best.similarity), coverage: round(covers(best.id)) } : undefined;
     const where = district ? `${district}的报告` : '已收录的报告';
@@ -374,6 +377,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // One year asked and the best passage speaks of several (a five-year review or plan): not the answer asked.
     const manyYears = span === false && confidence === 'high' && passageSpan(passages[best.id]!);
     if (manyYears) confidence = 'low';
+    // Several years asked and the best passage gives one year's figure (last year's growth for 年均增长): not the answer.
+    const lead = results[0]?.keyFigure;
+    const oneYear = span === true && confidence === 'high' && !passageSpan(passages[best.id]!) && !(lead ? spanFigure(results[0]!.highlight.replace(/\s+/g, ''), lead.figure) : multiYear(best.id));
+    if (oneYear) confidence = 'low';
     const placesDiffer = placeCodes.size !== 1 && !options.file ? differingPlaces(results.slice(0, 3), understood.concepts) : [];
     const askBack = vagueQuestion(results, understood, placeCodes.size > 0 || !!options.file, covered.length, placesDiffer);
     if (askBack) confidence = confidence === 'high' ? 'low' : confidence;
@@ -393,6 +400,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
             ? `最接近的原文里没有所问指标的数字（${askedWhat(kind, span)}），下面的原文可能相关。`
             : manyYears
             ? `最接近的原文说的是多年的情况，不是所问的一年，下面的原文可能相关。`
+            : oneYear
+            ? `最接近的原文说的是单一年份的情况，不是所问的多年合计或年均，下面的原文可能相关。`
             : `${where}里没有找到确定的答案：${uncertainWhy(seen, texts[best.id]!, understood.concepts, weight)}，下面的原文可能相关。`;
     return {
       query, found: confidence === 'high', confidence, results, understood, evidence, decision,

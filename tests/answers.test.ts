@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { askedFigureKind, askedSpan, contrastsOf, otherRate, spanFigure, unitFirm, unitMatcher } from '../src/search/cues.js';
 import { contradictsYear, foreignPlaceIn, passageSpan, periodFit, periodYear } from '../src/search/engine.js';
-import { highlight, highlightWithKey, keyFigure, labelOf } from '../src/search/highlight.js';
+import { highlight, highlightWithKey, keyFigure, labelOf, ofIndicator, sharedName } from '../src/search/highlight.js';
 import { chooseWeights, combinations, crossValidateRank, worth } from '../src/search/rank-fit.js';
 import type { Passage } from '../src/types.js';
 import { understand } from '../src/search/understand.js';
@@ -34,6 +34,21 @@ describe('key figure by indicator', () => {
     expect(lead(s, '东山省一般公共预算支出是多少？', ['一般公共预算支出'])).toBe('1980.2亿元');
     // Only the other side is there: no headline.
     expect(lead('一般公共预算支出1980.2亿元。', '东山省一般公共预算收入是多少？', ['一般公共预算收入'])).toBeUndefined();
+  });
+  it('never answers with a figure of another indicator in the sentence that names the one asked', () => {
+    // The amount asked is not there (only its growth): no headline, not the 拉动消费 amount beside it.
+    const s = '发放消费券3.5亿元带动消费60亿元，新开首店120家，社会消费品零售总额增长4.2%。';
+    expect(lead(s, '东山省去年社会消费品零售总额是多少亿元？', ['社会消费品零售总额'])).toBeUndefined();
+    expect(lead(s, '东山省去年社会消费品零售总额增长多少？', ['社会消费品零售总额'])).toBe('4.2%');
+    // A clause that only carries the figure on ("，增长6.4%") is the indicator's; one naming its own thing is not.
+    const t = '全年实现地区生产总值598.6亿元，增长6.4%，改造燃气管道330公里。';
+    expect(sharedName('南湖县地区生产总值增长多少？', t)).toBe('地区生产总值');
+    expect(['598.6亿元', '6.4%', '330公里'].map((f) => ofIndicator(t, f, '地区生产总值'))).toEqual([true, true, false]);
+    // The name after the figure counts ("860套老旧小区"), and a label before a colon.
+    expect(ofIndicator('实施860套老旧小区改造，450户燃气入户。', '860套', '老旧小区')).toBe(true);
+    expect(ofIndicator('一般公共预算支出：21.5亿元较上年增长4%', '21.5亿元', '一般公共预算支出')).toBe(true);
+    // A question asking for two indicators keeps both figures.
+    expect(lead('新建保障房3万套，改造老旧小区900个。', '新建了多少套保障房、改造了多少个老旧小区？', ['保障房', '老旧小区'])).toBeDefined();
   });
   it('never answers one rate with another', () => {
     expect(otherRate('赤字率定的多少', '政府负债率控制在')).toBe(true);

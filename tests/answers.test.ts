@@ -2,7 +2,7 @@
 // none), ranking knows a five-year figure from one year's, and the ranking weights are chosen without the report
 // they are judged on. Sentences written for these tests (figures of no real report).
 import { describe, expect, it } from 'vitest';
-import { askedFigureKind, askedSpan, contrastsOf, otherRate, spanFigure, unitFirm, unitMatcher } from '../src/search/cues.js';
+import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, otherRate, spanFigure, unitFirm, unitMatcher } from '../src/search/cues.js';
 import { contradictsYear, foreignPlaceIn, passageSpan, periodFit, periodYear } from '../src/search/engine.js';
 import { highlight, highlightWithKey, keyFigure, labelOf, ofIndicator, sharedName } from '../src/search/highlight.js';
 import { chooseWeights, combinations, crossValidateRank, worth } from '../src/search/rank-fit.js';
@@ -133,6 +133,16 @@ describe('period ranking', () => {
     expect(periodFit(targets, t, 'plan')).toBeGreaterThan(periodFit(tasks, t, 'plan'));
     expect(periodFit(tasks, t, 'plan')).toBeGreaterThan(periodFit(nextFive, t, 'plan'));
     expect(periodFit(lastYear, t, 'plan')).toBe(0);
+  });
+  it("puts a named year's result (next year's report) before its plan, unless a target is asked", () => {
+    const plan2025: Passage = { ...targets, period: { kind: 'plan', year: 2025, targets: true }, source: { ...targets.source, year: 2025 } };
+    const q = ask('2025年地区生产总值增长多少？');
+    expect(periodFit(lastYear, q, null)).toBeGreaterThan(periodFit(plan2025, q, null));
+    const t = ask('2025年地区生产总值增长目标定的多少？');
+    expect(askedPeriod(t.normalized)).toBe('plan');
+    expect(periodFit(plan2025, t, 'plan')).toBeGreaterThan(periodFit(lastYear, t, 'plan'));
+    expect(askedPeriod('2022年赤字率定的多少？')).toBe('plan');
+    expect(askedPeriod('2022年预计减税多少？')).toBe('plan');
   });
   it('dates a passage whose text names no year by its period', () => {
     expect(contradictsYear(lastYear, ask('2024年地区生产总值增长多少？'), 'review')).toBe(true);

@@ -288,8 +288,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       else if (asked && periods[c.id] === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
       // "占地区生产总值比重" speaks of a share, not of the indicator itself: weaker unless a share is asked.
       if (kind !== 'share' && onlyAsShare(texts[c.id]!, shareWords)) c.score *= rank.periodPenalty;
-      // Neither year nor period asked ("城镇新增就业多少人"): a reporter means what was achieved, not the plan.
-      else if (!asked && !understood.year && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
+      // No period asked ("城镇新增就业多少人", "2023年粮食产量是多少"): a reporter means what was achieved, not the
+      // plan; a year's plan and its result (the next year's report) both agree with the year asked.
+      else if (!asked && (!understood.year || 'absolute' in understood.year) && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
       const period = passages[c.id]!.period;
       if (period && span !== true) {
         // One year meant (a year, 去年/今年, a target or result with no span asked): a multi-year period (a five-year
@@ -555,7 +556,8 @@ function promoteYearMatch(ranked: Candidate[], contradicts: (id: number) => bool
 /**
  * How well a passage's period fits a question meaning one year (2 best): this year's target asked and the
  * passage is among the main targets (主要预期目标) of that year (then any plan of that year); last year's result
- * asked and the passage reviews that single year, not a multi-year span.
+ * asked and the passage reviews that single year, not a multi-year span; a year named with no period asked, its
+ * review before its plan.
  */
 export function periodFit(p: Passage, u: QueryUnderstanding, asked: Period | null): number {
   const period = p.period;
@@ -564,6 +566,8 @@ export function periodFit(p: Passage, u: QueryUnderstanding, asked: Period | nul
   const wanted = asked ?? (year === null || p.source.year === null ? null : year === p.source.year ? 'plan' : year === p.source.year - 1 ? 'review' : null);
   if (!wanted || period.kind !== wanted || (year !== null && year !== period.year)) return 0;
   if (period.span) return 0;
+  // A year named with no period asked ("2023年粮食产量是多少"): its result, in the next year's report, before its plan.
+  if (!asked && wanted === 'plan' && u.year && 'absolute' in u.year) return 1;
   return wanted === 'plan' && !period.targets ? 1 : 2;
 }
 
@@ -577,7 +581,11 @@ function promotePeriodMatch(ranked: Candidate[], fit: (id: number) => number, co
   if (!best) return;
   const own = fit(best.id);
   const full = covers(best.id);
-  const at = ranked.slice(1, 5).findIndex((c) => fit(c.id) > own && covers(c.id) >= full);
+  // The best-fitting of them (the first among equals): a year's review before its plan, both before a span.
+  let at = -1;
+  ranked.slice(1, 5).forEach((c, i) => {
+    if (fit(c.id) > (at < 0 ? own : fit(ranked[at + 1]!.id)) && covers(c.id) >= full) at = i;
+  });
   if (at >= 0) ranked.unshift(...ranked.splice(at + 1, 1));
 }
 

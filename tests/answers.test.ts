@@ -60,6 +60,9 @@ describe('key figure by indicator', () => {
     const s = '地区生产总值增长4.9%，城镇新增就业31.2万人。';
     expect(lead(s, '东山省地区生产总值总量是多少亿元？', ['地区生产总值'])).toBeUndefined();
     expect(unitFirm('几个公园')).toBe(false);
+    // Measure words counting the same things (cues.json sameCount): 部 asked, 台 given.
+    expect(unitMatcher('今年给老楼加装多少部电梯？')!('500台以上')).toBe(true);
+    expect(unitMatcher('今年给老楼加装多少部电梯？')!('500人')).toBe(false);
     expect(lead('完成国土绿化3万亩，提升改造公园7处。', '改造了几个公园？', ['公园'])).toBe('7处');
   });
   it('tells an amount from a rate and a change from a level', () => {

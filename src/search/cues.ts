@@ -8,7 +8,7 @@ export type Period = 'plan' | 'review';
 export type FigureKind = 'growth' | 'amount' | 'share';
 
 const LISTS = ['growth', 'amount', 'share', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic'] as const;
-type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][] };
+type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][]; sameCount: string[][] };
 
 const CUES: Cues = (() => {
   const raw = JSON.parse(readFileSync(new URL('./cues.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -18,6 +18,11 @@ const CUES: Cues = (() => {
     throw new Error('src/search/cues.json: "contrasts" must be a list of word pairs, e.g. [["收入", "支出"]]');
   }
   out.contrasts = pairs as [string, string][];
+  const same = raw.sameCount ?? [];
+  if (!Array.isArray(same) || !same.every((x) => Array.isArray(x) && x.every((s) => typeof s === 'string'))) {
+    throw new Error('src/search/cues.json: "sameCount" must be a list of groups of measure words, e.g. [["部", "台"]]');
+  }
+  out.sameCount = same as string[][];
   // Target and result words are the structure stage's one list of period cues (src/structure/cues.json).
   out.target = QUESTION_CUES.target;
   out.result = QUESTION_CUES.result;
@@ -61,7 +66,11 @@ export function unitMatcher(question: string): ((figure: string) => boolean) | n
   const unit = MEASURE.exec(question)?.[1];
   // "几个" is any count ("几个公园" -> 5处), not a percentage, an amount of money or a measure.
   if (unit === '个') return (f) => !/(?:[%％‰元米亩吨岁天时]|百分点)(?:以上|以内|以下|左右)?$/.test(f);
-  if (unit) return (f) => f.replace(/(?:以上|以内|以下|左右)$/, '').endsWith(unit);
+  if (unit) {
+    // Any measure word counting the same things (部 asked, 台 given).
+    const units = [unit, ...CUES.sameCount.filter((g) => g.includes(unit)).flat()];
+    return (f) => units.some((u) => f.replace(/(?:以上|以内|以下|左右)$/, '').endsWith(u));
+  }
   if (has(question, CUES.length)) return (f) => /(?:公里|千米|米)(?:以上|以内|以下|左右)?$/.test(f);
   if (has(question, CUES.money)) return (f) => /元(?:以上|以内|以下|左右)?$/.test(f);
   return null;

@@ -32,6 +32,8 @@ describe('key figure by indicator', () => {
     const s = '一般公共预算收入420.5亿元、增长3.1%，一般公共预算支出1980.2亿元。';
     expect(lead(s, '东山省一般公共预算收入是多少？', ['一般公共预算收入'])).toBe('420.5亿元');
     expect(lead(s, '东山省一般公共预算支出是多少？', ['一般公共预算支出'])).toBe('1980.2亿元');
+    // A statistics card's line: every figure after the colon is the 支出's.
+    expect(lead('2023年全区一般公共预算支出：21.98亿元较2022年15.22亿元同比增长44.4%增支6.76亿元', '北湖区一般公共预算收入多少？', ['一般公共预算收入'])).toBeUndefined();
     // Only the other side is there: no headline.
     expect(lead('一般公共预算支出1980.2亿元。', '东山省一般公共预算收入是多少？', ['一般公共预算收入'])).toBeUndefined();
   });

@@ -140,7 +140,7 @@ export function sharedName(question: string, sentence: string): string | null {
 }
 
 /** Words that carry an indicator's figure on without naming another indicator (增长, 同比下降, 去年增长, 全区增长). */
-const CARRY_ON = /^(?:[、和及]|其中|全年|去年|今年|上年|当年|(?:19|20)\d\d年|全[区市省县州盟国]|同比|比上年|较上年|分别|实际|名义|年均|累计|增长|增加|增速|下降|减少|提高|提升|降低|上涨|回落|达到|达|为|突破|超过|超|增至|降至|至|到|了|约|近|左右)*$/;
+const CARRY_ON = /^(?:[、和及较]|其中|全年|去年|今年|上年|当年|(?:19|20)\d\d年|全[区市省县州盟国]|同比|比上年|较上年|分别|实际|名义|年均|累计|增长|增加|增支|增收|减支|减收|增速|下降|减少|提高|提升|降低|上涨|回落|达到|达|为|突破|超过|超|增至|降至|至|到|了|约|近|左右)*$/;
 
 /**
  * Is the figure the indicator's: its clause names the indicator ("8040套老旧小区配套" has the name after the
@@ -180,6 +180,19 @@ export function labelOf(sentence: string, figure: string): { clause: string; lab
   const clause = compact.slice(start + 1, at);
   const cut = Math.max(0, ...findFigures(clause).map((f) => clause.lastIndexOf(f) + f.length));
   return { clause, label: clause.slice(cut) };
+}
+
+/**
+ * What a figure is of: its label (labelOf), or, when that only carries an earlier figure on ("较2022年15.22亿元",
+ * a statistics card's "一般公共预算支出：21.98亿元较2022年…"), its clause up to the figure, the colon's label included.
+ */
+export function ownLabel(sentence: string, figure: string): string {
+  const compact = sentence.replace(/\s+/g, '');
+  const { label } = labelOf(compact, figure);
+  if (!CARRY_ON.test(label.replace(/(?:19|20)\d\d年?|[：:]/g, ''))) return label;
+  const at = compact.indexOf(figure);
+  const start = Math.max(...['，', ',', '；', ';', '。', '！', '？'].map((c) => compact.lastIndexOf(c, at - 1)));
+  return compact.slice(start + 1, at);
 }
 
 /** Weight of the question's words in the clause holding a figure: the clause that talks about what was asked. */
@@ -222,7 +235,7 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   const contrasts = ctx.contrasts ?? [];
   if (contrasts.length) {
     strict((f) => {
-      const { label } = labelOf(compact, f);
+      const label = ownLabel(compact, f);
       return !contrasts.some((c) => label.includes(c.other) && !label.includes(c.asked));
     });
   }

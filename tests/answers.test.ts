@@ -205,6 +205,14 @@ describe('honest cards', () => {
   });
 });
 
+describe('counts in words', () => {
+  it('are figures for the decision, except 一 (一个中心 is a word)', async () => {
+    const { wordCounts } = await import('../src/search/decide.js');
+    expect(wordCounts('突出做好以下三个方面工作，两年内完成整改，建设一个中心。')).toEqual(['三个', '两年']);
+    expect(wordCounts('实施十二项民生实事')).toEqual(['十二项']);
+  });
+});
+
 describe('decision folds', () => {
   it('keep each report in one fold', async () => {
     const { reportFolds } = await import('../src/search/calibrate.js');

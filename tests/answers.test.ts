@@ -65,6 +65,7 @@ describe('key figure by indicator', () => {
     // Measure words counting the same things (cues.json sameCount): 部 asked, 台 given.
     expect(unitMatcher('今年给老楼加装多少部电梯？')!('500台以上')).toBe(true);
     expect(unitMatcher('今年给老楼加装多少部电梯？')!('500人')).toBe(false);
+    expect(unitMatcher('今年要整治多少处管网混错接？')!('4个')).toBe(false);
     expect(lead('完成国土绿化3万亩，提升改造公园7处。', '改造了几个公园？', ['公园'])).toBe('7处');
   });
   it('tells an amount from a rate and a change from a level', () => {

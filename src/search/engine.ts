@@ -288,9 +288,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       else if (asked && periods[c.id] === (asked === 'plan' ? 'review' : 'plan')) c.score *= rank.periodPenalty;
       // "占地区生产总值比重" speaks of a share, not of the indicator itself: weaker unless a share is asked.
       if (kind !== 'share' && onlyAsShare(texts[c.id]!, shareWords)) c.score *= rank.periodPenalty;
-      // No period asked ("城镇新增就业多少人", "2023年粮食产量是多少"): a reporter means what was achieved, not the
-      // plan; a year's plan and its result (the next year's report) both agree with the year asked.
-      else if (!asked && (!understood.year || 'absolute' in understood.year) && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
+      // Neither year nor period asked ("城镇新增就业多少人"): a reporter means what was achieved, not the plan.
+      // (A year named with no period prefers its result by periodFit, among near ties only.)
+      else if (!asked && !understood.year && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
       const period = passages[c.id]!.period;
       if (period && span !== true) {
         // One year meant (a year, 去年/今年, a target or result with no span asked): a multi-year period (a five-year

@@ -2,9 +2,9 @@
 // none), ranking knows a five-year figure from one year's, and the ranking weights are chosen without the report
 // they are judged on. Sentences written for these tests (figures of no real report).
 import { describe, expect, it } from 'vitest';
-import { askedFigureKind, askedSpan, contrastsOf, otherRate, spanFigure, unitFirm, unitMatcher } from '../src/search/cues.js';
+import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, otherRate, spanFigure, unitFirm, unitMatcher } from '../src/search/cues.js';
 import { contradictsYear, foreignPlaceIn, passageSpan, periodFit, periodYear } from '../src/search/engine.js';
-import { highlight, highlightWithKey, keyFigure, labelOf } from '../src/search/highlight.js';
+import { highlight, highlightWithKey, keyFigure, labelOf, ofIndicator, sharedName } from '../src/search/highlight.js';
 import { chooseWeights, combinations, crossValidateRank, worth } from '../src/search/rank-fit.js';
 import type { Passage } from '../src/types.js';
 import { understand } from '../src/search/understand.js';
@@ -32,8 +32,25 @@ describe('key figure by indicator', () => {
     const s = '一般公共预算收入420.5亿元、增长3.1%，一般公共预算支出1980.2亿元。';
     expect(lead(s, '东山省一般公共预算收入是多少？', ['一般公共预算收入'])).toBe('420.5亿元');
     expect(lead(s, '东山省一般公共预算支出是多少？', ['一般公共预算支出'])).toBe('1980.2亿元');
+    // A statistics card's line: every figure after the colon is the 支出's.
+    expect(lead('2023年全区一般公共预算支出：21.98亿元较2022年15.22亿元同比增长44.4%增支6.76亿元', '北湖区一般公共预算收入多少？', ['一般公共预算收入'])).toBeUndefined();
     // Only the other side is there: no headline.
     expect(lead('一般公共预算支出1980.2亿元。', '东山省一般公共预算收入是多少？', ['一般公共预算收入'])).toBeUndefined();
+  });
+  it('never answers with a figure of another indicator in the sentence that names the one asked', () => {
+    // The amount asked is not there (only its growth): no headline, not the 拉动消费 amount beside it.
+    const s = '发放消费券3.5亿元带动消费60亿元，新开首店120家，社会消费品零售总额增长4.2%。';
+    expect(lead(s, '东山省去年社会消费品零售总额是多少亿元？', ['社会消费品零售总额'])).toBeUndefined();
+    expect(lead(s, '东山省去年社会消费品零售总额增长多少？', ['社会消费品零售总额'])).toBe('4.2%');
+    // A clause that only carries the figure on ("，增长6.4%") is the indicator's; one naming its own thing is not.
+    const t = '全年实现地区生产总值598.6亿元，增长6.4%，改造燃气管道330公里。';
+    expect(sharedName('南湖县地区生产总值增长多少？', t)).toBe('地区生产总值');
+    expect(['598.6亿元', '6.4%', '330公里'].map((f) => ofIndicator(t, f, '地区生产总值'))).toEqual([true, true, false]);
+    // The name after the figure counts ("860套老旧小区"), and a label before a colon.
+    expect(ofIndicator('实施860套老旧小区改造，450户燃气入户。', '860套', '老旧小区')).toBe(true);
+    expect(ofIndicator('一般公共预算支出：21.5亿元较上年增长4%', '21.5亿元', '一般公共预算支出')).toBe(true);
+    // A question asking for two indicators keeps both figures.
+    expect(lead('新建保障房3万套，改造老旧小区900个。', '新建了多少套保障房、改造了多少个老旧小区？', ['保障房', '老旧小区'])).toBeDefined();
   });
   it('never answers one rate with another', () => {
     expect(otherRate('赤字率定的多少', '政府负债率控制在')).toBe(true);
@@ -45,6 +62,10 @@ describe('key figure by indicator', () => {
     const s = '地区生产总值增长4.9%，城镇新增就业31.2万人。';
     expect(lead(s, '东山省地区生产总值总量是多少亿元？', ['地区生产总值'])).toBeUndefined();
     expect(unitFirm('几个公园')).toBe(false);
+    // Measure words counting the same things (cues.json sameCount): 部 asked, 台 given.
+    expect(unitMatcher('今年给老楼加装多少部电梯？')!('500台以上')).toBe(true);
+    expect(unitMatcher('今年给老楼加装多少部电梯？')!('500人')).toBe(false);
+    expect(unitMatcher('今年要整治多少处管网混错接？')!('4个')).toBe(false);
     expect(lead('完成国土绿化3万亩，提升改造公园7处。', '改造了几个公园？', ['公园'])).toBe('7处');
   });
   it('tells an amount from a rate and a change from a level', () => {
@@ -63,6 +84,11 @@ describe('key figure by indicator', () => {
     expect(spanFigure('地区生产总值年均增长5.6%', '5.6%')).toBe(true);
     expect(spanFigure('五年来，城镇新增就业累计达到520万人', '520万人')).toBe(false);
     expect(spanFigure('五年来，城镇新增就业520万人', '520万人')).toBe(true);
+    // 年均 before a level is part of the indicator's name (年均浓度), one year's figure; before a change, several years.
+    expect(askedSpan('去年PM2.5年均浓度是多少？')).toBe(false);
+    expect(askedSpan('PM2.5年均浓度是多少？')).toBeNull();
+    expect(spanFigure('细颗粒物年均浓度27微克/立方米、下降11.5%', '27微克/立方米')).toBe(false);
+    expect(spanFigure('居民收入年均实际增长5.1%', '5.1%')).toBe(true);
     const s = '“十四五”时期地区生产总值年均增长5.6%，去年增长5.2%。';
     expect(lead(s, '去年地区生产总值增长多少？', ['地区生产总值'])).toBe('5.2%');
     expect(lead(s, '“十四五”期间地区生产总值年均增长多少？', ['地区生产总值'])).toBe('5.6%');
@@ -113,6 +139,16 @@ describe('period ranking', () => {
     expect(periodFit(targets, t, 'plan')).toBeGreaterThan(periodFit(tasks, t, 'plan'));
     expect(periodFit(tasks, t, 'plan')).toBeGreaterThan(periodFit(nextFive, t, 'plan'));
     expect(periodFit(lastYear, t, 'plan')).toBe(0);
+  });
+  it("puts a named year's result (next year's report) before its plan, unless a target is asked", () => {
+    const plan2025: Passage = { ...targets, period: { kind: 'plan', year: 2025, targets: true }, source: { ...targets.source, year: 2025 } };
+    const q = ask('2025年地区生产总值增长多少？');
+    expect(periodFit(lastYear, q, null)).toBeGreaterThan(periodFit(plan2025, q, null));
+    const t = ask('2025年地区生产总值增长目标定的多少？');
+    expect(askedPeriod(t.normalized)).toBe('plan');
+    expect(periodFit(plan2025, t, 'plan')).toBeGreaterThan(periodFit(lastYear, t, 'plan'));
+    expect(askedPeriod('2022年赤字率定的多少？')).toBe('plan');
+    expect(askedPeriod('2022年预计减税多少？')).toBe('plan');
   });
   it('dates a passage whose text names no year by its period', () => {
     expect(contradictsYear(lastYear, ask('2024年地区生产总值增长多少？'), 'review')).toBe(true);
@@ -170,6 +206,14 @@ describe('honest cards', () => {
   });
 });
 
+describe('counts in words', () => {
+  it('are figures for the decision, except 一 (一个中心 is a word)', async () => {
+    const { wordCounts } = await import('../src/search/decide.js');
+    expect(wordCounts('突出做好以下三个方面工作，两年内完成整改，建设一个中心。')).toEqual(['三个', '两年']);
+    expect(wordCounts('实施十二项民生实事')).toEqual(['十二项']);
+  });
+});
+
 describe('decision folds', () => {
   it('keep each report in one fold', async () => {
     const { reportFolds } = await import('../src/search/calibrate.js');
@@ -211,6 +255,14 @@ describe('a vague question asks back', () => {
     expect(first.map((b) => b.text)).toEqual(['❓ 南山区', '❓ 北湖市']);
     expect(decodeCallback((first[1] as { callback_data: string }).callback_data)).toEqual({ kind: 'clarify', sid: 'abcd1234', index: 1 });
     expect(clarified(answer.query, '北湖市')).toBe('北湖市去年GDP增长多少？');
+  });
+  it('lists the options by number in terminal text, with how to pick one', async () => {
+    const { renderText } = await import('../src/present/text.js');
+    const answer = { query: '去年GDP增长多少？', found: false, confidence: 'low' as const, results: [result('南山区', 'x')], understood: understood([]), askBack: { what: 'place' as const, options: ['南山区', '北湖市'] }, reason: '请说明地方：南山区、北湖市的报告都有相关原文。', tookMs: 1 };
+    expect(renderText(answer)).toContain('请选择要问的地方：\n  1. 南山区\n  2. 北湖市\n请在问题里写明其中一个地方再问一次。');
+    expect(renderText(answer, undefined, { pickByNumber: true })).toContain('输入编号（1–2）按所选的地方再问一次。');
+    const { askBack: _, ...plain } = answer;
+    expect(renderText(plain)).not.toContain('请选择');
   });
 });
 

@@ -134,7 +134,23 @@ describe('terminal chat: follow-ups, drafts, comparisons and 原文 as in Telegr
   it('/原文 N cites the passage shown, not the paragraph before it', async () => {
     const { text } = await chat(['城中区去年城镇新增就业多少人？', '/原文 1']);
     const context = text.slice(text.lastIndexOf('【全年城镇新增就业6725人'));
-    expect(context).toContain('出处：《城中区：开好局启新程走在前作表率》 · 城中区 2024年报告 · 第4段 · 000_be770faa11c46e25.txt 第26–37行');
+    expect(context).toContain('出处：《城中区：开好局启新程走在前作表率》 · 城中区 · 2024年报告 · 第4段 · 000_be770faa11c46e25.txt 第26–37行');
+  });
+
+  it('lists a vague question\'s options by number and asks again with the one whose number is typed', async () => {
+    const fake = createFakeEngine();
+    const vague: typeof fake = {
+      ...fake,
+      search: async (q, o) => {
+        const a = await fake.search(q, o);
+        // As the engine does for a question naming no place: uncertain, with the places it could mean.
+        return q.startsWith('新增就业') ? { ...a, found: false, confidence: 'low', askBack: { what: 'place', options: ['城中区', '城西区'] } } : a;
+      },
+    };
+    const { text } = await chat(['新增就业多少人？', '2', '3'], vague);
+    expect(text).toContain('请选择要问的地方：\n  1. 城中区\n  2. 城西区\n输入编号（1–2）按所选的地方再问一次。');
+    expect(text).toContain('（问：城西区新增就业多少人？）');
+    expect(fake.calls.map((c) => c.query)).toEqual(['新增就业多少人？', '城西区新增就业多少人？', '3']);
   });
 
   it('checks a pasted draft (a 1,036-character paste is not refused) and answers a comparison with its table', async () => {

@@ -37,14 +37,13 @@ describe('the development question set', () => {
     const misses = details.filter((d) => !d.ok).map((d) => `${d.id} ${d.note}`);
     const n = metrics.answerable;
     expect([n, metrics.unanswerable]).toEqual([27, 3]);
-    // measured: recall@1 1.000, recall@3 1.000, highlight 1.000, not answerable → found:false 3 of 3, found 0.926
-    // (25 of 27; was 26 of 27: the decision refitted with --precision 0.98 leaves two "几个方面"/"多久" answers
-    // uncertain, docs/answers.md)
+    // measured: recall@1 1.000, recall@3 1.000, highlight 1.000, not answerable → found:false 3 of 3, found 1.000
+    // (27 of 27: counts in words, "四个方面", "两年内", count as figures for the decision, docs/answers.md round 3)
     expect(metrics.recallAt1, misses.join('\n')).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
     expect(metrics.recallAt3, misses.join('\n')).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
     expect(metrics.highlightHasAnswer).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
     expect(Math.round(metrics.notFoundCorrect * metrics.unanswerable)).toBeGreaterThanOrEqual(3);
-    expect(metrics.foundCorrect, misses.join('\n')).toBeGreaterThanOrEqual(oneQuestionBelow(25 / 27, n));
+    expect(metrics.foundCorrect, misses.join('\n')).toBeGreaterThanOrEqual(oneQuestionBelow(1, n));
   });
 });
 

@@ -27,6 +27,8 @@ describe('question cues', () => {
     expect(askedFigureKind('南山区去年GDP涨了多少')).toBe('growth');
     expect(askedFigureKind('南山区社会消费品零售总额是多少亿元？')).toBe('amount');
     expect(askedFigureKind('南山区森林覆盖率多少？')).toBe('share');
+    // 强度 is a ratio (研发经费投入强度 2.5%), though 投入 names an amount elsewhere.
+    expect(askedFigureKind('南山区今年研发经费投入强度目标是多少？')).toBe('share');
     expect(unitMatcher('改造了多少户？')!('1101户')).toBe(true);
     expect(unitMatcher('改造了多少户？')!('18家')).toBe(false);
     expect(unitMatcher('给企业补贴了多少钱？')!('626万元')).toBe(true);

@@ -61,6 +61,15 @@ describe('questions about real-style reports, end to end', () => {
     expect(metrics.headlineCorrect, misses).toBeGreaterThanOrEqual(0.86);
   });
 
+  it('never answers several years (年均, “十四五”以来) confidently with one year\'s figure, and says why', async () => {
+    // The county's report gives last year's growth only: that is shown as possibly related, not as the average.
+    const a = await engine.search('三台县“十四五”以来地区生产总值年均增长多少？');
+    expect(a.found).toBe(false);
+    expect(a.reason).toContain('单一年份');
+    // The same indicator asked for last year is answered.
+    expect((await engine.search('三台县去年地区生产总值增长多少？')).found).toBe(true);
+  });
+
   it('answers a city named by its short form, without a report, not found', async () => {
     const a = await engine.search('郑州去年改造了多少个老旧小区？');
     expect(a.found).toBe(false);

@@ -13,6 +13,7 @@ import { ANSI, PLAIN, renderContext, renderSources, renderText, type TextStyle }
 import { askInChat, coveredOf, frameStore } from '../search/followup.js';
 import { loadSynonyms } from '../search/understand.js';
 import { CHECK_TEXT, looksLikeDraft, MAX_DRAFT_CHARS } from './features/check.js';
+import { clarified } from './features/ask.js';
 import type { Answer, Engine } from '../types.js';
 import { checkQuestion, MAX_PAGES, searchLogged } from './question.js';
 import type { QueryLog } from './query-log.js';
@@ -73,7 +74,7 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
     const results = answer.results
       .slice(page * perPage, page * perPage + perPage)
       .map((r) => (page === 0 ? r : { ...r, keyFigure: undefined }));
-    out(renderText({ ...answer, results }, style));
+    out(renderText({ ...answer, results }, style, { pickByNumber: true }));
     const pages = Math.ceil(answer.results.length / perPage);
     if (pages > 1) out(`\n（第${page + 1}/${pages}页${page + 1 < pages ? '，输入 /more 看下一页' : ''}）`);
   };
@@ -83,7 +84,11 @@ export async function terminalChat(engine: Engine, config: Config, opts: Termina
   rl.setPrompt('问> ');
   prompt();
   for await (const raw of rl) {
-    const line = raw.replace(/\s+/g, ' ').trim();
+    const typed = raw.replace(/\s+/g, ' ').trim();
+    // A number after a vague question picks one of its options (the bot's ❓ buttons): asked again with it.
+    const picked = /^\d{1,2}$/.test(typed) ? last?.answer.askBack?.options[Number(typed) - 1] : undefined;
+    const line = picked && last ? clarified(last.answer.query, picked) : typed;
+    if (picked) out(`（问：${line}）`);
     try {
       if (line === '/quit' || line === '/exit') break;
       const [cmd = '', ...rest] = line.split(' ');

@@ -36,6 +36,31 @@ export function sourceInWords(source: Source, where: Pick<SearchResult, 'section
     .join(' · ');
 }
 
+/** 第5行, 第5–7行: the lines of a passage in its file. */
+export const lineRange = ([a, b]: [number, number]) => (a === b ? `第${a}行` : `第${a}–${b}行`);
+
+/** The file and its lines: 2024-chengzhong.txt 第5–7行 (where to open the original). */
+export const fileLines = (source: Pick<Source, 'file' | 'lines'>) => `${source.file} ${lineRange(source.lines)}`;
+
+/**
+ * Where a passage is, in full, plain text: 《title》 · place · 2024年报告 · 第3段 · 第2页 · file 第5–7行 (· the
+ * OCR note). The one source line of the 原文 card, the check card, an inline answer and the terminal; a title
+ * longer than `titleLimit` is cut (a phone's line).
+ */
+export function sourceFull(source: Source, titleLimit = Infinity): string {
+  return [
+    `《${cut(source.title, titleLimit)}》`,
+    source.district,
+    source.year === null ? null : `${source.year}年报告`,
+    `第${source.paragraph}段`,
+    source.page === undefined ? null : `第${source.page}页`,
+    fileLines(source),
+    source.ocr ? OCR_NOTE : null,
+  ]
+    .filter((p): p is string => p !== null && p !== '')
+    .join(' · ');
+}
+
 /** A sentence to paste into an article: 据《title》，“verbatim sentence”. */
 export function citation(r: Pick<SearchResult, 'highlight' | 'source'>): string {
   return `据《${tidy(r.source.title)}》，“${tidy(r.highlight)}”`;

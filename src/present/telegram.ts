@@ -7,7 +7,7 @@
 // - the result of every render* function is at most TELEGRAM_TEXT_LIMIT UTF-16 code units. We measure
 //   the HTML source, which is never shorter than the text Telegram counts, so the bound is safe.
 import { splitAt } from '../passages/sentences.js';
-import { OCR_NOTE, sourceInWords } from './citation.js';
+import { lineRange, sourceFull, sourceInWords } from './citation.js';
 import { type Answer, confidenceOf, type Passage, type SearchResult, type Source } from '../types.js';
 
 /** Telegram rejects message texts longer than this (in UTF-16 code units, after entity parsing). */
@@ -184,23 +184,9 @@ export function headline(answer: Answer): string | null {
 // ---------------------------------------------------------------------------------------------
 // Source lines
 
-function lineRange([a, b]: [number, number]): string {
-  return a === b ? `第${a}行` : `第${a}–${b}行`;
-}
-
-/** Title, district, year, paragraph, page, file and lines (and the OCR note), escaped. */
+/** Title, district, year, paragraph, page, file and lines (and the OCR note), escaped: citation.ts sourceFull. */
 export function sourceLine(source: Source, { titleLimit = 40 }: { titleLimit?: number } = {}): string {
-  const title = [...source.title].length > titleLimit ? [...source.title].slice(0, titleLimit).join('') + ELLIPSIS : source.title;
-  const parts = [
-    `《${title}》`,
-    source.district,
-    source.year === null ? null : `${source.year}年`,
-    `第${source.paragraph}段`,
-    source.page === undefined ? null : `第${source.page}页`,
-    `${source.file} ${lineRange(source.lines)}`,
-    source.ocr ? OCR_NOTE : null,
-  ].filter((p): p is string => p !== null);
-  return escapeHtml(parts.join(' · '));
+  return escapeHtml(sourceFull(source, titleLimit));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -366,7 +352,7 @@ export function renderContextCard(passages: readonly Passage[], centerId: number
   const first = before ?? mid;
   const last = after ?? mid;
   const header =
-    `📄 <b>原文</b> · ${escapeHtml([`《${s.title}》`, s.district, s.year === null ? null : `${s.year}年`].filter(Boolean).join(' · '))}\n` +
+    `📄 <b>原文</b> · ${escapeHtml([`《${s.title}》`, s.district, s.year === null ? null : `${s.year}年报告`].filter(Boolean).join(' · '))}\n` +
     `<i>${escapeHtml(`${s.file} ${lineRange([first.lines[0], last.lines[1]])}`)}</i>`;
   const label = (v: ParagraphView) => `<i>第${v.paragraph}段</i>\n`;
 

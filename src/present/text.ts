@@ -1,6 +1,6 @@
 // Answer -> plain text for the terminal (the CLI and the no-token terminal chat).
 import { type Answer, confidenceOf, type Passage, type ReportSummary, type SearchResult, type Source } from '../types.js';
-import { OCR_NOTE, sourceInWords } from './citation.js';
+import { fileLines, sourceFull, sourceInWords } from './citation.js';
 import { figureWhen, placesDifferText } from './telegram.js';
 
 export interface TextStyle {
@@ -11,18 +11,20 @@ export interface TextStyle {
 export const ANSI: TextStyle = { mark: (s) => `\x1b[1m${s}\x1b[22m` };
 export const PLAIN: TextStyle = { mark: (s) => `【${s}】` };
 
-export function sourceLine(s: Source): string {
-  const where = [s.district, s.year ? `${s.year}年报告` : null].filter(Boolean).join(' ');
-  const page = s.page ? ` 第${s.page}页` : '';
-  return `《${s.title}》${where ? ` · ${where}` : ''} · 第${s.paragraph}段${page} · ${s.file} 第${s.lines[0]}–${s.lines[1]}行${s.ocr ? ` · ${OCR_NOTE}` : ''}`;
-}
+/** The full source line (citation.ts sourceFull), as on the Telegram cards but with the whole title. */
+export const sourceLine = (s: Source): string => sourceFull(s);
 
 function quote(r: SearchResult, style: TextStyle): string {
   const i = r.text.indexOf(r.highlight);
   return i < 0 ? r.text : r.text.slice(0, i) + style.mark(r.highlight) + r.text.slice(i + r.highlight.length);
 }
 
-export function renderText(answer: Answer, style: TextStyle = PLAIN): string {
+export interface TextOptions {
+  /** The reader can answer an ask-back with the option's number (the terminal chat); else is told to name it in the question (npm run ask). */
+  pickByNumber?: boolean;
+}
+
+export function renderText(answer: Answer, style: TextStyle = PLAIN, opts: TextOptions = {}): string {
   if (answer.results.length === 0) {
     return `没有找到答案。${answer.reason ?? ''}\n换个说法试试：写明地方（区、县、市）、年份和指标，例如“城中区去年城镇新增就业多少人？”`;
   }
@@ -30,6 +32,7 @@ export function renderText(answer: Answer, style: TextStyle = PLAIN): string {
   const uncertain = confidenceOf(answer) !== 'high';
   // Uncertain: say so plainly, no headline figure, nothing marked as the answer.
   if (uncertain) lines.push(UNCERTAIN, ...(answer.reason ? [`原因：${answer.reason}`] : []), '');
+  if (answer.askBack && answer.askBack.options.length > 0) lines.push(...askBackLines(answer.askBack, opts.pickByNumber === true), '');
   if (answer.note) lines.push(answer.note, '');
   const lead = uncertain ? undefined : answer.results[0]?.keyFigure;
   if (lead) {
@@ -40,9 +43,19 @@ export function renderText(answer: Answer, style: TextStyle = PLAIN): string {
   for (const r of answer.results) {
     lines.push(`${r.rank}. ${uncertain ? `（可能相关）${r.text}` : quote(r, style)}`);
     if (r.figures.length) lines.push(`   数字：${r.figures.join('、')}`);
-    lines.push(`   出处：${sourceInWords(r.source, r)}`, `   原文位置：${r.source.file} 第${r.source.lines[0]}–${r.source.lines[1]}行 · 第${r.source.paragraph}段`, '');
+    lines.push(`   出处：${sourceInWords(r.source, r)}`, `   原文位置：${fileLines(r.source)} · 第${r.source.paragraph}段`, '');
   }
   return lines.join('\n').trimEnd();
+}
+
+/** A vague question's options as a numbered list (the bot's ❓ buttons), and how to pick one. */
+export function askBackLines(askBack: NonNullable<Answer['askBack']>, pickByNumber: boolean): string[] {
+  const what = askBack.what === 'place' ? '地方' : '指标';
+  return [
+    `请选择要问的${what}：`,
+    ...askBack.options.map((o, i) => `  ${i + 1}. ${o}`),
+    pickByNumber ? `输入编号（1–${askBack.options.length}）按所选的${what}再问一次。` : `请在问题里写明其中一个${what}再问一次。`,
+  ];
 }
 
 export const UNCERTAIN = '没有找到确定的答案。以下原文可能相关，请核对后再引用：';

@@ -8,7 +8,7 @@ export type Period = 'plan' | 'review';
 export type FigureKind = 'growth' | 'amount' | 'share';
 
 const LISTS = ['growth', 'amount', 'share', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic'] as const;
-type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][] };
+type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][]; sameCount: string[][] };
 
 const CUES: Cues = (() => {
   const raw = JSON.parse(readFileSync(new URL('./cues.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -18,6 +18,11 @@ const CUES: Cues = (() => {
     throw new Error('src/search/cues.json: "contrasts" must be a list of word pairs, e.g. [["收入", "支出"]]');
   }
   out.contrasts = pairs as [string, string][];
+  const same = raw.sameCount ?? [];
+  if (!Array.isArray(same) || !same.every((x) => Array.isArray(x) && x.every((s) => typeof s === 'string'))) {
+    throw new Error('src/search/cues.json: "sameCount" must be a list of groups of measure words, e.g. [["部", "台"]]');
+  }
+  out.sameCount = same as string[][];
   // Target and result words are the structure stage's one list of period cues (src/structure/cues.json).
   out.target = QUESTION_CUES.target;
   out.result = QUESTION_CUES.result;
@@ -61,7 +66,11 @@ export function unitMatcher(question: string): ((figure: string) => boolean) | n
   const unit = MEASURE.exec(question)?.[1];
   // "几个" is any count ("几个公园" -> 5处), not a percentage, an amount of money or a measure.
   if (unit === '个') return (f) => !/(?:[%％‰元米亩吨岁天时]|百分点)(?:以上|以内|以下|左右)?$/.test(f);
-  if (unit) return (f) => f.replace(/(?:以上|以内|以下|左右)$/, '').endsWith(unit);
+  if (unit) {
+    // Any measure word counting the same things (部 asked, 台 given).
+    const units = [unit, ...CUES.sameCount.filter((g) => g.includes(unit)).flat()];
+    return (f) => units.some((u) => f.replace(/(?:以上|以内|以下|左右)$/, '').endsWith(u));
+  }
   if (has(question, CUES.length)) return (f) => /(?:公里|千米|米)(?:以上|以内|以下|左右)?$/.test(f);
   if (has(question, CUES.money)) return (f) => /元(?:以上|以内|以下|左右)?$/.test(f);
   return null;
@@ -111,10 +120,16 @@ export function contrastsOf(question: string): { asked: string; other: string }[
  * (去年, 2023年, 今年目标) false; null when it does not say.
  */
 export function askedSpan(question: string): boolean | null {
-  if (has(question, CUES.span) || /(?:19|20)\d\d\s*年?\s*(?:到|至|-|—|~)\s*(?:19|20)\d\d/.test(question)) return true;
+  if (has(ratesOnly(question), CUES.span) || /(?:19|20)\d\d\s*年?\s*(?:到|至|-|—|~)\s*(?:19|20)\d\d/.test(question)) return true;
   if (/(?:19|20)\d\d|去年|今年|明年|上一年|过去一年/.test(question)) return false;
   return null;
 }
+
+/**
+ * 年均 names several years only before a change (年均增长, 年均提高, 年均新增); before a level it is part of the
+ * indicator's name (细颗粒物年均浓度, 年均气温), one year's figure: such a 年均 is dropped before looking for span words.
+ */
+const ratesOnly = (text: string) => text.replace(/年均(?!实际|增|提|降|下降|减|递|新增|达)/g, '');
 
 /** Is a figure one over several years: its clause, up to the figure, says 年均, 累计, 五年, 十四五…? */
 export function spanFigure(sentence: string, figure: string): boolean {
@@ -123,10 +138,10 @@ export function spanFigure(sentence: string, figure: string): boolean {
   const start = Math.max(...['，', ',', '；', ';', '。', '！', '？'].map((c) => sentence.lastIndexOf(c, at)));
   // A level reached ("从…增加到13697.5亿元") is the end of the span, a single year's figure.
   if (/(?:到|至|达|为)$/.test(sentence.slice(Math.max(0, at - 2), at))) return false;
-  if (has(sentence.slice(start + 1, at), CUES.spanFigure)) return true;
+  if (has(ratesOnly(sentence.slice(start + 1, at)), CUES.spanFigure)) return true;
   // A sentence opened by a short time phrase ("五年来，", "“十四五”时期，") speaks of the span throughout.
   const opening = /^[^，,；;。]{0,12}[，,]/.exec(sentence)?.[0] ?? '';
-  return opening.length > 0 && at >= opening.length && has(opening, CUES.spanFigure);
+  return opening.length > 0 && at >= opening.length && has(ratesOnly(opening), CUES.spanFigure);
 }
 
 /**

@@ -140,6 +140,14 @@ function nearFigure(text: string, concepts: string[][], weight: (t: string) => n
   return total > 0 ? hit / total : 0;
 }
 
+/**
+ * Counts written in words ("四个方面", "两年内", "三项"): figures for the decision, which must not call a passage
+ * without digits figureless when it answers "几个方面" or "多久". 一 is left out (一个中心, 一批 are words).
+ */
+export function wordCounts(text: string): string[] {
+  return [...text.matchAll(/(?:[一二三四五六七八九]?十[一二三四五六七八九]?|[两三四五六七八九])(?:个月|个|项|条|年|天|方面|批|所|座|家|件|类|大)/g)].map((m) => m[0]);
+}
+
 /** Characters between the end of a question's word and a figure for it to count as "next to" the figure. */
 const NEAR = 12;
 
@@ -156,7 +164,7 @@ export function features(input: FeatureInput): Features {
   const selfLexical = weighted.reduce((s, c) => s + c.w, 0);
   const asked = askedPeriod(u.normalized);
   const period = input.periodOf(best.id);
-  const figures = findFigures(text);
+  const figures = [...findFigures(text), ...wordCounts(text)];
   const kind = askedFigureKind(u.normalized);
   const unit = unitMatcher(u.normalized);
   const timeAsked = u.year !== null || asked !== null;

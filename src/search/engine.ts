@@ -10,7 +10,7 @@ import { fullName, gazetteer } from '../places/gazetteer.js';
 import type { Answer, Confidence, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { findFigures } from '../clean/figures.js';
 import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, figureKind, namesIndicator, type Period, spanFigure, unitFirm, unitMatcher } from './cues.js';
-import { coverage, type DecisionModel, features, loadDecision, outcome, probability } from './decide.js';
+import { coverage, type DecisionModel, features, loadDecision, outcome, probability, wordCounts } from './decide.js';
 import { highlightWithKey } from './highlight.js';
 import { findPlaces } from '../places/find.js';
 import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
@@ -289,6 +289,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       // "占地区生产总值比重" speaks of a share, not of the indicator itself: weaker unless a share is asked.
       if (kind !== 'share' && onlyAsShare(texts[c.id]!, shareWords)) c.score *= rank.periodPenalty;
       // Neither year nor period asked ("城镇新增就业多少人"): a reporter means what was achieved, not the plan.
+      // (A year named with no period prefers its result by periodFit, among near ties only.)
       else if (!asked && !understood.year && periods[c.id] === 'plan') c.score *= Math.sqrt(rank.periodPenalty);
       const period = passages[c.id]!.period;
       if (period && span !== true) {
@@ -305,7 +306,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     if (inside) ranked = [...ranked.filter((c) => namesInside(c.id)), ...ranked.filter((c) => !namesInside(c.id))];
     const covers = (id: number) => coverage(texts[id]!, understood.concepts, weight);
     promoteYearMatch(ranked, contradicts, covers);
-    if (span !== true) promotePeriodMatch(ranked, (id) => periodFit(passages[id]!, understood, asked), covers);
+    // Several years asked (年均, “十四五”期间, 累计): a passage speaking of several years (its period's span, or a
+    // 年均/累计 figure of the kind asked) before last year's, as one year asked puts the single year first.
+    const multiYear = (id: number) => spans[id]! || figuresOf(id).some((f) => f.span && (!kind || f.kind === kind));
+    promotePeriodMatch(ranked, span === true ? (id) => (multiYear(id) ? 1 : 0) : (id) => periodFit(passages[id]!, understood, asked), covers);
     const best = ranked[0];
     const evidence = best ? { similarity: round(best.similarity), coverage: round(covers(best.id)) } : undefined;
     const where = district ? `${district}的报告` : '已收录的报告';
@@ -381,7 +385,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     });
     // A figure asked, and the best passage has none of the indicator, kind and period asked: no confident answer.
     // (A passage with no figure at all may say it in words, "五个方面": the decision judges that.)
-    const noFigure = understood.wantsFigure && confidence === 'high' && results[0] !== undefined && !results[0].keyFigure && findFigures(texts[ranked[0]!.id]!).length > 0;
+    // (A count in words of the unit asked, "两年内" for 多久, "四个方面" for 几个方面, may be the answer: the decision judges.)
+    const noFigure = understood.wantsFigure && confidence === 'high' && results[0] !== undefined && !results[0].keyFigure && findFigures(texts[ranked[0]!.id]!).length > 0 && !(unit && wordCounts(texts[ranked[0]!.id]!).some(unit));
     if (noFigure) confidence = 'low';
     // The report gives only the other period (a result for a target asked): shown with a note, never as the answer.
     const otherPeriod = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);
@@ -389,6 +394,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // One year asked and the best passage speaks of several (a five-year review or plan): not the answer asked.
     const manyYears = span === false && confidence === 'high' && passageSpan(passages[best.id]!);
     if (manyYears) confidence = 'low';
+    // Several years asked and the best passage gives one year's figure (last year's growth for 年均增长): not the answer.
+    const lead = results[0]?.keyFigure;
+    const oneYear = span === true && confidence === 'high' && !passageSpan(passages[best.id]!) && !(lead ? spanFigure(results[0]!.highlight.replace(/\s+/g, ''), lead.figure) : multiYear(best.id));
+    if (oneYear) confidence = 'low';
     const placesDiffer = placeCodes.size !== 1 && !options.file ? differingPlaces(results.slice(0, 3), understood.concepts) : [];
     const askBack = vagueQuestion(results, understood, placeCodes.size > 0 || !!options.file, covered.length, placesDiffer);
     if (askBack) confidence = confidence === 'high' ? 'low' : confidence;
@@ -408,6 +417,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
             ? `最接近的原文里没有所问指标的数字（${askedWhat(kind, span)}），下面的原文可能相关。`
             : manyYears
             ? `最接近的原文说的是多年的情况，不是所问的一年，下面的原文可能相关。`
+            : oneYear
+            ? `最接近的原文说的是单一年份的情况，不是所问的多年合计或年均，下面的原文可能相关。`
             : `${where}里没有找到确定的答案：${uncertainWhy(seen, texts[best.id]!, understood.concepts, weight)}，下面的原文可能相关。`;
     return {
       query, found: confidence === 'high', confidence, results, understood, evidence, decision,
@@ -577,7 +588,8 @@ function promoteYearMatch(ranked: Candidate[], contradicts: (id: number) => bool
 /**
  * How well a passage's period fits a question meaning one year (2 best): this year's target asked and the
  * passage is among the main targets (主要预期目标) of that year (then any plan of that year); last year's result
- * asked and the passage reviews that single year, not a multi-year span.
+ * asked and the passage reviews that single year, not a multi-year span; a year named with no period asked, its
+ * review before its plan.
  */
 export function periodFit(p: Passage, u: QueryUnderstanding, asked: Period | null): number {
   const period = p.period;
@@ -586,6 +598,8 @@ export function periodFit(p: Passage, u: QueryUnderstanding, asked: Period | nul
   const wanted = asked ?? (year === null || p.source.year === null ? null : year === p.source.year ? 'plan' : year === p.source.year - 1 ? 'review' : null);
   if (!wanted || period.kind !== wanted || (year !== null && year !== period.year)) return 0;
   if (period.span) return 0;
+  // A year named with no period asked ("2023年粮食产量是多少"): its result, in the next year's report, before its plan.
+  if (!asked && wanted === 'plan' && u.year && 'absolute' in u.year) return 1;
   return wanted === 'plan' && !period.targets ? 1 : 2;
 }
 
@@ -599,7 +613,11 @@ function promotePeriodMatch(ranked: Candidate[], fit: (id: number) => number, co
   if (!best) return;
   const own = fit(best.id);
   const full = covers(best.id);
-  const at = ranked.slice(1, 5).findIndex((c) => fit(c.id) > own && covers(c.id) >= full);
+  // The best-fitting of them (the first among equals): a year's review before its plan, both before a span.
+  let at = -1;
+  ranked.slice(1, 5).forEach((c, i) => {
+    if (fit(c.id) > (at < 0 ? own : fit(ranked[at + 1]!.id)) && covers(c.id) >= full) at = i;
+  });
   if (at >= 0) ranked.unshift(...ranked.splice(at + 1, 1));
 }
 

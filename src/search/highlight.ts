@@ -1,5 +1,6 @@
 // The sentence of a passage that best answers, and the figures in it, nearest the question's words first.
 import { findFigures } from '../clean/figures.js';
+import { findPlaces } from '../places/find.js';
 import { TARGET_CUES } from '../structure/period.js';
 import type { QueryUnderstanding, SearchResult } from '../types.js';
 import { type FigureKind, figureKind, otherRate, type Period, spanFigure } from './cues.js';
@@ -117,6 +118,53 @@ export interface KeyFigureContext {
   foreignPlace?: (label: string) => boolean;
 }
 
+/**
+ * The longest run of Chinese characters (4 or more) the question and the sentence share, not counting the
+ * question's places, time and asking words: the indicator both name (社会消费品零售总额), or null.
+ */
+export function sharedName(question: string, sentence: string): string | null {
+  let q = question.replace(/(?:19|20)\d\d年|去年|今年|明年|多少|是多少|几/g, '|');
+  for (const m of findPlaces(q)) q = q.replace(m.text, '|');
+  let best = '';
+  for (const run of q.match(/[\u4e00-\u9fa5]{4,}/g) ?? []) {
+    for (let i = 0; i < run.length; i++) {
+      for (let j = run.length; j - i > Math.max(3, best.length); j--) {
+        if (sentence.includes(run.slice(i, j))) {
+          best = run.slice(i, j);
+          break;
+        }
+      }
+    }
+  }
+  return best || null;
+}
+
+/** Words that carry an indicator's figure on without naming another indicator (增长, 同比下降, 去年增长, 全区增长). */
+const CARRY_ON = /^(?:[、和及较]|其中|全年|去年|今年|上年|当年|(?:19|20)\d\d年|全[区市省县州盟国]|同比|比上年|较上年|分别|实际|名义|年均|累计|增长|增加|增支|增收|减支|减收|增速|下降|减少|提高|提升|降低|上涨|回落|达到|达|为|突破|超过|超|增至|降至|至|到|了|约|近|左右)*$/;
+
+/**
+ * Is the figure the indicator's: its clause names the indicator ("8040套老旧小区配套" has the name after the
+ * figure), or the text before it only carries the previous clause's figure on ("实现地区生产总值598.6亿元，增长6.4%").
+ */
+export function ofIndicator(sentence: string, figure: string, indicator: string): boolean {
+  const at = sentence.indexOf(figure);
+  if (at < 0) return false;
+  // Not at a colon: "一般公共预算支出：21.98亿元" labels the figure after it.
+  const stops = ['，', ',', '；', ';', '。', '！', '？'];
+  const lastStop = (i: number) => Math.max(...stops.map((c) => sentence.lastIndexOf(c, i)));
+  const start = lastStop(at - 1);
+  const next = stops.map((c) => sentence.indexOf(c, at + figure.length)).filter((i) => i >= 0);
+  const end = next.length ? Math.min(...next) : sentence.length;
+  if (sentence.slice(start + 1, end).includes(indicator)) return true;
+  const before = sentence.slice(start + 1, at);
+  const cut = Math.max(0, ...findFigures(before).map((f) => before.lastIndexOf(f) + f.length));
+  const carried = before.slice(cut);
+  // A clause opening with its figure names what it counts after it ("330户城市燃气管道…"): not carried on.
+  const namesAfter = /^[\u4e00-\u9fa5]/.test(sentence.slice(at + figure.length, end));
+  if (start < 0 || !CARRY_ON.test(carried) || (carried === '' && namesAfter)) return false;
+  return sentence.slice(lastStop(start - 1) + 1, start).includes(indicator);
+}
+
 /** Does the figure's own clause, up to the figure, name one of `names` (宁波…吞吐量4387万标箱, not …加注880万吨)? */
 export function nearName(sentence: string, figure: string, names: string[]): boolean {
   const { clause } = labelOf(sentence, figure);
@@ -132,6 +180,19 @@ export function labelOf(sentence: string, figure: string): { clause: string; lab
   const clause = compact.slice(start + 1, at);
   const cut = Math.max(0, ...findFigures(clause).map((f) => clause.lastIndexOf(f) + f.length));
   return { clause, label: clause.slice(cut) };
+}
+
+/**
+ * What a figure is of: its label (labelOf), or, when that only carries an earlier figure on ("较2022年15.22亿元",
+ * a statistics card's "一般公共预算支出：21.98亿元较2022年…"), its clause up to the figure, the colon's label included.
+ */
+export function ownLabel(sentence: string, figure: string): string {
+  const compact = sentence.replace(/\s+/g, '');
+  const { label } = labelOf(compact, figure);
+  if (!CARRY_ON.test(label.replace(/(?:19|20)\d\d年?|[：:]/g, ''))) return label;
+  const at = compact.indexOf(figure);
+  const start = Math.max(...['，', ',', '；', ';', '。', '！', '？'].map((c) => compact.lastIndexOf(c, at - 1)));
+  return compact.slice(start + 1, at);
 }
 
 /** Weight of the question's words in the clause holding a figure: the clause that talks about what was asked. */
@@ -174,11 +235,17 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   const contrasts = ctx.contrasts ?? [];
   if (contrasts.length) {
     strict((f) => {
-      const { label } = labelOf(compact, f);
+      const label = ownLabel(compact, f);
       return !contrasts.some((c) => label.includes(c.other) && !label.includes(c.asked));
     });
   }
   if (ctx.mustName) strict((f) => nearName(compact, f, ctx.mustName!));
+  // The sentence names the indicator as the question does and gives it a figure: a figure in a clause of another
+  // indicator ("拉动消费215亿元" beside "社会消费品零售总额增长2%") is not its, whatever its kind.
+  // (One indicator asked: a question asking for several, "…多少套、…多少个", names more than one.)
+  const several = ctx.question !== undefined && /[、]|分别|多少.*(?:多少|几)|几.*多少/.test(ctx.question);
+  const indicator = ctx.question && !several ? sharedName(ctx.question, compact) : null;
+  if (indicator && dated.some((d) => ofIndicator(compact, d.figure, indicator))) strict((f) => ofIndicator(compact, f, indicator));
   if (ctx.question) strict((f) => !otherRate(ctx.question!, labelOf(compact, f).label));
   if (ctx.foreignPlace) strict((f) => !ctx.foreignPlace!(labelOf(compact, f).clause));
   if (ctx.kind) strict((f) => figureKind(compact, f) === ctx.kind);

@@ -158,6 +158,8 @@ export function parseFigures(text: string): Figure[] {
     if (previous && previous.unit === unit && RANGE_DASH.test(text.slice(previous.end, start))) {
       previous.bound = figure.bound = 'range';
       figure.kind = previous.kind;
+    } else if (previous && previous.unit === unit && previous.kind === 'growth' && /^(?:、|和|及|与)$/.test(text.slice(previous.end, start))) {
+      figure.kind = 'growth'; // "分别增长10.7%和9.5%": a list of growth rates
     } else if (bare && (!previous || previous.end <= start - bare[0].length)) {
       figure.bound = 'range';
       figure.figure = bare[0] + figure.figure;
@@ -183,12 +185,18 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
  */
 export function sameValue(claim: Pick<Figure, 'value' | 'unit' | 'bound' | 'step' | 'significant' | 'trailingZeros'>, report: Pick<Figure, 'value' | 'unit' | 'bound'>): boolean {
   if (claim.unit !== report.unit) return false;
-  const rounds = claim.bound === 'approx' || (claim.significant >= 3 && !claim.trailingZeros);
+  // 约/左右 rounds to the claim's last digit only when it keeps two digits: "5%左右" never backs 5.4% (that is how
+  // targets are written, and a result claimed as one is wrong), "约1.2万个" backs 1.2万个.
+  const rounds = (claim.bound === 'approx' && claim.significant >= 2) || (claim.significant >= 3 && !claim.trailingZeros);
   const tolerance = rounds ? claim.step / 2 : 0;
-  if (Math.abs(claim.value - report.value) <= tolerance + 1e-9 * Math.max(1, Math.abs(report.value))) {
+  const slack = 1e-9 * Math.max(1, Math.abs(report.value));
+  if (Math.abs(claim.value - report.value) <= tolerance + slack) {
     // Same number: the qualifiers must not disagree (claim "超4500万元" vs report "4500万元以内").
     return compatibleBounds(claim.bound, report.bound);
   }
+  // "1200多万人", "超过2900亿元", "4%以上" round an exact figure down to their last digit: 1244万人, 2929亿元, 4.1%
+  // back them; the next step (1300万人) does not.
+  if (claim.bound === 'atLeast' && report.bound === 'exact') return report.value >= claim.value - slack && report.value < claim.value + claim.step - slack;
   return false;
 }
 

@@ -235,6 +235,14 @@ describe('a province with a five-year review (fixture written for these tests)',
     expect(scoreDrafts(book, [line]).accuracy).toBe(0);
   });
 
+  it('% for 个百分点 (or the reverse) is contradicted with the report\'s figure; a neighbouring indicator never backs', () => {
+    expect(claim('山西2025年民营经济占比提高1.6%。')).toMatchObject({ verdict: 'contradicted', reportFigure: '1.6个百分点' });
+    expect(claim('山西2025年民营经济占比提高1.6个百分点。').verdict).toBe('supported');
+    // 登记失业率 is a neighbour of 调查失业率 (two words of three shared): its 4.5%以内 never backs the other.
+    expect(claim('山西2026年城镇调查失业率目标为4.5%以内。')).toMatchObject({ verdict: 'contradicted', reportFigure: '5.5%以内' });
+    expect(claim('山西2026年城镇登记失业率目标为4.5%以内。').verdict).toBe('supported');
+  });
+
   it('reporters\' words map on both sides: 财政收入 in the report and in the draft', () => {
     expect(claim('山西2025年财政收入3106亿元。')).toMatchObject({ verdict: 'supported', reportFigure: '3106亿元' });
   });

@@ -39,7 +39,7 @@ export const MATCH = {
   /** Dice overlap (IDF-weighted) of indicator words needed to compare two figures at all. */
   minOverlap: 0.6,
   /** How much less than the best match the record backing a claim may overlap with it. */
-  closeEnough: 0.15,
+  closeEnough: 0.05,
 };
 
 /** What the checker needs from one index version, prepared once (tokens, word weights, places, latest years). */
@@ -168,16 +168,24 @@ function judge(
   const words = indicatorTokens(inReportWords(claim.indicator.replace(CLAIM_PERIOD_WORDS, ''), book.synonyms, place));
   if (words.size === 0) return UNVERIFIED;
   // Same kind of figure about the same thing, place, period and year; without a year, the latest one that has it.
-  let candidates: { record: FigureRecord; score: number }[] = [];
-  for (const i of book.bySort.get(sortOf(claim)) ?? []) {
-    const record = book.records[i]!;
-    if (record.period !== claim.period) continue;
-    // One year's figure never backs a five-year claim, nor a five-year total or average a claim about one year.
-    if (String(record.span ?? '') !== String(span ?? '')) continue;
-    if ((place !== null && record.place !== place) || (year !== null && record.year !== year)) continue;
-    const score = overlap(words, book.tokens[i]!, book.weight);
-    if (score >= MATCH.minOverlap) candidates.push({ record, score });
-  }
+  const matching = (sort: string, keep: (r: FigureRecord) => boolean = () => true) => {
+    const out: { record: FigureRecord; score: number }[] = [];
+    for (const i of book.bySort.get(sort) ?? []) {
+      const record = book.records[i]!;
+      if (!keep(record) || record.period !== claim.period) continue;
+      // One year's figure never backs a five-year claim, nor a five-year total or average a claim about one year.
+      if (String(record.span ?? '') !== String(span ?? '')) continue;
+      if ((place !== null && record.place !== place) || (year !== null && record.year !== year)) continue;
+      const score = overlap(words, book.tokens[i]!, book.weight);
+      if (score >= MATCH.minOverlap) out.push({ record, score });
+    }
+    return out;
+  };
+  let candidates = matching(sortOf(claim));
+  // "提高1.43%" where the report says 1.43个百分点 (or the reverse): the same number in the other unit of change
+  // is the report's figure, and the draft's unit is wrong.
+  const twin = claim.kind === 'growth' ? (claim.unit === '%' ? '百分点|growth' : claim.unit === '百分点' ? '%|growth' : null) : null;
+  if (candidates.length === 0 && twin) candidates = matching(twin, (r) => Math.abs(r.value - claim.value) < 1e-9);
   if (year === null && candidates.length > 0) {
     const latest = Math.max(...candidates.map((c) => c.record.year ?? -Infinity));
     candidates = candidates.filter((c) => (c.record.year ?? -Infinity) === latest);

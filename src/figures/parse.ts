@@ -115,6 +115,8 @@ export function parseFigures(text: string): Figure[] {
     } else if (m[7] !== undefined) {
       // A name in quotes ("两个确立", “七个专项行动”) is not a count the report gives.
       if (/[“"「『]$/.test(text.slice(Math.max(0, start - 1), start))) continue;
+      // An ordinal (第二批, 第十四个五年规划, 第五条) names which one, not how many.
+      if (text[start - 1] === '第') continue;
       const n = cnNumber(m[7]);
       if (n === null) continue;
       const [base, factor] = UNITS.get(m[8]!)!;

@@ -177,7 +177,7 @@ export function spanOf(sentence: string, period: PassagePeriod | null | undefine
   const five = FIVE_YEAR_WORDS.test(text);
   // "从7248亿元提高到8865亿元" in a review of the five years too: the change over the span.
   if (period?.alsoSpan && FROM_TO.test(text)) return period.alsoSpan;
-  if (period?.alsoSpan && (five || MULTI_YEAR_REVIEW.test(text) || (AVERAGE_WORDS.test(text) && !/(?:19|20)\d\d年/.test(text)))) return period.alsoSpan;
+  if (period?.alsoSpan && (five || MULTI_YEAR_REVIEW.test(text) || (AVERAGE_WORDS.test(text) && !/(?:19|20)\d\d年/.test(text) && !COMPARED_WITH_LAST_YEAR.test(text)))) return period.alsoSpan;
   if (five && reportYear !== null) return [reportYear - 5, reportYear - 1];
   return null;
 }

@@ -49,6 +49,30 @@ describe('front matter', () => {
   });
 });
 
+describe('front matter of covers and bare copies (lines written for these tests)', () => {
+  const report = (lines: string[]) => segmentReport({ file: 'x.txt', hash: 'x', encoding: 'utf-8', lines });
+  it('a cover of issuer and document in spaced letters: the title is built from place and year', () => {
+    const r = report(['山 东 省 人 民 政 府', '政 府 工 作 报 告', '——2026年1月28日在山东省第十四届人民代表大会第五次会议上', '各位代表：', '现在，我代表省人民政府，向大会报告工作，请予审议。', '一、2025年工作回顾', '全省地区生产总值增长5.5%。']);
+    expect([r.title, r.place?.name, r.year]).toEqual(['2026年山东省政府工作报告', '山东省', 2026]);
+  });
+  it('a copy that starts at 各位代表： : no body heading as its title; 我代表省人民政府 picks the province over a city named as often', () => {
+    const r = report([
+      '各位代表：',
+      '现在，我代表省人民政府，向大会报告政府工作，请予审议。',
+      '“十四五”时期工作回顾',
+      '五年来，山东经济总量迈上新台阶，青岛市、济南市双双跨入万亿城市行列。',
+      '2025年，全省地区生产总值增长5.5%，青岛市港口吞吐量继续增长，山东海洋经济稳步发展。',
+      '二、2026年工作安排',
+      '今年主要预期目标是：地区生产总值增长5%以上。支持青岛市建设国际航运中心，山东全省一体推进。',
+    ]);
+    expect([r.title, r.place?.name, r.year]).toEqual(['2026年山东省政府工作报告', '山东省', 2026]);
+  });
+  it('（全文） is the page\'s note, not part of the title', () => {
+    expect(titleIn('北京市人民政府门户网站 - 2026年北京市政府工作报告（全文）')?.title).toBe('2026年北京市政府工作报告');
+    expect(titleIn('政府工作报告（摘要）')?.title).toBe('政府工作报告（摘要）');
+  });
+});
+
 describe('sections and periods', () => {
   it('gives each paragraph its section path and period: review, main targets, tasks; notes apart', async () => {
     const f = await read(dir, 'anshun-web.txt');

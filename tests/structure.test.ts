@@ -17,7 +17,7 @@ import type { Engine } from '../src/types.js';
 import { cleanReport } from '../src/clean/index.js';
 import { parseReport, type ReportFile } from '../src/corpus/load.js';
 import { createFigureBook, checkText } from '../src/check/index.js';
-import { extractRecords } from '../src/figures/records.js';
+import { extractRecords, spanOf } from '../src/figures/records.js';
 import { segmentReport } from '../src/passages/index.js';
 import { readStructure, titleIn } from '../src/structure/index.js';
 
@@ -95,6 +95,27 @@ describe('sections and periods', () => {
     expect(of('五年累计完成营造林')).toEqual({ kind: 'review', year: 2025, span: [2021, 2025] });
     expect(of('新能源装机')).toEqual({ kind: 'plan', year: 2026, span: [2026, 2030] });
     expect(of('完成投资1200亿元')).toEqual({ kind: 'plan', year: 2026 });
+  });
+});
+
+describe('periods of five-year sections (lines written for these tests)', () => {
+  const five = { kind: 'review' as const, year: 2025, span: [2021, 2025] as [number, number] };
+  const both = { kind: 'review' as const, year: 2025, alsoSpan: [2021, 2025] as [number, number] };
+  it('a comparison base (较2020年) is where the five years start, not the year spoken of; 年均浓度 is one year', () => {
+    expect(spanOf('企业数量较2020年实现翻番，培育形成3个万亿级产业集群。', five, 2026)).toEqual([2021, 2025]);
+    expect(spanOf('2025年新建成轨道交通线路2条。', five, 2026)).toBeNull();
+    expect(spanOf('PM2.5年均浓度36.2微克/立方米、同比下降5%，优良天数比例达到77%。', both, 2026)).toBeNull();
+    expect(spanOf('出口年均增长20%以上。', both, 2026)).toEqual([2021, 2025]);
+  });
+  it('a section reviewing one plan and setting out the next: the next plan from the paragraph that turns to it', () => {
+    const lines = ['——2021年3月5日在全国人民代表大会上', '各位代表：', '二、“十三五”时期发展成就和“十四五”时期主要目标任务', '过去五年，国内生产总值年均增长5.7%。', '“十四五”时期经济社会发展主要目标是：森林覆盖率达到24.1%。', '单位国内生产总值能耗降低13.5%。', '三、2021年重点工作', '新开工改造城镇老旧小区5.3万个。'].flatMap((l) => [l, '']);
+    const records = extractRecords(segmentReport({ file: 'x.txt', hash: 'x', encoding: 'utf-8', lines }).passages);
+    const of = (f: string) => records.find((r) => r.figure === f)!;
+    expect(of('5.7%')).toMatchObject({ period: 'result', span: [2016, 2020] });
+    expect(of('24.1%')).toMatchObject({ period: 'target', span: [2021, 2025] });
+    expect(of('13.5%')).toMatchObject({ period: 'target', span: [2021, 2025] });
+    expect(of('5.3万个')).toMatchObject({ period: 'target', year: 2021 });
+    expect(of('5.3万个').span).toBeUndefined();
   });
 });
 

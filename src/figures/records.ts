@@ -159,6 +159,9 @@ export function placePattern(places: Iterable<string>): RegExp | null {
   return new RegExp(alt.join('|'), 'g');
 }
 
+/** A year a sentence speaks of: not 2021年以来, not the base of a comparison (较2020年). */
+const NAMED_YEAR = /(?<![较比与])(?:19|20)\d\d年(?!以来)/;
+
 const FROM_TO = /从[^，。；]{1,24}?(?:增加|提高|提升|跃升|增长|扩大|下降|减少|降低|上升)?(?:到|至)/;
 
 /**
@@ -173,11 +176,12 @@ export function spanOf(sentence: string, period: PassagePeriod | null | undefine
   // A sentence of a five-year paragraph that compares with the year before (比上年, 同比) is about one year.
   // "去年底企业数量超过5200万户": one year, also in a five-year paragraph.
   if (LAST_YEAR.test(text) && !AVERAGE_WORDS.test(text)) return null;
-  if (period?.span) return (/(?:19|20)\d\d年(?!以来)/.test(text) || COMPARED_WITH_LAST_YEAR.test(text)) && !AVERAGE_WORDS.test(text) ? null : period.span;
+  // A year written as the base of a comparison (较2020年, 比2020年) is where the span starts, not the year spoken of.
+  if (period?.span) return (NAMED_YEAR.test(text) || COMPARED_WITH_LAST_YEAR.test(text)) && !AVERAGE_WORDS.test(text) ? null : period.span;
   const five = FIVE_YEAR_WORDS.test(text);
   // "从7248亿元提高到8865亿元" in a review of the five years too: the change over the span.
   if (period?.alsoSpan && FROM_TO.test(text)) return period.alsoSpan;
-  if (period?.alsoSpan && (five || MULTI_YEAR_REVIEW.test(text) || (AVERAGE_WORDS.test(text) && !/(?:19|20)\d\d年/.test(text) && !COMPARED_WITH_LAST_YEAR.test(text)))) return period.alsoSpan;
+  if (period?.alsoSpan && (five || MULTI_YEAR_REVIEW.test(text) || (AVERAGE_WORDS.test(text) && !NAMED_YEAR.test(text) && !COMPARED_WITH_LAST_YEAR.test(text)))) return period.alsoSpan;
   if (five && reportYear !== null) return [reportYear - 5, reportYear - 1];
   return null;
 }

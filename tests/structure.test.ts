@@ -213,6 +213,14 @@ describe('whole reports end to end through the real model and index (temporary c
     const reports = (await run('reports.ts', ['--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(reports.map((r) => r.file).sort()).toEqual(['anshun-web.txt', 'national-2025.txt', 'national-undated.txt', 'ningxia-fiveyear.txt']);
     expect(reports.every((r) => fields.every((f) => f in r))).toBe(true);
+    // A seeded sample of figure records to count by hand: the same seed gives the same records, each with its sentence.
+    const sample = async (seed: string) => (await run('reports.ts', ['--sample', '5', '--seed', seed, '--file', 'ningxia', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [a, b, c] = [await sample('3'), await sample('3'), await sample('4')];
+    expect(a).toHaveLength(5);
+    expect(a).toEqual(b);
+    expect(a.map((r) => r.figure)).not.toEqual(c.map((r) => r.figure));
+    for (const r of a) expect(r).toMatchObject({ file: 'ningxia-fiveyear.txt', sentence: expect.stringContaining(r.figure) });
+    await expect(run('reports.ts', ['--sample', 'x'])).rejects.toMatchObject({ stderr: expect.stringContaining('--sample and --seed take whole numbers') });
   }, 120_000);
 
   it('compare and check read the period from the section: a five-year total is never one year', () => {

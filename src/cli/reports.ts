@@ -3,7 +3,7 @@
 // sentence, section and period, to count by hand how many are read right (docs/structure.md).
 import { parseArgs } from 'node:util';
 import { figureBookOf } from '../check/index.js';
-import { sampleRecords } from '../figures/sample.js';
+import { sampleRecords } from '../check/sample.js';
 import { loadSynonyms } from '../search/understand.js';
 import { fatal, openEngineForCli, startup } from './common.js';
 

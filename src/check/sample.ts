@@ -1,6 +1,6 @@
 // A reproducible random sample of figure records, for counting by hand how many are read with the right period
 // and unit (docs/structure.md): the same seed gives the same records on the same index.
-import type { FigureRecord } from './records.js';
+import type { FigureRecord } from '../figures/records.js';
 
 /** mulberry32: a small seeded generator (Math.random cannot be seeded). */
 function generator(seed: number): () => number {

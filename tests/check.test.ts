@@ -201,6 +201,8 @@ describe('a province with a five-year review (fixture written for these tests)',
     expect(claim('山西“十四五”时期地区生产总值年均增长5.2%。')).toMatchObject({ verdict: 'supported', reportFigure: '5.2%' });
     expect(claim('2021年至2025年山西地区生产总值年均增长5.4%。')).toMatchObject({ verdict: 'contradicted', reportFigure: '5.2%' });
     expect(claim('山西2025年地区生产总值增长5.2%。')).toMatchObject({ verdict: 'contradicted', reportFigure: '5.4%' });
+    // "从1.76万亿元增加到2.61万亿元": the level reached at the end of the five years, an amount, not a change.
+    expect(claim('山西“十四五”时期地区生产总值达到2.61万亿元。')).toMatchObject({ verdict: 'supported', reportFigure: '2.61万亿元' });
   });
 
   it('a target written as a result (5%左右 for a year that grew 5.4%) is contradicted, never backed', () => {

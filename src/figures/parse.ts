@@ -70,7 +70,8 @@ const FIGURE = new RegExp(
   'g',
 );
 const BEFORE = new RegExp(`(?:${BEFORE_ALT})$`);
-const GROWTH = new RegExp(`(?:${CUES.growthWords})(?:的?(?:预期)?目标)?(?:了|为|到|至|是)?$`);
+// "增长了5%", "增长目标是5%" are changes; "增加到1112.4亿元", "提高到15%" are the level reached.
+const GROWTH = new RegExp(`(?:${CUES.growthWords})(?:的?(?:预期)?目标)?(?:了|为|是)?$`);
 const RANK_BEFORE = new RegExp(`(?:${CUES.rankWords})[^，,；;。]{0,8}$`);
 const SCALES = CUES.scales;
 const UNITS = new Map(unitEntries);

@@ -20,6 +20,7 @@ import { createFigureBook, checkText } from '../src/check/index.js';
 import { extractRecords, spanOf } from '../src/figures/records.js';
 import { segmentReport } from '../src/passages/index.js';
 import { readStructure, titleIn } from '../src/structure/index.js';
+import { isPageDebris } from '../src/structure/front.js';
 
 const dir = join(import.meta.dirname, 'fixtures', 'structure');
 const read = async (d: string, f: string) => (await parseReport(new Uint8Array(readFileSync(join(d, f))), f)) as ReportFile;
@@ -70,6 +71,10 @@ describe('front matter of covers and bare copies (lines written for these tests)
   it('（全文） is the page\'s note, not part of the title', () => {
     expect(titleIn('北京市人民政府门户网站 - 2026年北京市政府工作报告（全文）')?.title).toBe('2026年北京市政府工作报告');
     expect(titleIn('政府工作报告（摘要）')?.title).toBe('政府工作报告（摘要）');
+  });
+  it('PDF page furniture is debris: page numbers, 第2页 共30页, Page 2', () => {
+    for (const line of ['— 2 —', '- 12 -', '第2页 共30页', '共30页，第2页', 'Page 2-政府工作报告P.2政府工作报告', '3/30']) expect(isPageDebris(line)).toBe(true);
+    for (const line of ['第二页的内容是报告正文。', '共建成30个项目', '2.5万亩']) expect(isPageDebris(line)).toBe(false);
   });
 });
 

@@ -41,6 +41,8 @@ const STOP_PREFIX = new RegExp(CUES.indicatorStopPrefix);
 const STOP_SUFFIX = new RegExp(CUES.indicatorStopSuffix);
 const GROWTH_ONLY = new RegExp(`^(?:同比|比上年|较上年|较)?(?:年均|年平均)?(?:${CUES.growthWords})(?:了)?$`);
 const GENERIC = new RegExp(CUES.genericIndicator);
+/** "从10.2%下降到3.1%", "突破4000亿元、达到4211亿元": the level reached, of the same indicator as the figure before. */
+const LEVEL_REACHED = new RegExp(`^[、，,]?(?:(?:${CUES.growthWords})(?:到|至)|达到|达|增至|升至|降至)$`);
 const RELATIVE = /今年|本年度?|新的一年/;
 /** 去年 as the year written about; 比去年/较上年 only names a comparison base. */
 const LAST_YEAR = /(?<![比较同])(?:去年|上年)|过去一年|过去的一年/;
@@ -78,7 +80,7 @@ export function describeFigures(sentence: string, placeWords: RegExp | null, con
     const previous = out[out.length - 1];
     if (listed.has(i)) {
       indicator = listed.get(i)!; // "清运率、无害化处理率分别达100%、96%"
-    } else if (previous && (/[较比]((?:19|20)\d\d年)?$/.test(raw) || /^[、，,]?(?:达到|达|增至|升至|增加到|提高到)$/.test(raw) || /^[^，,；;]{0,8}、(?:达到|达|增至|升至)$/.test(raw))) {
+    } else if (previous && (/[较比]((?:19|20)\d\d年)?$/.test(raw) || LEVEL_REACHED.test(raw) || /^[^，,；;]{0,8}、(?:达到|达|增至|升至)$/.test(raw))) {
       // "突破4000亿元、达到4211亿元", "迈上4个万亿元台阶、达14.2万亿元": the same indicator goes on.
       // "21.98亿元较2022年15.22亿元": the comparison base is the same indicator, another year.
       indicator = previous.indicator;

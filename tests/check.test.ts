@@ -184,6 +184,72 @@ describe('a report of another place (fixture written for these tests)', () => {
   });
 });
 
+describe('a province with a five-year review (fixture written for these tests)', () => {
+  let book: FigureBook;
+  beforeAll(async () => {
+    const file = await readReport('tests/fixtures/check-corpus/shanxi-2026.md', 'shanxi-2026.md');
+    if ('reason' in file) throw new Error(file.reason);
+    const { passages } = segmentReport(file);
+    book = createFigureBook(extractRecords(passages), passages, loadSynonyms(sampleConfig().synonymsFile));
+  });
+  const claim = (text: string, figure?: string) => {
+    const { claims } = checkText(book, text);
+    return figure ? claims.find((c) => c.figure === figure)! : claims[0]!;
+  };
+
+  it('a five-year average backs the five-year claim only; the year and the five years never back each other', () => {
+    expect(claim('山西“十四五”时期地区生产总值年均增长5.2%。')).toMatchObject({ verdict: 'supported', reportFigure: '5.2%' });
+    expect(claim('2021年至2025年山西地区生产总值年均增长5.4%。')).toMatchObject({ verdict: 'contradicted', reportFigure: '5.2%' });
+    expect(claim('山西2025年地区生产总值增长5.2%。')).toMatchObject({ verdict: 'contradicted', reportFigure: '5.4%' });
+    // "从1.76万亿元增加到2.61万亿元": the level reached at the end of the five years, an amount, not a change.
+    expect(claim('山西“十四五”时期地区生产总值达到2.61万亿元。')).toMatchObject({ verdict: 'supported', reportFigure: '2.61万亿元' });
+  });
+
+  it('a target written as a result (5%左右 for a year that grew 5.4%) is contradicted, never backed', () => {
+    expect(claim('山西2025年地区生产总值增长5%左右。')).toMatchObject({ verdict: 'contradicted', reportFigure: '5.4%' });
+    expect(claim('山西2026年地区生产总值增长目标为5%左右。').verdict).toBe('supported');
+  });
+
+  it('多/以上/超过 with a round figure is backed by an exact figure in its step, not beyond', () => {
+    expect(claim('山西2025年城镇新增就业40多万人。')).toMatchObject({ verdict: 'supported', reportFigure: '47.3万人' });
+    expect(claim('山西2025年财政收入超过3100亿元。').verdict).toBe('supported');
+    expect(claim('山西2025年城镇新增就业50多万人。').verdict).toBe('contradicted');
+  });
+
+  it('a list joined by 和 gives each item its own growth rate', () => {
+    expect(claim('山西2025年旅游总花费增长12.6%。')).toMatchObject({ verdict: 'contradicted', reportFigure: '8.9%' });
+    expect(claim('山西2025年旅游总花费增长8.9%。').verdict).toBe('supported');
+  });
+
+  it('亿斤 and 万吨 compare (one weight), and another scale is contradicted', () => {
+    expect(claim('山西2025年粮食产量约1502万吨。')).toMatchObject({ verdict: 'supported', reportFigure: '300.5亿斤' });
+    expect(claim('山西2025年粮食产量300.5万吨。')).toMatchObject({ verdict: 'contradicted', reportFigure: '300.5亿斤' });
+  });
+
+  it('a city inside the province is its own place: its figures never back or contradict the province', () => {
+    expect(claim('太原2025年城镇新增就业47.3万人。').verdict).toBe('unverified');
+    expect(claim('山西2025年地区生产总值增长6.1%。')).toMatchObject({ verdict: 'contradicted', reportFigure: '5.4%' });
+  });
+
+  it('a draft line of a set names the figure its verdict is about (else its first figure)', () => {
+    const line = { text: '山西2025年城镇新增就业47.3万人，粮食产量300.5万吨。', verdict: 'contradicted' as const, reportFigure: '300.5亿斤' };
+    expect(scoreDrafts(book, [{ ...line, figure: '300.5万吨' }]).accuracy).toBe(1);
+    expect(scoreDrafts(book, [line]).accuracy).toBe(0);
+  });
+
+  it('% for 个百分点 (or the reverse) is contradicted with the report\'s figure; a neighbouring indicator never backs', () => {
+    expect(claim('山西2025年民营经济占比提高1.6%。')).toMatchObject({ verdict: 'contradicted', reportFigure: '1.6个百分点' });
+    expect(claim('山西2025年民营经济占比提高1.6个百分点。').verdict).toBe('supported');
+    // 登记失业率 is a neighbour of 调查失业率 (two words of three shared): its 4.5%以内 never backs the other.
+    expect(claim('山西2026年城镇调查失业率目标为4.5%以内。')).toMatchObject({ verdict: 'contradicted', reportFigure: '5.5%以内' });
+    expect(claim('山西2026年城镇登记失业率目标为4.5%以内。').verdict).toBe('supported');
+  });
+
+  it('reporters\' words map on both sides: 财政收入 in the report and in the draft', () => {
+    expect(claim('山西2025年财政收入3106亿元。')).toMatchObject({ verdict: 'supported', reportFigure: '3106亿元' });
+  });
+});
+
 describe('period of a record', () => {
   it("follows a numbered section that says plan or review, before the sentence's own wording", () => {
     const lines = ['宜川县政府工作报告', '一、2024年工作回顾', '城镇新增就业3200人。', '二、2025年工作安排', '城镇新增就业3500人。'];

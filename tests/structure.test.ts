@@ -17,9 +17,10 @@ import type { Engine } from '../src/types.js';
 import { cleanReport } from '../src/clean/index.js';
 import { parseReport, type ReportFile } from '../src/corpus/load.js';
 import { createFigureBook, checkText } from '../src/check/index.js';
-import { extractRecords } from '../src/figures/records.js';
+import { extractRecords, spanOf } from '../src/figures/records.js';
 import { segmentReport } from '../src/passages/index.js';
 import { readStructure, titleIn } from '../src/structure/index.js';
+import { isPageDebris } from '../src/structure/front.js';
 
 const dir = join(import.meta.dirname, 'fixtures', 'structure');
 const read = async (d: string, f: string) => (await parseReport(new Uint8Array(readFileSync(join(d, f))), f)) as ReportFile;
@@ -49,6 +50,34 @@ describe('front matter', () => {
   });
 });
 
+describe('front matter of covers and bare copies (lines written for these tests)', () => {
+  const report = (lines: string[]) => segmentReport({ file: 'x.txt', hash: 'x', encoding: 'utf-8', lines });
+  it('a cover of issuer and document in spaced letters: the title is built from place and year', () => {
+    const r = report(['山 东 省 人 民 政 府', '政 府 工 作 报 告', '——2026年1月28日在山东省第十四届人民代表大会第五次会议上', '各位代表：', '现在，我代表省人民政府，向大会报告工作，请予审议。', '一、2025年工作回顾', '全省地区生产总值增长5.5%。']);
+    expect([r.title, r.place?.name, r.year]).toEqual(['2026年山东省政府工作报告', '山东省', 2026]);
+  });
+  it('a copy that starts at 各位代表： : no body heading as its title; 我代表省人民政府 picks the province over a city named as often', () => {
+    const r = report([
+      '各位代表：',
+      '现在，我代表省人民政府，向大会报告政府工作，请予审议。',
+      '“十四五”时期工作回顾',
+      '五年来，山东经济总量迈上新台阶，青岛市、济南市双双跨入万亿城市行列。',
+      '2025年，全省地区生产总值增长5.5%，青岛市港口吞吐量继续增长，山东海洋经济稳步发展。',
+      '二、2026年工作安排',
+      '今年主要预期目标是：地区生产总值增长5%以上。支持青岛市建设国际航运中心，山东全省一体推进。',
+    ]);
+    expect([r.title, r.place?.name, r.year]).toEqual(['2026年山东省政府工作报告', '山东省', 2026]);
+  });
+  it('（全文） is the page\'s note, not part of the title', () => {
+    expect(titleIn('北京市人民政府门户网站 - 2026年北京市政府工作报告（全文）')?.title).toBe('2026年北京市政府工作报告');
+    expect(titleIn('政府工作报告（摘要）')?.title).toBe('政府工作报告（摘要）');
+  });
+  it('PDF page furniture is debris: page numbers, 第2页 共30页, Page 2', () => {
+    for (const line of ['— 2 —', '- 12 -', '第2页 共30页', '共30页，第2页', 'Page 2-政府工作报告P.2政府工作报告', '3/30']) expect(isPageDebris(line)).toBe(true);
+    for (const line of ['第二页的内容是报告正文。', '共建成30个项目', '2.5万亩']) expect(isPageDebris(line)).toBe(false);
+  });
+});
+
 describe('sections and periods', () => {
   it('gives each paragraph its section path and period: review, main targets, tasks; notes apart', async () => {
     const f = await read(dir, 'anshun-web.txt');
@@ -74,6 +103,27 @@ describe('sections and periods', () => {
   });
 });
 
+describe('periods of five-year sections (lines written for these tests)', () => {
+  const five = { kind: 'review' as const, year: 2025, span: [2021, 2025] as [number, number] };
+  const both = { kind: 'review' as const, year: 2025, alsoSpan: [2021, 2025] as [number, number] };
+  it('a comparison base (较2020年) is where the five years start, not the year spoken of; 年均浓度 is one year', () => {
+    expect(spanOf('企业数量较2020年实现翻番，培育形成3个万亿级产业集群。', five, 2026)).toEqual([2021, 2025]);
+    expect(spanOf('2025年新建成轨道交通线路2条。', five, 2026)).toBeNull();
+    expect(spanOf('PM2.5年均浓度36.2微克/立方米、同比下降5%，优良天数比例达到77%。', both, 2026)).toBeNull();
+    expect(spanOf('出口年均增长20%以上。', both, 2026)).toEqual([2021, 2025]);
+  });
+  it('a section reviewing one plan and setting out the next: the next plan from the paragraph that turns to it', () => {
+    const lines = ['——2021年3月5日在全国人民代表大会上', '各位代表：', '二、“十三五”时期发展成就和“十四五”时期主要目标任务', '过去五年，国内生产总值年均增长5.7%。', '“十四五”时期经济社会发展主要目标是：森林覆盖率达到24.1%。', '单位国内生产总值能耗降低13.5%。', '三、2021年重点工作', '新开工改造城镇老旧小区5.3万个。'].flatMap((l) => [l, '']);
+    const records = extractRecords(segmentReport({ file: 'x.txt', hash: 'x', encoding: 'utf-8', lines }).passages);
+    const of = (f: string) => records.find((r) => r.figure === f)!;
+    expect(of('5.7%')).toMatchObject({ period: 'result', span: [2016, 2020] });
+    expect(of('24.1%')).toMatchObject({ period: 'target', span: [2021, 2025] });
+    expect(of('13.5%')).toMatchObject({ period: 'target', span: [2021, 2025] });
+    expect(of('5.3万个')).toMatchObject({ period: 'target', year: 2021 });
+    expect(of('5.3万个').span).toBeUndefined();
+  });
+});
+
 describe('figures with period, span and unit', () => {
   const load = async (f: string) => {
     const passages = segmentReport(await read(dir, f)).passages;
@@ -87,7 +137,8 @@ describe('figures with period, span and unit', () => {
     expect(rec('40.5万人')).toMatchObject({ period: 'result', span: [2021, 2025] });
     expect(rec('5.9%')).toMatchObject({ span: [2021, 2025] });
     expect(rec('8万人以上')).toMatchObject({ year: 2026, period: 'target', mainTarget: true });
-    expect(rec('75亿斤以上')).toMatchObject({ unit: '斤', value: 75e8 });
+    // 斤 is weighed in 吨 (1吨 = 2000斤) so that 亿斤 and 万吨 compare; shown as written.
+    expect(rec('75亿斤以上')).toMatchObject({ unit: '吨', value: 3.75e6 });
     expect(rec('2000万千瓦')).toMatchObject({ unit: '千瓦', value: 2e7, period: 'target', span: [2026, 2030] });
   });
   it('the check: a five-year total, a target or last year never backs a claim about one year', async () => {
@@ -102,7 +153,8 @@ describe('figures with period, span and unit', () => {
   it('units as data: 亿斤, 万亩, 公里, 个百分点, 万人次, 所, 户', async () => {
     const { records } = await load('anshun-web.txt');
     const units = new Set(records.map((r) => r.unit));
-    for (const u of ['斤', '亩', '公里', '百分点', '人次', '所', '户', '元', '个', '%']) expect(units).toContain(u);
+    for (const u of ['吨', '亩', '公里', '百分点', '人次', '所', '户', '元', '个', '%']) expect(units).toContain(u);
+    expect(records.some((r) => r.figure.includes('亿斤') && r.unit === '吨')).toBe(true);
   });
 });
 
@@ -166,6 +218,14 @@ describe('whole reports end to end through the real model and index (temporary c
     const reports = (await run('reports.ts', ['--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(reports.map((r) => r.file).sort()).toEqual(['anshun-web.txt', 'national-2025.txt', 'national-undated.txt', 'ningxia-fiveyear.txt']);
     expect(reports.every((r) => fields.every((f) => f in r))).toBe(true);
+    // A seeded sample of figure records to count by hand: the same seed gives the same records, each with its sentence.
+    const sample = async (seed: string) => (await run('reports.ts', ['--sample', '5', '--seed', seed, '--file', 'ningxia', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const [a, b, c] = [await sample('3'), await sample('3'), await sample('4')];
+    expect(a).toHaveLength(5);
+    expect(a).toEqual(b);
+    expect(a.map((r) => r.figure)).not.toEqual(c.map((r) => r.figure));
+    for (const r of a) expect(r).toMatchObject({ file: 'ningxia-fiveyear.txt', sentence: expect.stringContaining(r.figure) });
+    await expect(run('reports.ts', ['--sample', 'x'])).rejects.toMatchObject({ stderr: expect.stringContaining('--sample and --seed take whole numbers') });
   }, 120_000);
 
   it('compare and check read the period from the section: a five-year total is never one year', () => {

@@ -7,6 +7,8 @@ import { checkText, type FigureBook, type Verdict } from './index.js';
 const Draft = z.object({
   text: z.string().min(1),
   verdict: z.enum(['supported', 'contradicted', 'unverified']),
+  /** The figure of the text the verdict is about, as written (else its first figure). */
+  figure: z.string().optional(),
   reportFigure: z.string().optional(),
   file: z.string().optional(),
 });
@@ -43,7 +45,8 @@ export function scoreDrafts(book: FigureBook, drafts: Draft[]): DraftScore {
   for (const d of drafts) {
     const result = checkText(book, d.text);
     times.push(result.tookMs);
-    const claim = result.claims[0];
+    // The claim the line is about: the one with its figure ("304个项目完成投资2992亿元" is about 2992亿元).
+    const claim = (d.figure !== undefined ? result.claims.find((c) => c.figure === d.figure) ?? result.claims.find((c) => c.figure.includes(d.figure!) || d.figure!.includes(c.figure)) : undefined) ?? result.claims[0];
     const got = claim?.verdict ?? 'no figure';
     const ok =
       claim !== undefined &&

@@ -5,6 +5,7 @@ import { tokenize } from '../index/tokenize.js';
 import { compact, sameValue } from '../figures/parse.js';
 import { describeFigures, type FigureRecord, type Period, placeOfPassage, placePattern, spanOf } from '../figures/records.js';
 import { splitAt } from '../passages/sentences.js';
+import { findPlaces } from '../places/find.js';
 import { gazetteer } from '../places/gazetteer.js';
 import type { Passage, Source } from '../types.js';
 
@@ -37,6 +38,8 @@ export interface CheckResult {
 export const MATCH = {
   /** Dice overlap (IDF-weighted) of indicator words needed to compare two figures at all. */
   minOverlap: 0.6,
+  /** How much less than the best match the record backing a claim may overlap with it. */
+  closeEnough: 0.05,
 };
 
 /** What the checker needs from one index version, prepared once (tokens, word weights, places, latest years). */
@@ -58,7 +61,8 @@ export interface FigureBook {
 const sortOf = (f: Pick<FigureRecord, 'unit' | 'kind'>) => `${f.unit}|${f.kind}`;
 
 export function createFigureBook(records: FigureRecord[], passages: readonly Passage[], synonyms: Record<string, string[]> = {}): FigureBook {
-  const tokens = records.map((r) => indicatorTokens(r.indicator));
+  // Both sides in the reports' words: a report may say 财政收入 where another says 一般公共预算收入.
+  const tokens = records.map((r) => indicatorTokens(inReportWords(r.indicator, synonyms, r.place)));
   const df = new Map<string, number>();
   for (const set of tokens) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
   const n = Math.max(1, records.length);
@@ -107,7 +111,14 @@ function placesIn(text: string, book: FigureBook): { at: number; place: string }
     const place = book.places.find((p) => p === m[0]) ?? book.places.find((p) => p.startsWith(m[0])) ?? (gazetteer().national.draftWords.includes(m[0]) && book.places.includes(gazetteer().national.name) ? gazetteer().national.name : undefined);
     if (place) out.push({ at: m.index!, place });
   }
-  return out;
+  // A place no indexed report is about (武汉 in a draft checked against Hubei's report, a district of a city):
+  // figures about it are its own, never the reports' places'; it stands as itself, so nothing matches it.
+  const covered = (at: number) => out.some((o) => o.at <= at && at < o.at + 2);
+  for (const m of findPlaces(text)) {
+    if (m.places.some((p) => book.places.includes(p.name)) || covered(m.start)) continue;
+    out.push({ at: m.start, place: m.places[0]!.name });
+  }
+  return out.sort((a, b) => a.at - b.at);
 }
 
 /** Check every figure of a text against the reports. */
@@ -154,26 +165,36 @@ function judge(
   span: [number, number] | null = null,
 ): Judgement {
   // "地区生产总值的增长目标是": the period words said it is a target; the indicator is what is counted.
-  const words = indicatorTokens(inReportWords(claim.indicator.replace(CLAIM_PERIOD_WORDS, ''), book.synonyms));
+  const words = indicatorTokens(inReportWords(claim.indicator.replace(CLAIM_PERIOD_WORDS, ''), book.synonyms, place));
   if (words.size === 0) return UNVERIFIED;
   // Same kind of figure about the same thing, place, period and year; without a year, the latest one that has it.
-  let candidates: { record: FigureRecord; score: number }[] = [];
-  for (const i of book.bySort.get(sortOf(claim)) ?? []) {
-    const record = book.records[i]!;
-    if (record.period !== claim.period) continue;
-    // One year's figure never backs a five-year claim, nor a five-year total or average a claim about one year.
-    if (String(record.span ?? '') !== String(span ?? '')) continue;
-    if ((place !== null && record.place !== place) || (year !== null && record.year !== year)) continue;
-    const score = overlap(words, book.tokens[i]!, book.weight);
-    if (score >= MATCH.minOverlap) candidates.push({ record, score });
-  }
+  const matching = (sort: string, keep: (r: FigureRecord) => boolean = () => true) => {
+    const out: { record: FigureRecord; score: number }[] = [];
+    for (const i of book.bySort.get(sort) ?? []) {
+      const record = book.records[i]!;
+      if (!keep(record) || record.period !== claim.period) continue;
+      // One year's figure never backs a five-year claim, nor a five-year total or average a claim about one year.
+      if (String(record.span ?? '') !== String(span ?? '')) continue;
+      if ((place !== null && record.place !== place) || (year !== null && record.year !== year)) continue;
+      const score = overlap(words, book.tokens[i]!, book.weight);
+      if (score >= MATCH.minOverlap) out.push({ record, score });
+    }
+    return out;
+  };
+  let candidates = matching(sortOf(claim));
+  // "提高1.43%" where the report says 1.43个百分点 (or the reverse): the same number in the other unit of change
+  // is the report's figure, and the draft's unit is wrong.
+  const twin = claim.kind === 'growth' ? (claim.unit === '%' ? '百分点|growth' : claim.unit === '百分点' ? '%|growth' : null) : null;
+  if (candidates.length === 0 && twin) candidates = matching(twin, (r) => Math.abs(r.value - claim.value) < 1e-9);
   if (year === null && candidates.length > 0) {
     const latest = Math.max(...candidates.map((c) => c.record.year ?? -Infinity));
     candidates = candidates.filter((c) => (c.record.year ?? -Infinity) === latest);
   }
   if (candidates.length === 0) return UNVERIFIED;
   candidates.sort((a, b) => b.score - a.score);
-  const same = candidates.find((c) => sameValue(claim, c.record));
+  // The figure backing a claim must be about the thing claimed as closely as the best match ("太原市地区生产总值增长6.1%"
+  // in a province's report never backs the province's growth, whose own record matches the claim better).
+  const same = candidates.find((c) => c.score >= candidates[0]!.score - MATCH.closeEnough && sameValue(claim, c.record));
   if (same) return cite(book, same.record, 'supported');
   // Contradicted only when the best match is clear: with no place named, another place's figure proves nothing.
   if (place === null && new Set(candidates.map((c) => c.record.place)).size > 1) return UNVERIFIED;
@@ -181,10 +202,13 @@ function judge(
 }
 
 /** A draft's indicator in the reports' words: "GDP增长" -> "地区生产总值增长". */
-export function inReportWords(indicator: string, synonyms: Record<string, string[]>): string {
+export function inReportWords(indicator: string, synonyms: Record<string, string[]>, place: string | null = null): string {
   let out = indicator;
-  for (const [word, [reportWord]] of Object.entries(synonyms)) {
-    if (reportWord && out.includes(word) && !out.includes(reportWord)) out = out.replace(word, reportWord);
+  for (const [key, [plain]] of Object.entries(synonyms)) {
+    if (key.includes(':')) continue;
+    // "全国:GDP": the words of that place's reports (国内生产总值) before the general ones (地区生产总值).
+    const reportWord = (place !== null ? synonyms[`${place}:${key}`]?.[0] : undefined) ?? plain;
+    if (reportWord && out.includes(key) && !out.includes(reportWord)) out = out.replace(key, reportWord);
   }
   return out;
 }

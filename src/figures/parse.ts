@@ -70,7 +70,8 @@ const FIGURE = new RegExp(
   'g',
 );
 const BEFORE = new RegExp(`(?:${BEFORE_ALT})$`);
-const GROWTH = new RegExp(`(?:${CUES.growthWords})(?:的?(?:预期)?目标)?(?:了|为|到|至|是)?$`);
+// "增长了5%", "增长目标是5%" are changes; "增加到1112.4亿元", "提高到15%" are the level reached.
+const GROWTH = new RegExp(`(?:${CUES.growthWords})(?:的?(?:预期)?目标)?(?:了|为|是)?$`);
 const RANK_BEFORE = new RegExp(`(?:${CUES.rankWords})[^，,；;。]{0,8}$`);
 const SCALES = CUES.scales;
 const UNITS = new Map(unitEntries);
@@ -115,6 +116,8 @@ export function parseFigures(text: string): Figure[] {
     } else if (m[7] !== undefined) {
       // A name in quotes ("两个确立", “七个专项行动”) is not a count the report gives.
       if (/[“"「『]$/.test(text.slice(Math.max(0, start - 1), start))) continue;
+      // An ordinal (第二批, 第十四个五年规划, 第五条) names which one, not how many.
+      if (text[start - 1] === '第') continue;
       const n = cnNumber(m[7]);
       if (n === null) continue;
       const [base, factor] = UNITS.get(m[8]!)!;
@@ -158,6 +161,8 @@ export function parseFigures(text: string): Figure[] {
     if (previous && previous.unit === unit && RANGE_DASH.test(text.slice(previous.end, start))) {
       previous.bound = figure.bound = 'range';
       figure.kind = previous.kind;
+    } else if (previous && previous.unit === unit && previous.kind === 'growth' && /^(?:、|和|及|与)$/.test(text.slice(previous.end, start))) {
+      figure.kind = 'growth'; // "分别增长10.7%和9.5%": a list of growth rates
     } else if (bare && (!previous || previous.end <= start - bare[0].length)) {
       figure.bound = 'range';
       figure.figure = bare[0] + figure.figure;
@@ -183,12 +188,18 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
  */
 export function sameValue(claim: Pick<Figure, 'value' | 'unit' | 'bound' | 'step' | 'significant' | 'trailingZeros'>, report: Pick<Figure, 'value' | 'unit' | 'bound'>): boolean {
   if (claim.unit !== report.unit) return false;
-  const rounds = claim.bound === 'approx' || (claim.significant >= 3 && !claim.trailingZeros);
+  // 约/左右 rounds to the claim's last digit only when it keeps two digits: "5%左右" never backs 5.4% (that is how
+  // targets are written, and a result claimed as one is wrong), "约1.2万个" backs 1.2万个.
+  const rounds = (claim.bound === 'approx' && claim.significant >= 2) || (claim.significant >= 3 && !claim.trailingZeros);
   const tolerance = rounds ? claim.step / 2 : 0;
-  if (Math.abs(claim.value - report.value) <= tolerance + 1e-9 * Math.max(1, Math.abs(report.value))) {
+  const slack = 1e-9 * Math.max(1, Math.abs(report.value));
+  if (Math.abs(claim.value - report.value) <= tolerance + slack) {
     // Same number: the qualifiers must not disagree (claim "超4500万元" vs report "4500万元以内").
     return compatibleBounds(claim.bound, report.bound);
   }
+  // "1200多万人", "超过2900亿元", "4%以上" round an exact figure down to their last digit: 1244万人, 2929亿元, 4.1%
+  // back them; the next step (1300万人) does not.
+  if (claim.bound === 'atLeast' && report.bound === 'exact') return report.value >= claim.value - slack && report.value < claim.value + claim.step - slack;
   return false;
 }
 

@@ -35,11 +35,14 @@ export interface DescribedFigure extends Figure {
 
 const CLAUSE_BREAK = /[，,；;。！？!?：:（()）“”"]/;
 const YEAR = /((?:19|20)\d\d)年(?!以来|以前|之前|起)/g;
-const TIME_WORDS = /(?:(?:19|20)\d\d年(?:以来|底|末|初)?|今年|去年|上年|本年|全年|当年|过去一年|过去的一年|新的一年|同期|较同期|较上年|截至目前|[一二三四1-4]季度|上半年|下半年|\d{1,2}月(?:份|底)?)/g;
+// Spans first (2013年至2017年, “十四五”时期, 过去五年): what is left of them is no indicator word ("至", "时期").
+const TIME_WORDS = /(?:(?:19|20)\d\d年?(?:至|到|—|－|-|~|～)(?:19|20)\d\d年|“?十[一二三四五六七八九]五”?(?:时期|期间|以来|末|期末|初)?|过去五年|五年来|五年间|(?:19|20)\d\d年(?:以来|底|末|初)?|今年|去年|上年|本年|全年|当年|过去一年|过去的一年|新的一年|同期|较同期|较上年|截至目前|[一二三四1-4]季度|上半年|下半年|\d{1,2}月(?:份|底)?)/g;
 const STOP_PREFIX = new RegExp(CUES.indicatorStopPrefix);
 const STOP_SUFFIX = new RegExp(CUES.indicatorStopSuffix);
-const GROWTH_ONLY = new RegExp(`^(?:同比|比上年|较上年|较)?(?:${CUES.growthWords})(?:了)?$`);
+const GROWTH_ONLY = new RegExp(`^(?:同比|比上年|较上年|较)?(?:年均|年平均)?(?:${CUES.growthWords})(?:了)?$`);
 const GENERIC = new RegExp(CUES.genericIndicator);
+/** "从10.2%下降到3.1%", "突破4000亿元、达到4211亿元": the level reached, of the same indicator as the figure before. */
+const LEVEL_REACHED = new RegExp(`^[、，,]?(?:(?:${CUES.growthWords})(?:到|至)|达到|达|增至|升至|降至)$`);
 const RELATIVE = /今年|本年度?|新的一年/;
 /** 去年 as the year written about; 比去年/较上年 only names a comparison base. */
 const LAST_YEAR = /(?<![比较同])(?:去年|上年)|过去一年|过去的一年/;
@@ -77,8 +80,8 @@ export function describeFigures(sentence: string, placeWords: RegExp | null, con
     const previous = out[out.length - 1];
     if (listed.has(i)) {
       indicator = listed.get(i)!; // "清运率、无害化处理率分别达100%、96%"
-    } else if (previous && (/[较比]((?:19|20)\d\d年)?$/.test(raw) || /^[、，,]?(?:达到|达|增至|升至|增加到|提高到)$/.test(raw))) {
-      // "突破4000亿元、达到4211亿元": the same indicator goes on.
+    } else if (previous && (/[较比]((?:19|20)\d\d年)?$/.test(raw) || LEVEL_REACHED.test(raw) || /^[^，,；;]{0,8}、(?:达到|达|增至|升至)$/.test(raw))) {
+      // "突破4000亿元、达到4211亿元", "迈上4个万亿元台阶、达14.2万亿元": the same indicator goes on.
       // "21.98亿元较2022年15.22亿元": the comparison base is the same indicator, another year.
       indicator = previous.indicator;
     } else if ([...indicator].length < 2 && fallback) {
@@ -120,7 +123,8 @@ function parallelLists(text: string, figures: Figure[], placeWords: RegExp | nul
     const head = /分别(?:达到|达|为|是|增长|下降|提高|完成)?$/.exec(text.slice(Math.max(0, f.start - 6), f.start));
     if (!head) return;
     let j = i;
-    while (j + 1 < figures.length && text.slice(figures[j]!.end, figures[j + 1]!.start) === '、') j++;
+    // "分别增长10.7%和9.5%": the last two may be joined by 和/及/与.
+    while (j + 1 < figures.length && /^(?:、|和|及|与)$/.test(text.slice(figures[j]!.end, figures[j + 1]!.start))) j++;
     let start = f.start - head[0].length;
     const stop = i > 0 ? figures[i - 1]!.end : 0;
     while (start > stop && !CLAUSE_BREAK.test(text[start - 1]!)) start--;
@@ -157,6 +161,9 @@ export function placePattern(places: Iterable<string>): RegExp | null {
   return new RegExp(alt.join('|'), 'g');
 }
 
+/** A year a sentence speaks of: not 2021年以来, not the base of a comparison (较2020年). */
+const NAMED_YEAR = /(?<![较比与])(?:19|20)\d\d年(?!以来)/;
+
 const FROM_TO = /从[^，。；]{1,24}?(?:增加|提高|提升|跃升|增长|扩大|下降|减少|降低|上升)?(?:到|至)/;
 
 /**
@@ -171,11 +178,12 @@ export function spanOf(sentence: string, period: PassagePeriod | null | undefine
   // A sentence of a five-year paragraph that compares with the year before (比上年, 同比) is about one year.
   // "去年底企业数量超过5200万户": one year, also in a five-year paragraph.
   if (LAST_YEAR.test(text) && !AVERAGE_WORDS.test(text)) return null;
-  if (period?.span) return (/(?:19|20)\d\d年(?!以来)/.test(text) || COMPARED_WITH_LAST_YEAR.test(text)) && !AVERAGE_WORDS.test(text) ? null : period.span;
+  // A year written as the base of a comparison (较2020年, 比2020年) is where the span starts, not the year spoken of.
+  if (period?.span) return (NAMED_YEAR.test(text) || COMPARED_WITH_LAST_YEAR.test(text)) && !AVERAGE_WORDS.test(text) ? null : period.span;
   const five = FIVE_YEAR_WORDS.test(text);
   // "从7248亿元提高到8865亿元" in a review of the five years too: the change over the span.
   if (period?.alsoSpan && FROM_TO.test(text)) return period.alsoSpan;
-  if (period?.alsoSpan && (five || MULTI_YEAR_REVIEW.test(text) || (AVERAGE_WORDS.test(text) && !/(?:19|20)\d\d年/.test(text)))) return period.alsoSpan;
+  if (period?.alsoSpan && (five || MULTI_YEAR_REVIEW.test(text) || (AVERAGE_WORDS.test(text) && !NAMED_YEAR.test(text) && !COMPARED_WITH_LAST_YEAR.test(text)))) return period.alsoSpan;
   if (five && reportYear !== null) return [reportYear - 5, reportYear - 1];
   return null;
 }

@@ -21,7 +21,7 @@ import { indexedText } from './indexed-text.js';
 import { buildHnsw, currentProblem, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
 
 /**
- * Fingerprint of the code that turns files into indexed passages (loading, cleaning, segmentation, places and
+ * Fingerprint of the code that turns files into indexed passages (loading, cleaning, structure, segmentation, places and
  * their data file, figures, the build
  * and the indexed text). Stored in the manifest: changing that code makes the index stale, so nobody searches
  * passages cut by an older version.
@@ -29,7 +29,7 @@ import { buildHnsw, currentProblem, DEFAULT_HNSW, FORMAT_VERSION, type HnswParam
 export const PIPELINE_FINGERPRINT = (() => {
   const src = join(dirname(fileURLToPath(import.meta.url)), '..');
   const hash = createHash('sha256');
-  for (const dir of ['corpus', 'clean', 'passages', 'places', 'figures']) {
+  for (const dir of ['corpus', 'clean', 'structure', 'passages', 'places', 'figures']) {
     for (const f of readdirSync(join(src, dir)).filter((f) => /\.(ts|json)$/.test(f)).sort()) hash.update(readFileSync(join(src, dir, f)));
   }
   for (const f of ['build.ts', 'indexed-text.ts']) hash.update(readFileSync(join(src, 'index', f)));

@@ -15,6 +15,7 @@ interface Cues {
     averageWords: string;
     fiveYearWords: string;
     comparedWithLastYear: string;
+    planAheadWords: string;
     fiveYearPlans: Record<string, [number, number]>;
   };
   questions: { target: string[]; result: string[] };
@@ -35,7 +36,7 @@ function load(): Cues {
     throw new Error(`src/structure/cues.json: ${what} is missing or malformed; restore it from git`);
   };
   for (const key of ['planWords', 'reviewWords', 'targetWords'] as const) if (!Array.isArray(raw.periods?.[key])) fail(`periods.${key}`);
-  for (const key of ['figureTargetCues', 'reviewSection', 'planSection', 'targetsSection', 'multiYearReview', 'multiYearPlan', 'averageWords'] as const) {
+  for (const key of ['figureTargetCues', 'reviewSection', 'planSection', 'targetsSection', 'multiYearReview', 'multiYearPlan', 'averageWords', 'planAheadWords'] as const) {
     if (typeof raw.periods[key] !== 'string') fail(`periods.${key}`);
     new RegExp(raw.periods[key]);
   }

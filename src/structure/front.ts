@@ -64,6 +64,9 @@ function placeIn(text: string, context: Place[]): Place | null {
   return named.length === 0 ? null : resolveNamesakes(named[0]!.places, context);
 }
 
+/** The level a speaker's government word names (我代表省人民政府 → a province). */
+const SPEAKER_LEVEL: Record<string, Place['level'][]> = { 自治区: ['province'], 省: ['province'], 市: ['city', 'county'], 州: ['city'], 盟: ['city'], 区: ['county'], 县: ['county'], 旗: ['county'] };
+
 const levelRank = (p: Place) => ['country', 'province', 'city', 'county'].indexOf(p.level);
 
 /** The place named most often (at least `min` times and more than any other of its level or above). */
@@ -87,6 +90,8 @@ export function titleIn(line: string): { title: string; place: string } | null {
   let end = at + TITLE_CORE.length;
   const note = /^（(?:摘要|全文|草案|摘登|节选)）/.exec(t.slice(end));
   if (note) end += note[0].length;
+  // "（全文）" says only that the page holds all of it: not part of the title.
+  const keep = note && note[0] !== '（全文）' ? end : at + TITLE_CORE.length;
   // A sentence that starts with the words (政府工作报告以…为指导) is not a title line.
   if (t.slice(end).replace(/[\p{P}\s]+/gu, '') !== '') return null;
   let head = t.slice(0, at);
@@ -105,7 +110,10 @@ export function titleIn(line: string): { title: string; place: string } | null {
     const covered = named.reduce((n, x) => n + x.text.length, 0);
     if (named.length === 0 || covered < place.replace(/[省市县区州旗盟]/g, '').length * 0.6) return null;
   }
-  return { title: head + t.slice(at, end), place };
+  // A cover of two lines, the issuer and the document (湖北省人民政府 / 政府工作报告): a title without its own year,
+  // built from place and year by the caller.
+  if (/人民政府政府$/.test(head)) return { title: '政府工作报告', place };
+  return { title: head + t.slice(at, keep), place };
 }
 
 /** Where the report's own text begins: its salutation (各位代表：) or its first top-level numbered heading. */
@@ -201,7 +209,10 @@ export function readFrontMatter(blocks: Block[], correction: MetaCorrection = {}
   // One that names its place wins over a bare 政府工作报告 (a breadcrumb's last step).
   const found = [...lines, ...pairs].map((t) => titleIn(t)).filter((t) => t !== null);
   const titleLine = found.find((t) => t.place) ?? found[0] ?? null;
-  const own = titleLine ? null : articleTitle(blocks);
+  // A report that opens with its salutation and has no title line (各位代表：…) has no title of its own either: a
+  // heading of its body (“十四五”时期工作回顾) is no title; the title is built.
+  const opensWithSalutation = bodyStart < blocks.length && SALUTATION.test(blocks[bodyStart]!.text.trim());
+  const own = titleLine || opensWithSalutation ? null : articleTitle(blocks);
 
   let place: PlaceRef | null = null;
   if (correction.place) {
@@ -225,7 +236,7 @@ export function readFrontMatter(blocks: Block[], correction: MetaCorrection = {}
   }
 
   // The report's own title names its place (衢州市人民政府工作报告); one that names neither place nor year is built.
-  const ownTitle = titleLine && titleLine.place ? titleLine.title : null;
+  const ownTitle = titleLine && titleLine.place && !GENERIC_TITLE.test(titleLine.title) ? titleLine.title : null;
   const generic = own !== null && GENERIC_TITLE.test(own.replace(/\s/g, ''));
   const title = correction.title ?? ownTitle ?? (titleLine || generic || own === null ? builtTitle(place, year) : own);
   if (!place) warnings.push('no place recognised: correct with --place 名称');
@@ -250,6 +261,12 @@ function detectPlace(blocks: Block[], front: Block[], titlePlace: string | null)
     const speaker = /我代表([\u4e00-\u9fa5]{2,20}?)(?:，|,|向)/.exec(opening)?.[1];
     const place = speaker ? placeIn(speaker, context) : null;
     if (place) return place;
+    // "我代表省人民政府": a province's report; its place is the province it names most (not a city it names as often).
+    const level = speaker ? SPEAKER_LEVEL[/^(自治区|省|市|州|盟|区|县|旗)人民政府$/.exec(speaker)?.[1] ?? ''] : undefined;
+    if (level) {
+      const ofLevel = mostNamed(mentions.map((m) => resolveNamesakes(m.places, context)).filter((p) => p !== null && level.includes(p.level)), 1);
+      if (ofLevel) return ofLevel;
+    }
   }
   // "××人民政府": the one named most (a county's report also names its city's government).
   const governments = mostNamed([...fullText.matchAll(GOVERNMENT)].map((m) => placeIn(m[1]!, context)), 1);

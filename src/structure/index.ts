@@ -5,7 +5,7 @@ import type { Block } from '../clean/index.js';
 import type { MetaCorrection, Period, PlaceRef } from '../types.js';
 import { CUES } from './cues.js';
 import { isPageDebris, readFrontMatter, titleIn } from './front.js';
-import { headingPeriod, MULTI_YEAR_REVIEW, refinePeriod } from './period.js';
+import { headingPeriod, MULTI_YEAR_REVIEW, planAhead, refinePeriod, turnsToPlan } from './period.js';
 
 export { detectReportYear, resolvePlaceName, titleIn, type MetaCorrection } from './front.js';
 export * from './period.js';
@@ -76,6 +76,8 @@ export function readStructure(blocks: Block[], correction: MetaCorrection = {}):
   /** In a section reviewing last year and the five years, the five years go on until a paragraph names last year. */
   let spanCarried = false;
   let sawLead = false;
+  /** In a section reviewing one five-year plan and setting out the next, the next goes on once a paragraph turns to it. */
+  let planCarried: string | null = null;
 
   const enter = (level: number, text: string) => {
     path = [...path.filter((h) => h.level < level), { level, text }];
@@ -123,6 +125,12 @@ export function readStructure(blocks: Block[], correction: MetaCorrection = {}):
       else if (sectionPeriod.span && !sawLead) spanCarried = true;
       sawLead = true;
       period = spanCarried ? { kind: 'review', year: both[1], span: both } : { kind: 'review', year: both[1], alsoSpan: both };
+    }
+    const top = sectionPath[0] ?? null;
+    const ahead = sectionPeriod?.kind === 'review' && top ? planAhead(top, year) : null;
+    if (ahead) {
+      if (planCarried !== top && turnsToPlan(leadOf(text), ahead)) planCarried = top;
+      if (planCarried === top) period = { kind: 'plan', year: ahead[0], span: ahead };
     }
     paragraphs.push({ block, part, heading, section, sectionPath, period });
     heading = null;

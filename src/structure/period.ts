@@ -53,6 +53,23 @@ export function fiveYearSpan(text: string): [number, number] | null {
   return name ? (P.fiveYearPlans[name] ?? null) : null;
 }
 
+/**
+ * The later plan of a heading that reviews one five-year plan and sets out the next ("二、“十三五”时期发展成就和
+ * “十四五”时期主要目标任务"): its span, when it starts in or after the report's year; else null.
+ */
+export function planAhead(heading: string, reportYear: number | null): [number, number] | null {
+  if (reportYear === null) return null;
+  const spans = [...heading.matchAll(/十[一二三四五六七八九]五/g)].map((m) => P.fiveYearPlans[m[0]]).filter((s): s is [number, number] => s !== undefined);
+  return spans.find((s) => s[0] >= reportYear) ?? null;
+}
+
+/** A paragraph's lead that turns to the plan ahead: names it (“十四五”时期…), its outline (纲要草案) or its main goals. */
+export function turnsToPlan(lead: string, ahead: [number, number]): boolean {
+  const named = fiveYearSpan(lead);
+  if (named) return named[0] === ahead[0];
+  return new RegExp(P.planAheadWords).test(lead) && !REVIEW_SECTION.test(lead) && !/完成|收官|胜利/.test(lead);
+}
+
 /** An explicit span written in a text: 2013年至2017年, 2021—2025年. */
 export function writtenSpan(text: string): [number, number] | null {
   const m = /((?:19|20)\d\d)年?\s*(?:至|到|—|－|-|~|～)\s*((?:19|20)\d\d)年/.exec(text);
@@ -112,7 +129,8 @@ export function refinePeriod(section: Period | null, text: string, reportYear: n
   if (section.kind === 'review' && !section.span && reportYear !== null && TARGETS_SECTION.test(text) && !/(?:完成|实现|达到)/.test(text)) {
     return { kind: 'plan', year: reportYear, targets: true };
   }
-  if (section.kind === 'plan' && !section.span && reportYear !== null && /十[五六]五.{0,6}(?:时期|期间)|未来五年|今后五年/.test(text) && !/今年|20\d\d年/.test(text)) {
+  // A paragraph of this year's plan about the five years ahead ("十五五”时期…", 未来五年): the multi-year plan.
+  if (section.kind === 'plan' && !section.span && reportYear !== null && (MULTI_YEAR_PLAN.test(text) || MULTI_YEAR_REVIEW.test(text)) && (fiveYearSpan(text)?.[0] ?? reportYear) >= reportYear && !/今年|20\d\d年/.test(text)) {
     return multiYear('plan', text, reportYear);
   }
   return section;

@@ -34,6 +34,7 @@ describe('the gazetteer', () => {
     expect(named('大通回族土族自治县')).toEqual([['630121']]);
     expect(named('湟源的就业')).toEqual([['630123']]);
     expect(named('宜君去年')).toEqual([['610222']]);
+    expect(named('拉萨2025年地区生产总值')).toEqual([['540100']]); // jieba tags 拉萨 a transliterated name (nrt)
     expect(named('内蒙古')).toEqual([['150000']]);
     expect(named('广西')).toEqual([['450000']]);
     expect(named('新疆')).toEqual([['650000']]);

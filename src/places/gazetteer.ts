@@ -104,10 +104,10 @@ function shortForms(p: Place, ethnic: RegExp): string[] {
   return out.filter((n) => n !== p.name);
 }
 
-/** A two-character short form counts only when it is not an everyday word (平安, 开发): jieba tags it as a place or a proper name (宜君 is tagged a person's name). */
+/** A two-character short form counts only when it is not an everyday word (平安, 开发): jieba tags it as a place or a proper name (宜君 is tagged a person's name, 拉萨 and 林芝 transliterated names). */
 function placeLike(name: string): boolean {
   const tags = jieba().tag(name, true);
-  return tags.length !== 1 || /^(ns|s|nz|nr)$/.test(tags[0]!.tag);
+  return tags.length !== 1 || /^(ns|s|nz|nr|nrt)$/.test(tags[0]!.tag);
 }
 
 /** Is `ancestor` the place itself or one of its parents? */

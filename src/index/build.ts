@@ -167,7 +167,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     if (previous && old && old.hash === entry.hash) {
       report.unchanged.push(entry.file);
       const ids = Array.from({ length: old.passages }, (_, k) => old.firstId + k);
-      parts.push({ meta: stripFirstId(old), passages: ids.map((id) => previous!.passages[id]!), vectors: ids.map((id) => previous!.vectors[id]!) });
+      parts.push({ meta: stripFirstId(old), passages: ids.map((id) => previous!.passage(id)!), vectors: ids.map((id) => previous!.vector(id)) });
       continue;
     }
     const knownBad = skippedBefore.get(entry.file);

@@ -20,9 +20,10 @@ export interface StoredFile {
 
 /**
  * Data files a version holds when its manifest records them: the stored BM25 postings (versions written before
- * they were stored lack it, and rebuild it in memory at open).
+ * they were stored lack it, and rebuild it in memory at open) and where each passage sits in passages.json
+ * (versions written before it read every passage into memory at open).
  */
-export const OPTIONAL_FILES = ['lexical.bin'] as const;
+export const OPTIONAL_FILES = ['lexical.bin', 'passages.idx'] as const;
 
 type DataFile = (typeof DATA_FILES)[number] | (typeof OPTIONAL_FILES)[number];
 

@@ -377,6 +377,16 @@ describe('messages an operator can act on', () => {
     expect(meter({ phase: 'embed', done: 208, total: 408 })).toBe('embedding passages 208/408 · 50 passages/s · about 4 s left');
   });
 
+  it('the graph phase of a large build has its own rate and time left', () => {
+    let t = 0;
+    const meter = progressMeter(() => t);
+    meter({ phase: 'embed', done: 408, total: 408 });
+    t = 10_000;
+    expect(meter({ phase: 'graph', done: 2000, total: 1_000_000 })).toBe('linking passages into the graph 2000/1000000');
+    t = 30_000;
+    expect(meter({ phase: 'graph', done: 22_000, total: 1_000_000 })).toBe('linking passages into the graph 22000/1000000 · 1000 passages/s · about 16 min left');
+  });
+
   it('a truncated model file is one line naming npm install', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'robust-model-'));
     const model = 'BAAI/bge-small-zh-v1.5';

@@ -239,6 +239,9 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       vectors.push(part.vectors[k]!);
     });
   }
+  // Linking passages into the graph takes minutes only for large archives (~20 minutes at a million): reported from
+  // GRAPH_PROGRESS_FROM passages on, with its rate and the time left.
+  const dense = buildHnsw(vectors, embedder.dimension, hnsw, vectors.length >= GRAPH_PROGRESS_FROM ? (done, total) => options.onProgress?.({ phase: 'graph', done, total }) : undefined);
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
   const written: Manifest = {
     formatVersion: FORMAT_VERSION,
@@ -251,10 +254,13 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     hnsw,
   };
   // Figure records are re-read from all passages on every build (milliseconds), so their ids always match.
-  await writeIndex(config.indexDir, written, passages, vectors, buildHnsw(vectors, embedder.dimension, hnsw), extractRecords(passages));
+  await writeIndex(config.indexDir, written, passages, vectors, dense, extractRecords(passages));
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
   return { ...report, passageCount: passages.length, rebuilt: true, seconds: (performance.now() - started) / 1000, ...(damage ? { repaired: damage } : {}) };
 }
+
+/** Archives from this many passages report the graph's progress. */
+export const GRAPH_PROGRESS_FROM = 20_000;
 
 /** Bytes a version of `passages` passages takes, from the current version's size per passage (8 KB when unknown). */
 function versionBytes(manifest: Manifest | null, passages: number): number {

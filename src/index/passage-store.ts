@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Passage } from '../types.js';
+import { IndexDamagedError } from './integrity.js';
 import { CHUNK_BYTES } from './large-file.js';
 
 const MAGIC = 'PIDX';
@@ -37,7 +38,7 @@ export interface PassageStore extends PassageFacts {
 }
 
 /** A passage or vector whose bytes on disk no longer match what was written: the version is damaged. */
-export class PassageDamagedError extends Error {}
+export class PassageDamagedError extends IndexDamagedError {}
 
 const prefix = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest().subarray(0, 8);
 

@@ -107,10 +107,17 @@ function parseManifest(dir: string): Manifest | null {
   }
 }
 
-export function buildHnsw(vectors: Float32Array[], dimension: number, params: HnswParams): Hnsw {
+/** Passages linked into the graph between two progress reports. */
+const GRAPH_PROGRESS_EVERY = 2000;
+
+/** The HNSW graph of the vectors (hnswlib adds points one at a time: ~20 minutes at a million; `onProgress` hears how far). */
+export function buildHnsw(vectors: Float32Array[], dimension: number, params: HnswParams, onProgress?: (done: number, total: number) => void): Hnsw {
   const index = new HierarchicalNSW('cosine', dimension);
   index.initIndex(Math.max(1, vectors.length), params.M, params.efConstruction, 100);
-  vectors.forEach((v, i) => index.addPoint(Array.from(v), i));
+  vectors.forEach((v, i) => {
+    index.addPoint(Array.from(v), i);
+    if (onProgress && ((i + 1) % GRAPH_PROGRESS_EVERY === 0 || i + 1 === vectors.length)) onProgress(i + 1, vectors.length);
+  });
   index.setEf(params.ef);
   return index;
 }

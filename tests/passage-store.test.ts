@@ -1,13 +1,13 @@
 // Passages and vectors read from disk one at a time (src/index/passage-store.ts): what is read equals what was
 // written, a byte changed on disk after the open is never returned, passages.idx is checked before use, the cache
 // stays within its bound, and a version written before passages.idx still opens.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeChunked } from '../src/index/large-file.js';
 import { diskStore, lru, PassageDamagedError, readLayout, writePassages } from '../src/index/passage-store.js';
-import { buildHnsw, currentVersion, DEFAULT_HNSW, FORMAT_VERSION, type Manifest, readIndex, writeIndex } from '../src/index/store.js';
+import { buildHnsw, currentProblem, currentVersion, DEFAULT_HNSW, FORMAT_VERSION, type Manifest, readIndex, writeIndex } from '../src/index/store.js';
 import type { Passage } from '../src/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'passage-store-'));
@@ -131,6 +131,32 @@ describe('an index version with passages on disk', () => {
     expect(fallback.version).not.toBe(newest);
     expect(warnings[0]).toMatch(/passages.idx does not match its checksum/);
     expect(fallback.passage(0)).toEqual(PASSAGES[0]);
+  });
+
+  it('an open does not hash passages.json untouched since written; damage that keeps its time is caught when read, and by the full check of npm run index', async () => {
+    const indexDir = join(dir, 'index');
+    const version = await write();
+    const at = join(indexDir, version);
+    const path = join(at, 'passages.json');
+    // A flipped bit on disk: the bytes change, the modification time does not (set to a whole second on both sides).
+    const t = Math.floor(Date.now() / 1000) - 60;
+    utimesSync(path, t, t);
+    const m = JSON.parse(readFileSync(join(at, 'manifest.json'), 'utf8')) as Manifest;
+    const stored = { ...m.stored!, 'passages.json': { ...m.stored!['passages.json'], mtimeMs: statSync(path).mtimeMs } };
+    writeFileSync(join(at, 'manifest.json'), JSON.stringify({ ...m, stored }));
+    writeFileSync(path, readFileSync(path, 'utf8').replace('6725人', '6726人'));
+    utimesSync(path, t, t);
+    expect(currentProblem(indexDir)).toBeNull();
+    const read = await readIndex(indexDir);
+    expect(read.version).toBe(version);
+    expect(() => read.passage(0)).toThrow(/changed on disk.*npm run index/);
+    expect(read.passage(1)).toEqual(PASSAGES[1]);
+    expect(currentProblem(indexDir, { full: true })).toEqual({ version, problem: 'passages.json does not match its checksum' });
+    // Written to since (a new time): hashed at open, and the reader falls back to the older intact version.
+    writeFileSync(path, readFileSync(path));
+    const warnings: string[] = [];
+    expect((await readIndex(indexDir, { warn: (w) => warnings.push(w) })).version).not.toBe(version);
+    expect(warnings[0]).toMatch(/passages.json does not match its checksum/);
   });
 
   it('a version written before passages.idx still opens, with every passage in memory', async () => {

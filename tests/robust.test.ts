@@ -64,7 +64,10 @@ describe('index integrity', () => {
   it('records each data file with its size and checksum; sizes and checksums catch damage', () => {
     const dir = versionDir();
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    for (const f of [...DATA_FILES, ...OPTIONAL_FILES]) expect(manifest.stored![f]).toEqual({ bytes: statSync(join(dir, f)).size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    for (const f of [...DATA_FILES, ...OPTIONAL_FILES]) {
+      const { size, mtimeMs, ino } = statSync(join(dir, f));
+      expect(manifest.stored![f]).toEqual({ bytes: size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), mtimeMs, ino });
+    }
     expect(sizeProblem(dir, manifest.stored)).toBeNull();
     expect(checksumProblem(dir, manifest.stored)).toBeNull();
     // same size, one byte changed: only the checksum sees it

@@ -131,8 +131,9 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   const entries = scanCorpus(config.corpusDir);
   const status = statusOf(manifest, entries, config);
   for (const w of unindexableFiles(config.corpusDir)) options.warn?.(w);
-  // A damaged current version is rebuilt even when the corpus has not changed (no --force needed).
-  const damage = currentProblem(config.indexDir) ?? undefined;
+  // A damaged current version is rebuilt even when the corpus has not changed (no --force needed); every file is
+  // hashed, also those a reader only checks passage by passage (a passage read as damaged names this command).
+  const damage = currentProblem(config.indexDir, { full: true }) ?? undefined;
   if (damage) options.warn?.(`index version ${damage.version} is damaged (${damage.problem}): rebuilding it`);
   if (status.state === 'fresh' && manifest && !options.force && !damage) {
     return {

@@ -281,12 +281,12 @@ function readWholeStore(dir: string, manifest: Manifest): PassageStore {
  * What is wrong with the version CURRENT names (sizes, checksums, counts, graph), or null when it is whole (or
  * there is no index at all).
  */
-export function currentProblem(indexDir: string): { version: string; problem: string } | null {
+export function currentProblem(indexDir: string, options: { full?: boolean } = {}): { version: string; problem: string } | null {
   const current = currentVersion(indexDir);
   if (!current) return listVersions(indexDir, null).length > 0 || existsSync(join(indexDir, CURRENT)) ? { version: 'CURRENT', problem: 'CURRENT names no complete version' } : null;
   const dir = join(indexDir, current);
   const manifest = parseManifest(dir);
   if (!manifest) return { version: current, problem: 'manifest.json is unreadable' };
-  const problem = versionProblem(dir, manifest);
+  const problem = versionProblem(dir, manifest, options);
   return problem ? { version: current, problem } : null;
 }

@@ -184,7 +184,12 @@ async function measureGraph(
   const exact = exactTopK(vectors, queries, 10);
   log.info(`scale ${vectors.length}: exact search ${exact.p50Ms.toFixed(1)} ms per query (p50)`);
   const efs = [...new Set([...options.efSweep, hnsw.ef])].sort((a, b) => a - b);
-  const efSweep = efs.map((ef) => measureEf(dense, queries, exact.ids, ef));
+  const efSweep = efs.map((ef) => {
+    const point = measureEf(dense, queries, exact.ids, ef);
+    log.info(`scale ${vectors.length}: ef ${ef}: recall@10 ${point.recallAt10}, p50 / p95 ${point.p50Ms} / ${point.p95Ms} ms`);
+    return point;
+  });
+  log.info(`scale ${vectors.length}: on disk ${JSON.stringify(disk)}; resident ${JSON.stringify(memorySample())}`);
   return {
     buildS: round(buildS),
     disk,

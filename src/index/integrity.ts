@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatBytes } from '../format.js';
-import { hashFile, readChunked } from './large-file.js';
+import { CHUNK_BYTES, hashFile, readChunked } from './large-file.js';
 
 /** The data files of a version; manifest.json is written after them and describes them. */
 export const DATA_FILES = ['passages.json', 'vectors.f32', 'dense.hnsw', 'figures.json'] as const;
@@ -50,7 +50,12 @@ function filesOf(stored: StoredFiles | undefined): DataFile[] {
 /** An index version that cannot be used, with what is wrong and the fix. */
 export class IndexDamagedError extends Error {}
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+/** SHA-256 of a buffer, fed in chunks: one update takes at most 2 GiB (the graph of a million passages is 2.3 GB). */
+export function sha256(bytes: Uint8Array, chunk = CHUNK_BYTES): string {
+  const hash = createHash('sha256');
+  for (let at = 0; at < bytes.length; at += chunk) hash.update(bytes.subarray(at, Math.min(bytes.length, at + chunk)));
+  return hash.digest('hex');
+}
 
 export function describeStoredFiles(dir: string): StoredFiles {
   const out = {} as StoredFiles;

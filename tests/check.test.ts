@@ -90,14 +90,14 @@ describe('verdicts on the real corpus (stored figure records)', () => {
   let book: FigureBook;
   beforeAll(async () => {
     index = await readIndex(sampleConfig().indexDir);
-    book = createFigureBook(index.figures, index.passages, loadSynonyms(sampleConfig().synonymsFile));
+    book = createFigureBook(index.figures, index.allPassages(), loadSynonyms(sampleConfig().synonymsFile));
   });
 
   it('stores a record for every figure, with place, year, period and passage', () => {
     expect(index.figures.length).toBeGreaterThan(200);
     const r = index.figures.find((f) => f.figure === '6725人')!;
     expect(r).toMatchObject({ indicator: '城镇新增就业', place: '城中区', year: 2023, period: 'result', kind: 'count', unit: '人' });
-    expect(index.passages[r.passageId]!.text).toContain('6725人');
+    expect(index.passage(r.passageId)!.text).toContain('6725人');
   });
 
   it('a figure belongs to the place named just before it, also inside one sentence: never checked against another place', () => {
@@ -167,7 +167,7 @@ describe('verdicts on the real corpus (stored figure records)', () => {
       ['城中区', 2023, '6725人'],
       ['城西区', 2022, '7557人'],
     ]);
-    for (const r of c.rows) expect(index.passages[r.passageId]!.text).toContain(r.figure);
+    for (const r of c.rows) expect(index.passage(r.passageId)!.text).toContain(r.figure);
     expect(compareIndicator(book, '各区火星登陆次数对比').rows).toEqual([]);
   });
 });

@@ -42,7 +42,7 @@ describe('a write that fails', () => {
     const before = currentVersion(config().indexDir);
     const index = await readIndex(config().indexDir);
     const dense = { writeIndex: async (path: string) => { writeFileSync(path, 'half'); throw enospc(); } } as unknown as typeof index.dense;
-    const err = await writeIndex(config().indexDir, index.manifest, index.passages, index.vectors, dense, index.figures).catch((e: unknown) => e);
+    const err = await writeIndex(config().indexDir, index.manifest, index.allPassages(), index.allPassages().map((p) => index.vector(p.id)), dense, index.figures).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DiskError);
     expect((err as Error).message).toMatch(/^disk full \(ENOSPC\) writing the index at .*: free some space/);
     expect(currentVersion(config().indexDir)).toBe(before);

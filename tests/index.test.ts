@@ -33,10 +33,10 @@ describe('index build, round trip and staleness', () => {
     const stored = await readIndex(config().indexDir);
     expect(stored.manifest).toMatchObject({ formatVersion: 2, model: { id: 'BAAI/bge-small-zh-v1.5', dimension: 512 }, passageCount: report.passageCount });
     expect(stored.manifest.files.map((f) => f.file)).toEqual(['000.txt', '003.txt']);
-    expect(stored.passages.map((p) => p.id)).toEqual(stored.passages.map((_, i) => i));
-    expect(embedCalls).toBe(stored.passages.length);
+    expect(stored.allPassages().map((p) => p.id)).toEqual(stored.allPassages().map((_, i) => i));
+    expect(embedCalls).toBe(stored.allPassages().length);
     // the HNSW graph returns each passage's own vector as its nearest neighbour
-    const probe = stored.vectors[5]!;
+    const probe = stored.vector(5);
     expect(stored.dense.searchKnn(Array.from(probe), 1).neighbors[0]).toBe(5);
     const norm = Math.sqrt(probe.reduce((s, x) => s + x * x, 0));
     expect(norm).toBeCloseTo(1, 4);
@@ -62,10 +62,10 @@ describe('index build, round trip and staleness', () => {
     const n001 = after.manifest.files.find((f) => f.file === '001.txt')!.passages;
     expect(embedCalls).toBe(n001 + n003 + 1);
     // unchanged file: same passages, same vectors
-    const old000 = before.passages.filter((p) => p.source.file === '000.txt');
-    const new000 = after.passages.filter((p) => p.source.file === '000.txt');
+    const old000 = before.allPassages().filter((p) => p.source.file === '000.txt');
+    const new000 = after.allPassages().filter((p) => p.source.file === '000.txt');
     expect(new000.map((p) => p.text)).toEqual(old000.map((p) => p.text));
-    expect(Array.from(after.vectors[new000[0]!.id]!)).toEqual(Array.from(before.vectors[old000[0]!.id]!));
+    expect(Array.from(after.vector(new000[0]!.id))).toEqual(Array.from(before.vector(old000[0]!.id)));
   });
 
   it("drops a deleted file's passages and keeps the current version plus two older ones on disk", async () => {
@@ -74,7 +74,7 @@ describe('index build, round trip and staleness', () => {
     const report = await updateIndex(config(), { embedder: counting });
     expect(report.removed).toEqual(['001.txt']);
     const after = await readIndex(config().indexDir);
-    expect(after.passages.some((p) => p.source.file === '001.txt')).toBe(false);
+    expect(after.allPassages().some((p) => p.source.file === '001.txt')).toBe(false);
     const versions = readdirSync(config().indexDir).filter((d) => d.startsWith('v-')).sort();
     expect(versions).toHaveLength(3); // three builds so far: all kept (KEEP_PREVIOUS = 2)
     expect(versions.at(-1)).toBe(currentVersion(config().indexDir));

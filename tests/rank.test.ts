@@ -18,7 +18,7 @@ import { assertWellFormedHtml } from './helpers/html.js';
 let book: FigureBook;
 beforeAll(async () => {
   const index = await readIndex(sampleConfig().indexDir);
-  book = createFigureBook(index.figures!, index.passages, loadSynonyms(sampleConfig().synonymsFile));
+  book = createFigureBook(index.figures!, index.allPassages(), loadSynonyms(sampleConfig().synonymsFile));
 });
 
 describe('one unit for a table', () => {

@@ -64,7 +64,10 @@ describe('index integrity', () => {
   it('records each data file with its size and checksum; sizes and checksums catch damage', () => {
     const dir = versionDir();
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    for (const f of [...DATA_FILES, ...OPTIONAL_FILES]) expect(manifest.stored![f]).toEqual({ bytes: statSync(join(dir, f)).size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    for (const f of [...DATA_FILES, ...OPTIONAL_FILES]) {
+      const { size, mtimeMs, ino } = statSync(join(dir, f));
+      expect(manifest.stored![f]).toEqual({ bytes: size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), mtimeMs, ino });
+    }
     expect(sizeProblem(dir, manifest.stored)).toBeNull();
     expect(checksumProblem(dir, manifest.stored)).toBeNull();
     // same size, one byte changed: only the checksum sees it
@@ -89,7 +92,7 @@ describe('index integrity', () => {
       const read = await readIndex(config().indexDir, { warn: (m) => warnings.push(m) });
       // a damaged CURRENT: the newest intact version is the one it named
       if (file !== 'CURRENT') expect(read.version).not.toBe(damaged);
-      expect(read.passages.length).toBe(read.manifest.passageCount);
+      expect(read.allPassages().length).toBe(read.manifest.passageCount);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/is damaged \(.+\): answering from the previous version .*npm run index/);
       // plain `npm run index` (verify, no force) rebuilds and says what it found
@@ -271,7 +274,7 @@ describe('a reader with no index at all', () => {
     await ensureIndex(cfg, { ...build(), log: createLogger('info', (l) => lines.push(l)) });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(lines.join('\n')).toMatch(/no index yet: waiting for ingest \(pid \d+\), embedding passages 3\/9/);
-    expect((await readIndex(cfg.indexDir)).passages.length).toBeGreaterThan(0);
+    expect((await readIndex(cfg.indexDir)).manifest.passageCount).toBeGreaterThan(0);
     if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
     rmSync(dir, { recursive: true });
   });
@@ -375,6 +378,16 @@ describe('messages an operator can act on', () => {
     expect(meter({ phase: 'embed', done: 8, total: 408 })).toBe('embedding passages 8/408');
     t = 4000;
     expect(meter({ phase: 'embed', done: 208, total: 408 })).toBe('embedding passages 208/408 · 50 passages/s · about 4 s left');
+  });
+
+  it('the graph phase of a large build has its own rate and time left', () => {
+    let t = 0;
+    const meter = progressMeter(() => t);
+    meter({ phase: 'embed', done: 408, total: 408 });
+    t = 10_000;
+    expect(meter({ phase: 'graph', done: 2000, total: 1_000_000 })).toBe('linking passages into the graph 2000/1000000');
+    t = 30_000;
+    expect(meter({ phase: 'graph', done: 22_000, total: 1_000_000 })).toBe('linking passages into the graph 22000/1000000 · 1000 passages/s · about 16 min left');
   });
 
   it('a truncated model file is one line naming npm install', async () => {

@@ -2,7 +2,9 @@
 // mark in milliseconds since this process started (performance.now() counts from process start).
 // Modules are imported dynamically so that loading (and tsx's transpiling) them is a phase of its own.
 const booted = performance.now();
-const question = process.argv[2] ?? '城中区去年城镇新增就业多少人？';
+// --index-only: a synthetic archive (src/bench/scale.ts) has no corpus folder, so its freshness is not checked.
+const indexOnly = process.argv.includes('--index-only');
+const question = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? '城中区去年城镇新增就业多少人？';
 
 const { loadConfig } = await import('../config/index.js');
 const { loadEmbedder } = await import('../embed/index.js');
@@ -13,7 +15,7 @@ const { loadSynonyms } = await import('../search/understand.js');
 const imported = performance.now();
 
 const config = await loadConfig();
-const status = indexStatus(config);
+const status = indexOnly ? { state: 'fresh' } : indexStatus(config);
 const checked = performance.now();
 const model = await loadEmbedder(config);
 const modelLoaded = performance.now();
@@ -28,6 +30,8 @@ process.stdout.write(
   JSON.stringify({
     fresh: status.state === 'fresh',
     found: answer.found,
+    /** Resident memory of the process answering (model, index, engine), after the first answer. */
+    rss: process.memoryUsage().rss,
     marks: { booted, imported, checked, modelLoaded, indexRead, opened, answered },
   }) + '\n',
 );

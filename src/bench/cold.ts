@@ -41,6 +41,53 @@ function timeToFirstLine(args: string[], env: NodeJS.ProcessEnv): Promise<Timed>
   });
 }
 
+type Mark = 'booted' | 'imported' | 'checked' | 'modelLoaded' | 'indexRead' | 'opened' | 'answered';
+
+function phasesOf(m: Record<Mark, number>): [string, number][] {
+  return [
+    ['node + tsx start', m.booted],
+    ['import modules (transpile)', m.imported - m.booted],
+    ['config + index freshness', m.checked - m.imported],
+    ['load model (ONNX session)', m.modelLoaded - m.checked],
+    ['read index (checksums, graph, BM25)', m.indexRead - m.modelLoaded],
+    ['open engine', m.opened - m.indexRead],
+    ['first answer', m.answered - m.opened],
+  ];
+}
+
+export interface ArchiveColdStart {
+  /** Seconds from spawning the probe to its answer on stdout, per run. */
+  runs: number[];
+  medianS: number;
+  phases: Record<string, number>;
+  /** Resident memory of the answering process after its first answer (median over runs). */
+  rss: number;
+}
+
+/**
+ * Cold start on an index without a corpus folder (a synthetic archive): a fresh process that loads the model,
+ * reads the index (checksums and all), opens the engine and answers one question, timed to its answer on stdout.
+ */
+export async function benchArchiveColdStart(indexDir: string, question: string, runs: number): Promise<ArchiveColdStart> {
+  const env = { ...process.env, INDEX_DIR: indexDir, LOG_LEVEL: 'warn' };
+  const times: number[] = [];
+  const rss: number[] = [];
+  const phases: Record<string, number[]> = {};
+  for (let i = 0; i < runs; i++) {
+    const { seconds, stdout } = await timeToFirstLine(['src/bench/cold-probe.ts', '--index-only', question], env);
+    const probe = JSON.parse(stdout) as { rss: number; marks: Record<Mark, number> };
+    times.push(seconds);
+    rss.push(probe.rss);
+    for (const [k, v] of phasesOf(probe.marks)) (phases[k] ??= []).push(v);
+  }
+  return {
+    runs: times.map((t) => round(t, 2)),
+    medianS: round(median(times), 2),
+    phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, round(median(v), 0)])),
+    rss: median(rss),
+  };
+}
+
 export async function benchColdStart(env: NodeJS.ProcessEnv, question: string, runs: number): Promise<ColdStartResult> {
   const args = ['src/cli/ask.ts', '--json', question];
   const times: number[] = [];
@@ -55,15 +102,7 @@ export async function benchColdStart(env: NodeJS.ProcessEnv, question: string, r
     const { stdout } = await timeToFirstLine(['src/bench/cold-probe.ts', question], env);
     const probe = JSON.parse(stdout) as { fresh: boolean; marks: Record<string, number> };
     if (!probe.fresh) throw new Error('cold start: the index on disk is not fresh, so the process would rebuild it');
-    const m = probe.marks as Record<'booted' | 'imported' | 'checked' | 'modelLoaded' | 'indexRead' | 'opened' | 'answered', number>;
-    const add = (k: string, v: number) => (phases[k] ??= []).push(v);
-    add('node + tsx start', m.booted);
-    add('import modules (transpile)', m.imported - m.booted);
-    add('config + index freshness', m.checked - m.imported);
-    add('load model (ONNX session)', m.modelLoaded - m.checked);
-    add('read index (HNSW, passages)', m.indexRead - m.modelLoaded);
-    add('open engine (BM25, jieba)', m.opened - m.indexRead);
-    add('first answer', m.answered - m.opened);
+    for (const [k, v] of phasesOf(probe.marks as Record<Mark, number>)) (phases[k] ??= []).push(v);
   }
   return {
     command: `tsx ${args.slice(0, 2).join(' ')} "…"`,

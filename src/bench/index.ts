@@ -100,7 +100,7 @@ async function main() {
 
     if (run('embedding')) {
       log.info('embedding throughput…');
-      const texts = engine.index.passages.map(indexedText);
+      const texts = engine.index.allPassages().map(indexedText);
       results.embedding = await benchEmbedding(built.config, texts, { batchSizes: [1, 4, 8, 16, 32], threads: [1, 2], rounds: numbers(values.rounds!, '--rounds')[0]!, log });
     }
     if (run('query')) {
@@ -130,7 +130,7 @@ async function main() {
     if (run('scale')) {
       const questionVectors = await Promise.all([...dev, ...extra].map((q) => embedder.embedQuery(q)));
       results.scale = await benchScale(
-        { passages: engine.index.passages, vectors: engine.index.vectors },
+        { passages: engine.index.allPassages(), vectors: engine.index.allPassages().map((p) => engine.index.vector(p.id)) },
         questionVectors,
         dev,
         embedder,

@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { Embedder } from '../embed/index.js';
 import { writeChunked } from '../index/large-file.js';
+import { progressMeter } from '../index/progress.js';
 import { buildHnsw, type HnswParams, type Manifest, readIndex, writeIndex } from '../index/store.js';
 import type { Logger } from '../log.js';
 import { createEngine, DEFAULT_RANK } from '../search/engine.js';
 import type { Synonyms } from '../search/understand.js';
 import type { Passage } from '../types.js';
+import { type ArchiveColdStart, benchArchiveColdStart } from './cold.js';
 import { collectGarbage, type MemorySample, memorySample } from './memory.js';
 import { recallAtK, round, type Summary, summarize } from './stats.js';
 import { perturbQueries, synthesizeCorpus, synthesizeVectors } from './synthetic.js';
@@ -67,6 +69,8 @@ export interface ScaleRow {
     rssAdded: number;
     total: Summary;
     stages: StageSummaries;
+    /** A fresh process: start, model, index read (checksums and all), engine, first answer (src/bench/cold-probe.ts). */
+    coldStart: ArchiveColdStart;
   };
 }
 
@@ -123,7 +127,10 @@ async function benchOneSize(
     const rssWithEngine = memorySample().rss;
     log.info(`scale ${size}: index read in ${loadS.toFixed(1)} s, engine opened in ${openS.toFixed(1)} s; querying…`);
     const timed = await timeQueries(engine, questions, options.e2eRepeats);
-    e2e = { loadS: round(loadS), openS: round(openS), rssWithEngine, rssAdded: rssWithEngine - before.rss, total: timed.total, stages: timed.stages };
+    log.info(`scale ${size}: cold start of a fresh process, 3 runs…`);
+    const coldStart = await benchArchiveColdStart(dir, questions[0]!, 3);
+    log.info(`scale ${size}: cold start ${coldStart.runs.join(', ')} s; ${JSON.stringify(coldStart.phases)}`);
+    e2e = { loadS: round(loadS), openS: round(openS), rssWithEngine, rssAdded: rssWithEngine - before.rss, total: timed.total, stages: timed.stages, coldStart };
   }
   rmSync(dir, { recursive: true, force: true });
   return { passages: size, hnsw: options.hnsw, synthesizeS: round(synthesizeS), ...graph, e2e };
@@ -145,7 +152,16 @@ async function measureGraph(
   const afterVectors = memorySample();
   log.info(`scale ${vectors.length}: building HNSW (M ${hnsw.M}, efConstruction ${hnsw.efConstruction})…`);
   const started = performance.now();
-  const dense = buildHnsw(vectors, dim, hnsw);
+  // Progress with the time left, as `npm run index` reports it, every 30 s (the million takes ~20 minutes).
+  const meter = progressMeter();
+  let said = 0;
+  const dense = buildHnsw(vectors, dim, hnsw, (done, total) => {
+    const line = meter({ phase: 'graph', done, total });
+    if (line && (performance.now() - said > 30_000 || done === total)) {
+      said = performance.now();
+      log.info(`scale ${total}: ${line}`);
+    }
+  });
   const buildS = (performance.now() - started) / 1000;
   const afterHnsw = memorySample();
   log.info(`scale ${vectors.length}: HNSW built in ${buildS.toFixed(1)} s`);
@@ -168,7 +184,12 @@ async function measureGraph(
   const exact = exactTopK(vectors, queries, 10);
   log.info(`scale ${vectors.length}: exact search ${exact.p50Ms.toFixed(1)} ms per query (p50)`);
   const efs = [...new Set([...options.efSweep, hnsw.ef])].sort((a, b) => a - b);
-  const efSweep = efs.map((ef) => measureEf(dense, queries, exact.ids, ef));
+  const efSweep = efs.map((ef) => {
+    const point = measureEf(dense, queries, exact.ids, ef);
+    log.info(`scale ${vectors.length}: ef ${ef}: recall@10 ${point.recallAt10}, p50 / p95 ${point.p50Ms} / ${point.p95Ms} ms`);
+    return point;
+  });
+  log.info(`scale ${vectors.length}: on disk ${JSON.stringify(disk)}; resident ${JSON.stringify(memorySample())}`);
   return {
     buildS: round(buildS),
     disk,

@@ -20,7 +20,7 @@ async function main() {
   // Sentences of passages with more than one; a one-sentence passage's vector already is its sentence's.
   const texts: string[] = [];
   const owner: number[] = [];
-  index.passages.forEach((p, i) => {
+  index.allPassages().forEach((p, i) => {
     const sentences = splitSentences(p.text);
     if (sentences.length < 2) return;
     for (const s of sentences) {
@@ -30,8 +30,8 @@ async function main() {
   });
   const t0 = performance.now();
   const vectors = await model.embed(texts);
-  say(`${texts.length} sentences of ${new Set(owner).size} of ${index.passages.length} passages embedded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  index.sentenceVectors = index.passages.map(() => []);
+  say(`${texts.length} sentences of ${new Set(owner).size} of ${index.manifest.passageCount} passages embedded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  index.sentenceVectors = index.allPassages().map(() => []);
   vectors.forEach((v, i) => index.sentenceVectors![owner[i]!]!.push(v));
 
   const synonyms = loadSynonyms(config.synonymsFile);

@@ -238,9 +238,9 @@ const books = new WeakMap<object, FigureBook>();
  * has no stored index (a test double).
  */
 export function figureBookOf(engine: object, synonyms: Record<string, string[]> = {}): FigureBook | null {
-  const index = (engine as { index?: { figures?: FigureRecord[]; passages: Passage[] } }).index;
+  const index = (engine as { index?: { figures?: FigureRecord[]; allPassages: () => Passage[] } }).index;
   if (!index?.figures) return null;
   let book = books.get(index);
-  if (!book) books.set(index, (book = createFigureBook(index.figures, index.passages, synonyms)));
+  if (!book) books.set(index, (book = createFigureBook(index.figures, index.allPassages(), synonyms)));
   return book;
 }

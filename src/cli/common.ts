@@ -21,10 +21,11 @@ export function progressReporter(log: Logger): (p: Progress) => void {
   return (p) => {
     // Scanned pages take seconds each: one line per page.
     if (p.phase === 'ocr' && p.done < p.total) log.info(`OCR ${p.file ?? ''}: page ${p.done + 1} of ${p.total}`);
-    if (p.phase !== 'embed') return;
+    if (p.phase !== 'embed' && p.phase !== 'graph') return;
     const line = meter(p);
     if (!line) return;
-    if (!process.stderr.isTTY) {
+    // The graph phase (minutes only for very large archives) as lines, also on a terminal.
+    if (!process.stderr.isTTY || p.phase === 'graph') {
       const now = Date.now();
       if (p.done === p.total || now - last >= PROGRESS_EVERY_MS || last === 0) {
         last = now;

@@ -131,8 +131,9 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   const entries = scanCorpus(config.corpusDir);
   const status = statusOf(manifest, entries, config);
   for (const w of unindexableFiles(config.corpusDir)) options.warn?.(w);
-  // A damaged current version is rebuilt even when the corpus has not changed (no --force needed).
-  const damage = currentProblem(config.indexDir) ?? undefined;
+  // A damaged current version is rebuilt even when the corpus has not changed (no --force needed); every file is
+  // hashed, also those a reader only checks passage by passage (a passage read as damaged names this command).
+  const damage = currentProblem(config.indexDir, { full: true }) ?? undefined;
   if (damage) options.warn?.(`index version ${damage.version} is damaged (${damage.problem}): rebuilding it`);
   if (status.state === 'fresh' && manifest && !options.force && !damage) {
     return {
@@ -167,7 +168,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     if (previous && old && old.hash === entry.hash) {
       report.unchanged.push(entry.file);
       const ids = Array.from({ length: old.passages }, (_, k) => old.firstId + k);
-      parts.push({ meta: stripFirstId(old), passages: ids.map((id) => previous!.passages[id]!), vectors: ids.map((id) => previous!.vectors[id]!) });
+      parts.push({ meta: stripFirstId(old), passages: ids.map((id) => previous!.passage(id)!), vectors: ids.map((id) => previous!.vector(id)) });
       continue;
     }
     const knownBad = skippedBefore.get(entry.file);
@@ -239,6 +240,9 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       vectors.push(part.vectors[k]!);
     });
   }
+  // Linking passages into the graph takes minutes only for large archives (~20 minutes at a million): reported from
+  // GRAPH_PROGRESS_FROM passages on, with its rate and the time left.
+  const dense = buildHnsw(vectors, embedder.dimension, hnsw, vectors.length >= GRAPH_PROGRESS_FROM ? (done, total) => options.onProgress?.({ phase: 'graph', done, total }) : undefined);
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
   const written: Manifest = {
     formatVersion: FORMAT_VERSION,
@@ -251,10 +255,13 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     hnsw,
   };
   // Figure records are re-read from all passages on every build (milliseconds), so their ids always match.
-  await writeIndex(config.indexDir, written, passages, vectors, buildHnsw(vectors, embedder.dimension, hnsw), extractRecords(passages));
+  await writeIndex(config.indexDir, written, passages, vectors, dense, extractRecords(passages));
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
   return { ...report, passageCount: passages.length, rebuilt: true, seconds: (performance.now() - started) / 1000, ...(damage ? { repaired: damage } : {}) };
 }
+
+/** Archives from this many passages report the graph's progress. */
+export const GRAPH_PROGRESS_FROM = 20_000;
 
 /** Bytes a version of `passages` passages takes, from the current version's size per passage (8 KB when unknown). */
 function versionBytes(manifest: Manifest | null, passages: number): number {

@@ -5,10 +5,10 @@
 // A full disk, a crash, a killed writer or a flipped digit make a version damaged; readers then fall back to an
 // older intact version, and a build never reuses anything from a damaged one.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatBytes } from '../format.js';
-import { hashFile, readChunked } from './large-file.js';
+import { CHUNK_BYTES, hashFile, readChunked } from './large-file.js';
 
 /** The data files of a version; manifest.json is written after them and describes them. */
 export const DATA_FILES = ['passages.json', 'vectors.f32', 'dense.hnsw', 'figures.json'] as const;
@@ -16,13 +16,27 @@ export const DATA_FILES = ['passages.json', 'vectors.f32', 'dense.hnsw', 'figure
 export interface StoredFile {
   bytes: number;
   sha256: string;
+  /** The file's modification time and inode as written (absent in manifests written before they were recorded). */
+  mtimeMs?: number;
+  ino?: number;
 }
 
 /**
- * Data files a version holds when its manifest records them: the stored BM25 postings (versions written before
- * they were stored lack it, and rebuild it in memory at open).
+ * Files whose every record is checked again when it is read (passages.idx holds an 8-byte SHA-256 prefix of each
+ * passage and each vector row, src/index/passage-store.ts). A reader opening them untouched since they were
+ * written (same size, modification time and inode) does not hash them whole: at a million passages that is ~3 GB
+ * of the ~5 GB an open would hash. Any write to them (a changed digit, a copy) changes the time, and they are
+ * hashed as before; damage that keeps the time (a flipped bit on disk) is found when the passage or vector is read,
+ * and `npm run index` (full: true) hashes everything.
  */
-export const OPTIONAL_FILES = ['lexical.bin'] as const;
+export const CHECKED_PER_RECORD = ['passages.json', 'vectors.f32'] as const;
+
+/**
+ * Data files a version holds when its manifest records them: the stored BM25 postings (versions written before
+ * they were stored lack it, and rebuild it in memory at open) and where each passage sits in passages.json
+ * (versions written before it read every passage into memory at open).
+ */
+export const OPTIONAL_FILES = ['lexical.bin', 'passages.idx'] as const;
 
 type DataFile = (typeof DATA_FILES)[number] | (typeof OPTIONAL_FILES)[number];
 
@@ -36,11 +50,19 @@ function filesOf(stored: StoredFiles | undefined): DataFile[] {
 /** An index version that cannot be used, with what is wrong and the fix. */
 export class IndexDamagedError extends Error {}
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+/** SHA-256 of a buffer, fed in chunks: one update takes at most 2 GiB (the graph of a million passages is 2.3 GB). */
+export function sha256(bytes: Uint8Array, chunk = CHUNK_BYTES): string {
+  const hash = createHash('sha256');
+  for (let at = 0; at < bytes.length; at += chunk) hash.update(bytes.subarray(at, Math.min(bytes.length, at + chunk)));
+  return hash.digest('hex');
+}
 
 export function describeStoredFiles(dir: string): StoredFiles {
   const out = {} as StoredFiles;
-  for (const f of [...DATA_FILES, ...OPTIONAL_FILES.filter((f) => existsSync(join(dir, f)))]) out[f] = hashFile(join(dir, f));
+  for (const f of [...DATA_FILES, ...OPTIONAL_FILES.filter((f) => existsSync(join(dir, f)))]) {
+    const { mtimeMs, ino } = statSync(join(dir, f));
+    out[f] = { ...hashFile(join(dir, f)), mtimeMs, ino };
+  }
   return out;
 }
 
@@ -151,25 +173,32 @@ export function graphProblem(bytes: Buffer, expectedCount: number, dimension: nu
 
 const verified = new Map<string, { signature: string; problem: string | null }>();
 
+/** Is this file one whose records are checked when read, untouched since it was written? Then it is not hashed whole. */
+function untouched(f: DataFile, stat: Stats, stored: StoredFiles | undefined): boolean {
+  const was = stored?.[f];
+  return stored?.['passages.idx'] !== undefined && (CHECKED_PER_RECORD as readonly string[]).includes(f) && was?.mtimeMs === stat.mtimeMs && was.ino === stat.ino;
+}
+
 /**
  * Everything that can be wrong with a version folder whose manifest parsed: sizes, checksums, counts and the
  * graph's structure. Remembered per folder while no file's size or mtime changes, so a process that checks a
- * version several times (status, then open) hashes it once.
+ * version several times (status, then open) hashes it once. `full`: hash every file, also those untouched since
+ * they were written whose records are checked when read (CHECKED_PER_RECORD): what `npm run index` does.
  */
-export function versionProblem(dir: string, manifest: ExpectedShape): string | null {
+export function versionProblem(dir: string, manifest: ExpectedShape, { full = false } = {}): string | null {
   const sizes = sizeProblem(dir, manifest.stored);
   if (sizes) return sizes;
-  const signature = ['manifest.json', ...filesOf(manifest.stored)].map((f) => {
-    const s = statSync(join(dir, f));
-    return `${s.size}:${s.mtimeMs}:${s.ino}`;
-  }).join('|');
-  const known = verified.get(dir);
+  const stats = new Map(['manifest.json', ...filesOf(manifest.stored)].map((f) => [f, statSync(join(dir, f))]));
+  const signature = [...stats.values()].map((s) => `${s.size}:${s.mtimeMs}:${s.ino}`).join('|');
+  const key = `${dir}${full ? ' (full)' : ''}`;
+  const known = verified.get(key);
   if (known?.signature === signature) return known.problem;
   // Each file is read once, in chunks: its checksum, then (the graph, held whole) its structure.
   let graph: Buffer | undefined;
   let problem: string | null = null;
   for (const f of filesOf(manifest.stored)) {
     const path = join(dir, f);
+    if (!full && untouched(f, stats.get(f)!, manifest.stored)) continue;
     const bytes = f === 'dense.hnsw' ? readChunked(path) : undefined;
     const sum = bytes ? sha256(bytes) : hashFile(path).sha256;
     if (manifest.stored && sum !== manifest.stored[f]!.sha256) {
@@ -179,7 +208,7 @@ export function versionProblem(dir: string, manifest: ExpectedShape): string | n
     if (bytes) graph = bytes;
   }
   problem ??= countProblem(dir, manifest) ?? graphProblem(graph!, manifest.passageCount, manifest.model.dimension);
-  verified.set(dir, { signature, problem });
+  verified.set(key, { signature, problem });
   return problem;
 }
 

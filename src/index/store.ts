@@ -11,6 +11,7 @@ import { indexedText } from './indexed-text.js';
 import { collectPostings, decodePostings, encodePostings, type LexicalPostings } from './lexical.js';
 import { CHUNK_BYTES, readChunked, readJsonArray, writeChunked, writeJsonArray } from './large-file.js';
 import { describeStoredFiles, graphProblem, IndexDamagedError, listVersions, type StoredFiles, versionProblem } from './integrity.js';
+import { diskStore, memoryStore, type PassageFacts, type PassageStore, readLayout, writePassages } from './passage-store.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -57,9 +58,14 @@ export interface Manifest {
 
 export interface StoredIndex {
   manifest: Manifest;
-  passages: Passage[];
-  /** Row i is the unit vector of passage i. */
-  vectors: Float32Array[];
+  /** Passage `id` (read from disk when not among the last few thousand read), or undefined when there is none. */
+  passage: PassageStore['passage'];
+  /** The unit vector of passage `id` (read from disk). */
+  vector: PassageStore['vector'];
+  /** Every passage at once (reads them all: for building and checking drafts, not for answering a question). */
+  allPassages: PassageStore['all'];
+  /** Each passage's place and file as numbers into small tables: what the place/file filter reads. */
+  facts: PassageFacts;
   /** Row i: unit vectors of passage i's sentences. Not stored by the build (no gain measured): only the ablation src/bench/sentences.ts fills it, in memory. */
   sentenceVectors?: Float32Array[][];
   dense: Hnsw;
@@ -101,10 +107,17 @@ function parseManifest(dir: string): Manifest | null {
   }
 }
 
-export function buildHnsw(vectors: Float32Array[], dimension: number, params: HnswParams): Hnsw {
+/** Passages linked into the graph between two progress reports. */
+const GRAPH_PROGRESS_EVERY = 2000;
+
+/** The HNSW graph of the vectors (hnswlib adds points one at a time: ~20 minutes at a million; `onProgress` hears how far). */
+export function buildHnsw(vectors: Float32Array[], dimension: number, params: HnswParams, onProgress?: (done: number, total: number) => void): Hnsw {
   const index = new HierarchicalNSW('cosine', dimension);
   index.initIndex(Math.max(1, vectors.length), params.M, params.efConstruction, 100);
-  vectors.forEach((v, i) => index.addPoint(Array.from(v), i));
+  vectors.forEach((v, i) => {
+    index.addPoint(Array.from(v), i);
+    if (onProgress && ((i + 1) % GRAPH_PROGRESS_EVERY === 0 || i + 1 === vectors.length)) onProgress(i + 1, vectors.length);
+  });
   index.setEf(params.ef);
   return index;
 }
@@ -142,7 +155,8 @@ export async function writeIndex(indexDir: string, manifest: Manifest, passages:
     mkdirSync(indexDir, { recursive: true });
     mkdirSync(dir);
     // In chunks: a million passages make files past the 2 GiB a single write can take (src/index/large-file.ts).
-    writeJsonArray(join(dir, 'passages.json'), passages);
+    // Passages are read back one at a time (src/index/passage-store.ts): passages.idx says where each one is.
+    writeChunked(join(dir, 'passages.idx'), [writePassages(join(dir, 'passages.json'), passages, vectors)]);
     writeChunked(join(dir, 'vectors.f32'), packVectors(vectors, manifest.model.dimension));
     await dense.writeIndex(join(dir, 'dense.hnsw'));
     writeJsonArray(join(dir, 'figures.json'), figures);
@@ -208,18 +222,7 @@ async function readVersion(indexDir: string, version: string): Promise<StoredInd
   // Checksums, counts and the graph's structure first: hnswlib must never see a damaged graph.
   const problem = versionProblem(dir, manifest);
   if (problem) throw new IndexDamagedError(problem);
-  let passages: Passage[];
-  try {
-    passages = readJsonArray<Passage>(join(dir, 'passages.json'));
-  } catch (err) {
-    throw new IndexDamagedError(`passages.json is unreadable (${(err as Error).message})`);
-  }
-  const raw = readChunked(join(dir, 'vectors.f32'));
-  if (raw.byteLength % (4 * manifest.model.dimension) !== 0) throw new IndexDamagedError('vectors.f32 is cut short');
-  const vectors = unpackVectors(raw, manifest.model.dimension);
-  if (!Array.isArray(passages) || passages.length !== manifest.passageCount || vectors.length !== manifest.passageCount) {
-    throw new IndexDamagedError(`${passages.length} passages and ${vectors.length} vectors where the manifest says ${manifest.passageCount}`);
-  }
+  const store = manifest.stored?.['passages.idx'] ? openStore(dir, manifest) : readWholeStore(dir, manifest);
   const dense = new HierarchicalNSW('cosine', manifest.model.dimension);
   try {
     await dense.readIndex(join(dir, 'dense.hnsw'), true);
@@ -242,19 +245,48 @@ async function readVersion(indexDir: string, version: string): Promise<StoredInd
       throw new IndexDamagedError((err as Error).message);
     }
   }
-  return { manifest, passages, vectors, dense, lexical, figures, version };
+  return { manifest, passage: store.passage, vector: store.vector, allPassages: store.all, facts: store, dense, lexical, figures, version };
+}
+
+/** Passages and vectors stay on disk; passages.idx (checked with the other files) says where each one is. */
+function openStore(dir: string, manifest: Manifest): PassageStore {
+  const passagesPath = join(dir, 'passages.json');
+  let layout: ReturnType<typeof readLayout>;
+  try {
+    layout = readLayout(readChunked(join(dir, 'passages.idx')), manifest.passageCount, manifest.stored!['passages.json'].bytes);
+  } catch (err) {
+    throw new IndexDamagedError((err as Error).message);
+  }
+  return diskStore({ passages: passagesPath, vectors: join(dir, 'vectors.f32') }, layout, manifest.model.dimension, () => readJsonArray<Passage>(passagesPath));
+}
+
+/** A version written before passages.idx: every passage parsed and every vector read into memory, as before. */
+function readWholeStore(dir: string, manifest: Manifest): PassageStore {
+  let passages: Passage[];
+  try {
+    passages = readJsonArray<Passage>(join(dir, 'passages.json'));
+  } catch (err) {
+    throw new IndexDamagedError(`passages.json is unreadable (${(err as Error).message})`);
+  }
+  const raw = readChunked(join(dir, 'vectors.f32'));
+  if (raw.byteLength % (4 * manifest.model.dimension) !== 0) throw new IndexDamagedError('vectors.f32 is cut short');
+  const vectors = unpackVectors(raw, manifest.model.dimension);
+  if (!Array.isArray(passages) || passages.length !== manifest.passageCount || vectors.length !== manifest.passageCount) {
+    throw new IndexDamagedError(`${passages.length} passages and ${vectors.length} vectors where the manifest says ${manifest.passageCount}`);
+  }
+  return memoryStore(passages, vectors);
 }
 
 /**
  * What is wrong with the version CURRENT names (sizes, checksums, counts, graph), or null when it is whole (or
  * there is no index at all).
  */
-export function currentProblem(indexDir: string): { version: string; problem: string } | null {
+export function currentProblem(indexDir: string, options: { full?: boolean } = {}): { version: string; problem: string } | null {
   const current = currentVersion(indexDir);
   if (!current) return listVersions(indexDir, null).length > 0 || existsSync(join(indexDir, CURRENT)) ? { version: 'CURRENT', problem: 'CURRENT names no complete version' } : null;
   const dir = join(indexDir, current);
   const manifest = parseManifest(dir);
   if (!manifest) return { version: current, problem: 'manifest.json is unreadable' };
-  const problem = versionProblem(dir, manifest);
+  const problem = versionProblem(dir, manifest, options);
   return problem ? { version: current, problem } : null;
 }

@@ -106,11 +106,13 @@ interface Candidate {
 interface Loaded {
   index: StoredIndex;
   lexical: LexicalIndex;
-  /** Indexed text of each passage without whitespace (for coverage). */
+  /**
+   * Passages stay on disk (src/index/passage-store.ts): what ranking needs of a passage is found at its first
+   * candidacy (most passages never are one) and kept in these sparse arrays. Indexed text without whitespace (for coverage).
+   */
   texts: string[];
   /** Places with at least one indexed report. */
   covered: Place[];
-  byFile: Map<string, Passage[]>;
   /** Plan or review of each passage (src/search/decide.ts features, target/result preference). */
   periods: (Period | null)[];
   /** Each passage's figures with their kind and whether they span several years, found at its first candidacy (most passages never are one). */
@@ -127,44 +129,31 @@ interface Loaded {
   files: string[];
 }
 
-/** Numbers the distinct values of `key` in passage order: which one each passage has, and the list of them. */
-function numbered(passages: Passage[], key: (p: Passage) => string): { of: Int32Array; values: string[] } {
-  const slots = new Map<string, number>();
-  const of = new Int32Array(passages.length);
-  passages.forEach((p, i) => {
-    const k = key(p);
-    let slot = slots.get(k);
-    if (slot === undefined) slots.set(k, (slot = slots.size));
-    of[i] = slot;
-  });
-  return { of, values: [...slots.keys()] };
-}
-
 function prepare(index: StoredIndex): Loaded {
-  const byFile = new Map<string, Passage[]>();
-  for (const p of index.passages) {
-    const list = byFile.get(p.source.file) ?? [];
-    list.push(p);
-    byFile.set(p.source.file, list);
-  }
-  const indexed = index.passages.map(indexedText);
-  const places = numbered(index.passages, (p) => p.source.place?.code ?? '');
-  const files = numbered(index.passages, (p) => p.source.file);
+  const n = index.manifest.passageCount;
   return {
     index,
     // Stored by the build; only versions written before it was stored run jieba over every passage here.
-    lexical: index.lexical ? openLexicalIndex(index.lexical) : buildLexicalIndex(indexed),
-    texts: indexed.map((t) => t.replace(/\s+/g, '')),
+    lexical: index.lexical ? openLexicalIndex(index.lexical) : buildLexicalIndex(index.allPassages().map(indexedText)),
+    texts: new Array(n),
     covered: coveredPlaces(index),
-    byFile,
-    periods: passagePeriods(index.passages),
-    figures: new Array(index.passages.length),
-    spans: index.passages.map(passageSpan),
-    placeOf: places.of,
-    placeCodes: places.values,
-    fileOf: files.of,
-    files: files.values,
+    periods: new Array(n),
+    figures: new Array(n),
+    spans: new Array(n),
+    placeOf: index.facts.placeOf,
+    placeCodes: index.facts.placeCodes,
+    fileOf: index.facts.fileOf,
+    files: index.facts.files,
   };
+}
+
+/** Read a candidate's passage, and at its first candidacy what ranking needs of it. */
+function learn(state: Loaded, id: number, passages: Passage[]): void {
+  const p = (passages[id] = state.index.passage(id)!);
+  if (state.texts[id] !== undefined) return;
+  state.texts[id] = indexedText(p).replace(/\s+/g, '');
+  state.spans[id] = passageSpan(p);
+  state.periods[id] = passagePeriod(state.index, id);
 }
 
 /**
@@ -172,15 +161,23 @@ function prepare(index: StoredIndex): Loaded {
  * wording's, else that of the passages of its paragraph (the nearest before, then after): "过去一年，…" opens a
  * paragraph whose later sentences no longer say so.
  */
-function passagePeriods(passages: Passage[]): (Period | null)[] {
-  const own = passages.map((p) => p.period?.kind ?? periodOf(p.text));
-  const same = (a: Passage, b: Passage) => a.source.file === b.source.file && a.source.paragraph === b.source.paragraph;
-  return passages.map((p, i) => {
-    if (own[i]) return own[i]!;
-    for (let j = i - 1; j >= 0 && same(passages[j]!, p); j--) if (own[j]) return own[j]!;
-    for (let j = i + 1; j < passages.length && same(passages[j]!, p); j++) if (own[j]) return own[j]!;
-    return null;
-  });
+function passagePeriod(index: StoredIndex, i: number): Period | null {
+  const own = (p: Passage) => p.period?.kind ?? periodOf(p.text);
+  const p = index.passage(i)!;
+  const mine = own(p);
+  if (mine) return mine;
+  const same = (q: Passage) => q.source.file === p.source.file && q.source.paragraph === p.source.paragraph;
+  for (let j = i - 1; j >= 0; j--) {
+    const q = index.passage(j)!;
+    if (!same(q)) break;
+    if (own(q)) return own(q);
+  }
+  for (let j = i + 1; j < index.manifest.passageCount; j++) {
+    const q = index.passage(j)!;
+    if (!same(q)) break;
+    if (own(q)) return own(q);
+  }
+  return null;
 }
 
 export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, indexDir?: string) {
@@ -198,10 +195,12 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
 
   async function search(query: string, options: SearchOptions = {}): Promise<Answer> {
     // One question is answered from one index version, even if a reload happens meanwhile.
+    const loaded = state;
     const { index, lexical, texts, covered, periods, figures, spans, placeOf, placeCodes: indexedPlaces, fileOf, files } = state;
     const figuresOf = (id: number) =>
       (figures[id] ??= findFigures(texts[id]!).map((figure) => ({ figure, kind: figureKind(texts[id]!, figure), span: spans[id]! || spanFigure(texts[id]!, figure) })));
-    const { passages } = index;
+    // The candidates' passages, read from the index once they are candidates (learn).
+    const passages: Passage[] = [];
     const weight = (t: string) => lexical.idf(t) || 1;
     const started = performance.now();
     const timings: StageTimings = { understand: 0, embed: 0, dense: 0, lexical: 0, rank: 0 };
@@ -241,7 +240,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
         : undefined;
 
     // Retrieve from both sides, restricted to the district/file asked about.
-    const k = Math.min(rank.candidates, passages.length);
+    const k = Math.min(rank.candidates, index.manifest.passageCount);
     const candidates = new Map<number, Candidate>();
     const get = (id: number) => {
       let c = candidates.get(id);
@@ -262,8 +261,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     if (rank.mode !== 'dense') {
       for (const { doc, score } of lexical.search(understood.terms, k, allowed)) get(doc).lexical = score;
     }
+    for (const id of candidates.keys()) learn(loaded, id, passages);
     lap('lexical');
-    for (const c of candidates.values()) if (!fromDense.has(c.id)) c.similarity = dot(queryVector, index.vectors[c.id]!);
+    for (const c of candidates.values()) if (!fromDense.has(c.id)) c.similarity = dot(queryVector, index.vector(c.id));
     if (rank.sentences && index.sentenceVectors) {
       for (const c of candidates.values()) for (const v of index.sentenceVectors[c.id] ?? []) c.similarity = Math.max(c.similarity, dot(queryVector, v));
     }
@@ -427,11 +427,14 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
   }
 
   function context(passageId: number, radius = 1): Passage[] {
-    const p = state.index.passages[passageId];
-    if (!p) return [];
-    const siblings = state.byFile.get(p.source.file)!;
-    const at = siblings.indexOf(p);
-    return siblings.slice(Math.max(0, at - radius), at + radius + 1);
+    const { index, fileOf } = state;
+    if (!index.passage(passageId)) return [];
+    // A file's passages are numbered consecutively (the manifest's firstId): its neighbours in the same file.
+    let from = passageId;
+    let to = passageId;
+    while (from > 0 && passageId - from < radius && fileOf[from - 1] === fileOf[passageId]) from--;
+    while (to + 1 < index.manifest.passageCount && to - passageId < radius && fileOf[to + 1] === fileOf[passageId]) to++;
+    return Array.from({ length: to - from + 1 }, (_, k) => index.passage(from + k)!);
   }
 
   // One list per index version (every question reads it: the places covered); frozen, as callers share it.

@@ -1,6 +1,7 @@
 // Pure helpers of the benchmark (npm run bench). Nothing here is timed.
 import { describe, expect, it } from 'vitest';
-import { gaussian, maxAbsDiff, median, normalizeInPlace, recallAtK, seededRandom, summarize } from '../src/bench/stats.js';
+import { gaussian, maxAbsDiff, median, normalizeInPlace, recallAtK, summarize } from '../src/bench/stats.js';
+import { seededRandom } from '../src/random.js';
 import { percentile } from '../src/percentile.js';
 import { displayWidth, markdownTable } from '../src/bench/table.js';
 import { mainThreadCpuMs } from '../src/bench/load.js';

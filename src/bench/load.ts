@@ -12,7 +12,8 @@ import type { Config } from '../config/index.js';
 import { silentLogger } from '../log.js';
 import type { Engine } from '../types.js';
 import { memorySample } from './memory.js';
-import { round, seededRandom, type Summary, summarize } from './stats.js';
+import { seededRandom } from '../random.js';
+import { round, type Summary, summarize } from './stats.js';
 
 export interface LoadResult {
   /** Which engine set-up answered (filled in by the caller). */

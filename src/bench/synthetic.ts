@@ -4,7 +4,8 @@
 // mixed with the other passage's and with Gaussian noise, then normalised. Deterministic for a seed.
 import { DEFAULT_HNSW, FORMAT_VERSION, type Manifest, type ManifestFile } from '../index/store.js';
 import type { Passage } from '../types.js';
-import { gaussian, normalizeInPlace, seededRandom } from './stats.js';
+import { seededRandom } from '../random.js';
+import { gaussian, normalizeInPlace } from './stats.js';
 
 export interface SyntheticOptions {
   /** Norm of the Gaussian noise added to a (unit) real vector: 0.5 puts a synthetic vector at cosine ~0.85–0.9 to its source. */

@@ -1,23 +1,12 @@
 // A reproducible random sample of figure records, for counting by hand how many are read with the right period
 // and unit (docs/structure.md): the same seed gives the same records on the same index.
 import type { FigureRecord } from '../figures/records.js';
-
-/** mulberry32: a small seeded generator (Math.random cannot be seeded). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../random.js';
 
 /** `n` records drawn without replacement (a partial Fisher–Yates shuffle), in the order drawn. */
 export function sampleRecords<T extends FigureRecord>(records: readonly T[], n: number, seed: number): T[] {
   const pool = [...records];
-  const next = generator(seed);
+  const next = seededRandom(seed);
   const out: T[] = [];
   for (let i = 0; i < Math.min(n, pool.length); i++) {
     const j = i + Math.floor(next() * (pool.length - i));

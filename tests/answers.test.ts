@@ -237,6 +237,19 @@ describe('a vague question asks back', () => {
     const ask = vagueQuestion([result('南山区', '全年地区生产总值 同比增长'), result('南山区', '社会消费品零售总额')], understood([['增长'], ['多少']]), true, 3, []);
     expect(ask).toEqual({ what: 'indicator', options: ['地区生产总值 同比增长', '社会消费品零售总额'] });
   });
+  it('offers the indicator a key figure counts, never a verb, a dangling bracket or trailing punctuation', async () => {
+    const { vagueQuestion } = await import('../src/search/engine.js');
+    const { clauseOf } = await import('../src/search/highlight.js');
+    const keyed = (figure: string, text: string) => ({ ...result('城西区', ''), text, keyFigure: { figure, clause: clauseOf(text, figure), year: 2022 } });
+    const ask = vagueQuestion(
+      [keyed('6小时', '企业开办由1天缩短到6小时，入选全国典型。'), keyed('40户', '申报科技项目38项，培育各类创新型中小企业40户、企业研发中心1家。'), keyed('1200件', '全年受理群众来信来访事项（次）1200件。')],
+      understood([['增长'], ['多少']]),
+      true,
+      3,
+      [],
+    );
+    expect(ask).toEqual({ what: 'indicator', options: ['企业开办', '培育各类创新型中小企业', '受理群众来信来访事项'] });
+  });
   it('asks which place when none is named and the results give the indicator for several', async () => {
     const { vagueQuestion } = await import('../src/search/engine.js');
     const u = understood([['地区生产总值'], ['增长']]);

@@ -19,7 +19,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   embed: ['config'],
   figures: ['passages', 'structure', 'places'],
   index: ['config', 'corpus', 'clean', 'structure', 'passages', 'figures', 'embed', 'places'],
-  search: ['clean', 'structure', 'passages', 'embed', 'index', 'places'],
+  search: ['clean', 'structure', 'passages', 'figures', 'embed', 'index', 'places'],
   check: ['structure', 'passages', 'figures', 'index', 'places'],
   present: ['structure', 'passages', 'figures', 'check', 'places'],
   app: ['config', 'corpus', 'clean', 'structure', 'passages', 'figures', 'embed', 'index', 'search', 'places'],

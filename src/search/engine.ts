@@ -9,6 +9,7 @@ import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';
 import type { Answer, Confidence, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { findFigures } from '../clean/figures.js';
+import { describeFigures } from '../figures/records.js';
 import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, figureKind, namesIndicator, type Period, spanFigure, unitFirm, unitMatcher } from './cues.js';
 import { coverage, type DecisionModel, features, loadDecision, outcome, probability, wordCounts } from './decide.js';
 import { highlightWithKey } from './highlight.js';
@@ -520,13 +521,34 @@ function differingPlaces(results: SearchResult[], concepts: string[][]): string[
 export function vagueQuestion(results: SearchResult[], u: QueryUnderstanding, placeGiven: boolean, placesIndexed: number, placesDiffer: string[]): Answer['askBack'] | undefined {
   if (results.length === 0) return undefined;
   if (!namesIndicator(u.concepts)) {
-    const options = [...new Set(results.map((r) => (r.keyFigure?.clause ?? '').replace(/^(?:全年|全区|全市|全省|全县|全国|其中|同比)+/, '').slice(0, 12)).filter((c) => c.length >= 2))].slice(0, 4);
+    const options = [...new Set(results.map(indicatorOption).filter((c) => c.length >= 2))].slice(0, 4);
     return { what: 'indicator', options };
   }
   if (placeGiven || placesIndexed < 2 || u.district) return undefined;
   // Only when the results give the same indicator for different places (differingPlaces): results of other
   // indicators from other reports are just weaker matches.
   return placesDiffer.length > 1 ? { what: 'place', options: placesDiffer } : undefined;
+}
+
+/**
+ * What a result's key figure counts, as an option to ask back with (a button): the figure stage's indicator of that
+ * figure in its clause ("企业开办由1天缩短到6小时" → 企业开办, not "缩短到"), else the clause itself; never a verb
+ * alone, a dangling bracket or trailing punctuation.
+ */
+function indicatorOption(r: SearchResult): string {
+  const key = r.keyFigure;
+  if (!key) return '';
+  const sentence = r.text.replace(/\s+/g, '').split(/(?<=[。！？；])/).find((x) => x.includes(key.figure)) ?? '';
+  const described = describeFigures(sentence, null);
+  const own = described.find((d) => d.figure === key.figure)?.indicator;
+  // Else another figure's indicator in the same clause ("企业开办由1天缩短到6小时": 6小时 alone is "缩短").
+  const clause = sentence.split(/[，,；;。！？]/).find((c) => c.includes(key.figure)) ?? '';
+  const named = [own, ...described.filter((d) => clause.includes(d.indicator)).map((d) => d.indicator)].find((n) => n && Array.from(n).length >= 3);
+  return (named ?? key.clause)
+    .replace(/^(?:全年|全区|全市|全省|全县|全国|其中|同比)+/, '')
+    .slice(0, 12)
+    .replace(/[（(][^）)]*$/, '')
+    .replace(/[\s\p{P}]+$/u, '');
 }
 
 /** Why an answer is uncertain, in words, from the features the decision saw (the strongest reason first). */

@@ -1,7 +1,6 @@
 // The embedding model in a worker thread (the bot's set-up, EMBED_WORKER): the same vectors as on the main thread,
 // nothing lost under a burst, and a worker that fails never costs a question its answer.
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../src/app/open.js';
@@ -10,6 +9,7 @@ import { parseConfig } from '../src/config/index.js';
 import { type Embedder, loadEmbedder, ModelMissingError } from '../src/embed/index.js';
 import { createHarness, only, text } from './helpers/bot-harness.js';
 import { sampleConfig } from './helpers/sample.js';
+import { damagedModelDir } from './helpers/model.js';
 
 const root = join(import.meta.dirname, '..');
 const FAULTY = new URL('./helpers/faulty-embed-worker.ts', import.meta.url);
@@ -79,11 +79,7 @@ describe('the model in a worker thread', () => {
   });
 
   it('a damaged model is one line naming npm install, from the worker too', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'worker-model-'));
-    const model = 'BAAI/bge-small-zh-v1.5';
-    cpSync(join(root, 'embeddings', 'models', model), join(dir, model), { recursive: true });
-    const onnx = join(dir, model, 'onnx', 'model_quantized.onnx');
-    truncateSync(onnx, Math.floor(statSync(onnx).size / 3));
+    const dir = damagedModelDir();
     const err = await loadEmbedder(parseConfig({ MODEL_DIR: dir }), { worker: true }).catch((e: Error) => e);
     expect(err).toBeInstanceOf(ModelMissingError);
     expect((err as Error).message).toMatch(/model_quantized\.onnx .*is damaged .*run "npm install"/);

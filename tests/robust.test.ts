@@ -19,6 +19,7 @@ import { ifNoWriter, updateInProgress, withWriteLock } from '../src/index/lock.j
 import { progressMeter } from '../src/index/progress.js';
 import { currentVersion, type Manifest, readIndex } from '../src/index/store.js';
 import { createLogger } from '../src/log.js';
+import { damagedModelDir } from './helpers/model.js';
 
 const root = join(import.meta.dirname, '..');
 // A report of a county that is not in the sample corpus.
@@ -391,11 +392,7 @@ describe('messages an operator can act on', () => {
   });
 
   it('a truncated model file is one line naming npm install', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'robust-model-'));
-    const model = 'BAAI/bge-small-zh-v1.5';
-    cpSync(join(root, 'embeddings', 'models', model), join(dir, model), { recursive: true });
-    const onnx = join(dir, model, 'onnx', 'model_quantized.onnx');
-    truncateSync(onnx, Math.floor(statSync(onnx).size / 3));
+    const dir = damagedModelDir();
     const err = await loadEmbedder(parseConfig({ MODEL_DIR: dir })).catch((e: Error) => e);
     expect(err).toBeInstanceOf(ModelMissingError);
     expect((err as Error).message).toMatch(/model_quantized\.onnx .*is damaged .*run "npm install"/);

@@ -271,6 +271,14 @@ describe('in the chat', () => {
   const harness = () => createHarness(Object.assign(createFakeEngine(), { index }));
   const sent = (calls: { method: string; payload: Record<string, unknown> }[]) => calls.filter((c) => c.method === 'sendMessage');
 
+  it('reads the configured synonyms (GDP) even when /start built the figure book first', async () => {
+    // A fresh read of the index: the figure book is built once per index version, by whichever feature asks first.
+    const h = createHarness(Object.assign(createFakeEngine(), { index: await readIndex(sampleConfig().indexDir) }));
+    await h.command('/start');
+    const html = String(sent(await h.command('/check 城中区2023年GDP同比增长16.1%。'))[0]!.payload.text);
+    expect(html).toContain('✅ <b>16.1%</b>');
+  });
+
   it('/check gives one line per claim (✅ ❌ ❓), the report figure in bold, a quote and source, and 当作问题', async () => {
     const h = harness();
     const calls = await h.command('/check 城中区去年城镇新增就业6752人，地区生产总值同比增长16.1%，新建5G基站320个。');

@@ -21,6 +21,7 @@ import { extractRecords, spanOf } from '../src/figures/records.js';
 import { segmentReport } from '../src/passages/index.js';
 import { readStructure, titleIn } from '../src/structure/index.js';
 import { isPageDebris } from '../src/structure/front.js';
+import { loadSynonyms } from '../src/search/understand.js';
 
 const dir = join(import.meta.dirname, 'fixtures', 'structure');
 const read = async (d: string, f: string) => (await parseReport(new Uint8Array(readFileSync(join(d, f))), f)) as ReportFile;
@@ -184,7 +185,7 @@ describe('whole reports end to end through the real model and index (temporary c
     const embedder = await loadEmbedder(config);
     await updateIndex(config, { embedder: async () => embedder });
     engine = await openEngine(config, { embedder });
-    book = figureBookOf(engine)!;
+    book = figureBookOf(engine, loadSynonyms(config.synonymsFile))!;
   }, 120_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -126,13 +126,14 @@ export function createBot(engine: Engine & { readonly embedder?: Embedder }, con
   app.use(addressedOnly(), accessControl(config, { log, now }), ...rateLimits(config.rateLimitPerMinute, config));
 
   const ask = createAsk(env);
+  const synonyms = loadSynonyms(config.synonymsFile);
   const correct = correctFeature(env, admin);
   // A correction's value (typed as plain text), then drafts to check (/check, pasted text, /compare), go before
   // the commands and plain questions.
   app.use(
     correct.composer,
-    checkComposer({ engine, synonyms: loadSynonyms(config.synonymsFile), ask, drafts: { ttlMs: config.sessionTtlMinutes * 60_000, maxEntries: 1000, now } }),
-    startFeature(env, ask),
+    checkComposer({ engine, synonyms, ask, drafts: { ttlMs: config.sessionTtlMinutes * 60_000, maxEntries: 1000, now } }),
+    startFeature(env, ask, synonyms),
     scopeFeature(env),
     statsFeature(env),
     removeFeature(env, admin),

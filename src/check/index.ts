@@ -234,10 +234,11 @@ export function quoteAround(sentence: string, figure: string, max = 80): string 
 const books = new WeakMap<object, FigureBook>();
 
 /**
- * The figure book of an engine's current index version (built once per version), or null for an engine that
- * has no stored index (a test double).
+ * The figure book of an engine's current index version (built once per version, with the synonyms of whichever
+ * caller comes first: so every caller passes the configured ones), or null for an engine that has no stored index
+ * (a test double).
  */
-export function figureBookOf(engine: object, synonyms: Record<string, string[]> = {}): FigureBook | null {
+export function figureBookOf(engine: object, synonyms: Record<string, string[]>): FigureBook | null {
   const index = (engine as { index?: { figures?: FigureRecord[]; allPassages: () => Passage[] } }).index;
   if (!index?.figures) return null;
   let book = books.get(index);

@@ -15,7 +15,7 @@ export interface CheckDeps {
   /** The engine; its loaded index carries the figure records (figureBookOf). */
   engine: object;
   /** Reporters' words -> the reports' words (SYNONYMS_FILE). */
-  synonyms?: Record<string, string[]>;
+  synonyms: Record<string, string[]>;
   /** Answer a text as an ordinary question (the 当作问题 button). */
   ask: (ctx: Context, text: string) => Promise<void>;
   /** How long and how many drafts are kept for the 当作问题 button (oldest dropped first). */

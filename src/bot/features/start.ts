@@ -3,6 +3,7 @@
 import { Composer, type Context } from 'grammy';
 import { exampleQuestions } from '../../check/examples.js';
 import { figureBookOf } from '../../check/index.js';
+import type { Synonyms } from '../../search/understand.js';
 import { isAdmin } from '../access.js';
 import { onCallback } from '../callback-data.js';
 import type { BotEnv } from '../env.js';
@@ -19,8 +20,8 @@ const tried = new WeakMap<object, readonly string[]>();
  * engine answers them with a figure, so they work with whatever the newsroom holds; the fixed ones only for an
  * engine without figure records.
  */
-async function examples(env: BotEnv): Promise<readonly string[]> {
-  const book = figureBookOf(env.engine);
+async function examples(env: BotEnv, synonyms: Synonyms): Promise<readonly string[]> {
+  const book = figureBookOf(env.engine, synonyms);
   if (!book) return EXAMPLE_QUESTIONS;
   let list = tried.get(book);
   if (!list) {
@@ -35,16 +36,16 @@ async function examples(env: BotEnv): Promise<readonly string[]> {
   return list;
 }
 
-export function startFeature(env: BotEnv, ask: Ask): Composer<Context> {
+export function startFeature(env: BotEnv, ask: Ask, synonyms: Synonyms): Composer<Context> {
   const c = new Composer<Context>();
   c.command('start', async (ctx) => {
-    const list = await examples(env);
+    const list = await examples(env, synonyms);
     return ctx.reply(welcomeText(list), { parse_mode: 'HTML', reply_markup: examplesKeyboard(list) });
   });
   c.command('help', (ctx) => ctx.reply(helpText(ctx.me.username, isAdmin(env.config, ctx.from?.id)), HTML));
   c.command('sources', (ctx) => ctx.reply(sourcesText(env.engine.reports()), { parse_mode: 'HTML' }));
   onCallback(c, 'example', async (ctx, action) => {
-    const q = (await examples(env))[action.index];
+    const q = (await examples(env, synonyms))[action.index];
     await ctx.answerCallbackQuery(q ? { text: q } : { text: TEXT.expired });
     if (q) await ask(ctx, q);
   });

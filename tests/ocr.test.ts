@@ -11,7 +11,7 @@ import { linesToRuns } from '../src/corpus/ocr.js';
 import { segmentReport } from '../src/passages/index.js';
 import { toJson } from '../src/present/json.js';
 import { sourceLine as cardSource } from '../src/present/telegram.js';
-import { sourceLine as textSource } from '../src/present/text.js';
+import { sourceFull as textSource } from '../src/present/citation.js';
 import type { Answer, Passage } from '../src/types.js';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'scans');

@@ -4,7 +4,8 @@ import type { CompareRow, Comparison } from '../check/compare.js';
 import type { CheckResult, Claim, Verdict } from '../check/index.js';
 import type { Source } from '../types.js';
 import { escapeHtml, sourceLine, TELEGRAM_TEXT_LIMIT } from './telegram.js';
-import { sourceLine as plainSourceLine, type TextStyle, PLAIN } from './text.js';
+import { sourceFull } from './citation.js';
+import { type TextStyle, PLAIN } from './text.js';
 
 /** A chat card lists at most this many claims; the rest are named in a note. */
 export const MAX_CLAIMS_PER_CARD = 30;
@@ -95,7 +96,7 @@ export function renderCheckText(result: CheckResult, style: TextStyle = PLAIN): 
         : c.verdict === 'supported' ? `${MARK[c.verdict]} ${style.mark(c.figure)} 与报告一致`
         : `${MARK[c.verdict]} ${c.figure} 报告中没有找到`;
       const lines = [`${head}${about ? `（${about}）` : ''}`];
-      if (c.quote && c.source) lines.push(`   “${c.quote}”`, `   ${plainSourceLine(c.source)}`);
+      if (c.quote && c.source) lines.push(`   “${c.quote}”`, `   ${sourceFull(c.source)}`);
       return lines.join('\n');
     })
     .join('\n');
@@ -106,6 +107,6 @@ export function renderCompareText(c: Comparison, style: TextStyle = PLAIN): stri
   if (c.rows.length === 0) return `报告中没有找到“${c.indicator}”的数字，无法对比。`;
   return [
     `${c.indicator}：`,
-    ...c.rows.map((r) => `${[r.place ?? '（地方不明）', r.year === null ? '' : `${r.year}年`, PERIOD[r.period]].filter(Boolean).join(' · ')}：${style.mark(r.figure)}\n   “${r.quote}”\n   ${plainSourceLine(r.source)}`),
+    ...c.rows.map((r) => `${[r.place ?? '（地方不明）', r.year === null ? '' : `${r.year}年`, PERIOD[r.period]].filter(Boolean).join(' · ')}：${style.mark(r.figure)}\n   “${r.quote}”\n   ${sourceFull(r.source)}`),
   ].join('\n');
 }

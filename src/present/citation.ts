@@ -6,12 +6,12 @@ import type { SearchResult, Source } from '../types.js';
 const TITLE_LIMIT = 30;
 const SECTION_LIMIT = 16;
 /** Said next to the source of a passage read from a scan by OCR. */
-export const OCR_NOTE = '扫描件识别，数字请与原件核对';
+const OCR_NOTE = '扫描件识别，数字请与原件核对';
 
 const cut = (s: string, max: number) => ([...s].length > max ? [...s].slice(0, max).join('') + '…' : s);
 
 /** Line breaks of a PDF inside a Chinese sentence are not part of it ("完成地区生产总值 3270308万元"). */
-export const tidy = (s: string) => s.trim().replace(/\s+(?=[^\x00-\xff])|(?<=[^\x00-\xff])\s+/g, '');
+const tidy = (s: string) => s.trim().replace(/\s+(?=[^\x00-\xff])|(?<=[^\x00-\xff])\s+/g, '');
 
 /** The heading a passage sits under, innermost first (its numbered path, else its section). */
 function sectionOf(r: Pick<SearchResult, 'section' | 'sectionPath'>): string | null {

@@ -7,7 +7,7 @@ import { citation, sourceInWords } from './citation.js';
 import { escapeHtml } from './telegram.js';
 
 /** Telegram's limit for a photo caption. */
-export const CAPTION_LIMIT = 1024;
+const CAPTION_LIMIT = 1024;
 
 const year = (y: number | null) => (y === null ? '' : `${y}年`);
 /** "327.03亿元（原文3270308万元）" when the table's unit changed how the figure reads. */

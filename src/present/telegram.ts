@@ -272,7 +272,7 @@ export function renderAnswerCard(answer: Answer, opts: CardOptions): string {
 }
 
 /** How a follow-up was read, said on its card (the 按原话查 button asks it as written). */
-export const readingLine = (label: string) => `↪️ 按上一问理解为：${escapeHtml(label)}`;
+const readingLine = (label: string) => `↪️ 按上一问理解为：${escapeHtml(label)}`;
 
 /** Nothing found: say so, say why, suggest how to rephrase. Never quotes a passage. */
 export function renderNotFoundCard(answer: Pick<Answer, 'query' | 'reason'> & { understood?: Answer['understood'] }, opts: Pick<CardOptions, 'scopeLabel' | 'notice'> = {}): string {

@@ -1,5 +1,5 @@
 // Answer -> plain text for the terminal (the CLI and the no-token terminal chat).
-import { type Answer, confidenceOf, type Passage, type ReportSummary, type SearchResult, type Source } from '../types.js';
+import { type Answer, confidenceOf, type Passage, type ReportSummary, type SearchResult } from '../types.js';
 import { fileLines, sourceFull, sourceInWords } from './citation.js';
 import { figureWhen, placesDifferText } from './telegram.js';
 
@@ -11,8 +11,6 @@ export interface TextStyle {
 export const ANSI: TextStyle = { mark: (s) => `\x1b[1m${s}\x1b[22m` };
 export const PLAIN: TextStyle = { mark: (s) => `【${s}】` };
 
-/** The full source line (citation.ts sourceFull), as on the Telegram cards but with the whole title. */
-export const sourceLine = (s: Source): string => sourceFull(s);
 
 function quote(r: SearchResult, style: TextStyle): string {
   const i = r.text.indexOf(r.highlight);
@@ -49,7 +47,7 @@ export function renderText(answer: Answer, style: TextStyle = PLAIN, opts: TextO
 }
 
 /** A vague question's options as a numbered list (the bot's ❓ buttons), and how to pick one. */
-export function askBackLines(askBack: NonNullable<Answer['askBack']>, pickByNumber: boolean): string[] {
+function askBackLines(askBack: NonNullable<Answer['askBack']>, pickByNumber: boolean): string[] {
   const what = askBack.what === 'place' ? '地方' : '指标';
   return [
     `请选择要问的${what}：`,
@@ -63,7 +61,7 @@ export const UNCERTAIN = '没有找到确定的答案。以下原文可能相关
 /** The passages around the one shown, that one marked; the source cited is the one shown (not its neighbour's). */
 export function renderContext(passages: Passage[], focusId: number): string {
   const focus = passages.find((p) => p.id === focusId) ?? passages[0];
-  return passages.map((p) => (p.id === focusId ? PLAIN.mark(p.text) : p.text)).join('\n') + (focus ? `\n出处：${sourceLine(focus.source)}` : '');
+  return passages.map((p) => (p.id === focusId ? PLAIN.mark(p.text) : p.text)).join('\n') + (focus ? `\n出处：${sourceFull(focus.source)}` : '');
 }
 
 export function renderSources(reports: ReportSummary[]): string {

@@ -18,7 +18,7 @@ export interface CalibrationOptions {
 export const DEFAULT_CALIBRATION: CalibrationOptions = { folds: 5, precision: 0.97, unanswerableShare: 0.1, rejectUnanswerable: 0.8 };
 
 /** The report a labelled question belongs to: its source, else the place it names (a question no report answers). */
-export const reportOfExample = (e: Example) => {
+const reportOfExample = (e: Example) => {
   const q = (e as Partial<Labelled>).question;
   return q ? (q.source ?? `none:${q.district ?? '?'}`) : null;
 };

@@ -387,7 +387,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // A figure asked, and the best passage has none of the indicator, kind and period asked: no confident answer.
     // (A passage with no figure at all may say it in words, "五个方面": the decision judges that.)
     // (A count in words of the unit asked, "两年内" for 多久, "四个方面" for 几个方面, may be the answer: the decision judges.)
-    const noFigure = understood.wantsFigure && confidence === 'high' && results[0] !== undefined && !results[0].keyFigure && findFigures(texts[ranked[0]!.id]!).length > 0 && !(unit && wordCounts(texts[ranked[0]!.id]!).some(unit));
+    const noFigure = understood.wantsFigure && confidence === 'high' && results[0] !== undefined && !results[0].keyFigure && figuresOf(ranked[0]!.id).length > 0 && !(unit && wordCounts(texts[ranked[0]!.id]!).some(unit));
     if (noFigure) confidence = 'low';
     // The report gives only the other period (a result for a target asked): shown with a note, never as the answer.
     const otherPeriod = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);

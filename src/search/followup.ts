@@ -190,7 +190,7 @@ export function readInFrame(frame: Frame | null, question: string, covered: Plac
 }
 
 /** The answer as the reporter asked it: their words as the query, with what was taken from the frame. */
-export function withReading(answer: Answer, asked: string, reading: Reading): Answer {
+function withReading(answer: Answer, asked: string, reading: Reading): Answer {
   if (!reading.carried) return { ...answer, query: asked, understood: { ...answer.understood, carried: null } };
   // 去年 said as the year it is for the report that answers (城西区's 2023 report: 2022年).
   const y = answer.understood.year;

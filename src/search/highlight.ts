@@ -166,7 +166,7 @@ export function ofIndicator(sentence: string, figure: string, indicator: string)
 }
 
 /** Does the figure's own clause, up to the figure, name one of `names` (宁波…吞吐量4387万标箱, not …加注880万吨)? */
-export function nearName(sentence: string, figure: string, names: string[]): boolean {
+function nearName(sentence: string, figure: string, names: string[]): boolean {
   const { clause } = labelOf(sentence, figure);
   return names.some((n) => clause.includes(n));
 }
@@ -186,7 +186,7 @@ export function labelOf(sentence: string, figure: string): { clause: string; lab
  * What a figure is of: its label (labelOf), or, when that only carries an earlier figure on ("较2022年15.22亿元",
  * a statistics card's "一般公共预算支出：21.98亿元较2022年…"), its clause up to the figure, the colon's label included.
  */
-export function ownLabel(sentence: string, figure: string): string {
+function ownLabel(sentence: string, figure: string): string {
   const compact = sentence.replace(/\s+/g, '');
   const { label } = labelOf(compact, figure);
   if (!CARRY_ON.test(label.replace(/(?:19|20)\d\d年?|[：:]/g, ''))) return label;

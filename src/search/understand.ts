@@ -54,7 +54,7 @@ function label(text: string, places: Place[], mentions: ReturnType<typeof findPl
 }
 
 /** A place asked that lies inside a place with a report, and is answered from that report's passages naming it. */
-export type Inside = NonNullable<QueryUnderstanding['inside']>;
+type Inside = NonNullable<QueryUnderstanding['inside']>;
 
 /** The nearest place above `place` (its city, then province) with an indexed report; never the country's. */
 function coveredAncestor(place: Place, covered: Place[]): Place | null {

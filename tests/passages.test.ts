@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanReport } from '../src/clean/index.js';
 import { findFigures } from '../src/clean/figures.js';
 import { listReportFiles, readTextReport, type ReportFile } from '../src/corpus/load.js';
-import { detectReportYear, segmentReport } from '../src/passages/index.js';
+import { segmentReport } from '../src/passages/index.js';
 import { splitSentences } from '../src/passages/sentences.js';
 import { SAMPLE_DIR } from './helpers/sample.js';
 
@@ -88,6 +88,7 @@ describe('segmentation helpers', () => {
     ]);
   });
   it('dates a report by the year it plans, not the year it reviews', () => {
+    const detectReportYear = (text: string) => segmentReport({ file: 'x.txt', hash: '', lines: [text], encoding: 'utf-8' }).year;
     expect(detectReportYear('2023年，城中区坚持稳中求进，全年新增就业6725人。')).toBe(2024);
     expect(detectReportYear('2022年工作回顾。2023年，是全面贯彻党的二十大精神的开局之年。')).toBe(2023);
     expect(detectReportYear('报告谋划2024年工作。2023年以来成效好。')).toBe(2024);

@@ -7,7 +7,6 @@ import { readStructure } from '../structure/index.js';
 import type { MetaCorrection, Passage, ReportMeta, Source } from '../types.js';
 import { type Piece, splitSentences } from './sentences.js';
 
-export { detectReportYear } from '../structure/index.js';
 export type { MetaCorrection };
 
 /** A report after segmentation: what the index stores per file. */

@@ -157,12 +157,6 @@ const YEAR_MENTION = /(20[0-4]\d)\s*年|[·•]\s*(20[0-4]\d)/g;
  * after when that year is only ever reviewed ("2023年以来", "2023年，…"). Long-range goals (到2035年) named
  * once or twice do not count.
  */
-export function detectReportYear(text: string): number | null {
-  const dated = MEETING.exec(text) ?? PUBLISHED.exec(text);
-  if (dated) return meetingYear(dated[1]!);
-  return yearFromWording(text);
-}
-
 function yearFromWording(text: string): number | null {
   const counts = new Map<number, number>();
   for (const m of text.matchAll(YEAR_MENTION)) {

@@ -7,8 +7,7 @@ import { CUES } from './cues.js';
 import { isPageDebris, readFrontMatter, titleIn } from './front.js';
 import { headingPeriod, MULTI_YEAR_REVIEW, planAhead, refinePeriod, turnsToPlan } from './period.js';
 
-export { detectReportYear, resolvePlaceName, titleIn, type MetaCorrection } from './front.js';
-export * from './period.js';
+export { resolvePlaceName, titleIn, type MetaCorrection } from './front.js';
 
 /** Where a block stands in the report: its own text, glossary notes (名词解释) or an appendix (附件). */
 export type Part = 'body' | 'notes' | 'appendix';

@@ -193,12 +193,17 @@ export function versionProblem(dir: string, manifest: ExpectedShape, { full = fa
   const key = `${dir}${full ? ' (full)' : ''}`;
   const known = verified.get(key);
   if (known?.signature === signature) return known.problem;
+  // A quick check of the same files that passed (npm run index reads the manifest first) leaves a full one only
+  // the files it skipped to hash: sizes, the other checksums, counts and the graph are known good.
+  const quick = full ? verified.get(dir) : undefined;
+  const quickPassed = quick?.signature === signature && quick.problem === null;
   // Each file is read once, in chunks: its checksum, then (the graph, held whole) its structure.
   let graph: Buffer | undefined;
   let problem: string | null = null;
   for (const f of filesOf(manifest.stored)) {
     const path = join(dir, f);
-    if (!full && untouched(f, stats.get(f)!, manifest.stored)) continue;
+    const skipped = untouched(f, stats.get(f)!, manifest.stored);
+    if (full ? quickPassed && !skipped : skipped) continue;
     const bytes = f === 'dense.hnsw' ? readChunked(path) : undefined;
     const sum = bytes ? sha256(bytes) : hashFile(path).sha256;
     if (manifest.stored && sum !== manifest.stored[f]!.sha256) {
@@ -207,7 +212,7 @@ export function versionProblem(dir: string, manifest: ExpectedShape, { full = fa
     }
     if (bytes) graph = bytes;
   }
-  problem ??= countProblem(dir, manifest) ?? graphProblem(graph!, manifest.passageCount, manifest.model.dimension);
+  if (!quickPassed) problem ??= countProblem(dir, manifest) ?? graphProblem(graph!, manifest.passageCount, manifest.model.dimension);
   verified.set(key, { signature, problem });
   return problem;
 }

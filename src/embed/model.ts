@@ -15,8 +15,8 @@ type Ort = typeof import('onnxruntime-node');
 type Encoded = Record<string, { data: BigInt64Array; dims: number[] }>;
 type Tokenizer = (texts: string[], options: { padding: boolean; truncation: boolean }) => Encoded;
 
-/** Load tokenizer and session (ModelMissingError, with the fix, when missing or damaged). `threads`: intra-op threads. */
-export async function openModel(config: ModelConfig, threads: number): Promise<RunBatch> {
+/** ModelMissingError, with the fix, when the model file is not where the configuration says (and may not be fetched). */
+export function assertModelPresent(config: ModelConfig): void {
   const onnx = join(config.modelDir, config.modelId, 'onnx', 'model_quantized.onnx');
   if (!config.allowRemoteModels && !existsSync(onnx)) {
     throw new ModelMissingError(
@@ -24,6 +24,11 @@ export async function openModel(config: ModelConfig, threads: number): Promise<R
         'or point MODEL_DIR/MODEL_ID at a local copy, or set ALLOW_REMOTE_MODELS=true to download from the Hugging Face hub',
     );
   }
+}
+
+/** Load tokenizer and session (ModelMissingError, with the fix, when missing or damaged). `threads`: intra-op threads. */
+export async function openModel(config: ModelConfig, threads: number): Promise<RunBatch> {
+  assertModelPresent(config);
   const { AutoTokenizer, env } = await import('@xenova/transformers');
   const { getModelFile } = await import('@xenova/transformers/src/utils/hub.js');
   // The runtime transformers.js itself uses (CommonJS: its namespace is `default` under plain node).

@@ -7,7 +7,7 @@ import hnswlib from 'hnswlib-node';
 import type { Embedder } from '../embed/index.js';
 import { writeChunked } from '../index/large-file.js';
 import { progressMeter } from '../index/progress.js';
-import { buildHnsw, type HnswParams, type Manifest, readIndex, writeIndex } from '../index/store.js';
+import { buildHnsw, type HnswParams, type Manifest, packVectors, readIndex, writeIndex } from '../index/store.js';
 import type { Logger } from '../log.js';
 import { createEngine, DEFAULT_RANK } from '../search/engine.js';
 import type { Synonyms } from '../search/understand.js';
@@ -174,7 +174,7 @@ async function measureGraph(
     disk = { dense: sizes['dense.hnsw'] ?? 0, vectors: sizes['vectors.f32'] ?? 0, passages: sizes['passages.json'] ?? 0, total: sum(Object.values(sizes)) };
   } else {
     await dense.writeIndex(join(dir, 'dense.hnsw'));
-    writeChunked(join(dir, 'vectors.f32'), [packed(vectors, dim)]);
+    writeChunked(join(dir, 'vectors.f32'), packVectors(vectors, dim));
     const sizes = fileSizes(dir);
     disk = { dense: sizes['dense.hnsw'] ?? 0, vectors: sizes['vectors.f32'] ?? 0, passages: null, total: sum(Object.values(sizes)) };
   }
@@ -233,12 +233,6 @@ function measureEf(dense: InstanceType<typeof hnswlib.HierarchicalNSW>, queries:
 
 function fileSizes(dir: string): Record<string, number> {
   return Object.fromEntries(readdirSync(dir).map((f) => [f, statSync(join(dir, f)).size]));
-}
-
-function packed(vectors: Float32Array[], dim: number): Buffer {
-  const flat = new Float32Array(vectors.length * dim);
-  vectors.forEach((v, i) => flat.set(v, i * dim));
-  return Buffer.from(flat.buffer);
 }
 
 const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);

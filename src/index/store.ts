@@ -123,7 +123,7 @@ export function buildHnsw(vectors: Float32Array[], dimension: number, params: Hn
 }
 
 /** The vectors as consecutive float32 rows, in blocks of about CHUNK_BYTES (never one buffer of the whole file). */
-function packVectors(vectors: Float32Array[], dimension: number): Buffer[] {
+export function packVectors(vectors: Float32Array[], dimension: number): Buffer[] {
   const rowsPerBlock = Math.max(1, Math.floor(CHUNK_BYTES / (4 * dimension)));
   const blocks: Buffer[] = [];
   for (let from = 0; from < vectors.length; from += rowsPerBlock) {

@@ -14,7 +14,7 @@ import { updateIndex } from '../src/index/build.js';
 import { largeFileWarning, unindexableFiles } from '../src/index/corpus-check.js';
 import { ensureIndex } from '../src/app/guarded.js';
 import { formatBytes } from '../src/format.js';
-import { checksumProblem, DATA_FILES, graphProblem, OPTIONAL_FILES, sizeProblem } from '../src/index/integrity.js';
+import { DATA_FILES, graphProblem, OPTIONAL_FILES, sizeProblem, versionProblem } from '../src/index/integrity.js';
 import { ifNoWriter, updateInProgress, withWriteLock } from '../src/index/lock.js';
 import { progressMeter } from '../src/index/progress.js';
 import { currentVersion, type Manifest, readIndex } from '../src/index/store.js';
@@ -70,7 +70,7 @@ describe('index integrity', () => {
       expect(manifest.stored![f]).toEqual({ bytes: size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), mtimeMs, ino });
     }
     expect(sizeProblem(dir, manifest.stored)).toBeNull();
-    expect(checksumProblem(dir, manifest.stored)).toBeNull();
+    expect(versionProblem(dir, manifest, { full: true })).toBeNull();
     // same size, one byte changed: only the checksum sees it
     const copy = mkdtempSync(join(tmpdir(), 'robust-copy-'));
     cpSync(dir, copy, { recursive: true });
@@ -78,7 +78,7 @@ describe('index integrity', () => {
     bytes[10] = bytes[10]! ^ 1;
     writeFileSync(join(copy, 'passages.json'), bytes);
     expect(sizeProblem(copy, manifest.stored)).toBeNull();
-    expect(checksumProblem(copy, manifest.stored)).toMatch(/passages.json does not match its checksum/);
+    expect(versionProblem(copy, manifest, { full: true })).toMatch(/passages.json does not match its checksum/);
     truncateSync(join(copy, 'dense.hnsw'), 100);
     expect(sizeProblem(copy, manifest.stored)).toMatch(/dense.hnsw is 100 bytes, the manifest says/);
     rmSync(copy, { recursive: true });

@@ -78,16 +78,6 @@ export function sizeProblem(dir: string, stored: StoredFiles | undefined): strin
   return null;
 }
 
-/** What is wrong with the data files' contents (reads and hashes them all), or null. */
-export function checksumProblem(dir: string, stored: StoredFiles | undefined): string | null {
-  const sizes = sizeProblem(dir, stored);
-  if (sizes || !stored) return sizes;
-  for (const f of filesOf(stored)) {
-    if (hashFile(join(dir, f)).sha256 !== stored[f]!.sha256) return `${f} does not match its checksum`;
-  }
-  return null;
-}
-
 /** What a version's manifest says the files must hold (the subset of Manifest this module reads). */
 export interface ExpectedShape {
   passageCount: number;

@@ -129,8 +129,9 @@ async function main() {
     }
     if (run('scale')) {
       const questionVectors = await Promise.all([...dev, ...extra].map((q) => embedder.embedQuery(q)));
+      const passages = engine.index.allPassages();
       results.scale = await benchScale(
-        { passages: engine.index.allPassages(), vectors: engine.index.allPassages().map((p) => engine.index.vector(p.id)) },
+        { passages, vectors: passages.map((p) => engine.index.vector(p.id)) },
         questionVectors,
         dev,
         embedder,

@@ -31,7 +31,7 @@ async function main() {
   const t0 = performance.now();
   const vectors = await model.embed(texts);
   say(`${texts.length} sentences of ${new Set(owner).size} of ${index.manifest.passageCount} passages embedded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  index.sentenceVectors = index.allPassages().map(() => []);
+  index.sentenceVectors = Array.from({ length: index.manifest.passageCount }, () => []);
   vectors.forEach((v, i) => index.sentenceVectors![owner[i]!]!.push(v));
 
   const synonyms = loadSynonyms(config.synonymsFile);

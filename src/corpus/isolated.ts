@@ -6,9 +6,8 @@
 // and indexing it start one process). The child needs tsx (a dependency) to load TypeScript; where it cannot be
 // started the file is read in this process, as before.
 import { type ChildProcess, fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { tsxFile } from '../tsx.js';
 import { DEFAULT_LIMITS, type InputLimits } from './limits.js';
 import { type ParseOptions, parseReport, type ReportFile, type SkippedFile } from './load.js';
 
@@ -27,8 +26,7 @@ let nextId = 0;
 
 function tsxLoader(): string | null {
   try {
-    const root = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-    return pathToFileURL(join(root, 'dist', 'loader.mjs')).href;
+    return tsxFile('dist', 'loader.mjs');
   } catch {
     return null;
   }

@@ -1,10 +1,8 @@
 // Starts the embedding worker (src/embed/worker.ts) and talks to it. The main thread of the bot then only ranks
 // and replies while the other core runs the model: 500 questions at once no longer wait behind each other's
 // inferences (docs/performance.md, "Load: 500 questions at once").
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { tsxFile } from '../tsx.js';
 import type { ModelConfig, RunBatch } from './model.js';
 import { ModelMissingError } from './model.js';
 import type { FromWorker, ToWorker } from './worker.js';
@@ -20,7 +18,7 @@ const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worke
  */
 function spawn(script: URL, workerData: unknown): Worker {
   if (!script.pathname.endsWith('.ts')) return new Worker(script, { workerData });
-  const api = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
+  const api = tsxFile('dist', 'esm', 'api', 'index.mjs');
   const boot = `import(${JSON.stringify(api)}).then((tsx) => tsx.tsImport(${JSON.stringify(script.href)}, ${JSON.stringify(script.href)}))`;
   return new Worker(boot, { eval: true, workerData });
 }

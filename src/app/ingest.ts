@@ -73,8 +73,8 @@ function shortened(name: string): string {
 }
 
 /** What a report already in the corpus reads as (for a file sent again unchanged). */
-export async function readFacts(bytes: Uint8Array, name: string, correction?: MetaCorrection): Promise<ReportFacts | null> {
-  const parsed = await parseReportIsolated(bytes, name);
+export async function readFacts(bytes: Uint8Array, name: string, correction?: MetaCorrection, limits?: Config['limits']): Promise<ReportFacts | null> {
+  const parsed = await parseReportIsolated(bytes, name, limits ? { limits } : {});
   if ('reason' in parsed) return null;
   try {
     const report = segmentReport(parsed, correction);

@@ -88,8 +88,9 @@ async function main() {
     for (const o of outcomes) {
       if (o.status === 'rejected') process.stdout.write(jsonLine(o.file, 'rejected', null, o.reason) + '\n');
       else if (o.status === 'duplicate') {
-        const sent = files.find((f) => basename(f.name) === o.file || f.name === o.file);
-        process.stdout.write(jsonLine(o.duplicateOf, 'unchanged', sent ? await readFacts(sent.bytes, o.duplicateOf, correction) : null) + '\n');
+        // A duplicate is known by its hash before it is read: its facts are read here, within the configured limits.
+        const sent = files.find((f) => f.name === o.file);
+        process.stdout.write(jsonLine(o.duplicateOf, 'unchanged', sent ? await readFacts(sent.bytes, o.duplicateOf, correction, config.limits) : null) + '\n');
       } else process.stdout.write(jsonLine(o.file, o.status, o.facts) + '\n');
     }
     if (unreadable.length || outcomes.some((o) => o.status === 'rejected')) process.exitCode = 1;

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Answer, Engine } from '../types.js';
+import { normalizeForMatch } from './evaluate.js';
 import { chatsInOrder } from './followup.js';
 
 /** One line of a conversation: {"chat": "c1", "question": "…"} (what `ask --json --batch --chats` reads). */
@@ -51,10 +52,8 @@ export interface ConversationScore {
   details: TurnDetail[];
 }
 
-const flat = (s: string) => s.replace(/\s+/g, '').replace(/\*\*/g, '');
-
 function hitRank(answer: Answer, turn: ConversationTurn): number | null {
-  const r = answer.results.slice(0, 3).find((r) => r.source.file === turn.source && (turn.evidence ?? []).some((e) => flat(r.text).includes(flat(e))));
+  const r = answer.results.slice(0, 3).find((r) => r.source.file === turn.source && (turn.evidence ?? []).some((e) => normalizeForMatch(r.text).includes(normalizeForMatch(e))));
   return r ? r.rank : null;
 }
 

@@ -68,21 +68,12 @@ export function rankPlaces(book: FigureBook, query: string, comparison: Comparis
   const year = /((?:19|20)\d\d)年/.exec(q)?.[1];
   const ascending = FEWEST.test(q);
   const candidates = comparison.rows.filter((r) => r.period === period && (!year || r.year === Number(year)));
-  const latest = new Map<string | null, CompareRow>();
-  for (const r of candidates) {
-    const had = latest.get(r.place);
-    if (!had || (r.year ?? 0) > (had.year ?? 0)) latest.set(r.place, r);
-  }
+  const latest = latestByPlace(candidates);
   const rows = [...latest.values()].sort((a, b) => (ascending ? a.value - b.value : b.value - a.value));
   // Places left out by the year or period asked are named, never dropped silently.
-  const unranked = new Map<string | null, CompareRow>();
   const anyYear = q.replace(/去年|上年|今年|本年/g, '');
   const all = anyYear === q ? comparison : compareIndicator(book, inReportWords(anyYear, book.synonyms));
-  for (const r of all.rows) {
-    if (latest.has(r.place)) continue;
-    const had = unranked.get(r.place);
-    if (!had || (r.year ?? 0) > (had.year ?? 0)) unranked.set(r.place, r);
-  }
+  const unranked = latestByPlace(all.rows.filter((r) => !latest.has(r.place)));
   const unit = displayUnit(rows.map((r) => r.value), rows[0]?.unit ?? '');
   const others = [...unranked.values()].filter((r) => rows.length === 0 || r.unit === rows[0]!.unit);
   const first = rows[0];
@@ -167,4 +158,14 @@ export function chartAnswer(book: () => FigureBook | null, text: string): ChartA
   if (s && s.missing.length < s.rows.length) return { kind: 'series', series: s };
   const r = comparison ? rankPlaces(figures, text.slice(0, 100)) : null;
   return r && r.rows.length > 0 ? { kind: 'ranking', ranking: r } : null;
+}
+
+/** Each place's row of the latest year (the first of equal years). */
+function latestByPlace(rows: CompareRow[]): Map<string | null, CompareRow> {
+  const latest = new Map<string | null, CompareRow>();
+  for (const r of rows) {
+    const had = latest.get(r.place);
+    if (!had || (r.year ?? 0) > (had.year ?? 0)) latest.set(r.place, r);
+  }
+  return latest;
 }

@@ -16,6 +16,8 @@
 //   w:<sid>               ask the question of the answer under <sid> as written (not as a follow-up)
 //   q:<sid>:<n>           send result n of the answer under <sid> as a ready citation (引用)
 //   a:<sid>:<n>           a vague question asked back: ask it again with option n of the answer's askBack (a place or an indicator)
+//   ck:<sid>              ask the draft checked under <sid> as a question instead (当作问题; only its sender)
+//   cr:<sid>:<n>          send the quote and source of row n of the ranking or series shown under <sid>
 //   n                     no-op (page indicator); answered silently
 //
 // Each feature routes its own verbs with onCallback(); data no pattern accepts falls through to the
@@ -40,6 +42,8 @@ export type CallbackAction =
   | { kind: 'asWritten'; sid: string }
   | { kind: 'cite'; sid: string; index: number }
   | { kind: 'clarify'; sid: string; index: number }
+  | { kind: 'asQuestion'; sid: string }
+  | { kind: 'chartRow'; sid: string; index: number }
   | { kind: 'noop' };
 
 type Kind = CallbackAction['kind'];
@@ -100,6 +104,8 @@ const CODECS: { [K in Kind]: Codec<K> } = {
   asWritten: { pattern: re(`w:(${SID})`), decode: (m) => ({ kind: 'asWritten', sid: m[1]! }), encode: (a) => `w:${a.sid}` },
   cite: { pattern: re(`q:(${SID}):(\\d{1,2})`), decode: (m) => ({ kind: 'cite', sid: m[1]!, index: Number(m[2]) }), encode: (a) => `q:${a.sid}:${a.index}` },
   clarify: { pattern: re(`a:(${SID}):(\\d{1,2})`), decode: (m) => ({ kind: 'clarify', sid: m[1]!, index: Number(m[2]) }), encode: (a) => `a:${a.sid}:${a.index}` },
+  asQuestion: { pattern: re(`ck:(${SID})`), decode: (m) => ({ kind: 'asQuestion', sid: m[1]! }), encode: (a) => `ck:${a.sid}` },
+  chartRow: { pattern: re(`cr:(${SID}):(\\d{1,2})`), decode: (m) => ({ kind: 'chartRow', sid: m[1]!, index: Number(m[2]) }), encode: (a) => `cr:${a.sid}:${a.index}` },
   noop: { pattern: /^n$/, decode: () => ({ kind: 'noop' }), encode: () => 'n' },
 };
 

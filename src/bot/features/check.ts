@@ -10,6 +10,7 @@ import { checkText, type FigureBook, figureBookOf } from '../../check/index.js';
 import { compact, CUES, parseFigures } from '../../figures/parse.js';
 import { MAX_CLAIMS_PER_CARD, renderCheckCards } from '../../present/check.js';
 import { ExpiringStore, type StoreOptions } from '../../expiring.js';
+import { encodeCallback, onCallback } from '../callback-data.js';
 
 export interface CheckDeps {
   /** The engine; its loaded index carries the figure records (figureBookOf). */
@@ -64,7 +65,7 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
     const id = drafts.add({ text, chatId: ctx.chat?.id, userId: ctx.from?.id });
     for (const [i, card] of cards.entries()) {
       const last = i === cards.length - 1;
-      await ctx.reply(card, { ...html, ...(last ? { reply_markup: new InlineKeyboard().text('当作问题', `ck:${id}`) } : {}) });
+      await ctx.reply(card, { ...html, ...(last ? { reply_markup: new InlineKeyboard().text('当作问题', encodeCallback({ kind: 'asQuestion', sid: id })) } : {}) });
     }
   }
 
@@ -80,7 +81,7 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
     const kb = new InlineKeyboard();
     rows.slice(0, 24).forEach((row, i) => {
       if (i > 0 && i % 3 === 0) kb.row();
-      kb.text(rowLabel(row, i, bySeries), `cr:${id}:${i}`);
+      kb.text(rowLabel(row, i, bySeries), encodeCallback({ kind: 'chartRow', sid: id, index: i }));
     });
     try {
       await ctx.replyWithPhoto(new InputFile(png, 'chart.png'), { caption, parse_mode: 'HTML', reply_markup: kb });
@@ -103,15 +104,15 @@ export function checkComposer(deps: CheckDeps): Composer<Context> {
     else await ctx.reply(`报告中没有找到“${indicator.slice(0, 40).replace(/[<>&]/g, '')}”的数字，无法对比。换个说法试试，例如 /compare 城镇新增就业。`);
   });
 
-  composer.callbackQuery(/^cr:([A-Za-z0-9_-]{4,16}):(\d{1,2})$/, async (ctx) => {
-    const row = charts.get(ctx.match[1]!)?.[Number(ctx.match[2])];
+  onCallback(composer, 'chartRow', async (ctx, action) => {
+    const row = charts.get(action.sid)?.[action.index];
     if (!row) return void (await ctx.answerCallbackQuery({ text: CHECK_TEXT.expired }));
     await ctx.answerCallbackQuery();
     await ctx.reply(rowCitation(row), { link_preview_options: { is_disabled: true } });
   });
 
-  composer.callbackQuery(/^ck:([A-Za-z0-9_-]{4,16})$/, async (ctx) => {
-    const draft = drafts.get(ctx.match[1]!);
+  onCallback(composer, 'asQuestion', async (ctx, action) => {
+    const draft = drafts.get(action.sid);
     if (!draft) return void (await ctx.answerCallbackQuery({ text: CHECK_TEXT.expired }));
     if (draft.chatId !== ctx.chat?.id || draft.userId !== ctx.from.id) return void (await ctx.answerCallbackQuery({ text: CHECK_TEXT.notYours }));
     await ctx.answerCallbackQuery();

@@ -49,6 +49,8 @@ export interface FigureBook {
   tokens: Set<string>[];
   weight: (t: string) => number;
   places: string[];
+  /** The words a draft names the country by (我国, 全国…) -> the national place, when a national report is indexed. */
+  aliases: Map<string, string>;
   placeWords: RegExp | null;
   /** Year of the latest report of each place (今年/去年 are read against it). */
   latestYear: Map<string | null, number>;
@@ -79,7 +81,9 @@ export function createFigureBook(records: FigureRecord[], passages: readonly Pas
     if (list) list.push(i);
     else bySort.set(sortOf(r), [i]);
   });
-  return { records, passages, tokens, weight, places, placeWords: placePattern(places.includes(gazetteer().national.name) ? [...places, ...gazetteer().national.draftWords] : places), latestYear, synonyms, bySort };
+  const { national } = gazetteer();
+  const aliases = new Map(places.includes(national.name) ? national.draftWords.map((w) => [w, national.name]) : []);
+  return { records, passages, tokens, weight, places, aliases, placeWords: placePattern([...places, ...aliases.keys()]), latestYear, synonyms, bySort };
 }
 
 /** Content words of an indicator; figures and bare numbers never count as words here. */
@@ -108,7 +112,7 @@ function placesIn(text: string, book: FigureBook): { at: number; place: string }
   book.placeWords.lastIndex = 0;
   const out: { at: number; place: string }[] = [];
   for (const m of text.matchAll(book.placeWords)) {
-    const place = book.places.find((p) => p === m[0]) ?? book.places.find((p) => p.startsWith(m[0])) ?? (gazetteer().national.draftWords.includes(m[0]) && book.places.includes(gazetteer().national.name) ? gazetteer().national.name : undefined);
+    const place = book.places.find((p) => p === m[0]) ?? book.places.find((p) => p.startsWith(m[0])) ?? book.aliases.get(m[0]);
     if (place) out.push({ at: m.index!, place });
   }
   // A place no indexed report is about (武汉 in a draft checked against Hubei's report, a district of a city):
@@ -184,7 +188,7 @@ function judge(
   let candidates = matching(sortOf(claim));
   // "提高1.43%" where the report says 1.43个百分点 (or the reverse): the same number in the other unit of change
   // is the report's figure, and the draft's unit is wrong.
-  const twin = claim.kind === 'growth' ? (claim.unit === '%' ? '百分点|growth' : claim.unit === '百分点' ? '%|growth' : null) : null;
+  const twin = claim.kind === 'growth' ? (claim.unit === '%' ? sortOf({ unit: '百分点', kind: 'growth' }) : claim.unit === '百分点' ? sortOf({ unit: '%', kind: 'growth' }) : null) : null;
   if (candidates.length === 0 && twin) candidates = matching(twin, (r) => Math.abs(r.value - claim.value) < 1e-9);
   if (year === null && candidates.length > 0) {
     const latest = Math.max(...candidates.map((c) => c.record.year ?? -Infinity));

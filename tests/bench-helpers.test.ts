@@ -102,3 +102,27 @@ describe('CPU time of the main thread (the load section)', () => {
     expect(mainThreadCpuMs()! - idleFrom).toBeLessThan(60);
   });
 });
+
+describe('npm run bench: a wrong option', () => {
+  // Read before any work: a typo in --e2e-max used to surface as a stack trace after every other section had run.
+  it('is said in one line, with the help, before the bench starts', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const root = new URL('..', import.meta.url).pathname;
+    for (const [args, said] of [
+      [['--e2e-max', '0'], '--e2e-max: "0" is not a positive whole number'],
+      [['--hnsw', '32,200'], '--hnsw: three numbers'],
+      [['--only', 'speed'], '--only: unknown section "speed"'],
+      [['--bogus'], "Unknown option '--bogus'"],
+    ] as const) {
+      const run = await promisify(execFile)('npm', ['run', '--silent', 'bench', '--', ...args], { cwd: root }).then(
+        () => null,
+        (e: { code: number; stderr: string; stdout: string }) => e,
+      );
+      expect(run?.code).toBe(1);
+      expect(run!.stderr.trim().split('\n')).toEqual([expect.stringContaining(said)]);
+      expect(run!.stderr).toContain('npm run bench -- --help');
+      expect(run!.stdout).toBe('');
+    }
+  }, 60_000);
+});

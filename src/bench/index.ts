@@ -37,10 +37,13 @@ const USAGE = `usage: npm run bench [-- --json] [--scale 100000,1000000] [--only
   --rounds N         head-to-head rounds for embedding throughput (default 3)
   --no-write         do not update bench-results/latest.json and latest.md`;
 
+/** A wrong option: said in one line with the help, not as a crash. */
+class UsageError extends Error {}
+
 const numbers = (s: string, what: string) =>
   s.split(',').map((x) => {
     const n = Number(x.trim().replace(/_/g, ''));
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${what}: "${x}" is not a positive whole number`);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${what}: "${x}" is not a positive whole number`);
     return n;
   });
 
@@ -68,10 +71,17 @@ async function main() {
   });
   if (values.help) return void process.stdout.write(USAGE + '\n');
   const only = new Set((values.only ? values.only.split(',') : SECTIONS).map((s) => s.trim()));
-  for (const s of only) if (!SECTIONS.includes(s as Section)) throw new Error(`--only: unknown section "${s}" (${SECTIONS.join(', ')})`);
+  for (const s of only) if (!SECTIONS.includes(s as Section)) throw new UsageError(`--only: unknown section "${s}" (${SECTIONS.join(', ')})`);
   const run = (s: Section) => only.has(s);
   const [M, efConstruction, ef] = values.hnsw ? numbers(values.hnsw, '--hnsw') : [DEFAULT_HNSW.M, DEFAULT_HNSW.efConstruction, DEFAULT_HNSW.ef];
-  const hnsw: HnswParams = { M: M!, efConstruction: efConstruction!, ef: ef! };
+  if (ef === undefined) throw new UsageError('--hnsw: three numbers, M,efConstruction,ef (e.g. 32,200,400)');
+  const hnsw: HnswParams = { M: M!, efConstruction: efConstruction!, ef };
+  // Every number read before any work, so a typo fails at once rather than after an hour.
+  const repeats = numbers(values.repeats!, '--repeats')[0]!;
+  const rounds = numbers(values.rounds!, '--rounds')[0]!;
+  const sizes = numbers(values.scale!, '--scale');
+  const efSweep = numbers(values['ef-sweep']!, '--ef-sweep');
+  const e2eMax = numbers(values['e2e-max']!, '--e2e-max')[0]!;
 
   const config = await loadConfig();
   const log = createLogger(config.logLevel === 'silent' ? 'silent' : 'info');
@@ -101,15 +111,15 @@ async function main() {
     if (run('embedding')) {
       log.info('embedding throughput…');
       const texts = engine.index.allPassages().map(indexedText);
-      results.embedding = await benchEmbedding(built.config, texts, { batchSizes: [1, 4, 8, 16, 32], threads: [1, 2], rounds: numbers(values.rounds!, '--rounds')[0]!, log });
+      results.embedding = await benchEmbedding(built.config, texts, { batchSizes: [1, 4, 8, 16, 32], threads: [1, 2], rounds, log });
     }
     if (run('query')) {
       log.info('warm query latency…');
-      results.query = await timeQueries(engine, dev, numbers(values.repeats!, '--repeats')[0]!);
+      results.query = await timeQueries(engine, dev, repeats);
     }
     if (run('check')) {
       log.info('checking drafts of five sentences…');
-      results.check = benchCheck(engine, loadSynonyms(config.synonymsFile), join(ROOT, 'tests/check.jsonl'), numbers(values.repeats!, '--repeats')[0]! * 2);
+      results.check = benchCheck(engine, loadSynonyms(config.synonymsFile), join(ROOT, 'tests/check.jsonl'), repeats * 2);
     }
     if (run('cold')) {
       log.info('cold start…');
@@ -137,11 +147,11 @@ async function main() {
         embedder,
         loadSynonyms(config.synonymsFile),
         {
-          sizes: numbers(values.scale!, '--scale'),
+          sizes,
           hnsw,
-          efSweep: numbers(values['ef-sweep']!, '--ef-sweep'),
+          efSweep,
           queryCopies: 4,
-          e2eMax: numbers(values['e2e-max']!, '--e2e-max')[0]!,
+          e2eMax,
           e2eRepeats: 5,
           workDir,
           log,
@@ -174,7 +184,10 @@ async function main() {
 main().then(
   () => process.exit(0),
   (err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // parseArgs' own errors (an unknown or valueless option) are usage errors too.
+    const usage = err instanceof UsageError || (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
+    if (usage) process.stderr.write(`bench: ${(err as Error).message} (npm run bench -- --help)\n`);
+    else process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
   },
 );

@@ -104,6 +104,16 @@ describe('search behaviour', () => {
     expect((await engine.search('城中區去年城鎮新增就業多少人？')).results[0]?.highlight).toContain('6725人');
   });
 
+  it('asks which indicator when a place is all a question names (那湟中呢？ with nothing before it)', async () => {
+    for (const q of ['那湟中呢？', '湟中区']) {
+      const a = await engine.search(q);
+      expect(a.confidence, q).toBe('low');
+      expect(a.askBack?.what, q).toBe('indicator');
+      expect(a.reason, q).toMatch(/^请说明要问湟中区的哪个指标/);
+      expect(a.results.every((r) => r.source.district === '湟中区'), q).toBe(true);
+    }
+  });
+
   it('works out highlights and key figures when read, with the same values whatever the order and page', async () => {
     // The bot asks for four pages and shows one: later results' highlights are computed only when read.
     const json = (a: unknown) => JSON.stringify(a, (k, v) => (k === 'tookMs' || k === 'timings' ? undefined : v));

@@ -41,6 +41,8 @@ describe('the gazetteer', () => {
     expect(named('积石山县')).toEqual([['622927']]);
     expect(named('延边州')).toEqual([['222400']]);
     expect(named('湟中县')).toEqual([['630106']]); // renamed: places.json
+    expect(named('那四川呢？')).toEqual([['510000']]); // a follow-up's opener starts the phrase
+    expect(named('那湟中呢')).toEqual([['630106']]);
     expect(named('城中村改造')).toEqual([]);
     expect(named('平安建设')).toEqual([]);
     expect(named('2023年新建高标准农田')).toEqual([]);

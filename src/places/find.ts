@@ -24,7 +24,8 @@ function wordBoundaries(text: string): Set<number> {
 }
 
 const SMALLER_PLACE = /[镇乡村路街]/;
-const PHRASE_START = /[\s\p{P}和与及跟同在对于问看据、]/u;
+// 那 opens a follow-up (那四川呢？).
+const PHRASE_START = /[\s\p{P}和与及跟同在对于问看据那、]/u;
 
 /** The lengths of the names starting with each character, longest first: only those are looked up at a position. */
 const lengthsCache = new WeakMap<Gazetteer, Map<string, number[]>>();

@@ -411,7 +411,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       confidence !== 'low'
         ? undefined
         : askBack
-          ? `请说明${askBack.what === 'place' ? '地方' : '指标'}：${askBack.options.join('、')}${askBack.what === 'place' ? '的报告都有相关原文' : '都可能是所问的'}。下面的原文可能相关。`
+          ? askBackReason(askBack, understood.district)
           : overPlace
           ? `没有收录${onlyWithin.names[0]}本级的报告，下面是其辖区报告的原文，可能相关。`
           : noFigure
@@ -528,6 +528,12 @@ export function vagueQuestion(results: SearchResult[], u: QueryUnderstanding, pl
   // Only when the results give the same indicator for different places (differingPlaces): results of other
   // indicators from other reports are just weaker matches.
   return placesDiffer.length > 1 ? { what: 'place', options: placesDiffer } : undefined;
+}
+
+/** The ask-back in words; with no option to offer (a place and nothing else asked), what to add to the question. */
+function askBackReason(askBack: NonNullable<Answer['askBack']>, place: string | null): string {
+  if (askBack.options.length === 0) return `请说明要问${place ?? ''}的哪个指标（例如“地区生产总值增长多少”）。下面的原文可能相关。`;
+  return `请说明${askBack.what === 'place' ? '地方' : '指标'}：${askBack.options.join('、')}${askBack.what === 'place' ? '的报告都有相关原文' : '都可能是所问的'}。下面的原文可能相关。`;
 }
 
 /**

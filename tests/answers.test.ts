@@ -2,7 +2,7 @@
 // none), ranking knows a five-year figure from one year's, and the ranking weights are chosen without the report
 // they are judged on. Sentences written for these tests (figures of no real report).
 import { describe, expect, it } from 'vitest';
-import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, otherRate, spanFigure, unitFirm, unitMatcher } from '../src/search/cues.js';
+import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, figureKind, otherRate, spanFigure, unitFirm, unitMatcher } from '../src/search/cues.js';
 import { contradictsYear, foreignPlaceIn, passageSpan, periodFit, periodYear } from '../src/search/engine.js';
 import { highlight, highlightWithKey, keyFigure, labelOf, ofIndicator, sharedName } from '../src/search/highlight.js';
 import { chooseWeights, combinations, crossValidateRank, worth } from '../src/search/rank-fit.js';
@@ -110,6 +110,15 @@ describe('key figure by indicator', () => {
     const { h, key } = highlightWithKey(sentences, ['地区生产总值'], weight, true, ctx('去年地区生产总值增长多少？', ['地区生产总值']));
     expect(key?.figure).toBe('5.2%');
     expect(h.sentence).toBe(sentences[1]);
+  });
+  it('never takes it from a sentence that names the indicator less fully, nor leads with a rank', () => {
+    // The amount is asked; the report gives only the growth and its rank, and a count of firms next to it.
+    const sentences = ['全省货物进出口总额增长12.4%、增速居全国第5位。', '外贸企业队伍扩大，新增有进出口实绩企业860家。'];
+    const q = '去年货物进出口总额是多少？';
+    const { h, key } = highlightWithKey(sentences, ['货物', '进出口', '总额'], weight, true, ctx(q, ['货物', '进出口', '总额']));
+    expect(key).toBeUndefined();
+    expect(h.sentence).toBe(sentences[0]);
+    expect(figureKind(sentences[0]!, '5位')).toBe('rank');
   });
 });
 

@@ -5,7 +5,10 @@ import { UNITS } from '../clean/figures.js';
 import { QUESTION_CUES } from '../structure/period.js';
 
 export type Period = 'plan' | 'review';
-export type FigureKind = 'growth' | 'amount' | 'share';
+/** What a figure measures; a rank (居全国第3位) is never asked as an amount, a rate or a share. */
+export type FigureKind = AskedKind | 'rank';
+/** The kinds a question asks for. */
+export type AskedKind = 'growth' | 'amount' | 'share';
 
 const LISTS = ['growth', 'amount', 'share', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic'] as const;
 type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][]; sameCount: string[][] };
@@ -47,7 +50,7 @@ export function askedPeriod(question: string): Period | null {
 }
 
 /** The kind of figure asked for: a growth rate, an amount, a share, or null. Growth wins over amount ("投资增长多少"). */
-export function askedFigureKind(question: string): FigureKind | null {
+export function askedFigureKind(question: string): AskedKind | null {
   if (has(question, CUES.growth)) return 'growth';
   if (has(question, CUES.share)) return 'share';
   if (has(question, CUES.amount)) return 'amount';
@@ -96,6 +99,7 @@ export function figureKind(sentence: string, figure: string): FigureKind {
   const at = sentence.indexOf(figure);
   const before = sentence.slice(Math.max(0, at - 6), Math.max(0, at));
   const percent = /[%％‰]|百分点/.test(figure);
+  if (/第$/.test(before) && /[位名]$/.test(figure)) return 'rank';
   if (/(?:到|至|达|为)$/.test(before)) return percent ? 'share' : 'amount';
   if (/(?:增长|下降|提高|增加|降低|减少|上涨|缩短|延长|增幅|增速|调增|上调|下调|提升|增)$/.test(before)) return 'growth';
   if (/增长|下降|提高|增幅|增速|降低|上涨|减少/.test(before) && (percent || /倍/.test(figure))) return 'growth';

@@ -9,7 +9,7 @@ import { UNITS } from '../clean/figures.js';
 import { gazetteer } from '../places/gazetteer.js';
 import { findPlaces, namedPlaces } from '../places/find.js';
 import type { Answer, Carried, Place, ReportSummary } from '../types.js';
-import { askedFigureKind, askedPeriod, ASKING_WORDS, type FigureKind, type Period } from './cues.js';
+import { askedFigureKind, askedPeriod, ASKING_WORDS, type AskedKind, type Period } from './cues.js';
 import { normalizeQuestion, placesAsked, WANTS_FIGURE } from './understand.js';
 
 interface Words {
@@ -57,7 +57,7 @@ export interface Frame {
   /** The year as written: "2023年", "去年". */
   year: string | null;
   period: Period | null;
-  kind: FigureKind | null;
+  kind: AskedKind | null;
   wantsFigure: boolean;
   /** The question without its place and year ("城镇新增就业多少？"): kept as asked while nothing else changes. */
   wording: string;

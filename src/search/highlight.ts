@@ -288,8 +288,12 @@ export function highlightWithKey(
   const h = highlight(sentences, terms, weight, wantsFigure);
   const key = keyFigure(h, ctx);
   if (key || !wantsFigure) return { h, key };
+  // The other sentence must name the indicator as fully as the best one: "进出口总额增长18.2%" asked as 总额 has no
+  // amount, and "有进出口实绩企业1357家" in the next sentence is not one.
+  const named = (s: string) => (ctx.question ? sharedName(ctx.question, s.replace(/\s+/g, ''))?.length ?? 0 : 0);
+  const bestNamed = named(h.sentence);
   const others = sentences
-    .filter((s) => s !== h.sentence && findFigures(s.replace(/\s+/g, '')).length > 0)
+    .filter((s) => s !== h.sentence && findFigures(s.replace(/\s+/g, '')).length > 0 && named(s) >= bestNamed)
     .map((s) => ({ s, w: matchedWeight(s.replace(/\s+/g, ''), terms, weight) }))
     .filter((x) => x.w > 0)
     .sort((a, b) => b.w - a.w);

@@ -167,6 +167,19 @@ describe('questions about other places, end to end', () => {
     expect((await engine.search('宜君县去年城镇新增就业多少人？')).placesDiffer).toBeUndefined();
   });
 
+  it('reads 去年 against the newest report of the place asked when there are several years of it', async () => {
+    // national-2024.txt and national-2025.txt: 去年 is 2024 (the newest report's year before), never 2023 as well.
+    const a = await engine.search('全国去年城镇新增就业多少人？');
+    expect(a.found).toBe(true);
+    expect(a.results[0]!.source.file).toBe('national-2025.txt');
+    expect(a.results[0]!.keyFigure?.figure).toBe('1256万人');
+    const named = await engine.search('2023年全国城镇新增就业多少人？');
+    expect(named.results[0]!.source.file).toBe('national-2024.txt');
+    expect(named.results[0]!.keyFigure?.figure).toBe('1244万人');
+    const target = await engine.search('全国今年居民消费价格涨幅目标是多少？');
+    expect(target.results[0]!.keyFigure?.figure).toBe('2%左右');
+  });
+
   it('restricts to a place given by /district in any form', async () => {
     const a = await engine.search('城镇新增就业多少人？', { district: '宜君' });
     expect(a.results.every((r) => r.source.place?.code === '610222')).toBe(true);

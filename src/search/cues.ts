@@ -101,8 +101,8 @@ export function figureKind(sentence: string, figure: string): FigureKind {
   const percent = /[%％‰]|百分点/.test(figure);
   if (/第$/.test(before) && /[位名]$/.test(figure)) return 'rank';
   if (/(?:到|至|达|为)$/.test(before)) return percent ? 'share' : 'amount';
-  if (/(?:增长|下降|提高|增加|降低|减少|上涨|缩短|延长|增幅|增速|调增|上调|下调|提升|增)$/.test(before)) return 'growth';
-  if (/增长|下降|提高|增幅|增速|降低|上涨|减少/.test(before) && (percent || /倍/.test(figure))) return 'growth';
+  if (/(?:增长|下降|提高|增加|降低|减少|上涨|缩短|延长|增幅|涨幅|降幅|增速|调增|上调|下调|提升|增)$/.test(before)) return 'growth';
+  if (/增长|下降|提高|增幅|涨幅|降幅|增速|降低|上涨|减少/.test(before) && (percent || /倍/.test(figure))) return 'growth';
   return percent ? 'share' : 'amount';
 }
 

@@ -128,10 +128,19 @@ interface Loaded {
   placeCodes: string[];
   fileOf: Int32Array;
   files: string[];
+  /**
+   * For each file (as in `files`), the year of the newest report of its place: 去年/今年 are read against it, so with
+   * reports of several years of one place "去年" is the year before the newest report, not every report's own.
+   */
+  yearBase: (number | null)[];
 }
 
 function prepare(index: StoredIndex): Loaded {
   const n = index.manifest.passageCount;
+  const newest = new Map<string, number>();
+  const placeKey = (f: (typeof index.manifest.files)[number]) => f.place?.code ?? f.district ?? f.file;
+  for (const f of index.manifest.files) if (f.year !== null) newest.set(placeKey(f), Math.max(newest.get(placeKey(f)) ?? f.year, f.year));
+  const byFile = new Map(index.manifest.files.map((f) => [f.file, f.year === null ? null : newest.get(placeKey(f))!]));
   return {
     index,
     // Stored by the build; only versions written before it was stored run jieba over every passage here.
@@ -145,6 +154,7 @@ function prepare(index: StoredIndex): Loaded {
     placeCodes: index.facts.placeCodes,
     fileOf: index.facts.fileOf,
     files: index.facts.files,
+    yearBase: index.facts.files.map((f) => byFile.get(f) ?? null),
   };
 }
 
@@ -197,7 +207,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
   async function search(query: string, options: SearchOptions = {}): Promise<Answer> {
     // One question is answered from one index version, even if a reload happens meanwhile.
     const loaded = state;
-    const { index, lexical, texts, covered, periods, figures, spans, placeOf, placeCodes: indexedPlaces, fileOf, files } = state;
+    const { index, lexical, texts, covered, periods, figures, spans, placeOf, placeCodes: indexedPlaces, fileOf, files, yearBase } = state;
+    const base = (id: number) => yearBase[fileOf[id]!] ?? null;
     const figuresOf = (id: number) =>
       (figures[id] ??= findFigures(texts[id]!).map((figure) => ({ figure, kind: figureKind(texts[id]!, figure), span: spans[id]! || spanFigure(texts[id]!, figure) })));
     // The candidates' passages, read from the index once they are candidates (learn).
@@ -275,7 +286,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const wLex = rank.mode === 'dense' ? 0 : rank.mode === 'lexical' ? 1 : rank.lexicalWeight;
     // The question's words long enough to be an indicator (占地区生产总值比重), found once for every candidate.
     const shareWords = understood.concepts.flat().filter((w) => Array.from(w).length >= 3);
-    const contradicts = (id: number) => contradictsYear(passages[id]!, understood, periods[id]!);
+    const contradicts = (id: number) => contradictsYear(passages[id]!, understood, periods[id]!, base(id));
     for (const c of all) {
       const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
       const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
@@ -310,7 +321,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // Several years asked (年均, “十四五”期间, 累计): a passage speaking of several years (its period's span, or a
     // 年均/累计 figure of the kind asked) before last year's, as one year asked puts the single year first.
     const multiYear = (id: number) => spans[id]! || figuresOf(id).some((f) => f.span && (!kind || f.kind === kind));
-    promotePeriodMatch(ranked, span === true ? (id) => (multiYear(id) ? 1 : 0) : (id) => periodFit(passages[id]!, understood, asked), covers);
+    promotePeriodMatch(ranked, span === true ? (id) => (multiYear(id) ? 1 : 0) : (id) => periodFit(passages[id]!, understood, asked, base(id)), covers);
     const best = ranked[0];
     const evidence = best ? { similarity: round(best.similarity), coverage: round(covers(best.id)) } : undefined;
     const where = district ? `${district}的报告` : '已收录的报告';
@@ -325,7 +336,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       understood,
       weight,
       contradictsYear: contradicts,
-      agreesYear: (id) => agreesYear(passages[id]!, understood, periods[id]!),
+      agreesYear: (id) => agreesYear(passages[id]!, understood, periods[id]!, base(id)),
       periodOf: (id) => periods[id]!,
     });
     const decider = (rank.decision ??= loadDecision());
@@ -359,7 +370,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
         if (shown) return shown;
         const foreignPlace = (clause: string) => foreignPlaceIn(clause, p.source.place?.code ?? null, askedCodes, inside?.names);
         const { h, key } = highlightWithKey(p.sentences, understood.terms, weight, understood.wantsFigure, {
-          kind, unit, terms: understood.terms, weight, year: askedYear(p, understood), reportYear: p.source.year, asked: understood.year, period: periods[c.id]!, periodYear: periodYear(p), contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
+          kind, unit, terms: understood.terms, weight, year: askedYear(p, understood, base(c.id)), reportYear: p.source.year, asked: understood.year, period: periods[c.id]!, periodYear: periodYear(p), contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
           ...(inside ? { mustName: inside.names } : {}),
         });
         // The key figure leads the list: `figures[0]` is what a card's first line and `ask --json` readers quote.
@@ -390,7 +401,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const noFigure = understood.wantsFigure && confidence === 'high' && results[0] !== undefined && !results[0].keyFigure && figuresOf(ranked[0]!.id).length > 0 && !(unit && wordCounts(texts[ranked[0]!.id]!).some(unit));
     if (noFigure) confidence = 'low';
     // The report gives only the other period (a result for a target asked): shown with a note, never as the answer.
-    const otherPeriod = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood);
+    const otherPeriod = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood, base(best.id));
     if (otherPeriod && confidence === 'high') confidence = 'low';
     // One year asked and the best passage speaks of several (a five-year review or plan): not the answer asked.
     const manyYears = span === false && confidence === 'high' && passageSpan(passages[best.id]!);
@@ -622,10 +633,10 @@ function promoteYearMatch(ranked: Candidate[], contradicts: (id: number) => bool
  * asked and the passage reviews that single year, not a multi-year span; a year named with no period asked, its
  * review before its plan.
  */
-export function periodFit(p: Passage, u: QueryUnderstanding, asked: Period | null): number {
+export function periodFit(p: Passage, u: QueryUnderstanding, asked: Period | null, base?: number | null): number {
   const period = p.period;
   if (!period) return 0;
-  const year = askedYear(p, u);
+  const year = askedYear(p, u, base);
   const wanted = asked ?? (year === null || p.source.year === null ? null : year === p.source.year ? 'plan' : year === p.source.year - 1 ? 'review' : null);
   if (!wanted || period.kind !== wanted || (year !== null && year !== period.year)) return 0;
   if (period.span) return 0;
@@ -652,18 +663,21 @@ function promotePeriodMatch(ranked: Candidate[], fit: (id: number) => number, co
   if (at >= 0) ranked.unshift(...ranked.splice(at + 1, 1));
 }
 
-/** The year a question asks about, resolved against the passage's report for 去年/今年/明年; null when none is asked. */
-function askedYear(p: Passage, u: QueryUnderstanding): number | null {
+/**
+ * The year a question asks about; 去年/今年/明年 resolved against `base`, the newest report year of the passage's
+ * place (its own report's year when that is the only one); null when none is asked.
+ */
+function askedYear(p: Passage, u: QueryUnderstanding, base: number | null = p.source.year): number | null {
   if (!u.year) return null;
-  return 'absolute' in u.year ? u.year.absolute : p.source.year !== null ? p.source.year + u.year.relative : null;
+  return 'absolute' in u.year ? u.year.absolute : base !== null ? base + u.year.relative : null;
 }
 
 /**
  * When the best passage answers another period than the one asked (a result for a target question, or the other
  * way round), the card says so instead of presenting it as the answer.
  */
-function periodNote(p: Passage, period: Period | null, key: SearchResult['keyFigure'], asked: Period | null, u: QueryUnderstanding): string | null {
-  const target = askedYear(p, u);
+function periodNote(p: Passage, period: Period | null, key: SearchResult['keyFigure'], asked: Period | null, u: QueryUnderstanding, base: number | null): string | null {
+  const target = askedYear(p, u, base);
   const wanted = asked ?? (target === null || p.source.year === null ? null : target === p.source.year ? 'plan' : target === p.source.year - 1 ? 'review' : null);
   if (!wanted || !period || period === wanted) return null;
   const year = p.source.year === null ? key?.year ?? null : period === 'plan' ? p.source.year : p.source.year - 1;
@@ -676,8 +690,8 @@ function periodNote(p: Passage, period: Period | null, key: SearchResult['keyFig
 const namedYears = (p: Passage) => [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]));
 
 /** A passage that names the year asked about, or (naming none) is the plan or review of exactly that year. */
-function agreesYear(p: Passage, u: QueryUnderstanding, period: Period | null): boolean {
-  const target = askedYear(p, u);
+function agreesYear(p: Passage, u: QueryUnderstanding, period: Period | null, base?: number | null): boolean {
+  const target = askedYear(p, u, base);
   if (target === null) return false;
   const named = namedYears(p);
   if (named.length > 0) return named.includes(target);
@@ -687,8 +701,8 @@ function agreesYear(p: Passage, u: QueryUnderstanding, period: Period | null): b
 }
 
 /** A passage that names a year, none of which is the one asked about (resolved against its report's year). */
-export function contradictsYear(p: Passage, u: QueryUnderstanding, period: Period | null): boolean {
-  const target = askedYear(p, u);
+export function contradictsYear(p: Passage, u: QueryUnderstanding, period: Period | null, base?: number | null): boolean {
+  const target = askedYear(p, u, base);
   if (target === null) return false;
   const named = namedYears(p);
   if (named.length > 0) return !named.includes(target);

@@ -10,7 +10,7 @@ import { DiskError, explainFsError } from './fs-errors.js';
 import { indexedText } from './indexed-text.js';
 import { collectPostings, decodePostings, encodePostings, type LexicalPostings } from './lexical.js';
 import { CHUNK_BYTES, readChunked, readJsonArray, writeChunked, writeJsonArray } from './large-file.js';
-import { describeStoredFiles, graphProblem, IndexDamagedError, listVersions, type StoredFiles, versionProblem } from './integrity.js';
+import { describeStoredFiles, graphProblem, IndexDamagedError, listVersions, type StoredFiles, untouchedInFolder, versionProblem } from './integrity.js';
 import { diskStore, memoryStore, type PassageFacts, type PassageStore, readLayout, writePassages } from './passage-store.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -222,29 +222,37 @@ async function readVersion(indexDir: string, version: string): Promise<StoredInd
   // Checksums, counts and the graph's structure first: hnswlib must never see a damaged graph.
   const problem = versionProblem(dir, manifest);
   if (problem) throw new IndexDamagedError(problem);
-  const store = manifest.stored?.['passages.idx'] ? openStore(dir, manifest) : readWholeStore(dir, manifest);
+  // hnswlib reads the graph on a thread of its own (the largest file: 2.3 GB at a million passages) while this
+  // thread reads the passage layout, the figures and the postings.
   const dense = new HierarchicalNSW('cosine', manifest.model.dimension);
+  const graphRead = dense.readIndex(join(dir, 'dense.hnsw'), true).then(
+    () => null,
+    (err: unknown) => new IndexDamagedError(`dense.hnsw is unreadable (${(err as Error).message})`),
+  );
+  let store: PassageStore;
+  let figures: FigureRecord[];
+  let lexical: LexicalPostings | undefined;
   try {
-    await dense.readIndex(join(dir, 'dense.hnsw'), true);
-  } catch (err) {
-    throw new IndexDamagedError(`dense.hnsw is unreadable (${(err as Error).message})`);
+    store = manifest.stored?.['passages.idx'] ? openStore(dir, manifest) : readWholeStore(dir, manifest);
+    try {
+      figures = readJsonArray<FigureRecord>(join(dir, 'figures.json'));
+    } catch (err) {
+      throw new IndexDamagedError(`figures.json is unreadable (${(err as Error).message})`);
+    }
+    if (manifest.stored?.['lexical.bin']) {
+      try {
+        lexical = decodePostings(readChunked(join(dir, 'lexical.bin')), manifest.passageCount, { checkPostings: !untouchedInFolder(dir, 'lexical.bin', manifest.stored) });
+      } catch (err) {
+        throw new IndexDamagedError((err as Error).message);
+      }
+    }
+  } finally {
+    // Never leave hnswlib reading while the caller moves on (to an older version, or an error).
+    const failed = await graphRead;
+    if (failed) throw failed;
   }
   if (dense.getCurrentCount() !== manifest.passageCount) throw new IndexDamagedError(`dense.hnsw holds ${dense.getCurrentCount()} passages, the manifest says ${manifest.passageCount}`);
   dense.setEf(manifest.hnsw.ef);
-  let figures: FigureRecord[];
-  try {
-    figures = readJsonArray<FigureRecord>(join(dir, 'figures.json'));
-  } catch (err) {
-    throw new IndexDamagedError(`figures.json is unreadable (${(err as Error).message})`);
-  }
-  let lexical: LexicalPostings | undefined;
-  if (manifest.stored?.['lexical.bin']) {
-    try {
-      lexical = decodePostings(readChunked(join(dir, 'lexical.bin')), manifest.passageCount);
-    } catch (err) {
-      throw new IndexDamagedError((err as Error).message);
-    }
-  }
   return { manifest, passage: store.passage, vector: store.vector, allPassages: store.all, facts: store, dense, lexical, figures, version };
 }
 

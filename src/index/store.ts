@@ -205,7 +205,8 @@ export async function readIndex(indexDir: string, opts: { warn?: (message: strin
       const index = await readVersion(indexDir, version);
       if (!first) return index;
       opts.warn?.(`index version ${first.version} is damaged (${first.problem}): answering from the previous version ${version}; run "npm run index" to repair`);
-      return { ...index, fellBackFrom: first };
+      index.fellBackFrom = first; // not a spread: that would parse the figures now
+      return index;
     } catch (err) {
       if (!(err instanceof IndexDamagedError)) throw err;
       first ??= { version, problem: err.message };
@@ -230,15 +231,9 @@ async function readVersion(indexDir: string, version: string): Promise<StoredInd
     (err: unknown) => new IndexDamagedError(`dense.hnsw is unreadable (${(err as Error).message})`),
   );
   let store: PassageStore;
-  let figures: FigureRecord[];
   let lexical: LexicalPostings | undefined;
   try {
     store = manifest.stored?.['passages.idx'] ? openStore(dir, manifest) : readWholeStore(dir, manifest);
-    try {
-      figures = readJsonArray<FigureRecord>(join(dir, 'figures.json'));
-    } catch (err) {
-      throw new IndexDamagedError(`figures.json is unreadable (${(err as Error).message})`);
-    }
     if (manifest.stored?.['lexical.bin']) {
       try {
         lexical = decodePostings(readChunked(join(dir, 'lexical.bin')), manifest.passageCount, { checkPostings: !untouchedInFolder(dir, 'lexical.bin', manifest.stored) });
@@ -253,7 +248,23 @@ async function readVersion(indexDir: string, version: string): Promise<StoredInd
   }
   if (dense.getCurrentCount() !== manifest.passageCount) throw new IndexDamagedError(`dense.hnsw holds ${dense.getCurrentCount()} passages, the manifest says ${manifest.passageCount}`);
   dense.setEf(manifest.hnsw.ef);
-  return { manifest, passage: store.passage, vector: store.vector, allPassages: store.all, facts: store, dense, lexical, figures, version };
+  // The figure records (~210 bytes a passage in real reports, ~0.2 GB at a million) are parsed when /check or
+  // /compare first needs them, not at every start. The file was checked with the others (hashed when written to
+  // since the build), so a record that cannot be parsed later is damage on disk: the fix is the same.
+  let figures: FigureRecord[] | undefined;
+  const readFigures = () => {
+    try {
+      return (figures ??= readJsonArray<FigureRecord>(join(dir, 'figures.json')));
+    } catch (err) {
+      throw new IndexDamagedError(`figures.json of index version ${version} is unreadable (${(err as Error).message}): run "npm run index" to rebuild it`);
+    }
+  };
+  return {
+    manifest, passage: store.passage, vector: store.vector, allPassages: store.all, facts: store, dense, lexical, version,
+    get figures() {
+      return readFigures();
+    },
+  };
 }
 
 /** Passages and vectors stay on disk; passages.idx (checked with the other files) says where each one is. */

@@ -18,7 +18,7 @@ import { DiskError } from './fs-errors.js';
 import { formatBytes } from '../format.js';
 import type { Progress } from './progress.js';
 import { indexedText } from './indexed-text.js';
-import { buildHnsw, currentProblem, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
+import { buildHnsw, currentProblem, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type FileStamp, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
 
 /**
  * Fingerprint of the code that turns files into indexed passages (loading, cleaning, structure, segmentation, places and
@@ -77,17 +77,28 @@ interface CorpusEntry {
   hash: string;
   path: string;
   correction?: MetaCorrection;
+  stamp: FileStamp;
 }
 
-function scanCorpus(corpusDir: string): CorpusEntry[] {
+/**
+ * Read every corpus file's bytes hash; a file whose size, modification time and inode are those the manifest
+ * recorded with its hash is not read again. Every start checks the corpus against the index: at a million
+ * passages (~4,000 reports of a few MB each) reading them all would take longer than the rest of the start.
+ * Any write to a file, a copy or a new file changes its stamp, and it is read and hashed as before.
+ */
+function scanCorpus(corpusDir: string, known: Manifest | null = null): CorpusEntry[] {
   if (!existsSync(corpusDir)) throw new ConfigError(`no corpus folder at ${corpusDir}: create it and put the reports there, or set CORPUS_DIR`);
   const corrections = readCorrections(corpusDir);
+  const stamps = new Map([...(known?.files ?? []), ...(known?.skipped ?? [])].flatMap((f) => (f.stamp ? [[f.file, f.stamp] as const] : [])));
   return listReportFiles(corpusDir).map((file) => {
     const path = join(corpusDir, file);
-    const bytes = hashBytes(readFileSync(path));
+    const { size, mtimeMs, ino } = statSync(path);
+    const was = stamps.get(file);
+    const sha256 = was && was.bytes === size && was.mtimeMs === mtimeMs && was.ino === ino ? was.sha256 : hashBytes(readFileSync(path));
+    const stamp: FileStamp = { bytes: size, mtimeMs, ino, sha256 };
     const correction = corrections[file];
-    if (!correction) return { file, path, hash: bytes };
-    return { file, path, correction, hash: `${bytes}+${createHash('sha256').update(JSON.stringify(correction)).digest('hex').slice(0, 8)}` };
+    if (!correction) return { file, path, hash: sha256, stamp };
+    return { file, path, correction, stamp, hash: `${sha256}+${createHash('sha256').update(JSON.stringify(correction)).digest('hex').slice(0, 8)}` };
   });
 }
 
@@ -119,7 +130,8 @@ function statusOf(manifest: Manifest | null, entries: CorpusEntry[], config: Pic
 
 /** Is the index on disk present, built by the configured model, and built from the current corpus files? */
 export function indexStatus(config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>): IndexStatus {
-  return statusOf(readManifest(config.indexDir), scanCorpus(config.corpusDir), config);
+  const manifest = readManifest(config.indexDir);
+  return statusOf(manifest, scanCorpus(config.corpusDir, manifest), config);
 }
 
 /** Bring the index in line with the corpus folder, embedding only what changed. */
@@ -128,7 +140,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
   // The corpus is read and hashed once, and the manifest read once, for both the check and the build.
   const manifest = readManifest(config.indexDir);
-  const entries = scanCorpus(config.corpusDir);
+  const entries = scanCorpus(config.corpusDir, manifest);
   const status = statusOf(manifest, entries, config);
   for (const w of unindexableFiles(config.corpusDir)) options.warn?.(w);
   // A damaged current version is rebuilt even when the corpus has not changed (no --force needed); every file is
@@ -168,13 +180,13 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     if (previous && old && old.hash === entry.hash) {
       report.unchanged.push(entry.file);
       const ids = Array.from({ length: old.passages }, (_, k) => old.firstId + k);
-      parts.push({ meta: stripFirstId(old), passages: ids.map((id) => previous!.passage(id)!), vectors: ids.map((id) => previous!.vector(id)) });
+      parts.push({ meta: { ...stripFirstId(old), stamp: entry.stamp }, passages: ids.map((id) => previous!.passage(id)!), vectors: ids.map((id) => previous!.vector(id)) });
       continue;
     }
     const knownBad = skippedBefore.get(entry.file);
     if (knownBad && knownBad.hash === entry.hash) {
       report.skipped.push({ file: entry.file, kind: knownBad.kind, reason: knownBad.reason });
-      skippedNow.push(knownBad);
+      skippedNow.push({ ...knownBad, stamp: entry.stamp });
       continue;
     }
     // Read in a child process with a heap cap (src/corpus/isolated.ts): a file that exhausts it is skipped.
@@ -199,7 +211,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     if (!segmented || segmented.passages.length === 0) {
       const skipped: SkippedFile = 'reason' in read ? read : { file: entry.file, kind: failure ? 'unreadable' : 'no-text', reason: failure ?? 'no passages (no body text found)' };
       report.skipped.push(skipped);
-      skippedNow.push({ ...skipped, hash: entry.hash });
+      skippedNow.push({ ...skipped, hash: entry.hash, stamp: entry.stamp });
       options.warn?.(`skipped ${skipped.file}: ${skipped.reason}`);
       continue;
     }
@@ -207,7 +219,7 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     const large = largeFileWarning(entry.file, statSync(entry.path).size, segmented.passages.length);
     if (large) options.warn?.(large);
     const { passages, ...meta } = segmented;
-    parts.push({ meta: { ...meta, hash: entry.hash, passages: passages.length }, passages, vectors: passages.map(() => null) });
+    parts.push({ meta: { ...meta, hash: entry.hash, stamp: entry.stamp, passages: passages.length }, passages, vectors: passages.map(() => null) });
   }
 
   // A full disk is found before minutes of embedding, not after: the new version needs about as many bytes

@@ -36,9 +36,19 @@ export interface HnswParams {
  */
 export const DEFAULT_HNSW: HnswParams = { M: 32, efConstruction: 200, ef: 400 };
 
+/** A corpus file's size, modification time and inode when its bytes were hashed (sha256): src/index/build.ts, scanCorpus. */
+export interface FileStamp {
+  bytes: number;
+  mtimeMs: number;
+  ino: number;
+  sha256: string;
+}
+
 export interface ManifestFile extends ReportMeta {
   /** Passage ids of this file are [firstId, firstId + passages). */
   firstId: number;
+  /** The corpus file as hashed (absent in manifests written before it was recorded): an unchanged one is not read again. */
+  stamp?: FileStamp;
 }
 
 export interface Manifest {
@@ -48,7 +58,7 @@ export interface Manifest {
   model: { id: string; dimension: number };
   files: ManifestFile[];
   /** Files in the corpus folder that could not be indexed, with why; unchanged ones are not retried. */
-  skipped: (SkippedFile & { hash: string })[];
+  skipped: (SkippedFile & { hash: string; stamp?: FileStamp })[];
   passageCount: number;
   builtAt: string;
   hnsw: HnswParams;

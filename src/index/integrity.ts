@@ -192,7 +192,8 @@ export function untouchedInFolder(dir: string, f: DataFile, stored: StoredFiles 
 export function versionProblem(dir: string, manifest: ExpectedShape, { full = false } = {}): string | null {
   const sizes = sizeProblem(dir, manifest.stored);
   if (sizes) return sizes;
-  const stats = new Map(['manifest.json', ...filesOf(manifest.stored)].map((f) => [f, statSync(join(dir, f))]));
+  // A segment's folder (src/index/store.ts) has no manifest of its own: its version's names it.
+  const stats = new Map([...(existsSync(join(dir, 'manifest.json')) ? ['manifest.json'] : []), ...filesOf(manifest.stored)].map((f) => [f, statSync(join(dir, f))]));
   const signature = [...stats.values()].map((s) => `${s.size}:${s.mtimeMs}:${s.ino}`).join('|');
   const key = `${dir}${full ? ' (full)' : ''}`;
   const known = verified.get(key);

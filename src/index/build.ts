@@ -170,16 +170,17 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       passageCount: manifest.passageCount, rebuilt: false, seconds: (performance.now() - started) / 1000,
     };
   }
-  // A disk too full for even the files kept from now is found before any file is read (OCR takes minutes).
-  const kept = manifest ? manifest.files.filter((f) => entries.some((e) => e.file === f.file)).reduce((n, f) => n + f.passages, 0) : 0;
-  diskCheck(config.indexDir, versionBytes(manifest, kept));
-  // Parsed reports, kept for the full build when adding them as a segment would pass COMPACT_SHARE.
+  // Parsed reports, kept for the full build when adding them as a segment would pass COMPACT_SHARE. A segment
+  // needs disk space for its own passages only (the rest is shared by hard link): checked there.
   const readCache = new Map<string, ReadOutcome>();
   const current = currentVersion(config.indexDir);
   if (manifest && current && !options.force && !damage && !incompatibility(manifest, config.modelId) && (!options.hnsw || sameHnsw(options.hnsw, manifest.hnsw))) {
     const appended = await appendSegment(config, current, manifest, entries, options, readCache);
     if (appended) return { ...appended, seconds: (performance.now() - started) / 1000 };
   }
+  // A disk too full for even the files kept from now is found before any file is read (OCR takes minutes).
+  const kept = manifest ? manifest.files.filter((f) => entries.some((e) => e.file === f.file)).reduce((n, f) => n + f.passages, 0) : 0;
+  diskCheck(config.indexDir, versionBytes(manifest, kept));
   let previous: StoredIndex | null = null;
   if (manifest && !options.force && !incompatibility(manifest, config.modelId)) {
     try {

@@ -41,7 +41,7 @@ describe('a write that fails', () => {
   it('removes the half-written version folder and leaves CURRENT alone', async () => {
     const before = currentVersion(config().indexDir);
     const index = await readIndex(config().indexDir);
-    const dense = { writeIndex: async (path: string) => { writeFileSync(path, 'half'); throw enospc(); } } as unknown as typeof index.dense;
+    const dense = { writeIndex: async (path: string) => { writeFileSync(path, 'half'); throw enospc(); } } as unknown as Parameters<typeof writeIndex>[4];
     const err = await writeIndex(config().indexDir, index.manifest, index.allPassages(), index.allPassages().map((p) => index.vector(p.id)), dense, index.figures).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DiskError);
     expect((err as Error).message).toMatch(/^disk full \(ENOSPC\) writing the index at .*: free some space/);

@@ -1,11 +1,11 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/index.js';
 import { type Embedder, loadEmbedder } from '../src/embed/index.js';
 import { indexStatus, updateIndex } from '../src/index/build.js';
-import { currentVersion, readIndex } from '../src/index/store.js';
+import { currentVersion, type Manifest, readIndex, readManifest } from '../src/index/store.js';
 import { openEngine } from '../src/app/open.js';
 import { SAMPLE_DIR } from './helpers/sample.js';
 
@@ -40,6 +40,32 @@ describe('index build, round trip and staleness', () => {
     expect(stored.dense.searchKnn(Array.from(probe), 1).neighbors[0]).toBe(5);
     const norm = Math.sqrt(probe.reduce((s, x) => s + x * x, 0));
     expect(norm).toBeCloseTo(1, 4);
+  });
+
+  it('a start does not read corpus files whose size, time and inode are those hashed by the build; a written one is read', () => {
+    const path = join(work, 'corpus', '000.txt');
+    const original = readFileSync(path);
+    const { atime, mtime } = statSync(path);
+    const stamp = readManifest(config().indexDir)!.files.find((f) => f.file === '000.txt')!.stamp!;
+    // A stamp to the millisecond the file keeps after utimes (which takes no finer), as if the build had hashed it then.
+    utimesSync(path, atime, mtime);
+    const manifestPath = join(config().indexDir, currentVersion(config().indexDir)!, 'manifest.json');
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+    const files = m.files.map((f) => (f.file === '000.txt' ? { ...f, stamp: { ...stamp, mtimeMs: statSync(path).mtimeMs } } : f));
+    writeFileSync(manifestPath, JSON.stringify({ ...m, files }));
+    expect(indexStatus(config())).toEqual({ state: 'fresh' });
+    // The same bytes count, the same time and inode: not read, so not seen (a flipped bit on disk is npm run index --force's).
+    const changed = Buffer.from(original);
+    changed[changed.length - 2] = changed[changed.length - 2] === 0x31 ? 0x32 : 0x31;
+    writeFileSync(path, changed);
+    utimesSync(path, atime, mtime);
+    expect(indexStatus(config())).toEqual({ state: 'fresh' });
+    // Written to (a new time): read and hashed, so the change is seen.
+    writeFileSync(path, changed);
+    expect(indexStatus(config())).toMatchObject({ state: 'stale', reason: '000.txt changed' });
+    writeFileSync(path, original);
+    writeFileSync(manifestPath, JSON.stringify(m));
+    expect(indexStatus(config())).toEqual({ state: 'fresh' });
   });
 
   it('does nothing when nothing changed', async () => {

@@ -159,6 +159,50 @@ describe('an index version with passages on disk', () => {
     expect(warnings[0]).toMatch(/passages.json does not match its checksum/);
   });
 
+  it('an open neither hashes nor checks the graph and postings untouched since written; a write to them (a new time) is caught before hnswlib reads the graph', async () => {
+    const indexDir = join(dir, 'index');
+    await write();
+    const version = await write();
+    const at = join(indexDir, version);
+    const graph = join(at, 'dense.hnsw');
+    const postings = join(at, 'lexical.bin');
+    // A flipped bit on disk keeps the modification time: the times are set to a whole second (utimes keeps no
+    // finer) and recorded so in the manifest, as if written then.
+    const t = Math.floor(Date.now() / 1000) - 60;
+    const m = JSON.parse(readFileSync(join(at, 'manifest.json'), 'utf8')) as Manifest;
+    for (const path of [graph, postings]) utimesSync(path, t, t);
+    const stored = { ...m.stored!, 'dense.hnsw': { ...m.stored!['dense.hnsw'], mtimeMs: statSync(graph).mtimeMs }, 'lexical.bin': { ...m.stored!['lexical.bin']!, mtimeMs: statSync(postings).mtimeMs } };
+    writeFileSync(join(at, 'manifest.json'), JSON.stringify({ ...m, stored }));
+    const keepTime = (path: string, change: (b: Buffer) => void) => {
+      const bytes = readFileSync(path);
+      change(bytes);
+      writeFileSync(path, bytes);
+      utimesSync(path, t, t);
+    };
+    // A byte of passage 0's vector inside the graph (after the 96-byte header and its 2·M+1 link words), and a
+    // document frequency in the postings: changed with their times kept, so only a hash would see them.
+    const vectorByte = 96 + 4 * (2 * DEFAULT_HNSW.M + 1) + 1;
+    const original = readFileSync(graph);
+    keepTime(graph, (b) => (b[vectorByte] = b[vectorByte]! ^ 0x01));
+    keepTime(postings, (b) => (b[b.length - 1] = b[b.length - 1]! ^ 0x01));
+    expect(currentProblem(indexDir)).toBeNull(); // not hashed: its stamp is the one written
+    expect((await readIndex(indexDir)).version).toBe(version);
+    expect(currentProblem(indexDir, { full: true })?.problem).toMatch(/(dense.hnsw|lexical.bin) does not match its checksum/);
+    // Written to since (a new time): hashed at open, and the reader falls back to the older intact version.
+    writeFileSync(postings, readFileSync(postings));
+    expect(currentProblem(indexDir)?.problem).toBe('lexical.bin does not match its checksum');
+    writeFileSync(postings, (() => { const b = readFileSync(postings); b[b.length - 1] = b[b.length - 1]! ^ 0x01; return b; })());
+    expect(currentProblem(indexDir)).toBeNull(); // back to what was written: its checksum matches again
+    // The entry point overwritten (the drill's damage, which would crash hnswlib): caught before hnswlib reads it.
+    const damaged = Buffer.from(original);
+    damaged.writeUInt32LE(PASSAGES.length + 7, 52);
+    writeFileSync(graph, damaged);
+    expect(currentProblem(indexDir)?.problem).toBe('dense.hnsw does not match its checksum');
+    const warnings: string[] = [];
+    expect((await readIndex(indexDir, { warn: (w) => warnings.push(w) })).version).not.toBe(version);
+    expect(warnings[0]).toMatch(/dense.hnsw does not match its checksum/);
+  });
+
   it('a version written before passages.idx still opens, with every passage in memory', async () => {
     const version = await write();
     const at = join(dir, 'index', version);

@@ -18,6 +18,7 @@ import { DATA_FILES, graphProblem, OPTIONAL_FILES, sizeProblem, versionProblem }
 import { ifNoWriter, updateInProgress, withWriteLock } from '../src/index/lock.js';
 import { progressMeter } from '../src/index/progress.js';
 import { currentVersion, type Manifest, readIndex } from '../src/index/store.js';
+import type { LexicalPostings } from '../src/index/lexical.js';
 import { createLogger } from '../src/log.js';
 import { damagedModelDir } from './helpers/model.js';
 
@@ -112,11 +113,11 @@ describe('index integrity', () => {
     const warnings: string[] = [];
     const read = await readIndex(config().indexDir, { warn: (m) => warnings.push(m) });
     expect(read.version).not.toBe(damaged);
-    expect(read.lexical?.n).toBe(read.manifest.passageCount);
+    expect((read.lexical as LexicalPostings | undefined)?.n).toBe(read.manifest.passageCount);
     expect(warnings[0]).toMatch(/lexical.bin is missing.*npm run index/);
     const report = await updateIndex(config(), build());
     expect(report.repaired?.problem).toMatch(/lexical.bin is missing/);
-    expect((await readIndex(config().indexDir)).lexical?.n).toBe(read.manifest.passageCount);
+    expect(((await readIndex(config().indexDir)).lexical as LexicalPostings | undefined)?.n).toBe(read.manifest.passageCount);
   });
 
   it('a version written before lexical.bin was stored still opens, and BM25 is built from its passages', async () => {

@@ -197,7 +197,7 @@ export function ingestReports(
         outcomes.push(outcome);
       }
       const changed = outcomes.some((o) => o.status === 'added' || o.status === 'replaced') || files.some((f) => f.correction);
-      const build = changed ? await updateIndex(config, sharingProgress(options, held)) : null;
+      const build = changed ? await updateIndex(config, { ...sharingProgress(options, held), quickCheck: true }) : null;
       for (const d of done) d();
       return { outcomes, build };
     } catch (err) {
@@ -237,7 +237,7 @@ export function correctReport(config: Pick<Config, 'corpusDir' | 'indexDir' | 'm
   return serialize(config, 'correct', options, async (held) => {
     if (!listReportFiles(config.corpusDir).includes(file)) return { reason: `no report named "${file}" in the corpus` };
     writeCorrection(config.corpusDir, file, correction);
-    return updateIndex(config, sharingProgress(options, held));
+    return updateIndex(config, { ...sharingProgress(options, held), quickCheck: true });
   });
 }
 
@@ -248,6 +248,6 @@ export function removeReport(config: Pick<Config, 'corpusDir' | 'indexDir' | 'mo
     if (!listReportFiles(config.corpusDir).includes(name)) return { reason: `no report named "${name}" in the corpus` };
     unlinkSync(join(config.corpusDir, name));
     writeCorrection(config.corpusDir, name, null);
-    return updateIndex(config, sharingProgress(options, held));
+    return updateIndex(config, { ...sharingProgress(options, held), quickCheck: true });
   });
 }

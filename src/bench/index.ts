@@ -30,6 +30,7 @@ type Section = (typeof SECTIONS)[number];
 const USAGE = `usage: npm run bench [-- --json] [--scale 100000,1000000] [--only ${SECTIONS.join(',')}] [--no-write]
   --scale N,N        synthetic archive sizes (default 100000)
   --e2e-max N        run the full search path on synthetic archives up to N passages (default 100000)
+  --ingest-report F  the report added to each of those archives through the ingest path (default tests/fixtures/real/quzhou-2025.txt)
   --hnsw M,efC,ef    HNSW parameters for the scale runs (default ${DEFAULT_HNSW.M},${DEFAULT_HNSW.efConstruction},${DEFAULT_HNSW.ef})
   --ef-sweep N,N     ef values to measure recall and latency at (default 64,128,200,300,400,512)
   --only LIST        run only these sections (does not write latest.*)
@@ -54,12 +55,28 @@ function readQuestions(file: string): string[] {
     .map((l) => (JSON.parse(l) as { question: string }).question);
 }
 
+/**
+ * The report the scale section adds to each end-to-end archive, and the questions about it: those of
+ * tests/real.jsonl whose source is a file of that name (none for another report: then only the time is measured).
+ */
+function ingestReport(file: string): { file: string; questions: { question: string; answer: string }[] } {
+  const name = file.split('/').pop()!;
+  const questions = readFileSync(join(ROOT, 'tests/real.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { question: string; answer: string | null; source: string | null })
+    .filter((q) => q.source === name && q.answer)
+    .map((q) => ({ question: q.question, answer: q.answer! }));
+  return { file, questions };
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
       json: { type: 'boolean' },
       scale: { type: 'string', default: '100000' },
       'e2e-max': { type: 'string', default: '100000' },
+      'ingest-report': { type: 'string', default: join(ROOT, 'tests/fixtures/real/quzhou-2025.txt') },
       hnsw: { type: 'string' },
       'ef-sweep': { type: 'string', default: '64,128,200,300,400,512' },
       only: { type: 'string' },
@@ -153,6 +170,7 @@ async function main() {
           queryCopies: 4,
           e2eMax,
           e2eRepeats: 5,
+          ingest: ingestReport(values['ingest-report']!),
           workDir,
           log,
         },

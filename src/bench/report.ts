@@ -59,6 +59,8 @@ export function checkTargets(r: Omit<BenchResults, 'targets'>): TargetCheck[] {
     add('warm query p50 / p95 end to end, 1,000,000 passages', '≤ 30 / 60 ms', `${total.p50.toFixed(1)} / ${total.p95.toFixed(1)} ms`, total.p50 <= 30 && total.p95 <= 60);
     add('cold start to first answer, 1,000,000 passages', '≤ 5 s', sec(coldStart.medianS, 2), coldStart.medianS <= 5);
     add('resident memory answering, 1,000,000 passages', '≤ 3 GiB', mib(coldStart.rss), coldStart.rss <= 3 * 1024 ** 3);
+    const { ingest } = atMillion.e2e;
+    if (ingest) add('one report added, 1,000,000 passages', '≤ 10 s', sec(ingest.seconds, 2), ingest.seconds <= 10 && ingest.segment && ingest.answered === ingest.asked);
   }
   const load = r.load?.[0];
   if (load) {
@@ -123,6 +125,8 @@ export function summaryTable(r: BenchResults): string {
       withTarget(name, `${n} passages: warm query p50 / p95, end to end`, trio({ p50: s.e2e.total.p50, p95: s.e2e.total.p95 }));
       withTarget(`cold start to first answer, ${n} passages`, `${n} passages: cold start to first answer (fresh process, median of ${s.e2e.coldStart.runs.length})`, sec(s.e2e.coldStart.medianS, 2));
       withTarget(`resident memory answering, ${n} passages`, `${n} passages: resident memory of that process after its answer (model, index, engine)`, mib(s.e2e.coldStart.rss));
+      const i = s.e2e.ingest;
+      if (i) withTarget(`one report added, ${n} passages`, `${n} passages: one report added through ingest (${i.file}, ${i.added} passages${i.segment ? ', as a segment' : ', rebuilt'}; its questions answered ${i.answered}/${i.asked})`, sec(i.seconds, 2));
     }
   }
   for (const [i, l] of (r.load ?? []).entries()) {

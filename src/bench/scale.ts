@@ -1,13 +1,17 @@
 // Scale: synthetic archives of 100,000 and 1,000,000 passages. HNSW build time, size on disk, resident
 // memory, dense latency and recall@10 against exact search for a sweep of ef, and (up to e2eMax passages)
 // the real search path end to end over the synthetic archive.
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { Embedder } from '../embed/index.js';
 import { writeChunked } from '../index/large-file.js';
 import { progressMeter } from '../index/progress.js';
-import { buildHnsw, type HnswParams, type Manifest, packVectors, readIndex, writeIndex } from '../index/store.js';
+import { ingestReports } from '../app/ingest.js';
+import { parseConfig } from '../config/index.js';
+import { hashBytes } from '../corpus/load.js';
+import { PIPELINE_FINGERPRINT } from '../index/build.js';
+import { buildHnsw, currentVersion, type HnswParams, type Manifest, packVectors, readIndex, writeIndex } from '../index/store.js';
 import type { Logger } from '../log.js';
 import { createEngine, DEFAULT_RANK } from '../search/engine.js';
 import type { Synonyms } from '../search/understand.js';
@@ -31,6 +35,8 @@ export interface ScaleOptions {
   e2eMax: number;
   /** Passes over the questions for the end-to-end latency. */
   e2eRepeats: number;
+  /** The report added to each end-to-end archive (ingest measurement) and questions about it with their answers. */
+  ingest: { file: string; questions: { question: string; answer: string }[] };
   workDir: string;
   log: Logger;
 }
@@ -71,6 +77,8 @@ export interface ScaleRow {
     stages: StageSummaries;
     /** A fresh process: start, model, index read (checksums and all), engine, first answer (src/bench/cold-probe.ts). */
     coldStart: ArchiveColdStart;
+    /** One report added to the archive through the real ingest path, then its questions asked. */
+    ingest: IngestRow;
   };
 }
 
@@ -130,7 +138,10 @@ async function benchOneSize(
     log.info(`scale ${size}: cold start of a fresh process, 3 runs…`);
     const coldStart = await benchArchiveColdStart(dir, questions[0]!, 3);
     log.info(`scale ${size}: cold start ${coldStart.runs.join(', ')} s; ${JSON.stringify(coldStart.phases)}`);
-    e2e = { loadS: round(loadS), openS: round(openS), rssWithEngine, rssAdded: rssWithEngine - before.rss, total: timed.total, stages: timed.stages, coldStart };
+    log.info(`scale ${size}: adding ${basename(options.ingest.file)} through the ingest path…`);
+    const ingest = await benchIngest(dir, embedder, synonyms, options.ingest);
+    log.info(`scale ${size}: ${JSON.stringify(ingest)}`);
+    e2e = { loadS: round(loadS), openS: round(openS), rssWithEngine, rssAdded: rssWithEngine - before.rss, total: timed.total, stages: timed.stages, coldStart, ingest };
   }
   rmSync(dir, { recursive: true, force: true });
   return { passages: size, hnsw: options.hnsw, synthesizeS: round(synthesizeS), ...graph, e2e };
@@ -237,3 +248,59 @@ function fileSizes(dir: string): Record<string, number> {
 
 const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
 
+
+export interface IngestRow {
+  file: string;
+  passagesBefore: number;
+  /** Passages of the report added. */
+  added: number;
+  /** Seconds from the call to ingestReports to the new version written (validation, embedding, segment, switch). */
+  seconds: number;
+  /** Of which updateIndex (reading the report again, embedding, writing the segment). */
+  buildS: number;
+  /** Was it added as a segment (no rebuild)? */
+  segment: boolean;
+  /** Questions about the report whose first result comes from it and holds the answer. */
+  answered: number;
+  asked: number;
+}
+
+/**
+ * One report added to a synthetic archive through the real ingest path (ingestReports: validation, the write
+ * lock, updateIndex), timed, then questions about it asked of the new version. The synthetic archive is made to
+ * look built by this code from a corpus folder: a small stand-in file per synthetic report, its hash and stamp
+ * in the manifest, the pipeline fingerprint and the model's id.
+ */
+async function benchIngest(indexDir: string, embedder: Embedder, synonyms: Synonyms, ingest: ScaleOptions['ingest']): Promise<IngestRow> {
+  const corpusDir = join(dirname(indexDir), `${basename(indexDir)}-corpus`);
+  mkdirSync(corpusDir, { recursive: true });
+  const version = currentVersion(indexDir)!;
+  const manifestPath = join(indexDir, version, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
+  const files = manifest.files.map((f) => {
+    const path = join(corpusDir, f.file);
+    const bytes = Buffer.from(`synthetic report ${f.file}\n`);
+    writeFileSync(path, bytes);
+    const { size, mtimeMs, ino } = statSync(path);
+    const sha256 = hashBytes(bytes);
+    return { ...f, hash: sha256, stamp: { bytes: size, mtimeMs, ino, sha256 } };
+  });
+  writeFileSync(manifestPath, JSON.stringify({ ...manifest, files, pipeline: PIPELINE_FINGERPRINT, model: { ...manifest.model, id: embedder.modelId } }, null, 2));
+  const config = parseConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+  const started = performance.now();
+  const { outcomes, build } = await ingestReports(config, [{ name: basename(ingest.file), bytes: new Uint8Array(readFileSync(ingest.file)) }], { embedder: async () => embedder });
+  const seconds = (performance.now() - started) / 1000;
+  const added = outcomes[0]?.status === 'added' ? outcomes[0].facts.passages : 0;
+  const index = await readIndex(indexDir);
+  const engine = createEngine(index, embedder, synonyms, DEFAULT_RANK);
+  let answered = 0;
+  for (const { question, answer } of ingest.questions) {
+    const top = (await engine.search(question)).results[0];
+    if (top?.source.file === basename(ingest.file) && (top.highlight.includes(answer) || top.figures.includes(answer))) answered++;
+  }
+  rmSync(corpusDir, { recursive: true, force: true });
+  return {
+    file: basename(ingest.file), passagesBefore: manifest.passageCount, added, seconds: round(seconds, 2), buildS: round(build?.seconds ?? 0, 2),
+    segment: (index.manifest.segments?.length ?? 0) > 0, answered, asked: ingest.questions.length,
+  };
+}

@@ -217,9 +217,10 @@ export async function hostileDrill(d: Deps): Promise<Row[]> {
       writeFileSync(join(indexDir, 'CURRENT'), current());
       const env = { CORPUS_DIR: corpus, INDEX_DIR: indexDir };
       const before = readdirSync(corpus).sort().join(',');
-      // Fill the disk but for 300 KB: the new report fits into corpus/, a new index version does not.
+      // Fill the disk but for 40 KB: the new report fits into corpus/, a new index version does not (since a report
+      // is added as a segment, with every other file shared by hard link, 300 KB were enough for it).
       const free = Number(execFileSync('df', ['-k', '--output=avail', mnt], { encoding: 'utf8' }).trim().split('\n').pop()) * 1024;
-      writeFileSync(join(mnt, 'filler'), Buffer.alloc(Math.max(0, free - 300 * 1024)));
+      writeFileSync(join(mnt, 'filler'), Buffer.alloc(Math.max(0, free - 40 * 1024)));
       const report = join(d.work, 'full-disk-report.txt');
       writeFileSync(report, `青禾县2025年政府工作报告\n\n一、2024年工作回顾\n\n全县地区生产总值完成182.4亿元，同比增长6.1%。\n新建乡村公路86公里，改造老旧小区23个。\n`);
       const failures: string[] = [];
@@ -232,7 +233,7 @@ export async function hostileDrill(d: Deps): Promise<Row[]> {
       if (!a.answered) failures.push(`ask after: ${a.r.stderr.slice(-200)}`);
       d.log(`disk full: ingest exit ${ing.code} (${errorLine(ing)}); ask ${a.answered ? 'answered' : 'FAILED'}`);
       rows.push({
-        fault: 'disk full during an ingest (a 4 MB tmpfs with 300 KB left)',
+        fault: 'disk full during an ingest (a 4 MB tmpfs with 40 KB left)',
         runs: 2,
         outcome: `ingest refused in ${secs(ing.ms)}: "${errorLine(ing).replace(/^error:\s*/, '').slice(0, 140)}"; corpus/ unchanged, no half-written version; ask after: ${a.answered ? 'answered' : 'FAILED'} (${secs(a.r.ms)})`,
         failures,

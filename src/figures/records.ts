@@ -189,8 +189,9 @@ export function spanOf(sentence: string, period: PassagePeriod | null | undefine
 }
 
 /** Every figure of every passage, as records. Cheap (a few ms for hundreds of passages), so run over the whole index. */
-export function extractRecords(passages: readonly Passage[]): FigureRecord[] {
-  const places = placePattern(new Set(passages.map(placeOfPassage).filter((p): p is string => p !== null)));
+export function extractRecords(passages: readonly Passage[], archivePlaces?: Iterable<string | null>): FigureRecord[] {
+  // The places of the whole archive (a report added to it is read with the others' places, as a full build would).
+  const places = placePattern(new Set([...(archivePlaces ?? []), ...passages.map(placeOfPassage)].filter((p): p is string => p !== null)));
   const records: FigureRecord[] = [];
   let carried: Period | null = null;
   let paragraph = '';

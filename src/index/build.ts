@@ -18,7 +18,7 @@ import { DiskError } from './fs-errors.js';
 import { formatBytes } from '../format.js';
 import type { Progress } from './progress.js';
 import { indexedText } from './indexed-text.js';
-import { buildHnsw, currentProblem, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex } from './store.js';
+import { basePassages, buildHnsw, currentProblem, currentVersion, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type FileStamp, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex, writeSegment } from './store.js';
 
 /**
  * Fingerprint of the code that turns files into indexed passages (loading, cleaning, structure, segmentation, places and
@@ -50,7 +50,23 @@ export interface BuildOptions {
    * of 90,000 passages takes hours), and a PendingBuildError says so; the reader answers from the intact version.
    */
   maxNewPassages?: number;
+  /**
+   * Adding and removing reports check the current version as a start does (files untouched since written are not
+   * hashed) instead of hashing every file: at a million passages that is ~6 s of the 10 s an ingest may take.
+   * `npm run index` leaves it unset and checks everything.
+   */
+  quickCheck?: boolean;
+  /** Share of the full build's passages that segments (passages added, and removed) may reach before a full build; COMPACT_SHARE when unset. */
+  compactShare?: number;
 }
+
+/**
+ * Reports added since the last full build are kept as segments beside it (src/index/store.ts) until their
+ * passages, with those of reports removed or replaced meanwhile, pass this share of the full build's: then the
+ * next change builds everything again into one (a removed passage still takes its space and counts in BM25's
+ * statistics until then).
+ */
+export const COMPACT_SHARE = 0.2;
 
 /** A corpus change too large for a reader to build before answering. */
 export class PendingBuildError extends Error {}
@@ -77,17 +93,28 @@ interface CorpusEntry {
   hash: string;
   path: string;
   correction?: MetaCorrection;
+  stamp: FileStamp;
 }
 
-function scanCorpus(corpusDir: string): CorpusEntry[] {
+/**
+ * Read every corpus file's bytes hash; a file whose size, modification time and inode are those the manifest
+ * recorded with its hash is not read again. Every start checks the corpus against the index: at a million
+ * passages (~4,000 reports of a few MB each) reading them all would take longer than the rest of the start.
+ * Any write to a file, a copy or a new file changes its stamp, and it is read and hashed as before.
+ */
+function scanCorpus(corpusDir: string, known: Manifest | null = null): CorpusEntry[] {
   if (!existsSync(corpusDir)) throw new ConfigError(`no corpus folder at ${corpusDir}: create it and put the reports there, or set CORPUS_DIR`);
   const corrections = readCorrections(corpusDir);
+  const stamps = new Map([...(known?.files ?? []), ...(known?.skipped ?? [])].flatMap((f) => (f.stamp ? [[f.file, f.stamp] as const] : [])));
   return listReportFiles(corpusDir).map((file) => {
     const path = join(corpusDir, file);
-    const bytes = hashBytes(readFileSync(path));
+    const { size, mtimeMs, ino } = statSync(path);
+    const was = stamps.get(file);
+    const sha256 = was && was.bytes === size && was.mtimeMs === mtimeMs && was.ino === ino ? was.sha256 : hashBytes(readFileSync(path));
+    const stamp: FileStamp = { bytes: size, mtimeMs, ino, sha256 };
     const correction = corrections[file];
-    if (!correction) return { file, path, hash: bytes };
-    return { file, path, correction, hash: `${bytes}+${createHash('sha256').update(JSON.stringify(correction)).digest('hex').slice(0, 8)}` };
+    if (!correction) return { file, path, hash: sha256, stamp };
+    return { file, path, correction, stamp, hash: `${sha256}+${createHash('sha256').update(JSON.stringify(correction)).digest('hex').slice(0, 8)}` };
   });
 }
 
@@ -119,7 +146,8 @@ function statusOf(manifest: Manifest | null, entries: CorpusEntry[], config: Pic
 
 /** Is the index on disk present, built by the configured model, and built from the current corpus files? */
 export function indexStatus(config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>): IndexStatus {
-  return statusOf(readManifest(config.indexDir), scanCorpus(config.corpusDir), config);
+  const manifest = readManifest(config.indexDir);
+  return statusOf(manifest, scanCorpus(config.corpusDir, manifest), config);
 }
 
 /** Bring the index in line with the corpus folder, embedding only what changed. */
@@ -128,12 +156,12 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
   // The corpus is read and hashed once, and the manifest read once, for both the check and the build.
   const manifest = readManifest(config.indexDir);
-  const entries = scanCorpus(config.corpusDir);
+  const entries = scanCorpus(config.corpusDir, manifest);
   const status = statusOf(manifest, entries, config);
   for (const w of unindexableFiles(config.corpusDir)) options.warn?.(w);
   // A damaged current version is rebuilt even when the corpus has not changed (no --force needed); every file is
   // hashed, also those a reader only checks passage by passage (a passage read as damaged names this command).
-  const damage = currentProblem(config.indexDir, { full: true }) ?? undefined;
+  const damage = currentProblem(config.indexDir, { full: !options.quickCheck }) ?? undefined;
   if (damage) options.warn?.(`index version ${damage.version} is damaged (${damage.problem}): rebuilding it`);
   if (status.state === 'fresh' && manifest && !options.force && !damage) {
     return {
@@ -141,6 +169,14 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
       skipped: manifest.skipped.map(({ file, kind, reason }) => ({ file, kind, reason })),
       passageCount: manifest.passageCount, rebuilt: false, seconds: (performance.now() - started) / 1000,
     };
+  }
+  // Parsed reports, kept for the full build when adding them as a segment would pass COMPACT_SHARE. A segment
+  // needs disk space for its own passages only (the rest is shared by hard link): checked there.
+  const readCache = new Map<string, ReadOutcome>();
+  const current = currentVersion(config.indexDir);
+  if (manifest && current && !options.force && !damage && !incompatibility(manifest, config.modelId) && (!options.hnsw || sameHnsw(options.hnsw, manifest.hnsw))) {
+    const appended = await appendSegment(config, current, manifest, entries, options, readCache);
+    if (appended) return { ...appended, seconds: (performance.now() - started) / 1000 };
   }
   // A disk too full for even the files kept from now is found before any file is read (OCR takes minutes).
   const kept = manifest ? manifest.files.filter((f) => entries.some((e) => e.file === f.file)).reduce((n, f) => n + f.passages, 0) : 0;
@@ -168,46 +204,25 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     if (previous && old && old.hash === entry.hash) {
       report.unchanged.push(entry.file);
       const ids = Array.from({ length: old.passages }, (_, k) => old.firstId + k);
-      parts.push({ meta: stripFirstId(old), passages: ids.map((id) => previous!.passage(id)!), vectors: ids.map((id) => previous!.vector(id)) });
+      parts.push({ meta: { ...stripFirstId(old), stamp: entry.stamp }, passages: ids.map((id) => previous!.passage(id)!), vectors: ids.map((id) => previous!.vector(id)) });
       continue;
     }
     const knownBad = skippedBefore.get(entry.file);
     if (knownBad && knownBad.hash === entry.hash) {
       report.skipped.push({ file: entry.file, kind: knownBad.kind, reason: knownBad.reason });
-      skippedNow.push(knownBad);
+      skippedNow.push({ ...knownBad, stamp: entry.stamp });
       continue;
     }
-    // Read in a child process with a heap cap (src/corpus/isolated.ts): a file that exhausts it is skipped.
-    const read = await parseReportIsolated(readFileSync(entry.path), entry.file, {
-      limits: config.limits,
-      onOcrPage: (done, total) => options.onProgress?.({ phase: 'ocr', done, total, file: entry.file }),
-    });
-    if ('warnings' in read) for (const w of read.warnings ?? []) options.warn?.(`${entry.file}: ${w}`);
-    let segmented: ReturnType<typeof segmentReport> | null = null;
-    let failure: string | null = null;
-    try {
-      segmented = 'reason' in read ? null : segmentReport(read, entry.correction);
-    } catch (err) {
-      options.warn?.(`${entry.file}: ${(err as Error).message}; its correction is ignored`);
-      try {
-        segmented = 'reason' in read ? null : segmentReport(read);
-      } catch (again) {
-        // One file the segmentation cannot handle is skipped (and not retried until it changes); the rest is built.
-        failure = `could not be cut into passages (${(again as Error)?.message ?? String(again)}): save it again as text or PDF`;
-      }
-    }
-    if (!segmented || segmented.passages.length === 0) {
-      const skipped: SkippedFile = 'reason' in read ? read : { file: entry.file, kind: failure ? 'unreadable' : 'no-text', reason: failure ?? 'no passages (no body text found)' };
-      report.skipped.push(skipped);
-      skippedNow.push({ ...skipped, hash: entry.hash });
-      options.warn?.(`skipped ${skipped.file}: ${skipped.reason}`);
+    const read = readCache.get(entry.file) ?? (await readReport(entry, config, options));
+    if ('skipped' in read) {
+      report.skipped.push(read.skipped);
+      skippedNow.push({ ...read.skipped, hash: entry.hash, stamp: entry.stamp });
       continue;
     }
+    const segmented = read.segmented;
     (old ? report.changed : report.added).push(entry.file);
-    const large = largeFileWarning(entry.file, statSync(entry.path).size, segmented.passages.length);
-    if (large) options.warn?.(large);
     const { passages, ...meta } = segmented;
-    parts.push({ meta: { ...meta, hash: entry.hash, passages: passages.length }, passages, vectors: passages.map(() => null) });
+    parts.push({ meta: { ...meta, hash: entry.hash, stamp: entry.stamp, passages: passages.length }, passages, vectors: passages.map(() => null) });
   }
 
   // A full disk is found before minutes of embedding, not after: the new version needs about as many bytes
@@ -292,4 +307,132 @@ function freeBytes(dir: string): number | null {
 function stripFirstId(f: ManifestFile): Omit<ManifestFile, 'firstId'> {
   const { firstId: _, ...rest } = f;
   return rest;
+}
+
+type ReadOutcome = { segmented: ReturnType<typeof segmentReport> } | { skipped: SkippedFile };
+
+/** Read and cut one corpus file into passages, or why it is skipped (warnings through options.warn). */
+async function readReport(entry: CorpusEntry, config: Partial<Pick<Config, 'limits'>>, options: BuildOptions): Promise<ReadOutcome> {
+  // Read in a child process with a heap cap (src/corpus/isolated.ts): a file that exhausts it is skipped.
+  const read = await parseReportIsolated(readFileSync(entry.path), entry.file, {
+    limits: config.limits,
+    onOcrPage: (done, total) => options.onProgress?.({ phase: 'ocr', done, total, file: entry.file }),
+  });
+  if ('warnings' in read) for (const w of read.warnings ?? []) options.warn?.(`${entry.file}: ${w}`);
+  let segmented: ReturnType<typeof segmentReport> | null = null;
+  let failure: string | null = null;
+  try {
+    segmented = 'reason' in read ? null : segmentReport(read, entry.correction);
+  } catch (err) {
+    options.warn?.(`${entry.file}: ${(err as Error).message}; its correction is ignored`);
+    try {
+      segmented = 'reason' in read ? null : segmentReport(read);
+    } catch (again) {
+      // One file the segmentation cannot handle is skipped (and not retried until it changes); the rest is built.
+      failure = `could not be cut into passages (${(again as Error)?.message ?? String(again)}): save it again as text or PDF`;
+    }
+  }
+  if (!segmented || segmented.passages.length === 0) {
+    const skipped: SkippedFile = 'reason' in read ? read : { file: entry.file, kind: failure ? 'unreadable' : 'no-text', reason: failure ?? 'no passages (no body text found)' };
+    options.warn?.(`skipped ${skipped.file}: ${skipped.reason}`);
+    return { skipped };
+  }
+  const large = largeFileWarning(entry.file, statSync(entry.path).size, segmented.passages.length);
+  if (large) options.warn?.(large);
+  return { segmented };
+}
+
+const sameHnsw = (a: HnswParams, b: HnswParams) => a.M === b.M && a.efConstruction === b.efConstruction && a.ef === b.ef;
+
+/**
+ * Add the reports new or changed since `version` as a segment of their own, without rebuilding: passages keep
+ * their ids, the new ones are numbered after the last, the passages of removed or replaced reports are listed as
+ * removed, and every file of `version` is shared by hard link (src/index/store.ts, writeSegment). Returns null
+ * when the change is one for a full build: the segments and removed passages would pass COMPACT_SHARE of the full
+ * build's passages, or the version predates passages.idx or the stored postings.
+ */
+async function appendSegment(
+  config: Pick<Config, 'indexDir'> & Partial<Pick<Config, 'limits'>>,
+  version: string,
+  manifest: Manifest,
+  entries: CorpusEntry[],
+  options: BuildOptions,
+  readCache: Map<string, ReadOutcome>,
+): Promise<BuildReport | null> {
+  if (!manifest.stored?.['passages.idx'] || !manifest.stored['lexical.bin']) return null;
+  const before = new Map(manifest.files.map((f) => [f.file, f]));
+  const skippedBefore = new Map(manifest.skipped.map((s) => [s.file, s]));
+  const report: BuildReport = { added: [], changed: [], removed: [], unchanged: [], skipped: [], passageCount: 0, rebuilt: true, seconds: 0 };
+  const removed = new Set(manifest.removed ?? []);
+  const drop = (f: ManifestFile) => {
+    for (let k = 0; k < f.passages; k++) removed.add(f.firstId + k);
+  };
+  for (const f of manifest.files) {
+    if (!entries.some((e) => e.file === f.file)) {
+      report.removed.push(f.file);
+      drop(f);
+    }
+  }
+  const files: ManifestFile[] = [];
+  const skippedNow: Manifest['skipped'] = [];
+  const added: { file: ManifestFile; passages: Passage[] }[] = [];
+  let next = manifest.passageCount;
+  for (const [i, entry] of entries.entries()) {
+    options.onProgress?.({ phase: 'read', done: i + 1, total: entries.length, file: entry.file });
+    const old = before.get(entry.file);
+    if (old && old.hash === entry.hash) {
+      report.unchanged.push(entry.file);
+      files.push({ ...old, stamp: entry.stamp });
+      continue;
+    }
+    if (old) drop(old);
+    const knownBad = skippedBefore.get(entry.file);
+    if (knownBad && knownBad.hash === entry.hash) {
+      report.skipped.push({ file: entry.file, kind: knownBad.kind, reason: knownBad.reason });
+      skippedNow.push({ ...knownBad, stamp: entry.stamp });
+      continue;
+    }
+    const read = await readReport(entry, config, options);
+    readCache.set(entry.file, read);
+    if ('skipped' in read) {
+      report.skipped.push(read.skipped);
+      skippedNow.push({ ...read.skipped, hash: entry.hash, stamp: entry.stamp });
+      continue;
+    }
+    (old ? report.changed : report.added).push(entry.file);
+    const { passages, ...meta } = read.segmented;
+    const file: ManifestFile = { ...meta, hash: entry.hash, stamp: entry.stamp, passages: passages.length, firstId: next };
+    files.push(file);
+    added.push({ file, passages: passages.map((p, k) => ({ ...p, id: next + k })) });
+    next += passages.length;
+  }
+  const fresh = added.flatMap((a) => a.passages);
+  const segmented = (manifest.segments ?? []).reduce((n, seg) => n + seg.passages, 0) + fresh.length;
+  if (segmented + removed.size > (options.compactShare ?? COMPACT_SHARE) * basePassages(manifest)) return null;
+  if (options.maxNewPassages !== undefined && fresh.length > options.maxNewPassages) {
+    throw new PendingBuildError(`${fresh.length} new passages wait to be embedded (${embeddingEstimate(fresh.length)}): run "npm run index" to add them`);
+  }
+  diskCheck(config.indexDir, versionBytes(manifest, fresh.length));
+  let vectors: Float32Array[] = [];
+  if (fresh.length > 0) {
+    const embedder = await options.embedder();
+    if (embedder.modelId !== manifest.model.id || embedder.dimension !== manifest.model.dimension) return null;
+    vectors = await embedder.embed(fresh.map(indexedText), { onBatch: (done) => options.onProgress?.({ phase: 'embed', done, total: fresh.length }) });
+  }
+  options.onProgress?.({ phase: 'write', done: 0, total: 1 });
+  const written: Manifest = {
+    formatVersion: FORMAT_VERSION,
+    pipeline: PIPELINE_FINGERPRINT,
+    model: manifest.model,
+    files,
+    skipped: skippedNow,
+    passageCount: next,
+    builtAt: new Date().toISOString(),
+    hnsw: manifest.hnsw,
+    ...(removed.size > 0 ? { removed: [...removed].sort((a, b) => a - b) } : {}),
+  };
+  // The new passages' figures, read with the places of the whole archive as a full build reads them.
+  await writeSegment(config.indexDir, version, written, fresh, vectors, extractRecords(fresh, files.map((f) => f.district)));
+  options.onProgress?.({ phase: 'write', done: 1, total: 1 });
+  return { ...report, passageCount: next - removed.size };
 }

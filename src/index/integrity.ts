@@ -23,11 +23,8 @@ export interface StoredFile {
 
 /**
  * Files whose every record is checked again when it is read (passages.idx holds an 8-byte SHA-256 prefix of each
- * passage and each vector row, src/index/passage-store.ts). A reader opening them untouched since they were
- * written (same size, modification time and inode) does not hash them whole: at a million passages that is ~3 GB
- * of the ~5 GB an open would hash. Any write to them (a changed digit, a copy) changes the time, and they are
- * hashed as before; damage that keeps the time (a flipped bit on disk) is found when the passage or vector is read,
- * and `npm run index` (full: true) hashes everything.
+ * passage and each vector row, src/index/passage-store.ts). Versions written before passages.idx read them whole
+ * at open without that check, so there they are hashed at every open.
  */
 export const CHECKED_PER_RECORD = ['passages.json', 'vectors.f32'] as const;
 
@@ -38,7 +35,7 @@ export const CHECKED_PER_RECORD = ['passages.json', 'vectors.f32'] as const;
  */
 export const OPTIONAL_FILES = ['lexical.bin', 'passages.idx'] as const;
 
-type DataFile = (typeof DATA_FILES)[number] | (typeof OPTIONAL_FILES)[number];
+export type DataFile = (typeof DATA_FILES)[number] | (typeof OPTIONAL_FILES)[number];
 
 export type StoredFiles = Record<(typeof DATA_FILES)[number], StoredFile> & Partial<Record<(typeof OPTIONAL_FILES)[number], StoredFile>>;
 
@@ -163,10 +160,27 @@ export function graphProblem(bytes: Buffer, expectedCount: number, dimension: nu
 
 const verified = new Map<string, { signature: string; problem: string | null }>();
 
-/** Is this file one whose records are checked when read, untouched since it was written? Then it is not hashed whole. */
-function untouched(f: DataFile, stat: Stats, stored: StoredFiles | undefined): boolean {
+/**
+ * Is this file untouched since it was written and checked (the same size, modification time and inode as the
+ * manifest records)? Then an open neither hashes it nor checks its structure: at a million passages that is the
+ * whole ~5.7 GB a start would otherwise read and hash, the 2.3 GB graph twice (once here, once by hnswlib). Any
+ * write to a file (a changed digit, an overwritten entry point, a copy) changes its time or inode, and it is
+ * hashed and checked as before, the graph's structure before hnswlib may read it. Damage that keeps the time (a
+ * flipped bit on disk) is found when a passage or vector is read (its SHA-256 prefix), and `npm run index`
+ * (full: true) hashes and checks everything. A file a new version shares with the previous one by hard link keeps
+ * its inode and time, so it is not hashed again either.
+ */
+export function untouched(f: DataFile, stat: Stats, stored: StoredFiles | undefined): boolean {
   const was = stored?.[f];
-  return stored?.['passages.idx'] !== undefined && (CHECKED_PER_RECORD as readonly string[]).includes(f) && was?.mtimeMs === stat.mtimeMs && was.ino === stat.ino;
+  if (was?.mtimeMs === undefined || was.ino === undefined) return false;
+  if ((CHECKED_PER_RECORD as readonly string[]).includes(f) && stored?.['passages.idx'] === undefined) return false;
+  return was.mtimeMs === stat.mtimeMs && was.ino === stat.ino && was.bytes === stat.size;
+}
+
+/** Is this file of the version folder untouched since it was written (see untouched)? */
+export function untouchedInFolder(dir: string, f: DataFile, stored: StoredFiles | undefined): boolean {
+  const path = join(dir, f);
+  return existsSync(path) && untouched(f, statSync(path), stored);
 }
 
 /**
@@ -178,7 +192,8 @@ function untouched(f: DataFile, stat: Stats, stored: StoredFiles | undefined): b
 export function versionProblem(dir: string, manifest: ExpectedShape, { full = false } = {}): string | null {
   const sizes = sizeProblem(dir, manifest.stored);
   if (sizes) return sizes;
-  const stats = new Map(['manifest.json', ...filesOf(manifest.stored)].map((f) => [f, statSync(join(dir, f))]));
+  // A segment's folder (src/index/store.ts) has no manifest of its own: its version's names it.
+  const stats = new Map([...(existsSync(join(dir, 'manifest.json')) ? ['manifest.json'] : []), ...filesOf(manifest.stored)].map((f) => [f, statSync(join(dir, f))]));
   const signature = [...stats.values()].map((s) => `${s.size}:${s.mtimeMs}:${s.ino}`).join('|');
   const key = `${dir}${full ? ' (full)' : ''}`;
   const known = verified.get(key);
@@ -187,7 +202,8 @@ export function versionProblem(dir: string, manifest: ExpectedShape, { full = fa
   // the files it skipped to hash: sizes, the other checksums, counts and the graph are known good.
   const quick = full ? verified.get(dir) : undefined;
   const quickPassed = quick?.signature === signature && quick.problem === null;
-  // Each file is read once, in chunks: its checksum, then (the graph, held whole) its structure.
+  // Each file is read once, in chunks: its checksum, then (the graph, held whole) its structure. Files untouched
+  // since they were written are neither hashed nor checked, except by a full check.
   let graph: Buffer | undefined;
   let problem: string | null = null;
   for (const f of filesOf(manifest.stored)) {
@@ -202,7 +218,9 @@ export function versionProblem(dir: string, manifest: ExpectedShape, { full = fa
     }
     if (bytes) graph = bytes;
   }
-  if (!quickPassed) problem ??= countProblem(dir, manifest) ?? graphProblem(graph!, manifest.passageCount, manifest.model.dimension);
+  // The counts are cheap and always checked (a manifest edited by hand); the graph's structure whenever it was read.
+  if (!quickPassed) problem ??= countProblem(dir, manifest);
+  if (graph) problem ??= graphProblem(graph, manifest.passageCount, manifest.model.dimension);
   verified.set(key, { signature, problem });
   return problem;
 }

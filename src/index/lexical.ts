@@ -81,17 +81,40 @@ export function buildLexicalIndex(texts: string[], options: Bm25Options = DEFAUL
   return openLexicalIndex(collectPostings(texts), options);
 }
 
-/** A searchable BM25 index over stored (or just collected) postings. */
-export function openLexicalIndex(stored: LexicalPostings, options: Bm25Options = DEFAULT_BM25): LexicalIndex {
+/** Postings of one segment of an index version, whose documents are numbered from `firstId`. */
+export interface PostingsPart {
+  postings: LexicalPostings;
+  firstId: number;
+}
+
+/**
+ * A searchable BM25 index over stored (or just collected) postings, or over the segments of a version (a report
+ * added since the last full build is a segment of its own, src/index/store.ts): N, each token's document
+ * frequency and the average length are summed over the segments, and each token's documents are visited in
+ * ascending number, so the scores and their order equal those of one index over all passages. `removed`
+ * passages (of reports taken out or replaced since the full build) are never returned; they still count in N,
+ * df and the average length until the next full build.
+ */
+export function openLexicalIndex(stored: LexicalPostings | PostingsPart[], options: Bm25Options = DEFAULT_BM25, removed?: Uint8Array): LexicalIndex {
   const { k1, b } = options;
-  const { n } = stored;
-  const postings = new Map<string, Posting>();
-  stored.tokens.forEach((tok, t) => {
-    const from = stored.offsets[t]!;
-    const to = stored.offsets[t + 1]!;
-    postings.set(tok, { docs: stored.docs.subarray(from, to), tfs: stored.tfs.subarray(from, to) });
-  });
-  const lengths = Float64Array.from(stored.lengths);
+  const parts = Array.isArray(stored) ? stored : [{ postings: stored, firstId: 0 }];
+  const n = parts.reduce((sum, p) => Math.max(sum, p.firstId + p.postings.n), 0);
+  // Each token's postings, one list per segment holding it, segments in ascending document order.
+  const postings = new Map<string, Posting[]>();
+  const lengths = new Float64Array(n);
+  for (const { postings: part, firstId } of [...parts].sort((x, y) => x.firstId - y.firstId)) {
+    part.tokens.forEach((tok, t) => {
+      const from = part.offsets[t]!;
+      const to = part.offsets[t + 1]!;
+      let docs = part.docs.subarray(from, to);
+      if (firstId > 0) docs = docs.map((d) => d + firstId);
+      const list = postings.get(tok);
+      const posting = { docs, tfs: part.tfs.subarray(from, to) };
+      if (list) list.push(posting);
+      else postings.set(tok, [posting]);
+    });
+    lengths.set(part.lengths, firstId);
+  }
 
   let total = 0;
   for (let d = 0; d < n; d++) total += lengths[d]!;
@@ -101,7 +124,8 @@ export function openLexicalIndex(stored: LexicalPostings, options: Bm25Options =
   for (let d = 0; d < n; d++) norm[d] = k1 * (1 - b + (b * lengths[d]!) / avgLength);
 
   const idf = (tok: string) => {
-    const df = postings.get(tok)?.docs.length ?? 0;
+    let df = 0;
+    for (const p of postings.get(tok) ?? []) df += p.docs.length;
     return df === 0 ? 0 : Math.log(1 + (n - df + 0.5) / (df + 0.5));
   };
 
@@ -117,15 +141,14 @@ export function openLexicalIndex(stored: LexicalPostings, options: Bm25Options =
       // Documents are scored in the order they are first met, and ties keep that order (as a stable sort would).
       let count = 0;
       for (const tok of new Set(queryTokens)) {
-        const posting = postings.get(tok);
-        if (!posting) continue;
+        const lists = postings.get(tok);
+        if (!lists) continue;
         const w = idf(tok);
-        const { docs, tfs } = posting;
-        for (let i = 0; i < docs.length; i++) {
+        for (const { docs, tfs } of lists) for (let i = 0; i < docs.length; i++) {
           const doc = docs[i]!;
           if (seen[doc] === 2) continue; // filtered out
           if (seen[doc] === 0) {
-            if (filter && !filter(doc)) {
+            if ((removed && removed[doc] === 1) || (filter && !filter(doc))) {
               seen[doc] = 2;
               touched[count++] = doc;
               continue;
@@ -205,8 +228,12 @@ export function encodePostings(p: LexicalPostings): Buffer {
   return Buffer.concat([header, names, Buffer.alloc(padded - names.length), bytes(p.offsets), bytes(p.docs), bytes(p.tfs), bytes(p.lengths)]);
 }
 
-/** Parse lexical.bin, checking every count and document number against the header; throws with what is wrong. */
-export function decodePostings(raw: Buffer, expectedDocs: number): LexicalPostings {
+/**
+ * Parse lexical.bin, checking its header, sizes and token list; throws with what is wrong. `checkPostings` also
+ * checks every document number and frequency (a pass over all postings, ~90 million at a million passages): left
+ * out for a file untouched since it was written (src/index/integrity.ts, untouched).
+ */
+export function decodePostings(raw: Buffer, expectedDocs: number, { checkPostings = true } = {}): LexicalPostings {
   const bad = (what: string) => new Error(`lexical.bin is damaged (${what})`);
   if (raw.length < HEADER) throw bad('shorter than its header');
   const [magic, layout, n, vocabulary, total, nameBytes] = [0, 1, 2, 3, 4, 5].map((i) => raw.readUInt32LE(i * 4)) as [number, number, number, number, number, number];
@@ -229,6 +256,7 @@ export function decodePostings(raw: Buffer, expectedDocs: number): LexicalPostin
   const tfs = ints.subarray(vocabulary + 1 + total, vocabulary + 1 + 2 * total);
   const lengths = ints.subarray(vocabulary + 1 + 2 * total);
   if (offsets[0] !== 0 || offsets[vocabulary] !== total) throw bad('offsets');
+  if (!checkPostings) return { n, tokens: tokens as string[], offsets, docs, tfs, lengths };
   for (let t = 0; t < vocabulary; t++) {
     if (offsets[t + 1]! < offsets[t]!) throw bad('offsets');
     for (let i = offsets[t]!; i < offsets[t + 1]!; i++) {

@@ -228,3 +228,52 @@ export function diskStore(files: { passages: string; vectors: string }, layout: 
   closer.register(store, [passagesFd, vectorsFd]);
   return store;
 }
+
+/**
+ * The passages of a version with segments (src/index/store.ts): the full build's and each segment's store, ids
+ * numbered on from one to the next. A passage of a report removed or replaced since the full build (`removed`)
+ * reads as none; all() keeps every position (the figure book looks passages up by id), those included.
+ */
+export function combinedStore(parts: { store: PassageStore; firstId: number }[], removed: Uint8Array): PassageStore {
+  const sorted = [...parts].sort((a, b) => a.firstId - b.firstId);
+  const last = sorted[sorted.length - 1]!;
+  const n = last.firstId + last.store.count;
+  const partOf = (id: number) => {
+    for (let k = sorted.length - 1; k >= 0; k--) if (id >= sorted[k]!.firstId) return sorted[k]!;
+    return sorted[0]!;
+  };
+  // One table of places and of files over all parts, each part's numbers mapped into it.
+  const merged = (tables: string[][], ofs: Int32Array[]) => {
+    const slots = new Map<string, number>();
+    const of = new Int32Array(n);
+    sorted.forEach((part, k) => {
+      const map = tables[k]!.map((v) => {
+        let slot = slots.get(v);
+        if (slot === undefined) slots.set(v, (slot = slots.size));
+        return slot;
+      });
+      ofs[k]!.forEach((x, i) => (of[part.firstId + i] = map[x]!));
+    });
+    return { of, values: [...slots.keys()] };
+  };
+  const places = merged(sorted.map((p) => p.store.placeCodes), sorted.map((p) => p.store.placeOf));
+  const files = merged(sorted.map((p) => p.store.files), sorted.map((p) => p.store.fileOf));
+  return {
+    placeOf: places.of,
+    placeCodes: places.values,
+    fileOf: files.of,
+    files: files.values,
+    count: n,
+    passage(id) {
+      if (!Number.isInteger(id) || id < 0 || id >= n || removed[id] === 1) return undefined;
+      const part = partOf(id);
+      return part.store.passage(id - part.firstId);
+    },
+    vector(id) {
+      if (!Number.isInteger(id) || id < 0 || id >= n) throw new RangeError(`no vector ${id} (${n} passages)`);
+      const part = partOf(id);
+      return part.store.vector(id - part.firstId);
+    },
+    all: () => sorted.flatMap((p) => p.store.all()),
+  };
+}

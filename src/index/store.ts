@@ -1,6 +1,6 @@
 // The index on disk: passages, their vectors, the HNSW graph and a manifest, written as one version folder and
 // switched to atomically through the CURRENT file, so readers never see half an index.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import type { SkippedFile } from '../corpus/load.js';
@@ -8,10 +8,10 @@ import type { FigureRecord } from '../figures/records.js';
 import type { Passage, ReportMeta } from '../types.js';
 import { DiskError, explainFsError } from './fs-errors.js';
 import { indexedText } from './indexed-text.js';
-import { collectPostings, decodePostings, encodePostings, type LexicalPostings } from './lexical.js';
+import { collectPostings, decodePostings, encodePostings, type LexicalPostings, type PostingsPart } from './lexical.js';
 import { CHUNK_BYTES, readChunked, readJsonArray, writeChunked, writeJsonArray } from './large-file.js';
-import { describeStoredFiles, graphProblem, IndexDamagedError, listVersions, type StoredFiles, versionProblem } from './integrity.js';
-import { diskStore, memoryStore, type PassageFacts, type PassageStore, readLayout, writePassages } from './passage-store.js';
+import { describeStoredFiles, type ExpectedShape, graphProblem, IndexDamagedError, listVersions, type StoredFiles, untouchedInFolder, versionProblem } from './integrity.js';
+import { combinedStore, diskStore, memoryStore, type PassageFacts, type PassageStore, readLayout, writePassages } from './passage-store.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -36,9 +36,19 @@ export interface HnswParams {
  */
 export const DEFAULT_HNSW: HnswParams = { M: 32, efConstruction: 200, ef: 400 };
 
+/** A corpus file's size, modification time and inode when its bytes were hashed (sha256): src/index/build.ts, scanCorpus. */
+export interface FileStamp {
+  bytes: number;
+  mtimeMs: number;
+  ino: number;
+  sha256: string;
+}
+
 export interface ManifestFile extends ReportMeta {
   /** Passage ids of this file are [firstId, firstId + passages). */
   firstId: number;
+  /** The corpus file as hashed (absent in manifests written before it was recorded): an unchanged one is not read again. */
+  stamp?: FileStamp;
 }
 
 export interface Manifest {
@@ -48,13 +58,32 @@ export interface Manifest {
   model: { id: string; dimension: number };
   files: ManifestFile[];
   /** Files in the corpus folder that could not be indexed, with why; unchanged ones are not retried. */
-  skipped: (SkippedFile & { hash: string })[];
+  skipped: (SkippedFile & { hash: string; stamp?: FileStamp })[];
   passageCount: number;
   builtAt: string;
   hnsw: HnswParams;
   /** Size and SHA-256 of each data file (absent in indexes written before it was recorded). */
   stored?: StoredFiles;
+  /**
+   * Passages added since the last full build (reports ingested), each batch in a folder of its own beside the
+   * full build's files, numbered after them. Absent after a full build (`npm run index -- --force`, or when the
+   * segments grow past COMPACT_SHARE of the archive).
+   */
+  segments?: Segment[];
+  /** Ids of passages of reports removed or replaced since the last full build: still on disk, never returned. */
+  removed?: number[];
 }
+
+/** One batch of passages added since the full build: ids [firstId, firstId + passages), files in `dir`. */
+export interface Segment {
+  dir: string;
+  firstId: number;
+  passages: number;
+  stored: StoredFiles;
+}
+
+/** The search structure of the graph(s): hnswlib's, or the full build's and the segments' searched together. */
+export type DenseGraph = Pick<Hnsw, 'searchKnn' | 'getCurrentCount' | 'setEf'>;
 
 export interface StoredIndex {
   manifest: Manifest;
@@ -68,9 +97,11 @@ export interface StoredIndex {
   facts: PassageFacts;
   /** Row i: unit vectors of passage i's sentences. Not stored by the build (no gain measured): only the ablation src/bench/sentences.ts fills it, in memory. */
   sentenceVectors?: Float32Array[][];
-  dense: Hnsw;
-  /** BM25 postings as the build stored them (absent in versions written before they were stored: rebuilt at open). */
-  lexical?: LexicalPostings;
+  dense: DenseGraph;
+  /** BM25 postings as the build stored them, per segment (absent in versions written before they were stored: rebuilt at open). */
+  lexical?: LexicalPostings | PostingsPart[];
+  /** removed[id] is 1 for a passage of a report removed or replaced since the full build (manifest.removed). */
+  removed?: Uint8Array;
   /** Every figure of every passage, read as data (src/figures). */
   figures: FigureRecord[];
   /** Version folder the index was read from (changes on every build). */
@@ -93,7 +124,7 @@ export function currentVersion(indexDir: string): string | null {
 export function readManifest(indexDir: string): Manifest | null {
   for (const version of listVersions(indexDir, currentVersion(indexDir))) {
     const manifest = parseManifest(join(indexDir, version));
-    if (manifest && !versionProblem(join(indexDir, version), manifest)) return manifest;
+    if (manifest && !problemOf(join(indexDir, version), manifest)) return manifest;
   }
   return null;
 }
@@ -148,25 +179,64 @@ export const KEEP_PREVIOUS = 2;
 
 /** Write a complete new version, then switch CURRENT to it (rename is atomic), then drop all but a few older versions. */
 export async function writeIndex(indexDir: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[] = []): Promise<string> {
+  return writeVersion(indexDir, async (dir) => ({ ...manifest, stored: await writePart(dir, passages, vectors, dense, figures, manifest.model.dimension) }));
+}
+
+/**
+ * A new version that shares every file of version `from` by hard link (same inode and time: not copied, not
+ * hashed again) and adds `passages` (numbered on from its last passage) as a segment of their own, with their
+ * vectors, graph, postings and figures; `manifest` lists the files and the removed passages.
+ */
+export async function writeSegment(indexDir: string, from: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], figures: FigureRecord[]): Promise<string> {
+  const previous = join(indexDir, from);
+  const base = parseManifest(previous);
+  if (!base?.stored) throw new IndexDamagedError(`index version ${from} has no manifest to add to: run "npm run index"`);
+  return writeVersion(indexDir, async (dir) => {
+    const link = (at: string, stored: StoredFiles) => {
+      mkdirSync(join(dir, at), { recursive: true });
+      for (const f of Object.keys(stored)) linkSync(join(previous, at, f), join(dir, at, f));
+    };
+    link('.', base.stored!);
+    for (const seg of base.segments ?? []) link(seg.dir, seg.stored);
+    const segments = [...(base.segments ?? [])];
+    if (passages.length > 0) {
+      const name = `seg-${Math.max(0, ...segments.map((seg) => Number(seg.dir.slice(4)))) + 1}`;
+      mkdirSync(join(dir, name));
+      const dense = buildHnsw(vectors, manifest.model.dimension, manifest.hnsw);
+      const stored = await writePart(join(dir, name), passages, vectors, dense, figures, manifest.model.dimension);
+      segments.push({ dir: name, firstId: base.passageCount, passages: passages.length, stored });
+    }
+    return { ...manifest, stored: base.stored, segments };
+  });
+}
+
+/** The data files of one part of a version (the full build's, or a segment's) into `dir`; returns their sizes and checksums. */
+async function writePart(dir: string, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[], dimension: number): Promise<StoredFiles> {
+  // In chunks: a million passages make files past the 2 GiB a single write can take (src/index/large-file.ts).
+  // Passages are read back one at a time (src/index/passage-store.ts): passages.idx says where each one is.
+  writeChunked(join(dir, 'passages.idx'), [writePassages(join(dir, 'passages.json'), passages, vectors)]);
+  writeChunked(join(dir, 'vectors.f32'), packVectors(vectors, dimension));
+  await dense.writeIndex(join(dir, 'dense.hnsw'));
+  writeJsonArray(join(dir, 'figures.json'), figures);
+  writeChunked(join(dir, 'lexical.bin'), [encodePostings(collectPostings(passages.map(indexedText)))]);
+  const stored = describeStoredFiles(dir);
+  // hnswlib writes through a C++ stream that does not report a short write (a full disk, a file-size limit):
+  // what it wrote is checked before the version can become current.
+  const graph = graphProblem(readChunked(join(dir, 'dense.hnsw')), passages.length, dimension);
+  if (graph) throw new DiskError(`the new index version could not be written whole (${graph}): check the free space (df -h) and run "npm run index"`, 'ENOSPC');
+  return stored;
+}
+
+/** Write a new version folder with `fill`, then its manifest, switch CURRENT to it, and drop all but a few older versions. */
+async function writeVersion(indexDir: string, fill: (dir: string) => Promise<Manifest>): Promise<string> {
   const version = `v-${Date.now()}-${process.pid}`;
   const dir = join(indexDir, version);
   const tmp = join(indexDir, `${CURRENT}.tmp-${process.pid}`);
   try {
     mkdirSync(indexDir, { recursive: true });
     mkdirSync(dir);
-    // In chunks: a million passages make files past the 2 GiB a single write can take (src/index/large-file.ts).
-    // Passages are read back one at a time (src/index/passage-store.ts): passages.idx says where each one is.
-    writeChunked(join(dir, 'passages.idx'), [writePassages(join(dir, 'passages.json'), passages, vectors)]);
-    writeChunked(join(dir, 'vectors.f32'), packVectors(vectors, manifest.model.dimension));
-    await dense.writeIndex(join(dir, 'dense.hnsw'));
-    writeJsonArray(join(dir, 'figures.json'), figures);
-    writeChunked(join(dir, 'lexical.bin'), [encodePostings(collectPostings(passages.map(indexedText)))]);
-    const stored = describeStoredFiles(dir);
-    // hnswlib writes through a C++ stream that does not report a short write (a full disk, a file-size limit):
-    // what it wrote is checked before the version can become current.
-    const graph = graphProblem(readChunked(join(dir, 'dense.hnsw')), passages.length, manifest.model.dimension);
-    if (graph) throw new DiskError(`the new index version could not be written whole (${graph}): check the free space (df -h) and run "npm run index"`, 'ENOSPC');
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, stored }, null, 2));
+    const manifest = await fill(dir);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
     writeFileSync(tmp, version);
     renameSync(tmp, join(indexDir, CURRENT));
   } catch (err) {
@@ -178,7 +248,7 @@ export async function writeIndex(indexDir: string, manifest: Manifest, passages:
   // Keep the newest older versions that look whole; drop the rest, and what killed writers left behind.
   const intact = (v: string) => {
     const m = parseManifest(join(indexDir, v));
-    return m !== null && !versionProblem(join(indexDir, v), m);
+    return m !== null && !problemOf(join(indexDir, v), m);
   };
   const keep = new Set([version, ...listVersions(indexDir, version).slice(1).filter(intact).slice(0, KEEP_PREVIOUS)]);
   for (const old of readdirSync(indexDir)) {
@@ -205,7 +275,8 @@ export async function readIndex(indexDir: string, opts: { warn?: (message: strin
       const index = await readVersion(indexDir, version);
       if (!first) return index;
       opts.warn?.(`index version ${first.version} is damaged (${first.problem}): answering from the previous version ${version}; run "npm run index" to repair`);
-      return { ...index, fellBackFrom: first };
+      index.fellBackFrom = first; // not a spread: that would parse the figures now
+      return index;
     } catch (err) {
       if (!(err instanceof IndexDamagedError)) throw err;
       first ??= { version, problem: err.message };
@@ -214,54 +285,173 @@ export async function readIndex(indexDir: string, opts: { warn?: (message: strin
   throw new IndexDamagedError(`the index at ${indexDir} is damaged (${first!.version}: ${first!.problem}) and no intact older version is left: run "npm run index" to rebuild it`);
 }
 
+/** Passages of the full build's files (the version folder itself), before the segments. */
+export function basePassages(m: Pick<Manifest, 'passageCount' | 'segments'>): number {
+  return m.passageCount - (m.segments ?? []).reduce((n, seg) => n + seg.passages, 0);
+}
+
+/** What the files of one part (the full build's, or a segment's) must hold. */
+function partShape(m: Manifest, count: number, stored: StoredFiles | undefined): ExpectedShape {
+  return { passageCount: count, model: m.model, files: [{ passages: count, firstId: 0 }], ...(stored ? { stored } : {}) };
+}
+
+/** Do the manifest's segments, removed passages and files' ranges agree with each other and its passage count? */
+function rangeProblem(m: Manifest): string | null {
+  let next = basePassages(m);
+  if (!Number.isInteger(next) || next < 0) return 'the manifest\'s segments hold more passages than its passage count';
+  for (const seg of m.segments ?? []) {
+    if (!/^seg-\d+$/.test(seg.dir) || seg.firstId !== next || !Number.isInteger(seg.passages) || seg.passages < 1 || !seg.stored) return 'the manifest\'s segments do not number the passages in order';
+    next += seg.passages;
+  }
+  if ((m.removed ?? []).some((id) => !Number.isInteger(id) || id < 0 || id >= m.passageCount)) return 'the manifest\'s removed passages are outside its passages';
+  const ranges = [...m.files].sort((a, b) => a.firstId - b.firstId);
+  let end = 0;
+  for (const f of ranges) {
+    if (!Number.isInteger(f.firstId) || !Number.isInteger(f.passages) || f.passages < 0 || f.firstId < end || f.firstId + f.passages > m.passageCount) return 'the manifest\'s file list does not number the passages in order';
+    end = f.firstId + f.passages;
+  }
+  return null;
+}
+
+/**
+ * Everything that can be wrong with a version folder whose manifest parsed: its own files (versionProblem), and
+ * for a version with segments each segment's files and the manifest's ranges.
+ */
+export function problemOf(dir: string, m: Manifest, options: { full?: boolean } = {}): string | null {
+  if (!m.segments?.length && !m.removed?.length) return versionProblem(dir, m, options);
+  const ranges = rangeProblem(m);
+  if (ranges) return ranges;
+  const own = versionProblem(dir, partShape(m, basePassages(m), m.stored), options);
+  if (own) return own;
+  for (const seg of m.segments ?? []) {
+    const problem = versionProblem(join(dir, seg.dir), partShape(m, seg.passages, seg.stored), options);
+    if (problem) return `${seg.dir}/${problem}`;
+  }
+  return null;
+}
+
+interface Part {
+  store: PassageStore;
+  dense: Hnsw;
+  lexical?: LexicalPostings;
+  figures: () => FigureRecord[];
+  firstId: number;
+  count: number;
+}
+
 /** One version folder, parsed defensively: every way it can be damaged becomes an IndexDamagedError. */
 async function readVersion(indexDir: string, version: string): Promise<StoredIndex> {
   const dir = join(indexDir, version);
   const manifest = parseManifest(dir);
   if (!manifest) throw new IndexDamagedError('manifest.json is unreadable');
   // Checksums, counts and the graph's structure first: hnswlib must never see a damaged graph.
-  const problem = versionProblem(dir, manifest);
+  const problem = problemOf(dir, manifest);
   if (problem) throw new IndexDamagedError(problem);
-  const store = manifest.stored?.['passages.idx'] ? openStore(dir, manifest) : readWholeStore(dir, manifest);
+  const segments = manifest.segments ?? [];
+  if (segments.length === 0 && !manifest.removed?.length) {
+    const part = await readPart(dir, manifest, manifest.passageCount, manifest.stored, 0);
+    return {
+      manifest, passage: part.store.passage, vector: part.store.vector, allPassages: part.store.all, facts: part.store, dense: part.dense, lexical: part.lexical, version,
+      get figures() {
+        return part.figures();
+      },
+    };
+  }
+  const parts = [await readPart(dir, manifest, basePassages(manifest), manifest.stored, 0)];
+  for (const seg of segments) parts.push(await readPart(join(dir, seg.dir), manifest, seg.passages, seg.stored, seg.firstId));
+  const removed = new Uint8Array(manifest.passageCount);
+  for (const id of manifest.removed ?? []) removed[id] = 1;
+  // hnswlib leaves marked points out of every search (in memory only: the files are not written).
+  for (const part of parts) for (const id of manifest.removed ?? []) if (id >= part.firstId && id < part.firstId + part.count) part.dense.markDelete(id - part.firstId);
+  const store = combinedStore(parts.map(({ store, firstId }) => ({ store, firstId })), removed);
+  let figures: FigureRecord[] | undefined;
+  return {
+    manifest, passage: store.passage, vector: store.vector, allPassages: store.all, facts: store, version, removed,
+    dense: combinedDense(parts),
+    ...(parts.every((p) => p.lexical) ? { lexical: parts.map((p) => ({ postings: p.lexical!, firstId: p.firstId })) } : {}),
+    get figures() {
+      return (figures ??= parts.flatMap((p) => p.figures()).filter((r) => removed[r.passageId] !== 1));
+    },
+  };
+}
+
+/**
+ * The graphs of the full build and of the segments searched as one: each returns its nearest (labels numbered
+ * within it), merged by distance. Within a segment of a few hundred passages the search is exact.
+ */
+function combinedDense(parts: Part[]): DenseGraph {
+  return {
+    getCurrentCount: () => parts.reduce((n, p) => n + p.dense.getCurrentCount(), 0),
+    setEf: (ef) => parts.forEach((p) => p.dense.setEf(ef)),
+    searchKnn(query, k, filter) {
+      const found: { id: number; distance: number }[] = [];
+      for (const { dense, firstId, count } of parts) {
+        if (count === 0) continue;
+        const r = dense.searchKnn(query, Math.min(k, count), filter ? (label: number) => filter(label + firstId) : undefined);
+        r.neighbors.forEach((label, i) => found.push({ id: label + firstId, distance: r.distances[i]! }));
+      }
+      found.sort((a, b) => a.distance - b.distance || a.id - b.id);
+      const best = found.slice(0, k);
+      return { neighbors: best.map((f) => f.id), distances: best.map((f) => f.distance) };
+    },
+  };
+}
+
+/** The files of one part of a version (the full build's in the folder itself, or a segment's), checked already. */
+async function readPart(dir: string, manifest: Manifest, count: number, stored: StoredFiles | undefined, firstId: number): Promise<Part> {
+  // hnswlib reads the graph on a thread of its own (the largest file: 2.3 GB at a million passages) while this
+  // thread reads the passage layout and the postings.
   const dense = new HierarchicalNSW('cosine', manifest.model.dimension);
-  try {
-    await dense.readIndex(join(dir, 'dense.hnsw'), true);
-  } catch (err) {
-    throw new IndexDamagedError(`dense.hnsw is unreadable (${(err as Error).message})`);
-  }
-  if (dense.getCurrentCount() !== manifest.passageCount) throw new IndexDamagedError(`dense.hnsw holds ${dense.getCurrentCount()} passages, the manifest says ${manifest.passageCount}`);
-  dense.setEf(manifest.hnsw.ef);
-  let figures: FigureRecord[];
-  try {
-    figures = readJsonArray<FigureRecord>(join(dir, 'figures.json'));
-  } catch (err) {
-    throw new IndexDamagedError(`figures.json is unreadable (${(err as Error).message})`);
-  }
+  const graphRead = dense.readIndex(join(dir, 'dense.hnsw'), true).then(
+    () => null,
+    (err: unknown) => new IndexDamagedError(`dense.hnsw is unreadable (${(err as Error).message})`),
+  );
+  let store: PassageStore;
   let lexical: LexicalPostings | undefined;
-  if (manifest.stored?.['lexical.bin']) {
-    try {
-      lexical = decodePostings(readChunked(join(dir, 'lexical.bin')), manifest.passageCount);
-    } catch (err) {
-      throw new IndexDamagedError((err as Error).message);
+  try {
+    store = stored?.['passages.idx'] ? openStore(dir, count, stored, manifest.model.dimension) : readWholeStore(dir, count, manifest.model.dimension);
+    if (stored?.['lexical.bin']) {
+      try {
+        lexical = decodePostings(readChunked(join(dir, 'lexical.bin')), count, { checkPostings: !untouchedInFolder(dir, 'lexical.bin', stored) });
+      } catch (err) {
+        throw new IndexDamagedError((err as Error).message);
+      }
     }
+  } finally {
+    // Never leave hnswlib reading while the caller moves on (to an older version, or an error).
+    const failed = await graphRead;
+    if (failed) throw failed;
   }
-  return { manifest, passage: store.passage, vector: store.vector, allPassages: store.all, facts: store, dense, lexical, figures, version };
+  if (dense.getCurrentCount() !== count) throw new IndexDamagedError(`dense.hnsw holds ${dense.getCurrentCount()} passages, the manifest says ${count}`);
+  dense.setEf(manifest.hnsw.ef);
+  // The figure records (~210 bytes a passage in real reports, ~0.2 GB at a million) are parsed when /check or
+  // /compare first needs them, not at every start. The file was checked with the others (hashed when written to
+  // since the build), so a record that cannot be parsed later is damage on disk: the fix is the same.
+  let figures: FigureRecord[] | undefined;
+  const readFigures = () => {
+    try {
+      return (figures ??= readJsonArray<FigureRecord>(join(dir, 'figures.json')));
+    } catch (err) {
+      throw new IndexDamagedError(`${join(dir, 'figures.json')} is unreadable (${(err as Error).message}): run "npm run index" to rebuild the index`);
+    }
+  };
+  return { store, dense, lexical, figures: readFigures, firstId, count };
 }
 
 /** Passages and vectors stay on disk; passages.idx (checked with the other files) says where each one is. */
-function openStore(dir: string, manifest: Manifest): PassageStore {
+function openStore(dir: string, count: number, stored: StoredFiles, dimension: number): PassageStore {
   const passagesPath = join(dir, 'passages.json');
   let layout: ReturnType<typeof readLayout>;
   try {
-    layout = readLayout(readChunked(join(dir, 'passages.idx')), manifest.passageCount, manifest.stored!['passages.json'].bytes);
+    layout = readLayout(readChunked(join(dir, 'passages.idx')), count, stored['passages.json'].bytes);
   } catch (err) {
     throw new IndexDamagedError((err as Error).message);
   }
-  return diskStore({ passages: passagesPath, vectors: join(dir, 'vectors.f32') }, layout, manifest.model.dimension, () => readJsonArray<Passage>(passagesPath));
+  return diskStore({ passages: passagesPath, vectors: join(dir, 'vectors.f32') }, layout, dimension, () => readJsonArray<Passage>(passagesPath));
 }
 
 /** A version written before passages.idx: every passage parsed and every vector read into memory, as before. */
-function readWholeStore(dir: string, manifest: Manifest): PassageStore {
+function readWholeStore(dir: string, count: number, dimension: number): PassageStore {
   let passages: Passage[];
   try {
     passages = readJsonArray<Passage>(join(dir, 'passages.json'));
@@ -269,10 +459,10 @@ function readWholeStore(dir: string, manifest: Manifest): PassageStore {
     throw new IndexDamagedError(`passages.json is unreadable (${(err as Error).message})`);
   }
   const raw = readChunked(join(dir, 'vectors.f32'));
-  if (raw.byteLength % (4 * manifest.model.dimension) !== 0) throw new IndexDamagedError('vectors.f32 is cut short');
-  const vectors = unpackVectors(raw, manifest.model.dimension);
-  if (!Array.isArray(passages) || passages.length !== manifest.passageCount || vectors.length !== manifest.passageCount) {
-    throw new IndexDamagedError(`${passages.length} passages and ${vectors.length} vectors where the manifest says ${manifest.passageCount}`);
+  if (raw.byteLength % (4 * dimension) !== 0) throw new IndexDamagedError('vectors.f32 is cut short');
+  const vectors = unpackVectors(raw, dimension);
+  if (!Array.isArray(passages) || passages.length !== count || vectors.length !== count) {
+    throw new IndexDamagedError(`${passages.length} passages and ${vectors.length} vectors where the manifest says ${count}`);
   }
   return memoryStore(passages, vectors);
 }
@@ -287,6 +477,6 @@ export function currentProblem(indexDir: string, options: { full?: boolean } = {
   const dir = join(indexDir, current);
   const manifest = parseManifest(dir);
   if (!manifest) return { version: current, problem: 'manifest.json is unreadable' };
-  const problem = versionProblem(dir, manifest, options);
+  const problem = problemOf(dir, manifest, options);
   return problem ? { version: current, problem } : null;
 }

@@ -144,7 +144,7 @@ function prepare(index: StoredIndex): Loaded {
   return {
     index,
     // Stored by the build; only versions written before it was stored run jieba over every passage here.
-    lexical: index.lexical ? openLexicalIndex(index.lexical) : buildLexicalIndex(index.allPassages().map(indexedText)),
+    lexical: index.lexical ? openLexicalIndex(index.lexical, undefined, index.removed) : buildLexicalIndex(index.allPassages().map(indexedText)),
     texts: new Array(n),
     covered: coveredPlaces(index),
     periods: new Array(n),
@@ -178,14 +178,15 @@ function passagePeriod(index: StoredIndex, i: number): Period | null {
   const mine = own(p);
   if (mine) return mine;
   const same = (q: Passage) => q.source.file === p.source.file && q.source.paragraph === p.source.paragraph;
+  // A passage of a report removed since the full build (src/index/store.ts, segments) reads as none: a boundary.
   for (let j = i - 1; j >= 0; j--) {
-    const q = index.passage(j)!;
-    if (!same(q)) break;
+    const q = index.passage(j);
+    if (!q || !same(q)) break;
     if (own(q)) return own(q);
   }
   for (let j = i + 1; j < index.manifest.passageCount; j++) {
-    const q = index.passage(j)!;
-    if (!same(q)) break;
+    const q = index.passage(j);
+    if (!q || !same(q)) break;
     if (own(q)) return own(q);
   }
   return null;
@@ -444,8 +445,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // A file's passages are numbered consecutively (the manifest's firstId): its neighbours in the same file.
     let from = passageId;
     let to = passageId;
-    while (from > 0 && passageId - from < radius && fileOf[from - 1] === fileOf[passageId]) from--;
-    while (to + 1 < index.manifest.passageCount && to - passageId < radius && fileOf[to + 1] === fileOf[passageId]) to++;
+    // (A replaced report's earlier passages, removed since the full build, keep its file: they read as none.)
+    while (from > 0 && passageId - from < radius && fileOf[from - 1] === fileOf[passageId] && index.passage(from - 1)) from--;
+    while (to + 1 < index.manifest.passageCount && to - passageId < radius && fileOf[to + 1] === fileOf[passageId] && index.passage(to + 1)) to++;
     return Array.from({ length: to - from + 1 }, (_, k) => index.passage(from + k)!);
   }
 

@@ -15,6 +15,7 @@ import { coverage, type DecisionModel, features, loadDecision, outcome, probabil
 import { highlightWithKey } from './highlight.js';
 import { findPlaces } from '../places/find.js';
 import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
+import { learnWords, type LearntWords, type LearntWordsOptions, withLearntWords } from './vocabulary.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
 export interface RankOptions {
@@ -42,6 +43,8 @@ export interface RankOptions {
   mode: 'hybrid' | 'dense' | 'lexical';
   /** A candidate's cosine is the best of its own and its sentences' (index.sentenceVectors, filled only by the ablation src/bench/sentences.ts): no gain measured (docs/answers.md), so off. */
   sentences?: boolean;
+  /** Question words in no passage stand in for by the nearest indicator words of the index (src/search/vocabulary.ts); null: off (ablation). */
+  learntWords?: LearntWordsOptions | null;
 }
 
 /** The ranking weights fitted by `npm run fit -- --rank` (src/search/rank-fit.ts), with the defaults they replace. */
@@ -70,6 +73,8 @@ export const DEFAULT_RANK: RankOptions = {
   periodPenalty: 0.8,
   spanPenalty: 0.8,
   mode: 'hybrid',
+  // Chosen on the tune part's, the sample's and our own paraphrases (docs/answers.md, round 4).
+  learntWords: { similarity: 0.8, top: 2 },
   ...fittedRank(),
 };
 
@@ -128,6 +133,8 @@ interface Loaded {
   placeCodes: string[];
   fileOf: Int32Array;
   files: string[];
+  /** The index's indicator words and their vectors, embedded at the first question that needs them. */
+  learnt?: Promise<LearntWords>;
 }
 
 function prepare(index: StoredIndex): Loaded {
@@ -183,6 +190,14 @@ function passagePeriod(index: StoredIndex, i: number): Period | null {
 
 export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, indexDir?: string) {
   let state = prepare(initial);
+  // Question words' vectors for the learnt vocabulary, remembered (least recently used dropped first).
+  const wordCache = new Map<string, Float32Array>();
+  const wordVectors = async (words: string[]) => {
+    const todo = words.filter((w) => !wordCache.has(w));
+    if (todo.length > 0) (await model.embed(todo, { batchSize: 32 })).forEach((v, i) => wordCache.set(todo[i]!, v));
+    while (wordCache.size > 5000) wordCache.delete(wordCache.keys().next().value!);
+    return words.map((w) => wordCache.get(w)!);
+  };
 
   const notFound = (query: string, understood: QueryUnderstanding, reason: string, started: number): Answer => ({
     query,
@@ -212,7 +227,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       mark = now;
     };
     const top = Math.max(1, Math.min(options.top ?? 3, 20));
-    const understood = understand(query, { synonyms, covered });
+    let understood = understand(query, { synonyms, covered });
     const asked = askedPeriod(understood.normalized);
     const kind = askedFigureKind(understood.normalized);
     const unit = unitMatcher(understood.normalized);
@@ -248,6 +263,11 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       if (!c) candidates.set(id, (c = { id, similarity: 0, lexical: 0, score: 0 }));
       return c;
     };
+    if (rank.learntWords) {
+      const learnt = await (loaded.learnt ??= learnWords(index.figures, model));
+      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, wordVectors, learnt, rank.learntWords);
+      if (more.concepts !== understood.concepts) understood = { ...understood, concepts: more.concepts, terms: more.terms };
+    }
     const queryVector = await model.embedQuery(understood.normalized);
     lap('embed');
     const fromDense = new Set<number>();

@@ -1,15 +1,15 @@
 // The learnt vocabulary: indicator words collected from a report's figures, and a question word in no passage
 // stood in for by its nearest indicator words. A small report written for this test (figures of no real report),
 // then the real model on it.
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEngine, type OpenedEngine } from '../src/app/open.js';
+import { openEngine } from '../src/app/open.js';
 import { parseConfig } from '../src/config/index.js';
 import { loadEmbedder } from '../src/embed/index.js';
 import { indicatorWords, learnWords, nearestWords, withLearntWords } from '../src/search/vocabulary.js';
-import { sampleConfig } from './helpers/sample.js';
+import { SAMPLE_DIR, sampleConfig } from './helpers/sample.js';
 
 describe('indicator words', () => {
   it('takes each indicator and its words named in two passages or more, Chinese words only', () => {
@@ -61,4 +61,31 @@ describe('indicator words', () => {
     const [other] = await model.embed(['讨回']);
     expect(nearestWords(other!, learnt, { similarity: 0, top: 1 })[0]).toBe('追回');
   }, 60_000);
+});
+
+// End to end through the real model and index: the sample plus a small report written for this test
+// (tests/fixtures/vocab, figures of no real report). 医生 is in no passage and in no synonym list; the report says
+// 执业医师, an indicator of two of its passages.
+describe('learnt vocabulary, end to end', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vocab-'));
+    cpSync(SAMPLE_DIR, join(dir, 'corpus'), { recursive: true });
+    cpSync(join(import.meta.dirname, 'fixtures', 'vocab'), join(dir, 'corpus'), { recursive: true });
+    for (const f of readdirSync(join(dir, 'corpus'))) chmodSync(join(dir, 'corpus', f), 0o644);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers a paraphrase the synonym file does not list confidently, and not without the learnt words', async () => {
+    const env = { CORPUS_DIR: join(dir, 'corpus'), INDEX_DIR: join(dir, 'index') };
+    const config = parseConfig(env);
+    const on = await openEngine(config);
+    const question = '海东市去年每千人口医生多少人？';
+    const a = await on.search(question);
+    expect(a.confidence).toBe('high');
+    expect(a.results[0]!.highlight).toContain('每千人口执业医师数达到2.9人');
+    expect(a.understood.concepts.find((c) => c[0] === '医生')).toContain('医师');
+    const off = await openEngine(parseConfig({ ...env, LEARNT_WORDS: 'off' }), { embedder: on.embedder });
+    expect((await off.search(question)).confidence).not.toBe('high');
+  }, 180_000);
 });

@@ -89,3 +89,11 @@ describe('learnt vocabulary, end to end', () => {
     expect((await off.search(question)).confidence).not.toBe('high');
   }, 180_000);
 });
+
+describe('LEARNT_WORDS', () => {
+  it('reads on, off and a cosine', () => {
+    expect(parseConfig({ LEARNT_WORDS: 'on' }).learntWords).toBeUndefined();
+    expect(parseConfig({ LEARNT_WORDS: 'off' }).learntWords).toBeNull();
+    expect(parseConfig({ LEARNT_WORDS: '0.8' }).learntWords).toBe(0.8);
+  });
+});

@@ -227,7 +227,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       mark = now;
     };
     const top = Math.max(1, Math.min(options.top ?? 3, 20));
-    let understood = understand(query, { synonyms, covered });
+    let understood = understand(query, { synonyms, covered }); // its concepts gain the learnt stand-ins below
     const asked = askedPeriod(understood.normalized);
     const kind = askedFigureKind(understood.normalized);
     const unit = unitMatcher(understood.normalized);
@@ -263,10 +263,12 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       if (!c) candidates.set(id, (c = { id, similarity: 0, lexical: 0, score: 0 }));
       return c;
     };
+    let searchTerms = understood.terms;
     if (rank.learntWords) {
       const learnt = await (loaded.learnt ??= learnWords(index.figures, model));
       const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, wordVectors, learnt, rank.learntWords);
-      if (more.concepts !== understood.concepts) understood = { ...understood, concepts: more.concepts, terms: more.terms };
+      // The stand-ins are searched and count for coverage; the highlight and key figure keep the question's own words.
+      if (more.concepts !== understood.concepts) [understood, searchTerms] = [{ ...understood, concepts: more.concepts }, more.terms];
     }
     const queryVector = await model.embedQuery(understood.normalized);
     lap('embed');
@@ -280,7 +282,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     }
     lap('dense');
     if (rank.mode !== 'dense') {
-      for (const { doc, score } of lexical.search(understood.terms, k, allowed)) get(doc).lexical = score;
+      for (const { doc, score } of lexical.search(searchTerms, k, allowed)) get(doc).lexical = score;
     }
     for (const id of candidates.keys()) learn(loaded, id, passages);
     lap('lexical');

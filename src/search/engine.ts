@@ -217,7 +217,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       (figures[id] ??= findFigures(texts[id]!).map((figure) => ({ figure, kind: figureKind(texts[id]!, figure), span: spans[id]! || spanFigure(texts[id]!, figure) })));
     // The candidates' passages, read from the index once they are candidates (learn).
     const passages: Passage[] = [];
-    const weight = (t: string) => lexical.idf(t) || 1;
+    // A learnt stand-in weighs nothing of its own: a concept weighs what the question's word (or a synonym) does,
+    // so a stand-in can make a passage cover it but never makes missing it cost more.
+    const standIns = new Set<string>();
+    const weight = (t: string) => (standIns.has(t) ? 0 : lexical.idf(t) || 1);
     const started = performance.now();
     const timings: StageTimings = { understand: 0, embed: 0, dense: 0, lexical: 0, rank: 0 };
     let mark = started;
@@ -268,7 +271,11 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       const learnt = await (loaded.learnt ??= learnWords(index.figures, model));
       const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, wordVectors, learnt, rank.learntWords);
       // The stand-ins are searched and count for coverage; the highlight and key figure keep the question's own words.
-      if (more.concepts !== understood.concepts) [understood, searchTerms] = [{ ...understood, concepts: more.concepts }, more.terms];
+      if (more.concepts !== understood.concepts) {
+        const own = new Set(understood.concepts.flat());
+        for (const w of Object.values(more.learnt).flat()) if (!own.has(w)) standIns.add(w);
+        [understood, searchTerms] = [{ ...understood, concepts: more.concepts }, more.terms];
+      }
     }
     const queryVector = await model.embedQuery(understood.normalized);
     lap('embed');

@@ -190,7 +190,7 @@ function passagePeriod(index: StoredIndex, i: number): Period | null {
 
 export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, indexDir?: string) {
   let state = prepare(initial);
-  // Question words' vectors for the learnt vocabulary, remembered (least recently used dropped first).
+  // Question words' vectors for the learnt vocabulary, remembered (the oldest dropped first past 5,000).
   const wordCache = new Map<string, Float32Array>();
   const wordVectors = async (words: string[]) => {
     const todo = words.filter((w) => !wordCache.has(w));

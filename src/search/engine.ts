@@ -268,8 +268,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     };
     let searchTerms = understood.terms;
     if (rank.learntWords) {
-      const learnt = await (loaded.learnt ??= learnWords(index.figures, model));
-      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, wordVectors, learnt, rank.learntWords);
+      // A failed embedding is not remembered: the next question tries again (this one searches without stand-ins).
+      const learnt = (loaded.learnt ??= learnWords(index.figures, model).catch(() => ((loaded.learnt = undefined), { words: [], vectors: [] })));
+      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, wordVectors, await learnt, rank.learntWords);
       // The stand-ins are searched and count for coverage; the highlight and key figure keep the question's own words.
       if (more.concepts !== understood.concepts) {
         const own = new Set(understood.concepts.flat());

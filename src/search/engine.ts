@@ -192,11 +192,13 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
   let state = prepare(initial);
   // Question words' vectors for the learnt vocabulary, remembered (the oldest dropped first past 5,000).
   const wordCache = new Map<string, Float32Array>();
-  const wordVectors = async (words: string[]) => {
-    const todo = words.filter((w) => !wordCache.has(w));
+  const wordVectors = async (words: string[], learnt: LearntWords) => {
+    // A word of the vocabulary itself has its vector already.
+    const known = (w: string) => learnt.vectorOf?.get(w);
+    const todo = words.filter((w) => !wordCache.has(w) && !known(w));
     if (todo.length > 0) (await model.embed(todo, { batchSize: 32 })).forEach((v, i) => wordCache.set(todo[i]!, v));
     while (wordCache.size > 5000) wordCache.delete(wordCache.keys().next().value!);
-    return words.map((w) => wordCache.get(w)!);
+    return words.map((w) => known(w) ?? wordCache.get(w)!);
   };
 
   const notFound = (query: string, understood: QueryUnderstanding, reason: string, started: number): Answer => ({
@@ -270,7 +272,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     if (rank.learntWords) {
       // A failed embedding is not remembered: the next question tries again (this one searches without stand-ins).
       const learnt = (loaded.learnt ??= learnWords(index.figures, model).catch(() => ((loaded.learnt = undefined), { words: [], vectors: [] })));
-      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, wordVectors, await learnt, rank.learntWords);
+      const vocabulary = await learnt;
+      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, (words) => wordVectors(words, vocabulary), vocabulary, rank.learntWords);
       // The stand-ins are searched and count for coverage; the highlight and key figure keep the question's own words.
       if (more.concepts !== understood.concepts) {
         const own = new Set(understood.concepts.flat());

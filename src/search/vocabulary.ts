@@ -12,6 +12,8 @@ export interface LearntWords {
   words: string[];
   /** Their unit vectors, in the same order. */
   vectors: Float32Array[];
+  /** Each word's vector by the word. */
+  vectorOf?: Map<string, Float32Array>;
 }
 
 export interface LearntWordsOptions {
@@ -50,7 +52,7 @@ export function indicatorWords(records: Pick<FigureRecord, 'indicator' | 'passag
 export async function learnWords(records: Pick<FigureRecord, 'indicator' | 'passageId'>[], model: Pick<Embedder, 'embed'>): Promise<LearntWords> {
   const words = indicatorWords(records);
   const vectors = words.length > 0 ? await model.embed(words, { batchSize: 32 }) : [];
-  return { words, vectors };
+  return { words, vectors, vectorOf: new Map(words.map((w, i) => [w, vectors[i]!])) };
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

@@ -53,6 +53,7 @@ describe('config', () => {
     ['RATE_LIMIT_PER_MINUTE', '-1'],
     ['SESSION_TTL_MINUTES', '0'],
     ['LOG_LEVEL', 'verbose'],
+    ['LEARNT_WORDS', '1.5'],
   ];
   for (const [name, value] of bad) {
     it(`rejects ${name}=${value} with a message naming ${name}`, () => {

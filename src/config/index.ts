@@ -27,6 +27,10 @@ const schema = z.object({
   ALLOW_REMOTE_MODELS: bool.default('false'),
   QUERY_INSTRUCTION: bool.default('false'),
   SYNONYMS_FILE: z.string().default('src/search/synonyms.json'),
+  LEARNT_WORDS: z
+    .string()
+    .default('on')
+    .refine((v) => ['on', 'off', ''].includes(v) || (Number(v) > 0 && Number(v) < 1), 'must be on, off or a cosine between 0 and 1 (e.g. 0.8)'),
   BOT_TOKEN: z
     .string()
     .regex(/^\d+:[\w-]{20,}$/, 'looks malformed: expected "123456:ABC…" from @BotFather')
@@ -71,6 +75,8 @@ export interface Config {
   /** Prefix bge's retrieval instruction to queries (measured: see docs/calibration.md). */
   queryInstruction: boolean;
   synonymsFile: string;
+  /** Learnt vocabulary (src/search/vocabulary.ts): undefined = on with the fitted similarity, null = off, a number = on at that similarity. */
+  learntWords: number | null | undefined;
   botToken: string | undefined;
   allowedUserIds: number[];
   allowedChatIds: number[];
@@ -127,6 +133,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     allowRemoteModels: e.ALLOW_REMOTE_MODELS,
     queryInstruction: e.QUERY_INSTRUCTION,
     synonymsFile: abs(e.SYNONYMS_FILE),
+    learntWords: e.LEARNT_WORDS === 'off' ? null : e.LEARNT_WORDS === 'on' || e.LEARNT_WORDS === '' ? undefined : Number(e.LEARNT_WORDS),
     botToken: e.BOT_TOKEN,
     allowedUserIds: e.ALLOWED_USER_IDS,
     allowedChatIds: e.ALLOWED_CHAT_IDS,

@@ -15,6 +15,7 @@ import { coverage, type DecisionModel, features, loadDecision, outcome, probabil
 import { highlightWithKey } from './highlight.js';
 import { findPlaces } from '../places/find.js';
 import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
+import { learnWords, type LearntWords, type LearntWordsOptions, withLearntWords } from './vocabulary.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
 export interface RankOptions {
@@ -42,6 +43,8 @@ export interface RankOptions {
   mode: 'hybrid' | 'dense' | 'lexical';
   /** A candidate's cosine is the best of its own and its sentences' (index.sentenceVectors, filled only by the ablation src/bench/sentences.ts): no gain measured (docs/answers.md), so off. */
   sentences?: boolean;
+  /** Question words in no passage stand in for by the nearest indicator words of the index (src/search/vocabulary.ts); null: off (ablation). */
+  learntWords?: LearntWordsOptions | null;
 }
 
 /** The ranking weights fitted by `npm run fit -- --rank` (src/search/rank-fit.ts), with the defaults they replace. */
@@ -70,6 +73,8 @@ export const DEFAULT_RANK: RankOptions = {
   periodPenalty: 0.8,
   spanPenalty: 0.8,
   mode: 'hybrid',
+  // Chosen on the tune part's, the sample's and our own paraphrases (docs/answers.md, round 4).
+  learntWords: { similarity: 0.75, top: 2, every: true },
   ...fittedRank(),
 };
 
@@ -133,6 +138,8 @@ interface Loaded {
    * reports of several years of one place "去年" is the year before the newest report, not every report's own.
    */
   yearBase: (number | null)[];
+  /** The index's indicator words and their vectors, embedded at the first question that needs them. */
+  learnt?: Promise<LearntWords>;
 }
 
 function prepare(index: StoredIndex): Loaded {
@@ -194,6 +201,16 @@ function passagePeriod(index: StoredIndex, i: number): Period | null {
 
 export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, indexDir?: string) {
   let state = prepare(initial);
+  // Question words' vectors for the learnt vocabulary, remembered (the oldest dropped first past 5,000).
+  const wordCache = new Map<string, Float32Array>();
+  const wordVectors = async (words: string[], learnt: LearntWords) => {
+    // A word of the vocabulary itself has its vector already.
+    const known = (w: string) => learnt.vectorOf?.get(w);
+    const todo = words.filter((w) => !wordCache.has(w) && !known(w));
+    if (todo.length > 0) (await model.embed(todo, { batchSize: 32 })).forEach((v, i) => wordCache.set(todo[i]!, v));
+    while (wordCache.size > 5000) wordCache.delete(wordCache.keys().next().value!);
+    return words.map((w) => known(w) ?? wordCache.get(w)!);
+  };
 
   const notFound = (query: string, understood: QueryUnderstanding, reason: string, started: number): Answer => ({
     query,
@@ -214,7 +231,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       (figures[id] ??= findFigures(texts[id]!).map((figure) => ({ figure, kind: figureKind(texts[id]!, figure), span: spans[id]! || spanFigure(texts[id]!, figure) })));
     // The candidates' passages, read from the index once they are candidates (learn).
     const passages: Passage[] = [];
-    const weight = (t: string) => lexical.idf(t) || 1;
+    // A learnt stand-in weighs nothing of its own: a concept weighs what the question's word (or a synonym) does,
+    // so a stand-in can make a passage cover it but never makes missing it cost more.
+    const standIns = new Set<string>();
+    const weight = (t: string) => (standIns.has(t) ? 0 : lexical.idf(t) || 1);
     const started = performance.now();
     const timings: StageTimings = { understand: 0, embed: 0, dense: 0, lexical: 0, rank: 0 };
     let mark = started;
@@ -224,7 +244,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       mark = now;
     };
     const top = Math.max(1, Math.min(options.top ?? 3, 20));
-    const understood = understand(query, { synonyms, covered });
+    let understood = understand(query, { synonyms, covered }); // its concepts gain the learnt stand-ins below
     const asked = askedPeriod(understood.normalized);
     const kind = askedFigureKind(understood.normalized);
     const unit = unitMatcher(understood.normalized);
@@ -260,6 +280,19 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       if (!c) candidates.set(id, (c = { id, similarity: 0, lexical: 0, score: 0 }));
       return c;
     };
+    let searchTerms = understood.terms;
+    if (rank.learntWords) {
+      // A failed embedding is not remembered: the next question tries again (this one searches without stand-ins).
+      const learnt = (loaded.learnt ??= learnWords(index.figures, model).catch(() => ((loaded.learnt = undefined), { words: [], vectors: [] })));
+      const vocabulary = await learnt;
+      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, (words) => wordVectors(words, vocabulary), vocabulary, rank.learntWords);
+      // The stand-ins are searched and count for coverage; the highlight and key figure keep the question's own words.
+      if (more.concepts !== understood.concepts) {
+        const own = new Set(understood.concepts.flat());
+        for (const w of Object.values(more.learnt).flat()) if (!own.has(w)) standIns.add(w);
+        [understood, searchTerms] = [{ ...understood, concepts: more.concepts }, more.terms];
+      }
+    }
     const queryVector = await model.embedQuery(understood.normalized);
     lap('embed');
     const fromDense = new Set<number>();
@@ -272,7 +305,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     }
     lap('dense');
     if (rank.mode !== 'dense') {
-      for (const { doc, score } of lexical.search(understood.terms, k, allowed)) get(doc).lexical = score;
+      for (const { doc, score } of lexical.search(searchTerms, k, allowed)) get(doc).lexical = score;
     }
     for (const id of candidates.keys()) learn(loaded, id, passages);
     lap('lexical');

@@ -1,0 +1,109 @@
+// The learnt vocabulary: indicator words collected from a report's figures, and a question word in no passage
+// stood in for by its nearest indicator words. A small report written for this test (figures of no real report),
+// then the real model on it.
+import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEngine } from '../src/app/open.js';
+import { parseConfig } from '../src/config/index.js';
+import { loadEmbedder } from '../src/embed/index.js';
+import { indicatorWords, learnWords, nearestWords, withLearntWords } from '../src/search/vocabulary.js';
+import { SAMPLE_DIR, sampleConfig } from './helpers/sample.js';
+
+describe('indicator words', () => {
+  it('takes each indicator and its words named in two passages or more, Chinese words only', () => {
+    const records = [
+      { indicator: '粮食总产量', passageId: 1 },
+      { indicator: '粮食总产量', passageId: 2 },
+      { indicator: '人均预期寿命', passageId: 3 },
+      { indicator: '预期寿命', passageId: 4 },
+      { indicator: 'PM2.5', passageId: 5 },
+      { indicator: 'PM2.5', passageId: 6 },
+      { indicator: '粮食总产量', passageId: 2 },
+    ];
+    const words = indicatorWords(records);
+    expect(words).toContain('粮食总产量');
+    expect(words).toContain('寿命'); // a word of 人均预期寿命 (passage 3) and of 预期寿命 (passage 4)
+    expect(words).not.toContain('人均预期寿命'); // one passage only
+    expect(words).not.toContain('PM2.5');
+    expect(indicatorWords(records, 3)).toEqual([]);
+  });
+
+  it('stands in only for words no passage holds, with the nearest words above the similarity', async () => {
+    const v = (...x: number[]) => Float32Array.from(x);
+    const learnt = { words: ['追回', '欠薪', '粮食'], vectors: [v(1, 0, 0), v(0.6, 0.8, 0), v(0, 0, 1)] };
+    expect(nearestWords(v(1, 0, 0), learnt, { similarity: 0.5, top: 2 })).toEqual(['追回', '欠薪']);
+    expect(nearestWords(v(1, 0, 0), learnt, { similarity: 0.7, top: 2 })).toEqual(['追回']);
+    const asked: string[] = [];
+    const vectorsOf = async (words: string[]) => (asked.push(...words), words.map(() => v(1, 0, 0)));
+    const known = (w: string) => w === '粮食';
+    const out = await withLearntWords([['讨回'], ['粮食']], ['讨回', '粮食'], known, vectorsOf, learnt, { similarity: 0.7, top: 2 });
+    expect(asked).toEqual(['讨回']); // the known word is never embedded
+    expect(out.concepts).toEqual([['讨回', '追回'], ['粮食']]);
+    expect(out.terms).toEqual(['讨回', '粮食', '追回']);
+    expect(out.learnt).toEqual({ 讨回: ['追回'] });
+    // Nothing near enough: the question reads as before.
+    const none = await withLearntWords([['讨回']], ['讨回'], known, vectorsOf, learnt, { similarity: 1.01, top: 2 });
+    expect(none.learnt).toEqual({});
+    expect(none.concepts).toEqual([['讨回']]);
+  });
+
+  it('the real model puts an everyday word next to the report word', async () => {
+    const model = await loadEmbedder(sampleConfig());
+    const records = ['追回欠薪', '粮食总产量', '人均预期寿命', '旅客吞吐量', '森林覆盖率'].flatMap((indicator, i) => [
+      { indicator, passageId: 2 * i },
+      { indicator, passageId: 2 * i + 1 },
+    ]);
+    const learnt = await learnWords(records, model);
+    const [vector] = await model.embed(['能活多少岁']);
+    expect(nearestWords(vector!, learnt, { similarity: 0, top: 1 })[0]).toMatch(/寿命/);
+    const [other] = await model.embed(['讨回']);
+    expect(nearestWords(other!, learnt, { similarity: 0, top: 1 })[0]).toBe('追回');
+  }, 60_000);
+});
+
+// End to end through the real model and index: the sample plus a small report written for this test
+// (tests/fixtures/vocab, figures of no real report). 医生 is in no passage and in no synonym list; the report says
+// 执业医师, an indicator of two of its passages.
+describe('learnt vocabulary, end to end', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'vocab-'));
+    cpSync(SAMPLE_DIR, join(dir, 'corpus'), { recursive: true });
+    cpSync(join(import.meta.dirname, 'fixtures', 'vocab'), join(dir, 'corpus'), { recursive: true });
+    for (const f of readdirSync(join(dir, 'corpus'))) chmodSync(join(dir, 'corpus', f), 0o644);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers a paraphrase the synonym file does not list confidently, and not without the learnt words', async () => {
+    const env = { CORPUS_DIR: join(dir, 'corpus'), INDEX_DIR: join(dir, 'index') };
+    const config = parseConfig(env);
+    const on = await openEngine(config);
+    const question = '海东市去年每千人口医生多少人？';
+    const a = await on.search(question);
+    expect(a.confidence).toBe('high');
+    expect(a.results[0]!.highlight).toContain('每千人口执业医师数达到2.9人');
+    expect(a.understood.concepts.find((c) => c[0] === '医生')).toContain('医师');
+    const off = await openEngine(parseConfig({ ...env, LEARNT_WORDS: 'off' }), { embedder: on.embedder });
+    expect((await off.search(question)).confidence).not.toBe('high');
+    // The indicator words cannot be embedded once: that question is answered without them, the next one learns them.
+    let fail = true;
+    const flaky = { ...on.embedder, embed: async (texts: string[], o?: Parameters<typeof on.embedder.embed>[1]) => {
+      if (fail) throw new Error('model busy');
+      return on.embedder.embed(texts, o);
+    } };
+    const once = await openEngine(config, { embedder: flaky });
+    expect((await once.search(question)).confidence).not.toBe('high');
+    fail = false;
+    expect((await once.search(question)).confidence).toBe('high');
+  }, 180_000);
+});
+
+describe('LEARNT_WORDS', () => {
+  it('reads on, off and a cosine', () => {
+    expect(parseConfig({ LEARNT_WORDS: 'on' }).learntWords).toBeUndefined();
+    expect(parseConfig({ LEARNT_WORDS: 'off' }).learntWords).toBeNull();
+    expect(parseConfig({ LEARNT_WORDS: '0.8' }).learntWords).toBe(0.8);
+  });
+});

@@ -111,6 +111,15 @@ describe('key figure by indicator', () => {
     expect(key?.figure).toBe('5.2%');
     expect(h.sentence).toBe(sentences[1]);
   });
+  it('reads a list item by item: the figure of the item the question names, labelled with that item', () => {
+    const pipes = '改造老旧供水、燃气、供热管网500公里、320公里、180公里。';
+    const gas = keyFigure(highlight([pipes], ['燃气', '管子'], weight, true), ctx('今年要换多少公里老燃气管子？', ['燃气', '管子']));
+    expect(gas).toMatchObject({ figure: '320公里', clause: '燃气' });
+    const tourism = '接待游客、旅游收入分别增长12.5%和8.1%。';
+    expect(keyFigure(highlight([tourism], ['旅游收入'], weight, true), ctx('去年旅游收入增长多少？', ['旅游收入']))?.figure).toBe('8.1%');
+    expect(keyFigure(highlight([tourism], ['接待', '游客'], weight, true), ctx('去年接待游客增长多少？', ['接待', '游客']))?.figure).toBe('12.5%');
+    expect(figureKind(tourism, '8.1%')).toBe('growth'); // the second of a pair is of the first's kind
+  });
   it('never takes it from a sentence that names the indicator less fully, nor leads with a rank', () => {
     // The amount is asked; the report gives only the growth and its rank, and a count of firms next to it.
     const sentences = ['全省货物进出口总额增长12.4%、增速居全国第5位。', '外贸企业队伍扩大，新增有进出口实绩企业860家。'];

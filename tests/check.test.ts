@@ -83,6 +83,19 @@ describe('figure parser and normaliser', () => {
     const [, base] = describeFigures('21.98亿元较2022年15.22亿元', null, '2023年全区一般公共预算支出');
     expect(base).toMatchObject({ indicator: '一般公共预算支出', writtenYear: 2022 });
   });
+
+  it('reads a list of items followed by as many figures item by item, with or without 分别', () => {
+    const indicators = (s: string) => describeFigures(s, null).map((d) => [d.figure, d.indicator, d.listed ?? false]);
+    expect(indicators('改造老旧供水、燃气、供热管网500公里、320公里、180公里。')).toEqual([
+      ['500公里', '改造老旧供水', true], // the verb stays with the first item
+      ['320公里', '燃气', true],
+      ['180公里', '供热管网', true],
+    ]);
+    expect(indicators('森林覆盖率、草地植被盖度分别达42.1%、57.3%。').map(([, i]) => i)).toEqual(['森林覆盖率', '草地植被盖度']);
+    // Each figure after its own words is no list; nor are counts that differ.
+    expect(indicators('城镇新增就业6200人、农村劳动力转移1.1万人。').map(([, , l]) => l)).toEqual([false, false]);
+    expect(indicators('改造供水、燃气管网500公里。')[0]![2]).toBe(false);
+  });
 });
 
 describe('verdicts on the real corpus (stored figure records)', () => {

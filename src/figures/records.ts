@@ -31,6 +31,8 @@ export interface DescribedFigure extends Figure {
   /** 今年 (0) or 去年 (-1) written in the sentence. */
   relativeYear: 0 | -1 | null;
   period: Period;
+  /** One of a list of figures read item by item ("供热、燃气管网800公里、600公里"; "…分别达38.17%、60.58%"). */
+  listed?: true;
 }
 
 const CLAUSE_BREAK = /[，,；;。！？!?：:（()）“”"]/;
@@ -108,7 +110,7 @@ export function describeFigures(sentence: string, placeWords: RegExp | null, con
     }
     // The nearest year written before the figure; a comparison base ("较2022年") only for the figure right after it.
     const before = years.filter((y) => y.end <= f.start && (!y.base || f.start - y.end <= 1)).pop();
-    out.push({ ...f, indicator, writtenYear: before?.year ?? contextYear, relativeYear, period });
+    out.push({ ...f, indicator, writtenYear: before?.year ?? contextYear, relativeYear, period, ...(listed.has(i) ? { listed: true as const } : {}) });
   });
   return out;
 }
@@ -119,17 +121,21 @@ export function describeFigures(sentence: string, placeWords: RegExp | null, con
  */
 function parallelLists(text: string, figures: Figure[], placeWords: RegExp | null): Map<number, string> {
   const out = new Map<number, string>();
+  const joined = (k: number) => k + 1 < figures.length && /^(?:、|和|及|与)$/.test(text.slice(figures[k]!.end, figures[k + 1]!.start));
   figures.forEach((f, i) => {
-    const head = /分别(?:达到|达|为|是|增长|下降|提高|完成)?$/.exec(text.slice(Math.max(0, f.start - 6), f.start));
-    if (!head) return;
+    // Without 分别, a run of figures after a list of as many items ("供热、燃气、排水管网800公里、600公里、300公里"),
+    // the run's first figure right after the list's last item.
+    const bare = !(i > 0 && joined(i - 1)) && joined(i) && /、[^、，,；;。：:]{2,12}$/.test(text.slice(Math.max(0, f.start - 13), f.start));
+    const head = /分别(?:达到|达|为|是|增长|下降|提高|完成)?$/.exec(text.slice(Math.max(0, f.start - 6), f.start))?.[0] ?? (bare ? '' : null);
+    if (head === null) return;
     let j = i;
     // "分别增长10.7%和9.5%": the last two may be joined by 和/及/与.
-    while (j + 1 < figures.length && /^(?:、|和|及|与)$/.test(text.slice(figures[j]!.end, figures[j + 1]!.start))) j++;
-    let start = f.start - head[0].length;
+    while (joined(j)) j++;
+    let start = f.start - head.length;
     const stop = i > 0 ? figures[i - 1]!.end : 0;
     while (start > stop && !CLAUSE_BREAK.test(text[start - 1]!)) start--;
-    const items = text.slice(start, f.start - head[0].length).split('、');
-    if (items.length !== j - i + 1) return;
+    const items = text.slice(start, f.start - head.length).split('、');
+    if (items.length !== j - i + 1 || (head === '' && items.some((item) => [...cleanIndicator(item, placeWords)].length < 2))) return;
     items.forEach((item, k) => out.set(i + k, cleanIndicator(item, placeWords)));
   });
   return out;
@@ -207,7 +213,7 @@ export function extractRecords(passages: readonly Passage[], archivePlaces?: Ite
       carried = period === 'target' && /[；;]\s*$/.test(s) ? 'target' : null;
       const span = spanOf(s, p.period, p.source.year);
       for (const d of describeFigures(s, places, context, period)) {
-        const { start: _s, end: _e, writtenYear: _w, relativeYear: _r, ...figure } = d;
+        const { start: _s, end: _e, writtenYear: _w, relativeYear: _r, listed: _l, ...figure } = d;
         const year = span ? (period === 'target' ? span[0] : span[1]) : yearOfRecord(d, p.source.year);
         records.push({
           ...figure,

@@ -100,6 +100,9 @@ export function figureKind(sentence: string, figure: string): FigureKind {
   const before = sentence.slice(Math.max(0, at - 6), Math.max(0, at));
   const percent = /[%％‰]|百分点/.test(figure);
   if (/第$/.test(before) && /[位名]$/.test(figure)) return 'rank';
+  // The second of a pair (分别增长10.7%和9.5%) is of the first's kind.
+  const pair = /(\d+(?:\.\d+)?(?:[%％‰]|个百分点))[和及与、]$/.exec(sentence.slice(Math.max(0, at - 12), at));
+  if (pair && /[%％‰]|百分点/.test(figure)) return figureKind(sentence.slice(0, at - 1), pair[1]!);
   if (/(?:到|至|达|为)$/.test(before)) return percent ? 'share' : 'amount';
   if (/(?:增长|下降|提高|增加|降低|减少|上涨|缩短|延长|增幅|涨幅|降幅|增速|调增|上调|下调|提升|增)$/.test(before)) return 'growth';
   if (/增长|下降|提高|增幅|涨幅|降幅|增速|降低|上涨|减少/.test(before) && (percent || /倍/.test(figure))) return 'growth';

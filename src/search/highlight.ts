@@ -1,5 +1,7 @@
 // The sentence of a passage that best answers, and the figures in it, nearest the question's words first.
 import { findFigures } from '../clean/figures.js';
+import { describeFigures } from '../figures/records.js';
+import { tokenize } from '../index/tokenize.js';
 import { findPlaces } from '../places/find.js';
 import { TARGET_CUES } from '../structure/period.js';
 import type { QueryUnderstanding, SearchResult } from '../types.js';
@@ -240,12 +242,22 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
     });
   }
   if (ctx.mustName) strict((f) => nearName(compact, f, ctx.mustName!));
+  // A list read item by item ("供热、燃气、排水管网800公里、600公里、300公里"): a question naming one item's own
+  // words (老燃气管子) takes that item's figure, not the first of the list; the item is what the figure counts.
+  const items = ctx.question ? describeFigures(compact, null).filter((d) => d.listed && pool.some((p) => p.figure === d.figure)) : [];
+  let byList = false;
+  if (items.length > 0) {
+    const own = (d: (typeof items)[number]) => tokenize(d.indicator).filter((w) => w.length >= 2 && !items.some((o) => o !== d && o.indicator.includes(w)));
+    const named = items.filter((d) => own(d).some((w) => ctx.question!.includes(w)));
+    byList = named.length > 0 && named.length < items.length;
+    if (byList) strict((f) => !items.some((d) => d.figure === f) || named.some((d) => d.figure === f));
+  }
   // The sentence names the indicator as the question does and gives it a figure: a figure in a clause of another
   // indicator ("拉动消费215亿元" beside "社会消费品零售总额增长2%") is not its, whatever its kind.
   // (One indicator asked: a question asking for several, "…多少套、…多少个", names more than one.)
   const several = ctx.question !== undefined && /[、]|分别|多少.*(?:多少|几)|几.*多少/.test(ctx.question);
   const indicator = ctx.question && !several ? sharedName(ctx.question, compact) : null;
-  if (indicator && dated.some((d) => ofIndicator(compact, d.figure, indicator))) strict((f) => ofIndicator(compact, f, indicator));
+  if (indicator && !byList && dated.some((d) => ofIndicator(compact, d.figure, indicator))) strict((f) => ofIndicator(compact, f, indicator));
   if (ctx.question) strict((f) => !otherRate(ctx.question!, labelOf(compact, f).label));
   if (ctx.foreignPlace) strict((f) => !ctx.foreignPlace!(labelOf(compact, f).clause));
   if (ctx.kind) strict((f) => figureKind(compact, f) === ctx.kind);
@@ -270,7 +282,8 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   const year = lead.year ?? periodYear ?? yearOfFigure(h.sentence, ctx.reportYear, ctx.asked);
   // A target: the passage is a plan, or (its period unknown) its sentence says 目标/预期/力争 and dates it to the report's year.
   const target = ctx.period === 'plan' || (ctx.period === null && TARGET_CUES.test(h.sentence) && (year === null || year === ctx.reportYear));
-  return { figure: lead.figure, clause: clauseOf(h.sentence, lead.figure), year, ...(target ? { target: true } : {}) };
+  const item = items.find((d) => d.figure === lead.figure)?.indicator;
+  return { figure: lead.figure, clause: item && item.length >= 2 ? item : clauseOf(h.sentence, lead.figure), year, ...(target ? { target: true } : {}) };
 }
 
 /**

@@ -24,7 +24,8 @@ function wordBoundaries(text: string): Set<number> {
 }
 
 const SMALLER_PLACE = /[镇乡村路街]/;
-const PHRASE_START = /[\s\p{P}和与及跟同在对于问看据、]/u;
+// After a verb of going (到湖北的游客, 来北京的游客, 从武汉出发) a place starts a phrase as well.
+const PHRASE_START = /[\s\p{P}和与及跟同在对于问看据、到来去从赴往]/u;
 
 /** The lengths of the names starting with each character, longest first: only those are looked up at a position. */
 const lengthsCache = new WeakMap<Gazetteer, Map<string, number[]>>();

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Embedder } from '../embed/index.js';
 import { indexedText } from '../index/indexed-text.js';
-import { periodOf } from '../structure/period.js';
+import { fiveYearSpan, periodOf } from '../structure/period.js';
 import { buildLexicalIndex, type LexicalIndex, openLexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';
@@ -275,7 +275,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const wLex = rank.mode === 'dense' ? 0 : rank.mode === 'lexical' ? 1 : rank.lexicalWeight;
     // The question's words long enough to be an indicator (占地区生产总值比重), found once for every candidate.
     const shareWords = understood.concepts.flat().filter((w) => Array.from(w).length >= 3);
-    const contradicts = (id: number) => contradictsYear(passages[id]!, understood, periods[id]!);
+    // Several years named (“十三五”期间, 2013到2017): a passage about other years contradicts them, as one year named does.
+    const years = yearsAsked(understood.normalized);
+    const contradicts = years ? (id: number) => contradictsYears(passages[id]!, years, span === true) : (id: number) => contradictsYear(passages[id]!, understood, periods[id]!);
     for (const c of all) {
       const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
       const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
@@ -311,6 +313,11 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // 年均/累计 figure of the kind asked) before last year's, as one year asked puts the single year first.
     const multiYear = (id: number) => spans[id]! || figuresOf(id).some((f) => f.span && (!kind || f.kind === kind));
     promotePeriodMatch(ranked, span === true ? (id) => (multiYear(id) ? 1 : 0) : (id) => periodFit(passages[id]!, understood, asked), covers);
+    // No place named and the country's report is indexed: a reporter asking "“十四五”城镇化率目标" means the country's.
+    const nationalCode = gazetteer().national.code;
+    if (placeCodes.size === 0 && !options.file && !understood.district && indexedPlaces.includes(nationalCode)) {
+      promoteFirst(ranked, (id) => indexedPlaces[placeOf[id]!] === nationalCode && !contradicts(id), covers);
+    }
     const best = ranked[0];
     const evidence = best ? { similarity: round(best.similarity), coverage: round(covers(best.id)) } : undefined;
     const where = district ? `${district}的报告` : '已收录的报告';
@@ -664,6 +671,43 @@ function periodNote(p: Passage, period: Period | null, key: SearchResult['keyFig
   const what = period === 'review' ? '实际值' : '目标';
   const figure = key ? `${key.figure}（${key.clause}）` : p.sentences[0] ?? '';
   return `报告只给出${year === null ? '' : `${year}年的`}${what}：${figure}`;
+}
+
+/**
+ * The years a question names as a span: a five-year plan (“十三五”期间 -> 2016–2020) or a written range (2013到2017);
+ * null when it names none.
+ */
+export function yearsAsked(question: string): [number, number] | null {
+  const m = /((?:19|20)\d\d)\s*年?\s*(?:到|至|-|—|~|～)\s*((?:19|20)\d\d)/.exec(question);
+  if (m && Number(m[2]) > Number(m[1])) return [Number(m[1]), Number(m[2])];
+  return /十[一二三四五六七八九]五/.test(question) ? fiveYearSpan(question) : null;
+}
+
+/**
+ * A passage whose period is about other years than the span asked: a multi-year period that is another span
+ * (the 2018–2022 review for “十三五”), a single year outside it (this year's plan for “十四五”的目标), or, when the
+ * whole span is asked (“十三五”期间…多少, 年均), a single year's section that does not review the span alongside.
+ * A passage with no period is not judged.
+ */
+export function contradictsYears(p: Passage, years: [number, number], whole = false): boolean {
+  const period = p.period;
+  if (!period) return false;
+  const same = (s: [number, number] | undefined) => s !== undefined && s[0] === years[0] && s[1] === years[1];
+  if (period.span) return !same(period.span);
+  if (period.year < years[0] || period.year > years[1]) return true;
+  return whole && !same(period.alsoSpan);
+}
+
+/**
+ * The first of the next four passages that is `wanted` (the best is not) and names the question's words as fully
+ * comes first: like promoteYearMatch, a reordering among near ties, not a weight.
+ */
+function promoteFirst(ranked: Candidate[], wanted: (id: number) => boolean, covers: (id: number) => number): void {
+  const best = ranked[0];
+  if (!best || wanted(best.id)) return;
+  const full = covers(best.id);
+  const at = ranked.slice(1, 5).findIndex((c) => wanted(c.id) && covers(c.id) >= full);
+  if (at >= 0) ranked.unshift(...ranked.splice(at + 1, 1));
 }
 
 /** Years a passage names (its section included); "2023年以来" is a span, not a year. */

@@ -3,7 +3,7 @@
 // they are judged on. Sentences written for these tests (figures of no real report).
 import { describe, expect, it } from 'vitest';
 import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, otherRate, spanFigure, unitFirm, unitMatcher } from '../src/search/cues.js';
-import { contradictsYear, contradictsYears, foreignPlaceIn, passageSpan, periodFit, periodYear, yearsAsked } from '../src/search/engine.js';
+import { contradictsYear, contradictsYears, foreignPlaceIn, passageSpan, periodFit, periodYear, spanFit, yearsAsked } from '../src/search/engine.js';
 import { highlight, highlightWithKey, keyFigure, labelOf, ofIndicator, sharedName } from '../src/search/highlight.js';
 import { chooseWeights, combinations, crossValidateRank, worth } from '../src/search/rank-fit.js';
 import type { Passage } from '../src/types.js';
@@ -173,6 +173,9 @@ describe('period ranking', () => {
     expect(contradictsYears(lastYear, [2021, 2025], true)).toBe(true);
     expect(contradictsYears(both, [2021, 2025], true)).toBe(false);
     expect(contradictsYears(fiveYears, [2021, 2025], true)).toBe(false);
+    // A named plan's target (“十四五”…要降低多少): the plan over those years before one year's targets.
+    expect(spanFit(fiveYears, [2021, 2025])).toBeGreaterThan(spanFit(targets, [2021, 2025]));
+    expect(spanFit(nextFive, [2021, 2025])).toBe(0);
   });
   it('reads the state now (现在, 目前) as a result and 要 + a verb as a target', () => {
     expect(askedPeriod('地铁现在一共有多长？')).toBe('review');
@@ -199,7 +202,7 @@ describe('ranking weights fitted by leaving reports out', () => {
       [2, 2, 1],
     ];
     expect(chooseWeights(table, () => true)).toBe(0);
-    const combos = [{ lexicalWeight: 0.5, figureBoost: 1, yearPenalty: 1, periodPenalty: 1, spanPenalty: 1 }, { lexicalWeight: 0.5, figureBoost: 1.2, yearPenalty: 1, periodPenalty: 1, spanPenalty: 1 }];
+    const combos = [{ lexicalWeight: 0.5, figureBoost: 1, yearPenalty: 1, periodPenalty: 1, spanPenalty: 1, coveragePenalty: 1 }, { lexicalWeight: 0.5, figureBoost: 1.2, yearPenalty: 1, periodPenalty: 1, spanPenalty: 1, coveragePenalty: 1 }];
     const fit = crossValidateRank(table, questions, combos, 0);
     // a.txt held out -> chosen on b.txt -> combination 1 -> ranks 2, 2; b.txt held out -> combination 0 -> rank 4.
     expect(fit.heldOut.recallAt1).toBe(0);

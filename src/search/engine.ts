@@ -36,6 +36,12 @@ export interface RankOptions {
    * over several years (年均, 累计, a five-year review's section), or a multi-year figure is asked and it has none.
    */
   spanPenalty: number;
+  /**
+   * Score multiplier raised to the share (IDF-weighted) of the question's words a passage does not name: 1 leaves
+   * the fusion alone; below 1 a passage naming the indicator asked in full ("城乡居民人均可支配收入") beats a
+   * neighbour naming part of it ("全体居民人均可支配收入") that the dense side finds as close.
+   */
+  coveragePenalty: number;
   /** The fitted decision: high / low / none (src/search/decide.ts); read from src/search/decision.json (npm run fit) at the first question when not given. */
   decision?: DecisionModel;
   /** Which retrievers to use (for the ablation in README). */
@@ -46,7 +52,7 @@ export interface RankOptions {
 
 /** The ranking weights fitted by `npm run fit -- --rank` (src/search/rank-fit.ts), with the defaults they replace. */
 export const RANK_FILE = new URL('./rank.json', import.meta.url);
-const RANK_WEIGHTS = ['lexicalWeight', 'figureBoost', 'yearPenalty', 'periodPenalty', 'spanPenalty'] as const;
+const RANK_WEIGHTS = ['lexicalWeight', 'figureBoost', 'yearPenalty', 'periodPenalty', 'spanPenalty', 'coveragePenalty'] as const;
 export type RankWeight = (typeof RANK_WEIGHTS)[number];
 
 function fittedRank(): Partial<Pick<RankOptions, RankWeight>> {
@@ -69,6 +75,7 @@ export const DEFAULT_RANK: RankOptions = {
   yearPenalty: 0.7,
   periodPenalty: 0.8,
   spanPenalty: 0.8,
+  coveragePenalty: 1,
   mode: 'hybrid',
   ...fittedRank(),
 };
@@ -282,6 +289,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
       const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
       c.score = (1 - wLex) * dense + wLex * lex;
+      if (rank.coveragePenalty !== 1) c.score *= rank.coveragePenalty ** (1 - coverage(texts[c.id]!, understood.concepts, weight));
       if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
       // The figure of the kind asked (a rate for 增长多少, 户 for 多少户) is there: the passage can answer.
       if ((kind || unit) && hasKind(figuresOf(c.id), kind, unit)) c.score *= rank.figureBoost;
@@ -312,7 +320,14 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // Several years asked (年均, “十四五”期间, 累计): a passage speaking of several years (its period's span, or a
     // 年均/累计 figure of the kind asked) before last year's, as one year asked puts the single year first.
     const multiYear = (id: number) => spans[id]! || figuresOf(id).some((f) => f.span && (!kind || f.kind === kind));
-    promotePeriodMatch(ranked, span === true ? (id) => (multiYear(id) ? 1 : 0) : (id) => periodFit(passages[id]!, understood, asked), covers);
+    // Years named (“十四五”的目标, “十三五”期间): the passage about exactly those years first, then one giving a
+    // multi-year figure beside last year's review (“十四五”以来…年均增长 in a 2025-and-five-years section).
+    const fit = years
+      ? (id: number) => spanFit(passages[id]!, years) + (span === true && multiYear(id) ? 1 : 0)
+      : span === true
+        ? (id: number) => (multiYear(id) ? 1 : 0)
+        : (id: number) => periodFit(passages[id]!, understood, asked);
+    promotePeriodMatch(ranked, fit, covers);
     // No place named and the country's report is indexed: a reporter asking "“十四五”城镇化率目标" means the country's.
     const nationalCode = gazetteer().national.code;
     if (placeCodes.size === 0 && !options.file && !understood.district && indexedPlaces.includes(nationalCode)) {
@@ -696,6 +711,12 @@ export function contradictsYears(p: Passage, years: [number, number], whole = fa
   if (period.span) return !same(period.span);
   if (period.year < years[0] || period.year > years[1]) return true;
   return whole && !same(period.alsoSpan);
+}
+
+/** How well a passage's period fits the years named (2: a period over exactly those years; 0: any other). */
+export function spanFit(p: Passage, years: [number, number]): number {
+  const s = p.period?.span;
+  return s && s[0] === years[0] && s[1] === years[1] ? 2 : 0;
 }
 
 /**

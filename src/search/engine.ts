@@ -315,7 +315,11 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const inside = understood.inside;
     const namesInside = (id: number) => inside!.names.some((n) => texts[id]!.includes(n));
     if (inside) ranked = [...ranked.filter((c) => namesInside(c.id)), ...ranked.filter((c) => !namesInside(c.id))];
-    const covers = (id: number) => coverage(texts[id]!, understood.concepts, weight);
+    // The name of a five-year plan asked (“十四五”期间) says when, like a year: not a word the passage must name
+    // (only the first passage of a section carries its heading's “十四五” in its indexed text).
+    const planWords = years ? (/“?十[一二三四五六七八九]五”?(?:时期|期间|以来)?/.exec(understood.normalized)?.[0] ?? '') : '';
+    const coverConcepts = planWords ? understood.concepts.filter((alts) => !alts.every((a) => planWords.includes(a))) : understood.concepts;
+    const covers = (id: number) => coverage(texts[id]!, coverConcepts, weight);
     promoteYearMatch(ranked, contradicts, covers);
     // Several years asked (年均, “十四五”期间, 累计): a passage speaking of several years (its period's span, or a
     // 年均/累计 figure of the kind asked) before last year's, as one year asked puts the single year first.

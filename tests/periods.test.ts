@@ -43,6 +43,13 @@ describe('periods and places in ranking, end to end', () => {
     expect((await first('2020年城镇新增就业多少人？'))?.text).toContain('1186万人');
   });
 
+  it("takes a question naming no place as the country's when the country's report is indexed", async () => {
+    const a = await engine.search('城镇新增就业目标是多少？');
+    expect(a.results[0]?.source.file).toBe('national-2021.txt');
+    expect(a.results[0]?.text).toContain('1100万人以上');
+    expect((await first('山西城镇新增就业目标是多少？'))?.text).toContain('45万人以上');
+  });
+
   it('reads 现在 as the latest result, not a plan', async () => {
     const r = await first('山西现在常住人口城镇化率是多少？');
     expect(r?.text).toContain('66.5%');

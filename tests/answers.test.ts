@@ -188,6 +188,11 @@ describe('period ranking', () => {
 describe('ranking weights fitted by leaving reports out', () => {
   it('chooses the combination with the best recall and scores each report with weights chosen without it', () => {
     expect(combinations({ a: [1, 2], b: [3, 4, 5] })).toHaveLength(6);
+    // Every weight the engine reads from rank.json is on the grid, coverage included (1 = off is a choice).
+    const grid = combinations();
+    expect(grid).toHaveLength(3 ** 6);
+    expect(new Set(grid.map((c) => c.coveragePenalty))).toEqual(new Set([0.6, 0.8, 1]));
+    expect(Object.keys(grid[0]!).sort()).toEqual(['coveragePenalty', 'figureBoost', 'lexicalWeight', 'periodPenalty', 'spanPenalty', 'yearPenalty']);
     expect(worth(1)).toBe(1);
     expect(worth(3)).toBe(0.5);
     expect(worth(null)).toBe(0);

@@ -39,6 +39,8 @@ describe('periods and places in ranking, end to end', () => {
   it("answers a five-year total from the review of those five years, not from one year's", async () => {
     expect((await first('“十三五”期间城镇新增就业多少人？'))?.text).toContain('6000万人');
     expect((await first('山西“十四五”期间城镇新增就业一共多少人？'))?.text).toContain('230万人');
+    // A five-year figure in last year's review (“十四五”时期…年均增长) answers the five years.
+    expect((await first('山西“十四五”以来农村居民人均可支配收入年均增长多少？'))?.text).toContain('7.1%');
     // One year asked still gets that year's review.
     expect((await first('2020年城镇新增就业多少人？'))?.text).toContain('1186万人');
   });

@@ -284,7 +284,10 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const shareWords = understood.concepts.flat().filter((w) => Array.from(w).length >= 3);
     // Several years named (“十三五”期间, 2013到2017): a passage about other years contradicts them, as one year named does.
     const years = yearsAsked(understood.normalized);
-    const contradicts = years ? (id: number) => contradictsYears(passages[id]!, years, span === true) : (id: number) => contradictsYear(passages[id]!, understood, periods[id]!);
+    // (A passage giving a multi-year figure of the kind asked, "“十四五”时期年均增长5.5%" in last year's review, is not.)
+    const contradictsOne = (id: number) => contradictsYear(passages[id]!, understood, periods[id]!);
+    const spanFigureOf = (id: number) => figuresOf(id).some((f) => f.span && (!kind || f.kind === kind));
+    const contradicts = years ? (id: number) => contradictsYears(passages[id]!, years, span === true && !spanFigureOf(id)) : contradictsOne;
     for (const c of all) {
       const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
       const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
@@ -350,7 +353,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       texts,
       understood,
       weight,
-      contradictsYear: contradicts,
+      // The decision was fitted on years written as digits (2023年, 去年): it reads them, not a plan's years.
+      contradictsYear: contradictsOne,
       agreesYear: (id) => agreesYear(passages[id]!, understood, periods[id]!),
       periodOf: (id) => periods[id]!,
     });

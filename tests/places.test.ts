@@ -49,6 +49,8 @@ describe('the gazetteer', () => {
     expect(named('去年到湖北的境外游客多了多少')).toEqual([['420000']]);
     expect(named('去年来拉萨的游客')).toEqual([['540100']]);
     expect(named('从武汉出发')).toEqual([['420100']]);
+    // Its people: 天津人 is one word to jieba and still names 天津.
+    expect(named('天津人现在平均能活到多少岁')).toEqual([['120000']]);
   });
 
   it('tells namesakes apart by a parent named alongside, and never guesses otherwise', () => {

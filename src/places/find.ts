@@ -62,7 +62,9 @@ export function findPlaces(text: string, g: Gazetteer = gazetteer()): Mention[] 
         // A form jieba knows as a word must stand as a word here (城中村 is one word, not 城中 + 村).
         if (isWord(name)) {
           cuts ??= wordBoundaries(text);
-          if (!cuts.has(i) || !cuts.has(i + len)) continue;
+          // 天津人 (its people) is one word to jieba, and names the place as 天津 + 人 does.
+          const people = text[i + len] === '人' && cuts.has(i + len + 1);
+          if (!cuts.has(i) || (!cuts.has(i + len) && !people)) continue;
         }
       }
       out.push({ text: name, start: i, places });

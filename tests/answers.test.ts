@@ -3,7 +3,7 @@
 // they are judged on. Sentences written for these tests (figures of no real report).
 import { describe, expect, it } from 'vitest';
 import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, figureKind, otherRate, spanFigure, unitFirm, unitMatcher } from '../src/search/cues.js';
-import { contradictsYear, foreignPlaceIn, passageSpan, periodFit, periodYear } from '../src/search/engine.js';
+import { contradictsYear, contradictsYears, foreignPlaceIn, passageSpan, periodFit, periodYear, spanFit, yearsAsked } from '../src/search/engine.js';
 import { highlight, highlightWithKey, keyFigure, labelOf, ofIndicator, sharedName } from '../src/search/highlight.js';
 import { chooseWeights, combinations, crossValidateRank, worth } from '../src/search/rank-fit.js';
 import type { Passage } from '../src/types.js';
@@ -175,11 +175,42 @@ describe('period ranking', () => {
     expect(contradictsYear(fiveYears, ask('2023年地区生产总值增长多少？'), 'review')).toBe(false);
     expect(contradictsYear(fiveYears, ask('2019年地区生产总值增长多少？'), 'review')).toBe(true);
   });
+  it('reads the years of a named five-year plan or a written range, and judges a passage by its period against them', () => {
+    expect(yearsAsked('“十三五”期间城镇新增就业多少人？')).toEqual([2016, 2020]);
+    expect(yearsAsked('“十四五”常住人口城镇化率目标是多少？')).toEqual([2021, 2025]);
+    expect(yearsAsked('2013到2017这五年贫困人口少了多少？')).toEqual([2013, 2017]);
+    expect(yearsAsked('2025年地区生产总值增长多少？')).toBeNull();
+    const earlierFive = passage({ kind: 'review', year: 2022, span: [2018, 2022] });
+    expect(contradictsYears(fiveYears, [2021, 2025])).toBe(false);
+    expect(contradictsYears(earlierFive, [2016, 2020])).toBe(true); // another five years
+    expect(contradictsYears(both, [2021, 2025])).toBe(false); // last year, inside the span
+    expect(contradictsYears(targets, [2021, 2025])).toBe(true); // this year's plan is after it
+    expect(contradictsYears(nextFive, [2021, 2025])).toBe(true);
+    expect(contradictsYears(passage(undefined), [2021, 2025])).toBe(false);
+    // The whole span asked (“十三五”期间…一共多少): one year's review is not it, unless it reviews the span alongside.
+    expect(contradictsYears(lastYear, [2021, 2025], true)).toBe(true);
+    expect(contradictsYears(both, [2021, 2025], true)).toBe(false);
+    expect(contradictsYears(fiveYears, [2021, 2025], true)).toBe(false);
+    // A named plan's target (“十四五”…要降低多少): the plan over those years before one year's targets.
+    expect(spanFit(fiveYears, [2021, 2025])).toBeGreaterThan(spanFit(targets, [2021, 2025]));
+    expect(spanFit(nextFive, [2021, 2025])).toBe(0);
+  });
+  it('reads the state now (现在, 目前) as a result and 要 + a verb as a target', () => {
+    expect(askedPeriod('地铁现在一共有多长？')).toBe('review');
+    expect(askedPeriod('目前城镇化率是多少？')).toBe('review');
+    expect(askedPeriod('2021年全国要新开工改造多少个老旧小区？')).toBe('plan');
+    expect(askedPeriod('“十四五”要让老百姓平均多活几岁？')).toBe('plan');
+  });
 });
 
 describe('ranking weights fitted by leaving reports out', () => {
   it('chooses the combination with the best recall and scores each report with weights chosen without it', () => {
     expect(combinations({ a: [1, 2], b: [3, 4, 5] })).toHaveLength(6);
+    // Every weight the engine reads from rank.json is on the grid, coverage included (1 = off is a choice).
+    const grid = combinations();
+    expect(grid).toHaveLength(3 ** 6);
+    expect(new Set(grid.map((c) => c.coveragePenalty))).toEqual(new Set([0.6, 0.8, 1]));
+    expect(Object.keys(grid[0]!).sort()).toEqual(['coveragePenalty', 'figureBoost', 'lexicalWeight', 'periodPenalty', 'spanPenalty', 'yearPenalty']);
     expect(worth(1)).toBe(1);
     expect(worth(3)).toBe(0.5);
     expect(worth(null)).toBe(0);
@@ -194,7 +225,7 @@ describe('ranking weights fitted by leaving reports out', () => {
       [2, 2, 1],
     ];
     expect(chooseWeights(table, () => true)).toBe(0);
-    const combos = [{ lexicalWeight: 0.5, figureBoost: 1, yearPenalty: 1, periodPenalty: 1, spanPenalty: 1 }, { lexicalWeight: 0.5, figureBoost: 1.2, yearPenalty: 1, periodPenalty: 1, spanPenalty: 1 }];
+    const combos = [{ lexicalWeight: 0.5, figureBoost: 1, yearPenalty: 1, periodPenalty: 1, spanPenalty: 1, coveragePenalty: 1 }, { lexicalWeight: 0.5, figureBoost: 1.2, yearPenalty: 1, periodPenalty: 1, spanPenalty: 1, coveragePenalty: 1 }];
     const fit = crossValidateRank(table, questions, combos, 0);
     // a.txt held out -> chosen on b.txt -> combination 1 -> ranks 2, 2; b.txt held out -> combination 0 -> rank 4.
     expect(fit.heldOut.recallAt1).toBe(0);

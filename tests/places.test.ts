@@ -47,6 +47,12 @@ describe('the gazetteer', () => {
     expect(named('平安建设')).toEqual([]);
     expect(named('2023年新建高标准农田')).toEqual([]);
     expect(named('共和镇饮水工程')).toEqual([]);
+    // After a verb of going the place starts a phrase: 到湖北的游客 names 湖北, 来拉萨的游客 拉萨.
+    expect(named('去年到湖北的境外游客多了多少')).toEqual([['420000']]);
+    expect(named('去年来拉萨的游客')).toEqual([['540100']]);
+    expect(named('从武汉出发')).toEqual([['420100']]);
+    // Its people: 天津人 is one word to jieba and still names 天津.
+    expect(named('天津人现在平均能活到多少岁')).toEqual([['120000']]);
   });
 
   it('tells namesakes apart by a parent named alongside, and never guesses otherwise', () => {

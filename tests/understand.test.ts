@@ -50,6 +50,11 @@ describe('query understanding', () => {
     expect(u('城西区发放优抚资金多少？').year).toBeNull();
   });
 
+  it('never counts a word for now (现在, 目前) as a word the passage must name', () => {
+    expect(u('城中区现在人均预期寿命多少岁？').concepts.flat()).not.toContain('现在');
+    expect(u('城中区目前有多少家养老机构？').concepts.flat()).not.toContain('目前');
+  });
+
   it('expands reporters words with the synonym list', () => {
     const q = u('城中区去年GDP是多少？');
     expect(q.terms).toContain('地区生产总值');

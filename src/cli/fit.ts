@@ -72,8 +72,8 @@ async function fitRank(engine: Awaited<ReturnType<typeof openEngineForCli>>, que
   const seen = new Map<string, Promise<Float32Array>>();
   engine.embedder.embedQuery = (q: string) => seen.get(q) ?? (seen.set(q, embed(q)), seen.get(q)!);
   const combos = combinations();
-  const { lexicalWeight, figureBoost, yearPenalty, periodPenalty, spanPenalty } = engine.rank;
-  const current = { lexicalWeight, figureBoost, yearPenalty, periodPenalty, spanPenalty };
+  const { lexicalWeight, figureBoost, yearPenalty, periodPenalty, spanPenalty, coveragePenalty } = engine.rank;
+  const current = { lexicalWeight, figureBoost, yearPenalty, periodPenalty, spanPenalty, coveragePenalty };
   const at = combos.findIndex((c) => Object.entries(current).every(([k, v]) => c[k as keyof typeof c] === v));
   const all = at >= 0 ? combos : [...combos, current];
   const table = await rankTable(engine, questions, all);

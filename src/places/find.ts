@@ -24,8 +24,8 @@ function wordBoundaries(text: string): Set<number> {
 }
 
 const SMALLER_PLACE = /[镇乡村路街]/;
-// 那 opens a follow-up (那四川呢？).
-const PHRASE_START = /[\s\p{P}和与及跟同在对于问看据那、]/u;
+// 那 opens a follow-up (那四川呢？); after a verb of going (到湖北的游客, 来北京的游客, 从武汉出发) a place starts a phrase as well.
+const PHRASE_START = /[\s\p{P}和与及跟同在对于问看据那、到来去从赴往]/u;
 
 /** The lengths of the names starting with each character, longest first: only those are looked up at a position. */
 const lengthsCache = new WeakMap<Gazetteer, Map<string, number[]>>();
@@ -62,7 +62,9 @@ export function findPlaces(text: string, g: Gazetteer = gazetteer()): Mention[] 
         // A form jieba knows as a word must stand as a word here (城中村 is one word, not 城中 + 村).
         if (isWord(name)) {
           cuts ??= wordBoundaries(text);
-          if (!cuts.has(i) || !cuts.has(i + len)) continue;
+          // 天津人 (its people) is one word to jieba, and names the place as 天津 + 人 does.
+          const people = text[i + len] === '人' && cuts.has(i + len + 1);
+          if (!cuts.has(i) || (!cuts.has(i + len) && !people)) continue;
         }
       }
       out.push({ text: name, start: i, places });

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Embedder } from '../embed/index.js';
 import { indexedText } from '../index/indexed-text.js';
-import { periodOf } from '../structure/period.js';
+import { fiveYearSpan, periodOf } from '../structure/period.js';
 import { buildLexicalIndex, type LexicalIndex, openLexicalIndex } from '../index/lexical.js';
 import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';
@@ -37,6 +37,12 @@ export interface RankOptions {
    * over several years (年均, 累计, a five-year review's section), or a multi-year figure is asked and it has none.
    */
   spanPenalty: number;
+  /**
+   * Score multiplier raised to the share (IDF-weighted) of the question's words a passage does not name: 1 leaves
+   * the fusion alone; below 1 a passage naming the indicator asked in full ("城乡居民人均可支配收入") beats a
+   * neighbour naming part of it ("全体居民人均可支配收入") that the dense side finds as close.
+   */
+  coveragePenalty: number;
   /** The fitted decision: high / low / none (src/search/decide.ts); read from src/search/decision.json (npm run fit) at the first question when not given. */
   decision?: DecisionModel;
   /** Which retrievers to use (for the ablation in README). */
@@ -49,7 +55,7 @@ export interface RankOptions {
 
 /** The ranking weights fitted by `npm run fit -- --rank` (src/search/rank-fit.ts), with the defaults they replace. */
 export const RANK_FILE = new URL('./rank.json', import.meta.url);
-const RANK_WEIGHTS = ['lexicalWeight', 'figureBoost', 'yearPenalty', 'periodPenalty', 'spanPenalty'] as const;
+const RANK_WEIGHTS = ['lexicalWeight', 'figureBoost', 'yearPenalty', 'periodPenalty', 'spanPenalty', 'coveragePenalty'] as const;
 export type RankWeight = (typeof RANK_WEIGHTS)[number];
 
 function fittedRank(): Partial<Pick<RankOptions, RankWeight>> {
@@ -72,6 +78,7 @@ export const DEFAULT_RANK: RankOptions = {
   yearPenalty: 0.7,
   periodPenalty: 0.8,
   spanPenalty: 0.8,
+  coveragePenalty: 1,
   mode: 'hybrid',
   // Chosen on the tune part's, the sample's and our own paraphrases (docs/answers.md, round 4).
   learntWords: { similarity: 0.75, top: 2, every: true },
@@ -320,11 +327,17 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const wLex = rank.mode === 'dense' ? 0 : rank.mode === 'lexical' ? 1 : rank.lexicalWeight;
     // The question's words long enough to be an indicator (占地区生产总值比重), found once for every candidate.
     const shareWords = understood.concepts.flat().filter((w) => Array.from(w).length >= 3);
-    const contradicts = (id: number) => contradictsYear(passages[id]!, understood, periods[id]!, base(id));
+    // Several years named (“十三五”期间, 2013到2017): a passage about other years contradicts them, as one year named does.
+    const years = yearsAsked(understood.normalized);
+    // (A passage giving a multi-year figure of the kind asked, "“十四五”时期年均增长5.5%" in last year's review, is not.)
+    const contradictsOne = (id: number) => contradictsYear(passages[id]!, understood, periods[id]!, base(id));
+    const spanFigureOf = (id: number) => figuresOf(id).some((f) => f.span && (!kind || f.kind === kind));
+    const contradicts = years ? (id: number) => contradictsYears(passages[id]!, years, span === true && !spanFigureOf(id)) : contradictsOne;
     for (const c of all) {
       const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
       const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
       c.score = (1 - wLex) * dense + wLex * lex;
+      if (rank.coveragePenalty !== 1) c.score *= rank.coveragePenalty ** (1 - coverage(texts[c.id]!, understood.concepts, weight));
       if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
       // The figure of the kind asked (a rate for 增长多少, 户 for 多少户) is there: the passage can answer.
       if ((kind || unit) && hasKind(figuresOf(c.id), kind, unit)) c.score *= rank.figureBoost;
@@ -350,12 +363,28 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const inside = understood.inside;
     const namesInside = (id: number) => inside!.names.some((n) => texts[id]!.includes(n));
     if (inside) ranked = [...ranked.filter((c) => namesInside(c.id)), ...ranked.filter((c) => !namesInside(c.id))];
-    const covers = (id: number) => coverage(texts[id]!, understood.concepts, weight);
+    // The name of a five-year plan asked (“十四五”期间) says when, like a year: not a word the passage must name
+    // (only the first passage of a section carries its heading's “十四五” in its indexed text).
+    const planWords = years ? (/“?十[一二三四五六七八九]五”?(?:时期|期间|以来)?/.exec(understood.normalized)?.[0] ?? '') : '';
+    const coverConcepts = planWords ? understood.concepts.filter((alts) => !alts.every((a) => planWords.includes(a))) : understood.concepts;
+    const covers = (id: number) => coverage(texts[id]!, coverConcepts, weight);
     promoteYearMatch(ranked, contradicts, covers);
     // Several years asked (年均, “十四五”期间, 累计): a passage speaking of several years (its period's span, or a
     // 年均/累计 figure of the kind asked) before last year's, as one year asked puts the single year first.
     const multiYear = (id: number) => spans[id]! || figuresOf(id).some((f) => f.span && (!kind || f.kind === kind));
-    promotePeriodMatch(ranked, span === true ? (id) => (multiYear(id) ? 1 : 0) : (id) => periodFit(passages[id]!, understood, asked, base(id)), covers);
+    // Years named (“十四五”的目标, “十三五”期间): the passage about exactly those years first, then one giving a
+    // multi-year figure beside last year's review (“十四五”以来…年均增长 in a 2025-and-five-years section).
+    const fit = years
+      ? (id: number) => spanFit(passages[id]!, years) + (span === true && multiYear(id) ? 1 : 0)
+      : span === true
+        ? (id: number) => (multiYear(id) ? 1 : 0)
+        : (id: number) => periodFit(passages[id]!, understood, asked, base(id));
+    promotePeriodMatch(ranked, fit, covers);
+    // No place named and the country's report is indexed: a reporter asking "“十四五”城镇化率目标" means the country's.
+    const nationalCode = gazetteer().national.code;
+    if (placeCodes.size === 0 && !options.file && !understood.district && indexedPlaces.includes(nationalCode)) {
+      promoteFirst(ranked, (id) => indexedPlaces[placeOf[id]!] === nationalCode && !contradicts(id), covers);
+    }
     const best = ranked[0];
     const evidence = best ? { similarity: round(best.similarity), coverage: round(covers(best.id)) } : undefined;
     const where = district ? `${district}的报告` : '已收录的报告';
@@ -369,7 +398,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       texts,
       understood,
       weight,
-      contradictsYear: contradicts,
+      // The decision was fitted on years written as digits (2023年, 去年): it reads them, not a plan's years.
+      contradictsYear: contradictsOne,
       agreesYear: (id) => agreesYear(passages[id]!, understood, periods[id]!, base(id)),
       periodOf: (id) => periods[id]!,
     });
@@ -719,6 +749,49 @@ function periodNote(p: Passage, period: Period | null, key: SearchResult['keyFig
   const what = period === 'review' ? '实际值' : '目标';
   const figure = key ? `${key.figure}（${key.clause}）` : p.sentences[0] ?? '';
   return `报告只给出${year === null ? '' : `${year}年的`}${what}：${figure}`;
+}
+
+/**
+ * The years a question names as a span: a five-year plan (“十三五”期间 -> 2016–2020) or a written range (2013到2017);
+ * null when it names none.
+ */
+export function yearsAsked(question: string): [number, number] | null {
+  const m = /((?:19|20)\d\d)\s*年?\s*(?:到|至|-|—|~|～)\s*((?:19|20)\d\d)/.exec(question);
+  if (m && Number(m[2]) > Number(m[1])) return [Number(m[1]), Number(m[2])];
+  return /十[一二三四五六七八九]五/.test(question) ? fiveYearSpan(question) : null;
+}
+
+/**
+ * A passage whose period is about other years than the span asked: a multi-year period that is another span
+ * (the 2018–2022 review for “十三五”), a single year outside it (this year's plan for “十四五”的目标), or, when the
+ * whole span is asked (“十三五”期间…多少, 年均), a single year's section that does not review the span alongside.
+ * A passage with no period is not judged.
+ */
+export function contradictsYears(p: Passage, years: [number, number], whole = false): boolean {
+  const period = p.period;
+  if (!period) return false;
+  const same = (s: [number, number] | undefined) => s !== undefined && s[0] === years[0] && s[1] === years[1];
+  if (period.span) return !same(period.span);
+  if (period.year < years[0] || period.year > years[1]) return true;
+  return whole && !same(period.alsoSpan);
+}
+
+/** How well a passage's period fits the years named (2: a period over exactly those years; 0: any other). */
+export function spanFit(p: Passage, years: [number, number]): number {
+  const s = p.period?.span;
+  return s && s[0] === years[0] && s[1] === years[1] ? 2 : 0;
+}
+
+/**
+ * The first of the next four passages that is `wanted` (the best is not) and names the question's words as fully
+ * comes first: like promoteYearMatch, a reordering among near ties, not a weight.
+ */
+function promoteFirst(ranked: Candidate[], wanted: (id: number) => boolean, covers: (id: number) => number): void {
+  const best = ranked[0];
+  if (!best || wanted(best.id)) return;
+  const full = covers(best.id);
+  const at = ranked.slice(1, 5).findIndex((c) => wanted(c.id) && covers(c.id) >= full);
+  if (at >= 0) ranked.unshift(...ranked.splice(at + 1, 1));
 }
 
 /** Years a passage names (its section included); "2023年以来" is a span, not a year. */

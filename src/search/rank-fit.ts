@@ -13,6 +13,7 @@ export const RANK_GRID: Record<Exclude<RankWeight, 'lexicalWeight'>, number[]> &
   yearPenalty: [0.5, 0.7, 0.9],
   periodPenalty: [0.7, 0.85, 1],
   spanPenalty: [0.6, 0.8, 1],
+  coveragePenalty: [0.6, 0.8, 1],
 };
 
 export type Weights = Pick<RankOptions, RankWeight>;

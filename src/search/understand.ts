@@ -140,7 +140,7 @@ export function understand(question: string, ctx: UnderstandContext): QueryUnder
   // Place and scope words are not: a passage need not repeat its report's place.
   let stripped = normalized;
   for (const w of [...asked.words].sort((a, b) => b.length - a.length)) stripped = stripped.split(w).join(' ');
-  stripped = stripped.replace(SCOPE_WORDS, ' ').replace(/20\d\d\s*年?|去年|今年|明年|上一年|本年度?/g, ' ');
+  stripped = stripped.replace(SCOPE_WORDS, ' ').replace(/20\d\d\s*年?|去年|今年|明年|上一年|本年度?|现在|目前|如今|当前|眼下/g, ' ');
   if (asked.national) for (const w of gazetteer().national.questionWords) stripped = stripped.split(w).join(' ');
   const words = [...new Set(tokenize(stripped))];
   // "全国:GDP" in the synonym file applies to country-wide questions instead of "GDP" (国内生产总值, not 地区生产总值).

@@ -1,0 +1,59 @@
+// Ranking that knows periods and places, end to end through the real model and index, on two reports written for
+// this test (tests/fixtures/periods: a national report reviewing one five-year plan and setting out the next, and
+// a province's report of the year after it): the years of a named plan against each passage's period, the state
+// now as the latest result, and no place named meaning the country's report.
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEngine } from '../src/app/open.js';
+import { parseConfig } from '../src/config/index.js';
+import { loadEmbedder } from '../src/embed/index.js';
+import { updateIndex } from '../src/index/build.js';
+import type { Engine } from '../src/types.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures', 'periods');
+
+describe('periods and places in ranking, end to end', () => {
+  let work: string;
+  let engine: Engine;
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'periods-test-'));
+    for (const f of readdirSync(fixtures)) cpSync(join(fixtures, f), join(work, 'corpus', f));
+    const config = parseConfig({ CORPUS_DIR: join(work, 'corpus'), INDEX_DIR: join(work, 'index') });
+    const embedder = await loadEmbedder(config);
+    await updateIndex(config, { embedder: async () => embedder });
+    engine = await openEngine(config, { embedder });
+  }, 120_000);
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  const first = async (q: string) => (await engine.search(q)).results[0];
+
+  it("answers a named five-year plan's target from the plan over those years, not from a year's targets or the next plan", async () => {
+    const r = await first('“十四五”常住人口城镇化率目标是多少？');
+    expect(r?.source.file).toBe('national-2021.txt');
+    expect(r?.text).toContain('65%');
+    expect((await first('“十四五”单位国内生产总值能耗要降低多少？'))?.text).toContain('13.5%');
+  });
+
+  it("answers a five-year total from the review of those five years, not from one year's", async () => {
+    expect((await first('“十三五”期间城镇新增就业多少人？'))?.text).toContain('6000万人');
+    expect((await first('山西“十四五”期间城镇新增就业一共多少人？'))?.text).toContain('230万人');
+    // A five-year figure in last year's review (“十四五”时期…年均增长) answers the five years.
+    expect((await first('山西“十四五”以来农村居民人均可支配收入年均增长多少？'))?.text).toContain('7.1%');
+    // One year asked still gets that year's review.
+    expect((await first('2020年城镇新增就业多少人？'))?.text).toContain('1186万人');
+  });
+
+  it("takes a question naming no place as the country's when the country's report is indexed", async () => {
+    const a = await engine.search('城镇新增就业目标是多少？');
+    expect(a.results[0]?.source.file).toBe('national-2021.txt');
+    expect(a.results[0]?.text).toContain('1100万人以上');
+    expect((await first('山西城镇新增就业目标是多少？'))?.text).toContain('45万人以上');
+  });
+
+  it('reads 现在 as the latest result, not a plan', async () => {
+    const r = await first('山西现在常住人口城镇化率是多少？');
+    expect(r?.text).toContain('66.5%');
+  });
+});

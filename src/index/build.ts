@@ -18,6 +18,7 @@ import { DiskError } from './fs-errors.js';
 import { formatBytes } from '../format.js';
 import type { Progress } from './progress.js';
 import { indexedText } from './indexed-text.js';
+import { embedWords, indicatorWords, learnWords, readVocabularyWords } from './vocabulary.js';
 import { basePassages, buildHnsw, currentProblem, currentVersion, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type FileStamp, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex, writeSegment } from './store.js';
 
 /**
@@ -269,8 +270,11 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     builtAt: new Date().toISOString(),
     hnsw,
   };
-  // Figure records are re-read from all passages on every build (milliseconds), so their ids always match.
-  await writeIndex(config.indexDir, written, passages, vectors, dense, extractRecords(passages));
+  // Figure records are re-read from all passages on every build (milliseconds), so their ids always match. Their
+  // indicator words are embedded here, once per build, for the learnt vocabulary (src/index/vocabulary.ts).
+  const records = extractRecords(passages);
+  const vocabulary = await learnWords(records, embedder);
+  await writeIndex(config.indexDir, written, passages, vectors, dense, records, vocabulary);
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
   return { ...report, passageCount: passages.length, rebuilt: true, seconds: (performance.now() - started) / 1000, ...(damage ? { repaired: damage } : {}) };
 }
@@ -359,7 +363,7 @@ async function appendSegment(
   options: BuildOptions,
   readCache: Map<string, ReadOutcome>,
 ): Promise<BuildReport | null> {
-  if (!manifest.stored?.['passages.idx'] || !manifest.stored['lexical.bin']) return null;
+  if (!manifest.stored?.['passages.idx'] || !manifest.stored['lexical.bin'] || !manifest.stored['vocabulary.json']) return null;
   const before = new Map(manifest.files.map((f) => [f.file, f]));
   const skippedBefore = new Map(manifest.skipped.map((s) => [s.file, s]));
   const report: BuildReport = { added: [], changed: [], removed: [], unchanged: [], skipped: [], passageCount: 0, rebuilt: true, seconds: 0 };
@@ -419,6 +423,13 @@ async function appendSegment(
     if (embedder.modelId !== manifest.model.id || embedder.dimension !== manifest.model.dimension) return null;
     vectors = await embedder.embed(fresh.map(indexedText), { onBatch: (done) => options.onProgress?.({ phase: 'embed', done, total: fresh.length }) });
   }
+  // The new passages' figures, read with the places of the whole archive as a full build reads them; their
+  // indicator words the version's vocabulary lacks are embedded (a few, not the whole vocabulary). Counted in the
+  // new passages only: a word of one passage before and one new passage waits for the next full build.
+  const records = extractRecords(fresh, files.map((f) => f.district));
+  const known = new Set([version, ...(manifest.segments ?? []).map((seg) => join(version, seg.dir))].flatMap((at) => readVocabularyWords(join(config.indexDir, at))));
+  const newWords = indicatorWords(records).filter((w) => !known.has(w));
+  const vocabulary = newWords.length > 0 ? await embedWords(newWords, await options.embedder()) : { words: [], vectors: [] };
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
   const written: Manifest = {
     formatVersion: FORMAT_VERSION,
@@ -431,8 +442,7 @@ async function appendSegment(
     hnsw: manifest.hnsw,
     ...(removed.size > 0 ? { removed: [...removed].sort((a, b) => a - b) } : {}),
   };
-  // The new passages' figures, read with the places of the whole archive as a full build reads them.
-  await writeSegment(config.indexDir, version, written, fresh, vectors, extractRecords(fresh, files.map((f) => f.district)));
+  await writeSegment(config.indexDir, version, written, fresh, vectors, records, vocabulary);
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
   return { ...report, passageCount: next - removed.size };
 }

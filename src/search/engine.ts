@@ -282,7 +282,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // The index's indicator words and their vectors, embedded by the build (absent in versions written before: no stand-ins).
     const vocabulary = index.vocabulary;
     if (rank.learntWords && vocabulary) {
-      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, (words) => wordVectors(words, vocabulary), vocabulary, rank.learntWords);
+      // The question's words the model cannot embed now (busy, failing): this question searches without stand-ins.
+      const asIs = { concepts: understood.concepts, terms: understood.terms, learnt: {} };
+      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, (words) => wordVectors(words, vocabulary), vocabulary, rank.learntWords).catch(() => asIs);
       // The stand-ins are searched and count for coverage; the highlight and key figure keep the question's own words.
       if (more.concepts !== understood.concepts) {
         const own = new Set(understood.concepts.flat());

@@ -31,6 +31,13 @@ describe('indicator words', () => {
     expect(words).not.toContain('人均预期寿命'); // one passage only
     expect(words).not.toContain('PM2.5');
     expect(indicatorWords(records, 3)).toEqual([]);
+    // Past the cap, the words named in the most passages: 粮食总产量 and its words (three passages now), not 寿命 (two).
+    const more = [...records, { indicator: '粮食总产量', passageId: 9 }];
+    const widest = indicatorWords(more, 3);
+    expect(widest).toContain('粮食总产量');
+    expect(indicatorWords(more, 2, widest.length)).toEqual(widest);
+    expect(indicatorWords(more, 2, widest.length)).not.toContain('寿命');
+    expect(indicatorWords(records, 2, 100)).toEqual(words);
   });
 
   it('stands in only for words no passage holds, with the nearest words above the similarity', async () => {

@@ -23,8 +23,7 @@ import { basePassages, buildHnsw, currentProblem, currentVersion, DEFAULT_HNSW, 
 
 /**
  * Fingerprint of the code that turns files into indexed passages (loading, cleaning, structure, segmentation, places and
- * their data file, figures, the build
- * and the indexed text). Stored in the manifest: changing that code makes the index stale, so nobody searches
+ * their data file, figures, the build, the indexed text and the learnt vocabulary's words). Stored in the manifest: changing that code makes the index stale, so nobody searches
  * passages cut by an older version.
  */
 export const PIPELINE_FINGERPRINT = (() => {
@@ -33,7 +32,7 @@ export const PIPELINE_FINGERPRINT = (() => {
   for (const dir of ['corpus', 'clean', 'structure', 'passages', 'places', 'figures']) {
     for (const f of readdirSync(join(src, dir)).filter((f) => /\.(ts|json)$/.test(f)).sort()) hash.update(readFileSync(join(src, dir, f)));
   }
-  for (const f of ['build.ts', 'indexed-text.ts']) hash.update(readFileSync(join(src, 'index', f)));
+  for (const f of ['build.ts', 'indexed-text.ts', 'vocabulary.ts']) hash.update(readFileSync(join(src, 'index', f)));
   return hash.digest('hex').slice(0, 16);
 })();
 

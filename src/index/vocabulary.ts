@@ -25,11 +25,19 @@ export const VOCABULARY_VECTORS = 'vocabulary.f32';
 const HAN_WORD = /^\p{Script=Han}{2,8}$/u;
 
 /**
+ * At most this many words: every question word is compared with every vocabulary vector (~1 ms per 1,000 words
+ * and question word, measured: docs/answers.md round 4). 18 whole reports (3,690 passages) have 1,366 words; the
+ * count grows about as passages^0.6, so ~9,600 words at 100,000 passages and ~37,000 at a million, which would
+ * cost tens of milliseconds a question. Past the cap the words named in the most passages are kept.
+ */
+export const VOCABULARY_CAP = 3000;
+
+/**
  * The indicator words of a set of figure records: each record's indicator ("粮食总产量") and its words (粮食,
  * 总产量), two to eight Chinese characters, named in at least `minPassages` passages (a word of one passage is
- * more likely that passage's own phrase than an indicator).
+ * more likely that passage's own phrase than an indicator); past `cap` words, those named in the most passages.
  */
-export function indicatorWords(records: Pick<FigureRecord, 'indicator' | 'passageId'>[], minPassages = 2): string[] {
+export function indicatorWords(records: Pick<FigureRecord, 'indicator' | 'passageId'>[], minPassages = 2, cap = VOCABULARY_CAP): string[] {
   const passages = new Map<string, Set<number>>();
   for (const r of records) {
     for (const w of new Set([r.indicator, ...tokenize(r.indicator)])) {
@@ -39,7 +47,9 @@ export function indicatorWords(records: Pick<FigureRecord, 'indicator' | 'passag
       set.add(r.passageId);
     }
   }
-  return [...passages].filter(([, s]) => s.size >= minPassages).map(([w]) => w).sort();
+  const words = [...passages].filter(([, s]) => s.size >= minPassages);
+  const kept = words.length <= cap ? words : words.sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1)).slice(0, cap);
+  return kept.map(([w]) => w).sort();
 }
 
 /** Embed words as the vocabulary does (batches of 32: at build, ~2 s for the 1,400 words of 18 whole reports). */

@@ -18,7 +18,7 @@ import { DiskError } from './fs-errors.js';
 import { formatBytes } from '../format.js';
 import type { Progress } from './progress.js';
 import { indexedText } from './indexed-text.js';
-import { embedWords, indicatorWords, learnWords, readVocabularyWords } from './vocabulary.js';
+import { embedWords, indicatorWords, learnWords, onceWords, readVocabularyWords, VOCABULARY_CAP } from './vocabulary.js';
 import { basePassages, buildHnsw, currentProblem, currentVersion, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type FileStamp, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex, writeSegment } from './store.js';
 
 /**
@@ -271,8 +271,10 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
   };
   // Figure records are re-read from all passages on every build (milliseconds), so their ids always match. Their
   // indicator words are embedded here, once per build, for the learnt vocabulary (src/index/vocabulary.ts).
+  // A word of the previous version keeps its vector; the new ones are embedded together, as an ingest does.
   const records = extractRecords(passages);
-  const vocabulary = await learnWords(records, embedder);
+  const learnt = await learnWords(records, embedder, previous?.vocabulary?.vectorOf);
+  const vocabulary = { ...learnt, once: onceWords(records) };
   await writeIndex(config.indexDir, written, passages, vectors, dense, records, vocabulary);
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
   return { ...report, passageCount: passages.length, rebuilt: true, seconds: (performance.now() - started) / 1000, ...(damage ? { repaired: damage } : {}) };
@@ -423,12 +425,16 @@ async function appendSegment(
     vectors = await embedder.embed(fresh.map(indexedText), { onBatch: (done) => options.onProgress?.({ phase: 'embed', done, total: fresh.length }) });
   }
   // The new passages' figures, read with the places of the whole archive as a full build reads them; their
-  // indicator words the version's vocabulary lacks are embedded (a few, not the whole vocabulary). Counted in the
-  // new passages only: a word of one passage before and one new passage waits for the next full build.
+  // indicator words the version's vocabulary lacks are embedded (a few, not the whole vocabulary), up to
+  // VOCABULARY_CAP in all. Counted in the new passages only: a word of one passage before and one new passage
+  // waits for the next full build.
   const records = extractRecords(fresh, files.map((f) => f.district));
-  const known = new Set([version, ...(manifest.segments ?? []).map((seg) => join(version, seg.dir))].flatMap((at) => readVocabularyWords(join(config.indexDir, at))));
-  const newWords = indicatorWords(records).filter((w) => !known.has(w));
-  const vocabulary = newWords.length > 0 ? await embedWords(newWords, await options.embedder()) : { words: [], vectors: [] };
+  const parts = [version, ...(manifest.segments ?? []).map((seg) => join(version, seg.dir))].map((at) => readVocabularyWords(join(config.indexDir, at)));
+  const known = new Set(parts.flatMap((p) => p.words));
+  const once = new Set(parts.flatMap((p) => p.once));
+  const newWords = indicatorWords(records, 2, Math.max(0, VOCABULARY_CAP - known.size), known, once);
+  const learnt = newWords.length > 0 ? await embedWords(newWords, await options.embedder()) : { words: [], vectors: [] };
+  const vocabulary = { ...learnt, once: onceWords(records, known, once) };
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
   const written: Manifest = {
     formatVersion: FORMAT_VERSION,

@@ -15,6 +15,9 @@ import { type LearntWords, mergeVocabularies, readVocabulary, withLookup, writeV
 import { combinedStore, diskStore, memoryStore, type PassageFacts, type PassageStore, readLayout, writePassages } from './passage-store.js';
 
 const { HierarchicalNSW } = hnswlib;
+
+/** A part's learnt vocabulary as written: its words with their vectors, and its words named in one passage only. */
+export type Vocabulary = LearntWords & { once: string[] };
 export type Hnsw = InstanceType<typeof HierarchicalNSW>;
 
 export const FORMAT_VERSION = 2;
@@ -184,7 +187,7 @@ function unpackVectors(buf: Buffer, dimension: number): Float32Array[] {
 export const KEEP_PREVIOUS = 2;
 
 /** Write a complete new version, then switch CURRENT to it (rename is atomic), then drop all but a few older versions. */
-export async function writeIndex(indexDir: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[] = [], vocabulary: LearntWords = { words: [], vectors: [] }): Promise<string> {
+export async function writeIndex(indexDir: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[] = [], vocabulary: Vocabulary = { words: [], vectors: [], once: [] }): Promise<string> {
   return writeVersion(indexDir, async (dir) => ({ ...manifest, stored: await writePart(dir, passages, vectors, dense, figures, vocabulary, manifest.model.dimension) }));
 }
 
@@ -194,7 +197,7 @@ export async function writeIndex(indexDir: string, manifest: Manifest, passages:
  * vectors, graph, postings, figures and the vocabulary words new to `from`; `manifest` lists the files and the
  * removed passages.
  */
-export async function writeSegment(indexDir: string, from: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], figures: FigureRecord[], vocabulary: LearntWords = { words: [], vectors: [] }): Promise<string> {
+export async function writeSegment(indexDir: string, from: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], figures: FigureRecord[], vocabulary: Vocabulary = { words: [], vectors: [], once: [] }): Promise<string> {
   const previous = join(indexDir, from);
   const base = parseManifest(previous);
   if (!base?.stored) throw new IndexDamagedError(`index version ${from} has no manifest to add to: run "npm run index"`);
@@ -218,7 +221,7 @@ export async function writeSegment(indexDir: string, from: string, manifest: Man
 }
 
 /** The data files of one part of a version (the full build's, or a segment's) into `dir`; returns their sizes and checksums. */
-async function writePart(dir: string, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[], vocabulary: LearntWords, dimension: number): Promise<StoredFiles> {
+async function writePart(dir: string, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[], vocabulary: Vocabulary, dimension: number): Promise<StoredFiles> {
   // In chunks: a million passages make files past the 2 GiB a single write can take (src/index/large-file.ts).
   // Passages are read back one at a time (src/index/passage-store.ts): passages.idx says where each one is.
   writeChunked(join(dir, 'passages.idx'), [writePassages(join(dir, 'passages.json'), passages, vectors)]);
@@ -226,7 +229,7 @@ async function writePart(dir: string, passages: Passage[], vectors: Float32Array
   await dense.writeIndex(join(dir, 'dense.hnsw'));
   writeJsonArray(join(dir, 'figures.json'), figures);
   writeChunked(join(dir, 'lexical.bin'), [encodePostings(collectPostings(passages.map(indexedText)))]);
-  writeVocabulary(dir, vocabulary, dimension);
+  writeVocabulary(dir, vocabulary, vocabulary.once, dimension);
   const stored = describeStoredFiles(dir);
   // hnswlib writes through a C++ stream that does not report a short write (a full disk, a file-size limit):
   // what it wrote is checked before the version can become current.

@@ -12,8 +12,13 @@ import { SAMPLE_DIR } from './helpers/sample.js';
 let work: string;
 let embedder: Embedder;
 let embedCalls = 0;
+/** Words of the learnt vocabulary embedded by a build (passages are embedded with progress, onBatch; the words without). */
+let wordsEmbedded: string[] = [];
 const config = () => parseConfig({ CORPUS_DIR: join(work, 'corpus'), INDEX_DIR: join(work, 'index') });
-const counting = async () => ({ ...embedder, embed: async (texts: string[], o?: Parameters<Embedder['embed']>[1]) => ((embedCalls += texts.length), embedder.embed(texts, o)) });
+const counting = async () => ({
+  ...embedder,
+  embed: async (texts: string[], o?: Parameters<Embedder['embed']>[1]) => (o?.onBatch ? (embedCalls += texts.length) : wordsEmbedded.push(...texts), embedder.embed(texts, o)),
+});
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'index-test-'));
@@ -35,6 +40,7 @@ describe('index build, round trip and staleness', () => {
     expect(stored.manifest.files.map((f) => f.file)).toEqual(['000.txt', '003.txt']);
     expect(stored.allPassages().map((p) => p.id)).toEqual(stored.allPassages().map((_, i) => i));
     expect(embedCalls).toBe(stored.allPassages().length);
+    expect(wordsEmbedded).toEqual(stored.vocabulary!.words);
     // the HNSW graph returns each passage's own vector as its nearest neighbour
     const probe = stored.vector(5);
     expect(stored.dense.searchKnn(Array.from(probe), 1).neighbors[0]).toBe(5);
@@ -70,9 +76,11 @@ describe('index build, round trip and staleness', () => {
 
   it('does nothing when nothing changed', async () => {
     embedCalls = 0;
+    wordsEmbedded = [];
     const report = await updateIndex(config(), { embedder: counting });
     expect(report.rebuilt).toBe(false);
     expect(embedCalls).toBe(0);
+    expect(wordsEmbedded).toEqual([]);
   });
 
   it('re-embeds only a changed file and picks up a new one', async () => {
@@ -82,11 +90,17 @@ describe('index build, round trip and staleness', () => {
     cpSync(join(SAMPLE_DIR, '001_338ed807dc2533c7.txt'), join(work, 'corpus', '001.txt'));
     expect(indexStatus(config())).toMatchObject({ state: 'stale' });
     embedCalls = 0;
+    wordsEmbedded = [];
     const report = await updateIndex(config(), { embedder: counting });
     expect(report).toMatchObject({ added: ['001.txt'], changed: ['003.txt'], unchanged: ['000.txt'], removed: [] });
     const after = await readIndex(config().indexDir);
     const n001 = after.manifest.files.find((f) => f.file === '001.txt')!.passages;
     expect(embedCalls).toBe(n001 + n003 + 1);
+    // Only the vocabulary's new words are embedded; the others keep their vectors.
+    expect(wordsEmbedded).toEqual(after.vocabulary!.words.filter((w) => !before.vocabulary!.words.includes(w)));
+    expect(wordsEmbedded.length).toBeGreaterThan(0);
+    const kept = before.vocabulary!.words.find((w) => after.vocabulary!.words.includes(w))!;
+    expect(Array.from(after.vocabulary!.vectorOf!.get(kept)!)).toEqual(Array.from(before.vocabulary!.vectorOf!.get(kept)!));
     // unchanged file: same passages, same vectors
     const old000 = before.allPassages().filter((p) => p.source.file === '000.txt');
     const new000 = after.allPassages().filter((p) => p.source.file === '000.txt');

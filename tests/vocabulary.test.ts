@@ -1,14 +1,17 @@
 // The learnt vocabulary: indicator words collected from a report's figures, and a question word in no passage
 // stood in for by its nearest indicator words. A small report written for this test (figures of no real report),
 // then the real model on it.
-import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestReports } from '../src/app/ingest.js';
 import { openEngine } from '../src/app/open.js';
 import { parseConfig } from '../src/config/index.js';
-import { loadEmbedder } from '../src/embed/index.js';
-import { indicatorWords, learnWords, nearestWords, withLearntWords } from '../src/search/vocabulary.js';
+import { type Embedder, loadEmbedder } from '../src/embed/index.js';
+import { currentProblem, currentVersion, readIndex } from '../src/index/store.js';
+import { indicatorWords, learnWords } from '../src/index/vocabulary.js';
+import { nearestWords, withLearntWords } from '../src/search/vocabulary.js';
 import { SAMPLE_DIR, sampleConfig } from './helpers/sample.js';
 
 describe('indicator words', () => {
@@ -28,6 +31,15 @@ describe('indicator words', () => {
     expect(words).not.toContain('人均预期寿命'); // one passage only
     expect(words).not.toContain('PM2.5');
     expect(indicatorWords(records, 3)).toEqual([]);
+    // Past the cap, the words named in the most passages: 粮食总产量 and its words (three passages now), not 寿命 (two).
+    const more = [...records, { indicator: '粮食总产量', passageId: 9 }];
+    const widest = indicatorWords(more, 3);
+    expect(widest).toContain('粮食总产量');
+    expect(indicatorWords(more, 2, widest.length)).toEqual(widest);
+    expect(indicatorWords(more, 2, widest.length)).not.toContain('寿命');
+    // Words known already are left out before the cap: the next widest come in.
+    expect(indicatorWords(more, 2, 1, new Set(widest))).toEqual(['寿命']);
+    expect(indicatorWords(records, 2, 100)).toEqual(words);
   });
 
   it('stands in only for words no passage holds, with the nearest words above the similarity', async () => {
@@ -87,7 +99,7 @@ describe('learnt vocabulary, end to end', () => {
     expect(a.understood.concepts.find((c) => c[0] === '医生')).toContain('医师');
     const off = await openEngine(parseConfig({ ...env, LEARNT_WORDS: 'off' }), { embedder: on.embedder });
     expect((await off.search(question)).confidence).not.toBe('high');
-    // The indicator words cannot be embedded once: that question is answered without them, the next one learns them.
+    // The question's word cannot be embedded now: that question is answered without stand-ins, the next one has them.
     let fail = true;
     const flaky = { ...on.embedder, embed: async (texts: string[], o?: Parameters<typeof on.embedder.embed>[1]) => {
       if (fail) throw new Error('model busy');
@@ -98,6 +110,89 @@ describe('learnt vocabulary, end to end', () => {
     fail = false;
     expect((await once.search(question)).confidence).toBe('high');
   }, 180_000);
+
+  it('the build stores the vocabulary: read back, it is what learnWords makes of the figure records', async () => {
+    const config = parseConfig({ CORPUS_DIR: join(dir, 'corpus'), INDEX_DIR: join(dir, 'index') });
+    const model = await loadEmbedder(config);
+    const index = await readIndex(config.indexDir);
+    const version = join(config.indexDir, index.version);
+    expect(index.manifest.stored?.['vocabulary.json']?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(index.manifest.stored?.['vocabulary.f32']?.bytes).toBe(index.vocabulary!.words.length * 512 * 4);
+    const learnt = await learnWords(index.figures, model);
+    expect(index.vocabulary!.words).toEqual(learnt.words);
+    expect(index.vocabulary!.words).toContain('医师');
+    const largest = Math.max(...learnt.vectors.map((v, i) => Math.max(...v.map((x, k) => Math.abs(x - index.vocabulary!.vectors[i]![k]!)))));
+    expect(largest).toBeLessThan(1e-5);
+    expect(index.vocabulary!.vectorOf!.get('医师')).toBe(index.vocabulary!.vectors[index.vocabulary!.words.indexOf('医师')]);
+    const stored = JSON.parse(readFileSync(join(version, 'vocabulary.json'), 'utf8')) as { words: string[]; once: string[] };
+    expect(stored.words).toEqual(learnt.words);
+    // The words of one passage only, kept for an ingest: none of them is a vocabulary word.
+    expect(stored.once).toEqual(indicatorWords(index.figures, 1, Infinity).filter((w) => !learnt.words.includes(w)));
+  }, 120_000);
+
+  it('answers a paraphrase with no call to the model for the vocabulary: only the question\'s own word is embedded', async () => {
+    const config = parseConfig({ CORPUS_DIR: join(dir, 'corpus'), INDEX_DIR: join(dir, 'index') });
+    const model = await loadEmbedder(config);
+    const embedded: string[] = [];
+    const spy: Embedder = { ...model, embed: async (texts, o) => (embedded.push(...texts), model.embed(texts, o)) };
+    const engine = await openEngine(config, { embedder: spy });
+    expect(embedded).toEqual([]); // the index was fresh: nothing built
+    const a = await engine.search('海东市去年每千人口医生多少人？');
+    expect(a.confidence).toBe('high');
+    expect(a.understood.concepts.find((c) => c[0] === '医生')).toContain('医师');
+    expect(embedded.length).toBeGreaterThan(0);
+    expect(embedded.length).toBeLessThanOrEqual(a.understood.concepts.length);
+    expect(embedded).not.toContain('医师');
+  }, 120_000);
+
+  it('a damaged vocabulary file is found like any other data file', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'vocab-damaged-'));
+    try {
+      cpSync(join(dir, 'index'), join(copy, 'index'), { recursive: true });
+      const version = currentVersion(join(copy, 'index'))!;
+      appendFileSync(join(copy, 'index', version, 'vocabulary.json'), ' ');
+      expect(currentProblem(join(copy, 'index'))).toMatchObject({ version, problem: expect.stringMatching(/vocabulary\.json/) });
+      await expect(readIndex(join(copy, 'index'))).rejects.toThrow(/damaged.*vocabulary\.json.*npm run index/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
+
+// A report added as a segment brings its new indicator words: embedded at the ingest, stored in the segment.
+describe('learnt vocabulary of a segment', () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'vocab-seg-'));
+    cpSync(SAMPLE_DIR, join(work, 'corpus'), { recursive: true });
+    for (const f of readdirSync(join(work, 'corpus'))) chmodSync(join(work, 'corpus', f), 0o644);
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('adds the words of the new report the vocabulary lacks, and answers with them', async () => {
+    const config = parseConfig({ CORPUS_DIR: join(work, 'corpus'), INDEX_DIR: join(work, 'index') });
+    const engine = await openEngine(config);
+    const base = engine.index.vocabulary!;
+    expect(base.words).not.toContain('医师');
+    const name = 'haidong-2026.txt';
+    const bytes = new Uint8Array(readFileSync(join(import.meta.dirname, 'fixtures', 'vocab', name)));
+    await ingestReports(config, [{ name, bytes }], { embedder: async () => engine.embedder, compactShare: 1 });
+    const index = await readIndex(config.indexDir);
+    expect(index.manifest.segments).toHaveLength(1);
+    const seg = join(config.indexDir, index.version, index.manifest.segments![0]!.dir);
+    const own = (JSON.parse(readFileSync(join(seg, 'vocabulary.json'), 'utf8')) as { words: string[] }).words;
+    expect(own).toContain('医师');
+    expect(own.filter((w) => base.words.includes(w))).toEqual([]); // only new words
+    expect(index.vocabulary!.words).toEqual([...base.words, ...own]);
+    // The words of the report's own passages that a full build would take, less those the base already had.
+    // What a full build of the same reports takes, less the base's words: also a word of one base passage and one new one.
+    expect(own).toEqual(indicatorWords(index.figures).filter((w) => !base.words.includes(w)));
+    const records = index.figures.filter((r) => r.passageId >= index.manifest.segments![0]!.firstId);
+    expect(own.some((w) => !indicatorWords(records).includes(w))).toBe(true);
+    expect(existsSync(join(seg, 'vocabulary.f32'))).toBe(true);
+    const fresh = await openEngine(config, { embedder: engine.embedder });
+    expect((await fresh.search('海东市去年每千人口医生多少人？')).confidence).toBe('high');
+  }, 240_000);
 });
 
 describe('LEARNT_WORDS', () => {

@@ -18,12 +18,12 @@ import { DiskError } from './fs-errors.js';
 import { formatBytes } from '../format.js';
 import type { Progress } from './progress.js';
 import { indexedText } from './indexed-text.js';
+import { embedWords, indicatorWords, learnWords, onceWords, readVocabularyWords, VOCABULARY_CAP } from './vocabulary.js';
 import { basePassages, buildHnsw, currentProblem, currentVersion, DEFAULT_HNSW, FORMAT_VERSION, type HnswParams, type FileStamp, type Manifest, type ManifestFile, readIndex, readManifest, type StoredIndex, writeIndex, writeSegment } from './store.js';
 
 /**
  * Fingerprint of the code that turns files into indexed passages (loading, cleaning, structure, segmentation, places and
- * their data file, figures, the build
- * and the indexed text). Stored in the manifest: changing that code makes the index stale, so nobody searches
+ * their data file, figures, the build, the indexed text and the learnt vocabulary's words). Stored in the manifest: changing that code makes the index stale, so nobody searches
  * passages cut by an older version.
  */
 export const PIPELINE_FINGERPRINT = (() => {
@@ -32,7 +32,7 @@ export const PIPELINE_FINGERPRINT = (() => {
   for (const dir of ['corpus', 'clean', 'structure', 'passages', 'places', 'figures']) {
     for (const f of readdirSync(join(src, dir)).filter((f) => /\.(ts|json)$/.test(f)).sort()) hash.update(readFileSync(join(src, dir, f)));
   }
-  for (const f of ['build.ts', 'indexed-text.ts']) hash.update(readFileSync(join(src, 'index', f)));
+  for (const f of ['build.ts', 'indexed-text.ts', 'vocabulary.ts']) hash.update(readFileSync(join(src, 'index', f)));
   return hash.digest('hex').slice(0, 16);
 })();
 
@@ -269,8 +269,13 @@ export async function updateIndex(config: Pick<Config, 'corpusDir' | 'indexDir' 
     builtAt: new Date().toISOString(),
     hnsw,
   };
-  // Figure records are re-read from all passages on every build (milliseconds), so their ids always match.
-  await writeIndex(config.indexDir, written, passages, vectors, dense, extractRecords(passages));
+  // Figure records are re-read from all passages on every build (milliseconds), so their ids always match. Their
+  // indicator words are embedded here, once per build, for the learnt vocabulary (src/index/vocabulary.ts).
+  // A word of the previous version keeps its vector; the new ones are embedded together, as an ingest does.
+  const records = extractRecords(passages);
+  const learnt = await learnWords(records, embedder, previous?.vocabulary?.vectorOf);
+  const vocabulary = { ...learnt, once: onceWords(records) };
+  await writeIndex(config.indexDir, written, passages, vectors, dense, records, vocabulary);
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
   return { ...report, passageCount: passages.length, rebuilt: true, seconds: (performance.now() - started) / 1000, ...(damage ? { repaired: damage } : {}) };
 }
@@ -359,7 +364,7 @@ async function appendSegment(
   options: BuildOptions,
   readCache: Map<string, ReadOutcome>,
 ): Promise<BuildReport | null> {
-  if (!manifest.stored?.['passages.idx'] || !manifest.stored['lexical.bin']) return null;
+  if (!manifest.stored?.['passages.idx'] || !manifest.stored['lexical.bin'] || !manifest.stored['vocabulary.json']) return null;
   const before = new Map(manifest.files.map((f) => [f.file, f]));
   const skippedBefore = new Map(manifest.skipped.map((s) => [s.file, s]));
   const report: BuildReport = { added: [], changed: [], removed: [], unchanged: [], skipped: [], passageCount: 0, rebuilt: true, seconds: 0 };
@@ -419,6 +424,17 @@ async function appendSegment(
     if (embedder.modelId !== manifest.model.id || embedder.dimension !== manifest.model.dimension) return null;
     vectors = await embedder.embed(fresh.map(indexedText), { onBatch: (done) => options.onProgress?.({ phase: 'embed', done, total: fresh.length }) });
   }
+  // The new passages' figures, read with the places of the whole archive as a full build reads them; their
+  // indicator words the version's vocabulary lacks are embedded (a few, not the whole vocabulary), up to
+  // VOCABULARY_CAP in all. Counted in the new passages only: a word of one passage before and one new passage
+  // waits for the next full build.
+  const records = extractRecords(fresh, files.map((f) => f.district));
+  const parts = [version, ...(manifest.segments ?? []).map((seg) => join(version, seg.dir))].map((at) => readVocabularyWords(join(config.indexDir, at)));
+  const known = new Set(parts.flatMap((p) => p.words));
+  const once = new Set(parts.flatMap((p) => p.once));
+  const newWords = indicatorWords(records, 2, Math.max(0, VOCABULARY_CAP - known.size), known, once);
+  const learnt = newWords.length > 0 ? await embedWords(newWords, await options.embedder()) : { words: [], vectors: [] };
+  const vocabulary = { ...learnt, once: onceWords(records, known, once) };
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
   const written: Manifest = {
     formatVersion: FORMAT_VERSION,
@@ -431,8 +447,7 @@ async function appendSegment(
     hnsw: manifest.hnsw,
     ...(removed.size > 0 ? { removed: [...removed].sort((a, b) => a - b) } : {}),
   };
-  // The new passages' figures, read with the places of the whole archive as a full build reads them.
-  await writeSegment(config.indexDir, version, written, fresh, vectors, extractRecords(fresh, files.map((f) => f.district)));
+  await writeSegment(config.indexDir, version, written, fresh, vectors, records, vocabulary);
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
   return { ...report, passageCount: next - removed.size };
 }

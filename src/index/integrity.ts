@@ -30,10 +30,11 @@ export const CHECKED_PER_RECORD = ['passages.json', 'vectors.f32'] as const;
 
 /**
  * Data files a version holds when its manifest records them: the stored BM25 postings (versions written before
- * they were stored lack it, and rebuild it in memory at open) and where each passage sits in passages.json
- * (versions written before it read every passage into memory at open).
+ * they were stored lack it, and rebuild it in memory at open), where each passage sits in passages.json
+ * (versions written before it read every passage into memory at open) and the learnt vocabulary's words and
+ * vectors (src/index/vocabulary.ts; versions written before it answer without learnt words).
  */
-export const OPTIONAL_FILES = ['lexical.bin', 'passages.idx'] as const;
+export const OPTIONAL_FILES = ['lexical.bin', 'passages.idx', 'vocabulary.json', 'vocabulary.f32'] as const;
 
 export type DataFile = (typeof DATA_FILES)[number] | (typeof OPTIONAL_FILES)[number];
 

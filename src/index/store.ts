@@ -11,9 +11,13 @@ import { indexedText } from './indexed-text.js';
 import { collectPostings, decodePostings, encodePostings, type LexicalPostings, type PostingsPart } from './lexical.js';
 import { CHUNK_BYTES, readChunked, readJsonArray, writeChunked, writeJsonArray } from './large-file.js';
 import { describeStoredFiles, type ExpectedShape, graphProblem, IndexDamagedError, listVersions, type StoredFiles, untouchedInFolder, versionProblem } from './integrity.js';
+import { type LearntWords, mergeVocabularies, readVocabulary, withLookup, writeVocabulary } from './vocabulary.js';
 import { combinedStore, diskStore, memoryStore, type PassageFacts, type PassageStore, readLayout, writePassages } from './passage-store.js';
 
 const { HierarchicalNSW } = hnswlib;
+
+/** A part's learnt vocabulary as written: its words with their vectors, and its words named in one passage only. */
+export type Vocabulary = LearntWords & { once: string[] };
 export type Hnsw = InstanceType<typeof HierarchicalNSW>;
 
 export const FORMAT_VERSION = 2;
@@ -104,6 +108,11 @@ export interface StoredIndex {
   removed?: Uint8Array;
   /** Every figure of every passage, read as data (src/figures). */
   figures: FigureRecord[];
+  /**
+   * The learnt vocabulary (src/index/vocabulary.ts) as the build embedded it: the full build's words, then each
+   * segment's new ones. Absent in versions written before it was stored: they answer without learnt words.
+   */
+  vocabulary?: LearntWords;
   /** Version folder the index was read from (changes on every build). */
   version: string;
   /** Set when the current version was damaged and this older one was read instead: what was wrong. */
@@ -178,16 +187,17 @@ function unpackVectors(buf: Buffer, dimension: number): Float32Array[] {
 export const KEEP_PREVIOUS = 2;
 
 /** Write a complete new version, then switch CURRENT to it (rename is atomic), then drop all but a few older versions. */
-export async function writeIndex(indexDir: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[] = []): Promise<string> {
-  return writeVersion(indexDir, async (dir) => ({ ...manifest, stored: await writePart(dir, passages, vectors, dense, figures, manifest.model.dimension) }));
+export async function writeIndex(indexDir: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[] = [], vocabulary: Vocabulary = { words: [], vectors: [], once: [] }): Promise<string> {
+  return writeVersion(indexDir, async (dir) => ({ ...manifest, stored: await writePart(dir, passages, vectors, dense, figures, vocabulary, manifest.model.dimension) }));
 }
 
 /**
  * A new version that shares every file of version `from` by hard link (same inode and time: not copied, not
  * hashed again) and adds `passages` (numbered on from its last passage) as a segment of their own, with their
- * vectors, graph, postings and figures; `manifest` lists the files and the removed passages.
+ * vectors, graph, postings, figures and the vocabulary words new to `from`; `manifest` lists the files and the
+ * removed passages.
  */
-export async function writeSegment(indexDir: string, from: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], figures: FigureRecord[]): Promise<string> {
+export async function writeSegment(indexDir: string, from: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], figures: FigureRecord[], vocabulary: Vocabulary = { words: [], vectors: [], once: [] }): Promise<string> {
   const previous = join(indexDir, from);
   const base = parseManifest(previous);
   if (!base?.stored) throw new IndexDamagedError(`index version ${from} has no manifest to add to: run "npm run index"`);
@@ -203,7 +213,7 @@ export async function writeSegment(indexDir: string, from: string, manifest: Man
       const name = `seg-${Math.max(0, ...segments.map((seg) => Number(seg.dir.slice(4)))) + 1}`;
       mkdirSync(join(dir, name));
       const dense = buildHnsw(vectors, manifest.model.dimension, manifest.hnsw);
-      const stored = await writePart(join(dir, name), passages, vectors, dense, figures, manifest.model.dimension);
+      const stored = await writePart(join(dir, name), passages, vectors, dense, figures, vocabulary, manifest.model.dimension);
       segments.push({ dir: name, firstId: base.passageCount, passages: passages.length, stored });
     }
     return { ...manifest, stored: base.stored, segments };
@@ -211,7 +221,7 @@ export async function writeSegment(indexDir: string, from: string, manifest: Man
 }
 
 /** The data files of one part of a version (the full build's, or a segment's) into `dir`; returns their sizes and checksums. */
-async function writePart(dir: string, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[], dimension: number): Promise<StoredFiles> {
+async function writePart(dir: string, passages: Passage[], vectors: Float32Array[], dense: Hnsw, figures: FigureRecord[], vocabulary: Vocabulary, dimension: number): Promise<StoredFiles> {
   // In chunks: a million passages make files past the 2 GiB a single write can take (src/index/large-file.ts).
   // Passages are read back one at a time (src/index/passage-store.ts): passages.idx says where each one is.
   writeChunked(join(dir, 'passages.idx'), [writePassages(join(dir, 'passages.json'), passages, vectors)]);
@@ -219,6 +229,7 @@ async function writePart(dir: string, passages: Passage[], vectors: Float32Array
   await dense.writeIndex(join(dir, 'dense.hnsw'));
   writeJsonArray(join(dir, 'figures.json'), figures);
   writeChunked(join(dir, 'lexical.bin'), [encodePostings(collectPostings(passages.map(indexedText)))]);
+  writeVocabulary(dir, vocabulary, vocabulary.once, dimension);
   const stored = describeStoredFiles(dir);
   // hnswlib writes through a C++ stream that does not report a short write (a full disk, a file-size limit):
   // what it wrote is checked before the version can become current.
@@ -335,6 +346,7 @@ interface Part {
   dense: Hnsw;
   lexical?: LexicalPostings;
   figures: () => FigureRecord[];
+  vocabulary: LearntWords | null;
   firstId: number;
   count: number;
 }
@@ -352,6 +364,7 @@ async function readVersion(indexDir: string, version: string): Promise<StoredInd
     const part = await readPart(dir, manifest, manifest.passageCount, manifest.stored, 0);
     return {
       manifest, passage: part.store.passage, vector: part.store.vector, allPassages: part.store.all, facts: part.store, dense: part.dense, lexical: part.lexical, version,
+      ...(part.vocabulary ? { vocabulary: withLookup(part.vocabulary) } : {}),
       get figures() {
         return part.figures();
       },
@@ -365,9 +378,11 @@ async function readVersion(indexDir: string, version: string): Promise<StoredInd
   for (const part of parts) for (const id of manifest.removed ?? []) if (id >= part.firstId && id < part.firstId + part.count) part.dense.markDelete(id - part.firstId);
   const store = combinedStore(parts.map(({ store, firstId }) => ({ store, firstId })), removed);
   let figures: FigureRecord[] | undefined;
+  const vocabulary = mergeVocabularies(parts.map((p) => p.vocabulary));
   return {
     manifest, passage: store.passage, vector: store.vector, allPassages: store.all, facts: store, version, removed,
     dense: combinedDense(parts),
+    ...(vocabulary ? { vocabulary } : {}),
     ...(parts.every((p) => p.lexical) ? { lexical: parts.map((p) => ({ postings: p.lexical!, firstId: p.firstId })) } : {}),
     get figures() {
       return (figures ??= parts.flatMap((p) => p.figures()).filter((r) => removed[r.passageId] !== 1));
@@ -408,7 +423,9 @@ async function readPart(dir: string, manifest: Manifest, count: number, stored: 
   );
   let store: PassageStore;
   let lexical: LexicalPostings | undefined;
+  let vocabulary: LearntWords | null = null;
   try {
+    if (stored?.['vocabulary.json'] && stored['vocabulary.f32']) vocabulary = readVocabulary(dir, manifest.model.dimension);
     store = stored?.['passages.idx'] ? openStore(dir, count, stored, manifest.model.dimension) : readWholeStore(dir, count, manifest.model.dimension);
     if (stored?.['lexical.bin']) {
       try {
@@ -435,7 +452,7 @@ async function readPart(dir: string, manifest: Manifest, count: number, stored: 
       throw new IndexDamagedError(`${join(dir, 'figures.json')} is unreadable (${(err as Error).message}): run "npm run index" to rebuild the index`);
     }
   };
-  return { store, dense, lexical, figures: readFigures, firstId, count };
+  return { store, dense, lexical, figures: readFigures, vocabulary, firstId, count };
 }
 
 /** Passages and vectors stay on disk; passages.idx (checked with the other files) says where each one is. */

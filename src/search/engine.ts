@@ -15,7 +15,7 @@ import { coverage, type DecisionModel, features, loadDecision, outcome, probabil
 import { highlightWithKey } from './highlight.js';
 import { findPlaces } from '../places/find.js';
 import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
-import { learnWords, type LearntWords, type LearntWordsOptions, withLearntWords } from './vocabulary.js';
+import { type LearntWords, type LearntWordsOptions, withLearntWords } from './vocabulary.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
 export interface RankOptions {
@@ -145,8 +145,6 @@ interface Loaded {
    * reports of several years of one place "去年" is the year before the newest report, not every report's own.
    */
   yearBase: (number | null)[];
-  /** The index's indicator words and their vectors, embedded at the first question that needs them. */
-  learnt?: Promise<LearntWords>;
 }
 
 function prepare(index: StoredIndex): Loaded {
@@ -288,11 +286,12 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       return c;
     };
     let searchTerms = understood.terms;
-    if (rank.learntWords) {
-      // A failed embedding is not remembered: the next question tries again (this one searches without stand-ins).
-      const learnt = (loaded.learnt ??= learnWords(index.figures, model).catch(() => ((loaded.learnt = undefined), { words: [], vectors: [] })));
-      const vocabulary = await learnt;
-      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, (words) => wordVectors(words, vocabulary), vocabulary, rank.learntWords);
+    // The index's indicator words and their vectors, embedded by the build (absent in versions written before: no stand-ins).
+    const vocabulary = index.vocabulary;
+    if (rank.learntWords && vocabulary) {
+      // The question's words the model cannot embed now (busy, failing): this question searches without stand-ins.
+      const asIs = { concepts: understood.concepts, terms: understood.terms, learnt: {} };
+      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, (words) => wordVectors(words, vocabulary), vocabulary, rank.learntWords).catch(() => asIs);
       // The stand-ins are searched and count for coverage; the highlight and key figure keep the question's own words.
       if (more.concepts !== understood.concepts) {
         const own = new Set(understood.concepts.flat());

@@ -2,19 +2,12 @@
 // A question word that occurs in no indexed passage (讨回, 能活, 筹) cannot be matched by BM25 nor counted by the
 // decision's coverage; its nearest indicator words by cosine (追回, 人均预期寿命, 筹集) stand in for it, as a
 // synonym of src/search/synonyms.json does. No word list is written by hand: the indicators are those the figures
-// stage read next to the reports' figures (index.figures), and the model says which are near.
-import type { Embedder } from '../embed/index.js';
-import type { FigureRecord } from '../figures/records.js';
+// stage read next to the reports' figures, and the model says which are near. The build embeds them and stores
+// them with the index (src/index/vocabulary.ts): a question reads them, it never embeds the vocabulary.
 import { tokenize } from '../index/tokenize.js';
+import type { LearntWords } from '../index/vocabulary.js';
 
-export interface LearntWords {
-  /** Indicator words of the index, each in at least two passages. */
-  words: string[];
-  /** Their unit vectors, in the same order. */
-  vectors: Float32Array[];
-  /** Each word's vector by the word. */
-  vectorOf?: Map<string, Float32Array>;
-}
+export type { LearntWords };
 
 export interface LearntWordsOptions {
   /** Lowest cosine between a question word and an indicator word that may stand in for it (fitted: docs/answers.md round 4). */
@@ -29,31 +22,6 @@ export interface LearntWordsOptions {
 }
 
 const HAN_WORD = /^\p{Script=Han}{2,8}$/u;
-
-/**
- * The indicator words of a set of figure records: each record's indicator ("粮食总产量") and its words (粮食,
- * 总产量), two to eight Chinese characters, named in at least `minPassages` passages (a word of one passage is
- * more likely that passage's own phrase than an indicator).
- */
-export function indicatorWords(records: Pick<FigureRecord, 'indicator' | 'passageId'>[], minPassages = 2): string[] {
-  const passages = new Map<string, Set<number>>();
-  for (const r of records) {
-    for (const w of new Set([r.indicator, ...tokenize(r.indicator)])) {
-      if (!HAN_WORD.test(w)) continue;
-      let set = passages.get(w);
-      if (!set) passages.set(w, (set = new Set()));
-      set.add(r.passageId);
-    }
-  }
-  return [...passages].filter(([, s]) => s.size >= minPassages).map(([w]) => w).sort();
-}
-
-/** Embed the indicator words once (per index version: ~2 s for the 1,400 words of 18 whole reports). */
-export async function learnWords(records: Pick<FigureRecord, 'indicator' | 'passageId'>[], model: Pick<Embedder, 'embed'>): Promise<LearntWords> {
-  const words = indicatorWords(records);
-  const vectors = words.length > 0 ? await model.embed(words, { batchSize: 32 }) : [];
-  return { words, vectors, vectorOf: new Map(words.map((w, i) => [w, vectors[i]!])) };
-}
 
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;

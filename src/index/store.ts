@@ -33,12 +33,12 @@ export interface HnswParams {
 }
 
 /**
- * Tuned on a synthetic archive of 100,000 passages (npm run bench, docs/performance.md): recall@10 against exact
- * search was 0.925 with M 16 / ef 64 (0.976 at ef 400); M 32 and ef 400 reach 0.989 for ~0.6 ms more per search,
- * a build ~10 % longer and ~13 MB more memory per 100,000 passages. efConstruction 400 gained less than a larger ef,
- * at twice the build time. At a few hundred passages the search is exact either way.
+ * Tuned on synthetic archives (npm run bench, docs/performance.md, docs/scale.md): at 100,000 passages M 16 / ef 64
+ * gave recall@10 0.925 against exact search, M 32 / ef 400 0.989. At a million the graph limits it: efConstruction
+ * 200 levels off at 0.970 whatever the ef; efConstruction 400 and ef 800 reach 0.983 (search p95 5.8 ms), for
+ * about twice the build time. At a few thousand passages the search is exact either way.
  */
-export const DEFAULT_HNSW: HnswParams = { M: 32, efConstruction: 200, ef: 400 };
+export const DEFAULT_HNSW: HnswParams = { M: 32, efConstruction: 400, ef: 800 };
 
 /** A corpus file's size, modification time and inode when its bytes were hashed (sha256): src/index/build.ts, scanCorpus. */
 export interface FileStamp {

@@ -286,6 +286,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       return c;
     };
     let searchTerms = understood.terms;
+    // The question's vector is asked for now, so the model works on it while the question's words are matched.
+    const questionVector = model.embedQuery(understood.normalized);
+    questionVector.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
     // The index's indicator words and their vectors, embedded by the build (absent in versions written before: no stand-ins).
     const vocabulary = index.vocabulary;
     if (rank.learntWords && vocabulary) {
@@ -299,7 +302,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
         [understood, searchTerms] = [{ ...understood, concepts: more.concepts }, more.terms];
       }
     }
-    const queryVector = await model.embedQuery(understood.normalized);
+    const queryVector = await questionVector;
     lap('embed');
     const fromDense = new Set<number>();
     if (rank.mode !== 'lexical') {

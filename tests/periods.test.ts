@@ -2,30 +2,20 @@
 // this test (tests/fixtures/periods: a national report reviewing one five-year plan and setting out the next, and
 // a province's report of the year after it): the years of a named plan against each passage's period, the state
 // now as the latest result, and no place named meaning the country's report.
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEngine } from '../src/app/open.js';
-import { parseConfig } from '../src/config/index.js';
-import { loadEmbedder } from '../src/embed/index.js';
-import { updateIndex } from '../src/index/build.js';
 import type { Engine } from '../src/types.js';
+import { indexedCopy } from './helpers/indexed.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures', 'periods');
 
 describe('periods and places in ranking, end to end', () => {
-  let work: string;
   let engine: Engine;
+  let remove = () => {};
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'periods-test-'));
-    for (const f of readdirSync(fixtures)) cpSync(join(fixtures, f), join(work, 'corpus', f));
-    const config = parseConfig({ CORPUS_DIR: join(work, 'corpus'), INDEX_DIR: join(work, 'index') });
-    const embedder = await loadEmbedder(config);
-    await updateIndex(config, { embedder: async () => embedder });
-    engine = await openEngine(config, { embedder });
+    ({ engine, remove } = await indexedCopy('periods-test', fixtures));
   }, 120_000);
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  afterAll(() => remove());
 
   const first = async (q: string) => (await engine.search(q)).results[0];
 

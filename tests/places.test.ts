@@ -1,21 +1,20 @@
 // Reports of places outside the sample (a county of another province, two cities, the national report, two
 // same-named districts, a web copy and an HTML page): what each report is, read from the report, and questions
 // about them end to end through the real model and index on a temporary corpus.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/index.js';
+import type { Config } from '../src/config/index.js';
 import { writeCorrection } from '../src/corpus/corrections.js';
 import { parseReport, type ReportFile } from '../src/corpus/load.js';
-import { type Embedder, loadEmbedder } from '../src/embed/index.js';
+import type { Embedder } from '../src/embed/index.js';
 import { updateIndex } from '../src/index/build.js';
 import { segmentReport } from '../src/passages/index.js';
 import { findPlaces, namedPlaces } from '../src/places/find.js';
 import { gazetteer } from '../src/places/gazetteer.js';
-import { openEngine } from '../src/app/open.js';
 import { readQuestions, scoreQuestions } from '../src/search/evaluate.js';
 import type { Engine } from '../src/types.js';
+import { indexedCopy } from './helpers/indexed.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures', 'places');
 const read = async (f: string) => (await parseReport(new Uint8Array(readFileSync(join(fixtures, f))), f)) as ReportFile;
@@ -128,19 +127,14 @@ describe('what each report is, read from the report', () => {
 });
 
 describe('questions about other places, end to end', () => {
-  let work: string;
   let engine: Engine;
   let embedder: Embedder;
-  let config: ReturnType<typeof parseConfig>;
+  let config: Config;
+  let remove = () => {};
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'places-test-'));
-    for (const f of readdirSync(fixtures)) cpSync(join(fixtures, f), join(work, 'corpus', f));
-    config = parseConfig({ CORPUS_DIR: join(work, 'corpus'), INDEX_DIR: join(work, 'index') });
-    embedder = await loadEmbedder(config);
-    await updateIndex(config, { embedder: async () => embedder });
-    engine = await openEngine(config, { embedder });
+    ({ engine, embedder, config, remove } = await indexedCopy('places-test', fixtures));
   });
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  afterAll(() => remove());
 
   it('meets the targets on tests/places.jsonl', async () => {
     const { metrics, details } = await scoreQuestions(engine, readQuestions(join(import.meta.dirname, 'places.jsonl')));

@@ -1,18 +1,14 @@
 // Reports in the style of real public 政府工作报告 of places outside the sample (a county of 四川, a city of 河南 as
 // a web page, a city of 浙江), beside the places fixtures, with reporter questions of the dev set's mix
 // (tests/real.jsonl): end to end through the real model and index on a temporary corpus.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEngine } from '../src/app/open.js';
-import { parseConfig } from '../src/config/index.js';
 import { parseReport, type ReportFile } from '../src/corpus/load.js';
-import { loadEmbedder } from '../src/embed/index.js';
-import { updateIndex } from '../src/index/build.js';
 import { segmentReport } from '../src/passages/index.js';
 import { readQuestions, scoreQuestions } from '../src/search/evaluate.js';
 import type { Engine } from '../src/types.js';
+import { indexedCopy } from './helpers/indexed.js';
 
 const real = join(import.meta.dirname, 'fixtures', 'real');
 const places = join(import.meta.dirname, 'fixtures', 'places');
@@ -36,17 +32,12 @@ describe('what each real-style report is', () => {
 });
 
 describe('questions about real-style reports, end to end', () => {
-  let work: string;
   let engine: Engine;
+  let remove = () => {};
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'real-test-'));
-    for (const dir of [real, places]) for (const f of readdirSync(dir)) cpSync(join(dir, f), join(work, 'corpus', f));
-    const config = parseConfig({ CORPUS_DIR: join(work, 'corpus'), INDEX_DIR: join(work, 'index') });
-    const embedder = await loadEmbedder(config);
-    await updateIndex(config, { embedder: async () => embedder });
-    engine = await openEngine(config, { embedder });
+    ({ engine, remove } = await indexedCopy('real-test', real, places));
   }, 120_000);
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  afterAll(() => remove());
 
   it('meets the measured figures on tests/real.jsonl', async () => {
     const { metrics, details } = await scoreQuestions(engine, readQuestions(join(import.meta.dirname, 'real.jsonl')));

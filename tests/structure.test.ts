@@ -1,18 +1,14 @@
 // The structure stage on whole reports written for these tests (tests/fixtures/structure): front matter wherever
 // it sits, the section tree with periods, figures with their period, span and unit, and no digit lost.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexedCopy } from './helpers/indexed.js';
 import { SAMPLE_DIR } from './helpers/sample.js';
-import { openEngine } from '../src/app/open.js';
 import { compareIndicator } from '../src/check/compare.js';
 import { figureBookOf, type FigureBook } from '../src/check/index.js';
-import { parseConfig } from '../src/config/index.js';
-import { loadEmbedder } from '../src/embed/index.js';
-import { updateIndex } from '../src/index/build.js';
 import type { Engine } from '../src/types.js';
 import { cleanReport } from '../src/clean/index.js';
 import { parseReport, type ReportFile } from '../src/corpus/load.js';
@@ -178,16 +174,13 @@ describe('whole reports end to end through the real model and index (temporary c
   let work: string;
   let engine: Engine;
   let book: FigureBook;
+  let remove = () => {};
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'structure-test-'));
-    for (const f of readdirSync(dir)) cpSync(join(dir, f), join(work, 'corpus', f));
-    const config = parseConfig({ CORPUS_DIR: join(work, 'corpus'), INDEX_DIR: join(work, 'index') });
-    const embedder = await loadEmbedder(config);
-    await updateIndex(config, { embedder: async () => embedder });
-    engine = await openEngine(config, { embedder });
-    book = figureBookOf(engine, loadSynonyms(config.synonymsFile))!;
+    const copy = await indexedCopy('structure-test', dir);
+    ({ work, engine, remove } = copy);
+    book = figureBookOf(engine, loadSynonyms(copy.config.synonymsFile))!;
   }, 120_000);
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  afterAll(() => remove());
 
   it('lists each report with its own title, place and year', () => {
     expect(engine.reports().map((r) => [r.file, r.title, r.place?.code, r.year]).sort()).toEqual([

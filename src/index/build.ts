@@ -15,6 +15,7 @@ import { segmentReport } from '../passages/index.js';
 import type { Passage } from '../types.js';
 import { embeddingEstimate, largeFileWarning, unindexableFiles } from './corpus-check.js';
 import { DiskError } from './fs-errors.js';
+import { sameStamp } from './integrity.js';
 import { formatBytes } from '../format.js';
 import type { Progress } from './progress.js';
 import { indexedText } from './indexed-text.js';
@@ -108,9 +109,10 @@ function scanCorpus(corpusDir: string, known: Manifest | null = null): CorpusEnt
   const stamps = new Map([...(known?.files ?? []), ...(known?.skipped ?? [])].flatMap((f) => (f.stamp ? [[f.file, f.stamp] as const] : [])));
   return listReportFiles(corpusDir).map((file) => {
     const path = join(corpusDir, file);
-    const { size, mtimeMs, ino } = statSync(path);
+    const stat = statSync(path);
+    const { size, mtimeMs, ino } = stat;
     const was = stamps.get(file);
-    const sha256 = was && was.bytes === size && was.mtimeMs === mtimeMs && was.ino === ino ? was.sha256 : hashBytes(readFileSync(path));
+    const sha256 = was && sameStamp(was, stat) ? was.sha256 : hashBytes(readFileSync(path));
     const stamp: FileStamp = { bytes: size, mtimeMs, ino, sha256 };
     const correction = corrections[file];
     if (!correction) return { file, path, hash: sha256, stamp };

@@ -172,9 +172,13 @@ const verified = new Map<string, { signature: string; problem: string | null }>(
  * its inode and time, so it is not hashed again either.
  */
 export function untouched(f: DataFile, stat: Stats, stored: StoredFiles | undefined): boolean {
-  const was = stored?.[f];
-  if (was?.mtimeMs === undefined || was.ino === undefined) return false;
   if ((CHECKED_PER_RECORD as readonly string[]).includes(f) && stored?.['passages.idx'] === undefined) return false;
+  return sameStamp(stored?.[f], stat);
+}
+
+/** The same size, modification time and inode as recorded (a file written, copied or replaced since has another). */
+export function sameStamp(was: { bytes: number; mtimeMs?: number; ino?: number } | undefined, stat: Pick<Stats, 'size' | 'mtimeMs' | 'ino'>): boolean {
+  if (was?.mtimeMs === undefined || was.ino === undefined) return false;
   return was.mtimeMs === stat.mtimeMs && was.ino === stat.ino && was.bytes === stat.size;
 }
 

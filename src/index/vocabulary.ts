@@ -22,7 +22,8 @@ export interface LearntWords {
 export const VOCABULARY_WORDS = 'vocabulary.json';
 export const VOCABULARY_VECTORS = 'vocabulary.f32';
 
-const HAN_WORD = /^\p{Script=Han}{2,8}$/u;
+/** A word the vocabulary may hold: two to eight Chinese characters. */
+export const HAN_WORD = /^\p{Script=Han}{2,8}$/u;
 
 /**
  * At most this many words: every question word is compared with every vocabulary vector (~1 ms per 1,000 words

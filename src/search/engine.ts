@@ -15,7 +15,7 @@ import { coverage, type DecisionModel, features, loadDecision, outcome, probabil
 import { highlightWithKey } from './highlight.js';
 import { findPlaces } from '../places/find.js';
 import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
-import { type LearntWords, type LearntWordsOptions, withLearntWords } from './vocabulary.js';
+import { dot, type LearntWords, type LearntWordsOptions, withLearntWords } from './vocabulary.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
 export interface RankOptions {
@@ -823,12 +823,6 @@ export function contradictsYear(p: Passage, u: QueryUnderstanding, period: Perio
   if (period === 'plan') return target !== p.source.year;
   if (period === 'review') return target !== p.source.year - 1;
   return target !== p.source.year && target !== p.source.year - 1;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -5,7 +5,7 @@
 // stage read next to the reports' figures, and the model says which are near. The build embeds them and stores
 // them with the index (src/index/vocabulary.ts): a question reads them, it never embeds the vocabulary.
 import { tokenize } from '../index/tokenize.js';
-import type { LearntWords } from '../index/vocabulary.js';
+import { HAN_WORD, type LearntWords } from '../index/vocabulary.js';
 
 export type { LearntWords };
 
@@ -21,9 +21,8 @@ export interface LearntWordsOptions {
   every?: boolean;
 }
 
-const HAN_WORD = /^\p{Script=Han}{2,8}$/u;
-
-function dot(a: Float32Array, b: Float32Array): number {
+/** Cosine of two unit vectors (the model's are normalized). */
+export function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;

@@ -9,7 +9,7 @@ import { ingestReports, removeReport } from '../src/app/ingest.js';
 import { openEngine } from '../src/app/open.js';
 import { type Config, parseConfig } from '../src/config/index.js';
 import { type Embedder, loadEmbedder } from '../src/embed/index.js';
-import { updateIndex } from '../src/index/build.js';
+import { segmentsToMerge, updateIndex } from '../src/index/build.js';
 import { currentVersion, readIndex } from '../src/index/store.js';
 import { SAMPLE_DIR } from './helpers/sample.js';
 
@@ -46,8 +46,8 @@ async function fullBuild(config: Config, files: string[]): Promise<void> {
 // its top results).
 const fresh = configOf('fresh');
 const RECENT = '001_338ed807dc2533c7.txt';
-const build = (compactShare: number) => ({ embedder: async () => embedder, compactShare });
-const add = (config: Config, file: string, compactShare: number) => ingestReports(config, [{ name: file, bytes: new Uint8Array(readFileSync(join(SAMPLE_DIR, file))) }], build(compactShare));
+const build = (compactShare: number, mergeFanout?: number) => ({ embedder: async () => embedder, compactShare, ...(mergeFanout ? { mergeFanout } : {}) });
+const add = (config: Config, file: string, compactShare: number, mergeFanout?: number) => ingestReports(config, [{ name: file, bytes: new Uint8Array(readFileSync(join(SAMPLE_DIR, file))) }], build(compactShare, mergeFanout));
 type Result = { source: { file: string }; highlight: string };
 const tops = (list: unknown[]) => list.map((a) => (a as { results: Result[] }).results.slice(0, 3).map((r) => `${r.source.file} ${r.highlight}`));
 
@@ -112,5 +112,44 @@ describe('a report added as a segment', () => {
     expect(compacted.manifest.removed).toBeUndefined();
     expect(readdirSync(join(segmented.indexDir, compacted.version)).filter((f) => f.startsWith('seg-'))).toEqual([]);
     expect(await answers(segmented)).toEqual(await answers(full));
+  });
+
+  it('segments of one size tier are merged into one as they pile up, answering as a full build does', async () => {
+    const [merging, mergedFull] = [configOf('merging'), configOf('merged-full')];
+    const sample = readdirSync(SAMPLE_DIR).sort();
+    const [first, second] = sample.slice(-2);
+    for (const config of [merging, mergedFull]) await fullBuild(config, sample.slice(0, -2));
+    const baseCount = (await readIndex(merging.indexDir)).manifest.passageCount;
+    await add(merging, first!, 1, 2);
+    await add(mergedFull, first!, 0);
+    const one = await readIndex(merging.indexDir);
+    expect(one.manifest.segments!.map((seg) => seg.dir)).toEqual(['seg-1']);
+    await add(merging, second!, 1, 2);
+    await add(mergedFull, second!, 0);
+    const merged = await readIndex(merging.indexDir);
+    const full = (await readIndex(mergedFull.indexDir)).manifest;
+    // Two segments of one tier (fan-out 2 here) became one: seg-1's passages, vectors and words read back, not embedded again.
+    expect(merged.manifest.segments).toEqual([expect.objectContaining({ dir: 'seg-2', firstId: baseCount, passages: full.passageCount - baseCount })]);
+    expect(readdirSync(join(merging.indexDir, merged.version)).filter((f) => f.startsWith('seg-'))).toEqual(['seg-2']);
+    expect(merged.vector(baseCount)).toEqual(one.vector(baseCount));
+    expect(merged.vocabulary!.words.slice(0, one.vocabulary!.words.length)).toEqual(one.vocabulary!.words);
+    expect(merged.figures.length).toBe((await readIndex(mergedFull.indexDir)).figures.length);
+    expect(await answers(merging)).toEqual(await answers(mergedFull));
+  });
+});
+
+describe('which segments merge', () => {
+  it('the newest segments of one tier, as often as that holds, never past the largest merge', () => {
+    expect(segmentsToMerge([], 200)).toBe(0);
+    expect(segmentsToMerge([200, 200], 200)).toBe(0);
+    expect(segmentsToMerge([200, 200, 200], 200)).toBe(3);
+    // A larger segment of another tier stays; the small ones after it merge.
+    expect(segmentsToMerge([2600, 200, 200], 200)).toBe(0);
+    expect(segmentsToMerge([2600, 200, 200, 200], 200)).toBe(3);
+    // Cascade: four small ones make a segment of the next tier, which then merges with three of that tier.
+    expect(segmentsToMerge([2600, 2600, 2600, 1900, 200, 200], 200)).toBe(6);
+    // Never a segment past 16,384 passages: those wait for the full build.
+    expect(segmentsToMerge([9000, 9000, 9000], 9000)).toBe(0);
+    expect(segmentsToMerge([200], 200, 2)).toBe(1);
   });
 });

@@ -31,6 +31,8 @@ const USAGE = `usage: npm run bench [-- --json] [--scale 100000,1000000] [--only
   --scale N,N        synthetic archive sizes (default 100000)
   --e2e-max N        run the full search path on synthetic archives up to N passages (default 100000)
   --ingest-report F  the report added to each of those archives through the ingest path (default tests/fixtures/real/quzhou-2025.txt)
+  --ingests N        reports added one after the other to each of those archives (default 1; copies of that report)
+  --merge-fanout N   segments of one size tier merged into one at an ingest (default 4; 1000: never)
   --hnsw M,efC,ef    HNSW parameters for the scale runs (default ${DEFAULT_HNSW.M},${DEFAULT_HNSW.efConstruction},${DEFAULT_HNSW.ef})
   --ef-sweep N,N     ef values to measure recall and latency at (default 64,128,200,300,400,512)
   --only LIST        run only these sections (does not write latest.*)
@@ -77,6 +79,8 @@ async function main() {
       scale: { type: 'string', default: '100000' },
       'e2e-max': { type: 'string', default: '100000' },
       'ingest-report': { type: 'string', default: join(ROOT, 'tests/fixtures/real/quzhou-2025.txt') },
+      ingests: { type: 'string', default: '1' },
+      'merge-fanout': { type: 'string' },
       hnsw: { type: 'string' },
       'ef-sweep': { type: 'string', default: '64,128,200,300,400,512' },
       only: { type: 'string' },
@@ -99,6 +103,8 @@ async function main() {
   const sizes = numbers(values.scale!, '--scale');
   const efSweep = numbers(values['ef-sweep']!, '--ef-sweep');
   const e2eMax = numbers(values['e2e-max']!, '--e2e-max')[0]!;
+  const ingests = numbers(values.ingests!, '--ingests')[0]!;
+  const mergeFanout = values['merge-fanout'] === undefined ? undefined : numbers(values['merge-fanout'], '--merge-fanout')[0]!;
 
   const config = await loadConfig();
   const log = createLogger(config.logLevel === 'silent' ? 'silent' : 'info');
@@ -171,6 +177,8 @@ async function main() {
           e2eMax,
           e2eRepeats: 5,
           ingest: ingestReport(values['ingest-report']!),
+          ingests,
+          ...(mergeFanout ? { mergeFanout } : {}),
           workDir,
           log,
         },

@@ -127,6 +127,10 @@ export function summaryTable(r: BenchResults): string {
       withTarget(`resident memory answering, ${n} passages`, `${n} passages: resident memory of that process after its answer (model, index, engine)`, mib(s.e2e.coldStart.rss));
       const i = s.e2e.ingest;
       if (i) withTarget(`one report added, ${n} passages`, `${n} passages: one report added through ingest (${i.file}, ${i.added} passages${i.segment ? ', as a segment' : ', rebuilt'}; its questions answered ${i.answered}/${i.asked})`, sec(i.seconds, 2));
+      if (i?.after) {
+        const a = i.after;
+        rows.push([`${n} passages: ${a.ingests} reports added one by one (later ingests, slowest; segments left; warm p50 / p95 then)`, `${sec(Math.max(...a.seconds), 2)}; ${a.segments.length} segments (${a.segments.join(', ')} passages); ${trio(a.warm)}`, '', '']);
+      }
     }
   }
   for (const [i, l] of (r.load ?? []).entries()) {

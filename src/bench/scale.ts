@@ -37,6 +37,10 @@ export interface ScaleOptions {
   e2eRepeats: number;
   /** The report added to each end-to-end archive (ingest measurement) and questions about it with their answers. */
   ingest: { file: string; questions: { question: string; answer: string }[] };
+  /** Reports added one after the other (the first as above, then copies of it under other names): the segments' merging. */
+  ingests?: number;
+  /** Segments of one tier merged into one (src/index/build.ts MERGE_FANOUT when unset; a large number: never). */
+  mergeFanout?: number;
   workDir: string;
   log: Logger;
 }
@@ -139,7 +143,7 @@ async function benchOneSize(
     const coldStart = await benchArchiveColdStart(dir, questions[0]!, 3);
     log.info(`scale ${size}: cold start ${coldStart.runs.join(', ')} s; ${JSON.stringify(coldStart.phases)}`);
     log.info(`scale ${size}: adding ${basename(options.ingest.file)} through the ingest path…`);
-    const ingest = await benchIngest(dir, embedder, synonyms, options.ingest);
+    const ingest = await benchIngest(dir, embedder, synonyms, options, questions);
     log.info(`scale ${size}: ${JSON.stringify(ingest)}`);
     e2e = { loadS: round(loadS), openS: round(openS), rssWithEngine, rssAdded: rssWithEngine - before.rss, total: timed.total, stages: timed.stages, coldStart, ingest };
   }
@@ -263,6 +267,8 @@ export interface IngestRow {
   /** Questions about the report whose first result comes from it and holds the answer. */
   answered: number;
   asked: number;
+  /** With --ingests N: the seconds of each later ingest, the segments' passages after the last, and warm latency then. */
+  after?: { ingests: number; seconds: number[]; segments: number[]; warm: { p50: number; p95: number } };
 }
 
 /**
@@ -271,7 +277,8 @@ export interface IngestRow {
  * look built by this code from a corpus folder: a small stand-in file per synthetic report, its hash and stamp
  * in the manifest, the pipeline fingerprint and the model's id.
  */
-async function benchIngest(indexDir: string, embedder: Embedder, synonyms: Synonyms, ingest: ScaleOptions['ingest']): Promise<IngestRow> {
+async function benchIngest(indexDir: string, embedder: Embedder, synonyms: Synonyms, options: ScaleOptions, questions: string[]): Promise<IngestRow> {
+  const { ingest } = options;
   const corpusDir = join(dirname(indexDir), `${basename(indexDir)}-corpus`);
   mkdirSync(corpusDir, { recursive: true });
   const version = currentVersion(indexDir)!;
@@ -287,8 +294,9 @@ async function benchIngest(indexDir: string, embedder: Embedder, synonyms: Synon
   });
   writeFileSync(manifestPath, JSON.stringify({ ...manifest, files, pipeline: PIPELINE_FINGERPRINT, model: { ...manifest.model, id: embedder.modelId } }, null, 2));
   const config = parseConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+  const build = { embedder: async () => embedder, ...(options.mergeFanout ? { mergeFanout: options.mergeFanout } : {}) };
   const started = performance.now();
-  const { outcomes, build } = await ingestReports(config, [{ name: basename(ingest.file), bytes: new Uint8Array(readFileSync(ingest.file)) }], { embedder: async () => embedder });
+  const { outcomes, build: built } = await ingestReports(config, [{ name: basename(ingest.file), bytes: new Uint8Array(readFileSync(ingest.file)) }], build);
   const seconds = (performance.now() - started) / 1000;
   const added = outcomes[0]?.status === 'added' ? outcomes[0].facts.passages : 0;
   const index = await readIndex(indexDir);
@@ -298,9 +306,23 @@ async function benchIngest(indexDir: string, embedder: Embedder, synonyms: Synon
     const top = (await engine.search(question)).results[0];
     if (top?.source.file === basename(ingest.file) && (top.highlight.includes(answer) || top.figures.includes(answer))) answered++;
   }
+  // More reports, one ingest each (copies of the same report: what is measured is the segments, not the text).
+  const more: number[] = [];
+  const bytes = new Uint8Array(readFileSync(ingest.file));
+  for (let k = 2; k <= (options.ingests ?? 1); k++) {
+    const t = performance.now();
+    await ingestReports(config, [{ name: basename(ingest.file).replace(/(\.\w+)$/, `-copy-${k}$1`), bytes }], build);
+    more.push(round((performance.now() - t) / 1000, 2));
+  }
+  let after: IngestRow['after'];
+  if (more.length > 0) {
+    const last = await readIndex(indexDir);
+    const timed = await timeQueries(createEngine(last, embedder, synonyms, DEFAULT_RANK), questions, options.e2eRepeats);
+    after = { ingests: more.length + 1, seconds: more, segments: last.manifest.segments?.map((seg) => seg.passages) ?? [], warm: { p50: timed.total.p50, p95: timed.total.p95 } };
+  }
   rmSync(corpusDir, { recursive: true, force: true });
   return {
-    file: basename(ingest.file), passagesBefore: manifest.passageCount, added, seconds: round(seconds, 2), buildS: round(build?.seconds ?? 0, 2),
-    segment: (index.manifest.segments?.length ?? 0) > 0, answered, asked: ingest.questions.length,
+    file: basename(ingest.file), passagesBefore: manifest.passageCount, added, seconds: round(seconds, 2), buildS: round(built?.seconds ?? 0, 2),
+    segment: (index.manifest.segments?.length ?? 0) > 0, answered, asked: ingest.questions.length, ...(after ? { after } : {}),
   };
 }

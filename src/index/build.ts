@@ -59,6 +59,8 @@ export interface BuildOptions {
   quickCheck?: boolean;
   /** Share of the full build's passages that segments (passages added, and removed) may reach before a full build; COMPACT_SHARE when unset. */
   compactShare?: number;
+  /** How many segments of one tier are merged into one; MERGE_FANOUT when unset. */
+  mergeFanout?: number;
 }
 
 /**
@@ -68,6 +70,34 @@ export interface BuildOptions {
  * statistics until then).
  */
 export const COMPACT_SHARE = 0.2;
+
+/**
+ * Segments are merged as they pile up (size-tiered, as log-structured stores do): whenever the newest
+ * MERGE_FANOUT segments are of one size tier (tier k: 512·4^k to 512·4^(k+1) passages), they become one segment
+ * with their stored vectors (nothing embedded again; only the merged graph is built). A search visits every
+ * segment, so this keeps their number to a few per tier instead of one per report added (hundreds before the
+ * compaction share of a million-passage archive). A merge never builds a segment past MERGE_MAX passages
+ * (its graph takes ~1 ms a passage here); then the segments wait for the full build.
+ */
+export const MERGE_FANOUT = 4;
+const MERGE_UNIT = 512;
+const MERGE_MAX = 16384;
+
+const tier = (passages: number) => Math.max(0, Math.floor(Math.log(passages / MERGE_UNIT) / Math.log(MERGE_FANOUT)));
+
+/** How many of the newest segments (passage counts `sizes`, oldest first) the segment of `added` passages absorbs. */
+export function segmentsToMerge(sizes: number[], added: number, fanout = MERGE_FANOUT): number {
+  const run = [...sizes, added];
+  let absorbed = 0;
+  while (fanout >= 2 && run.length >= fanout) {
+    const last = run.slice(-fanout);
+    const total = last.reduce((n, x) => n + x, 0);
+    if (total > MERGE_MAX || !last.every((n) => tier(n) === tier(last[0]!))) break;
+    run.splice(-fanout, fanout, total);
+    absorbed += fanout - 1;
+  }
+  return absorbed;
+}
 
 /** A corpus change too large for a reader to build before answering. */
 export class PendingBuildError extends Error {}
@@ -419,7 +449,9 @@ async function appendSegment(
   if (options.maxNewPassages !== undefined && fresh.length > options.maxNewPassages) {
     throw new PendingBuildError(`${fresh.length} new passages wait to be embedded (${embeddingEstimate(fresh.length)}): run "npm run index" to add them`);
   }
-  diskCheck(config.indexDir, versionBytes(manifest, fresh.length));
+  const sizes = (manifest.segments ?? []).map((seg) => seg.passages);
+  const absorb = fresh.length > 0 ? segmentsToMerge(sizes, fresh.length, options.mergeFanout) : 0;
+  diskCheck(config.indexDir, versionBytes(manifest, fresh.length + sizes.slice(sizes.length - absorb).reduce((n, x) => n + x, 0)));
   let vectors: Float32Array[] = [];
   if (fresh.length > 0) {
     const embedder = await options.embedder();
@@ -449,7 +481,7 @@ async function appendSegment(
     hnsw: manifest.hnsw,
     ...(removed.size > 0 ? { removed: [...removed].sort((a, b) => a - b) } : {}),
   };
-  await writeSegment(config.indexDir, version, written, fresh, vectors, records, vocabulary);
+  await writeSegment(config.indexDir, version, written, fresh, vectors, records, vocabulary, absorb);
   options.onProgress?.({ phase: 'write', done: 1, total: 1 });
   return { ...report, passageCount: next - removed.size };
 }

@@ -11,7 +11,7 @@ import { indexedText } from './indexed-text.js';
 import { collectPostings, decodePostings, encodePostings, type LexicalPostings, type PostingsPart } from './lexical.js';
 import { CHUNK_BYTES, readChunked, readJsonArray, writeChunked, writeJsonArray } from './large-file.js';
 import { describeStoredFiles, type ExpectedShape, graphProblem, IndexDamagedError, listVersions, type StoredFiles, untouchedInFolder, versionProblem } from './integrity.js';
-import { type LearntWords, mergeVocabularies, readVocabulary, withLookup, writeVocabulary } from './vocabulary.js';
+import { type LearntWords, mergeVocabularies, readVocabulary, readVocabularyWords, withLookup, writeVocabulary } from './vocabulary.js';
 import { combinedStore, diskStore, memoryStore, type PassageFacts, type PassageStore, readLayout, writePassages } from './passage-store.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -195,29 +195,53 @@ export async function writeIndex(indexDir: string, manifest: Manifest, passages:
  * A new version that shares every file of version `from` by hard link (same inode and time: not copied, not
  * hashed again) and adds `passages` (numbered on from its last passage) as a segment of their own, with their
  * vectors, graph, postings, figures and the vocabulary words new to `from`; `manifest` lists the files and the
- * removed passages.
+ * removed passages. The newest `absorb` segments of `from` are merged into the new one (their stored passages,
+ * vectors, figures and words read back, in order; one graph and one set of postings built for them all).
  */
-export async function writeSegment(indexDir: string, from: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], figures: FigureRecord[], vocabulary: Vocabulary = { words: [], vectors: [], once: [] }): Promise<string> {
+export async function writeSegment(indexDir: string, from: string, manifest: Manifest, passages: Passage[], vectors: Float32Array[], figures: FigureRecord[], vocabulary: Vocabulary = { words: [], vectors: [], once: [] }, absorb = 0): Promise<string> {
   const previous = join(indexDir, from);
   const base = parseManifest(previous);
   if (!base?.stored) throw new IndexDamagedError(`index version ${from} has no manifest to add to: run "npm run index"`);
+  const before = base.segments ?? [];
+  const merged = passages.length > 0 && absorb > 0 ? before.slice(-absorb) : [];
+  const kept = before.slice(0, before.length - merged.length);
   return writeVersion(indexDir, async (dir) => {
     const link = (at: string, stored: StoredFiles) => {
       mkdirSync(join(dir, at), { recursive: true });
       for (const f of Object.keys(stored)) linkSync(join(previous, at, f), join(dir, at, f));
     };
     link('.', base.stored!);
-    for (const seg of base.segments ?? []) link(seg.dir, seg.stored);
-    const segments = [...(base.segments ?? [])];
+    for (const seg of kept) link(seg.dir, seg.stored);
+    const segments = [...kept];
     if (passages.length > 0) {
-      const name = `seg-${Math.max(0, ...segments.map((seg) => Number(seg.dir.slice(4)))) + 1}`;
+      const old = merged.map((seg) => readPartData(join(previous, seg.dir), seg.passages, manifest.model.dimension));
+      const all = {
+        passages: [...old.flatMap((o) => o.passages), ...passages],
+        vectors: [...old.flatMap((o) => o.vectors), ...vectors],
+        figures: [...old.flatMap((o) => o.figures), ...figures],
+        vocabulary: { words: [...old.flatMap((o) => o.vocabulary.words), ...vocabulary.words], vectors: [...old.flatMap((o) => o.vocabulary.vectors), ...vocabulary.vectors], once: [...new Set([...old.flatMap((o) => o.vocabulary.once), ...vocabulary.once])] },
+      };
+      const name = `seg-${Math.max(0, ...before.map((seg) => Number(seg.dir.slice(4)))) + 1}`;
       mkdirSync(join(dir, name));
-      const dense = buildHnsw(vectors, manifest.model.dimension, manifest.hnsw);
-      const stored = await writePart(join(dir, name), passages, vectors, dense, figures, vocabulary, manifest.model.dimension);
-      segments.push({ dir: name, firstId: base.passageCount, passages: passages.length, stored });
+      const dense = buildHnsw(all.vectors, manifest.model.dimension, manifest.hnsw);
+      const stored = await writePart(join(dir, name), all.passages, all.vectors, dense, all.figures, all.vocabulary, manifest.model.dimension);
+      segments.push({ dir: name, firstId: merged[0]?.firstId ?? base.passageCount, passages: all.passages.length, stored });
     }
     return { ...manifest, stored: base.stored, segments };
   });
+}
+
+/** Everything a segment's folder holds but its graph and postings (checked with the version already), to merge it into another. */
+function readPartData(dir: string, count: number, dimension: number): { passages: Passage[]; vectors: Float32Array[]; figures: FigureRecord[]; vocabulary: Vocabulary } {
+  try {
+    const passages = readJsonArray<Passage>(join(dir, 'passages.json'));
+    const vectors = unpackVectors(readChunked(join(dir, 'vectors.f32')), dimension);
+    if (passages.length !== count || vectors.length !== count) throw new Error(`${passages.length} passages and ${vectors.length} vectors where the manifest says ${count}`);
+    const learnt = readVocabulary(dir, dimension) ?? { words: [], vectors: [] };
+    return { passages, vectors, figures: readJsonArray<FigureRecord>(join(dir, 'figures.json')), vocabulary: { ...learnt, once: readVocabularyWords(dir).once } };
+  } catch (err) {
+    throw new IndexDamagedError(`the segment at ${dir} cannot be merged (${(err as Error).message}): run "npm run index" to rebuild the index`);
+  }
 }
 
 /** The data files of one part of a version (the full build's, or a segment's) into `dir`; returns their sizes and checksums. */

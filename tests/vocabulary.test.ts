@@ -61,6 +61,38 @@ describe('indicator words', () => {
     expect(none.concepts).toEqual([['讨回']]);
   });
 
+  it("stands in for the question's everyday phrase: the words that agree with its nearest indicator word, and the one-character verbs around a word it extends", async () => {
+    const v = (...x: number[]) => Float32Array.from(x);
+    const learnt = { words: ['常住人口城镇化率', '粮食产量', '城镇'], vectors: [v(1, 0, 0), v(0, 1, 0), v(0, 0, 1)] };
+    const phrase = { similarity: 0.55, top: 1, words: 0.65, unknownWords: 0.45 };
+    const options = { similarity: 0.75, top: 2, every: true, phrase };
+    // 住在城里的人占多大比例: the question's vector is near 常住人口城镇化率 (0.9), 城里's own only at 0.5 (its word stand-in is 城镇, 0.87).
+    const words: Record<string, Float32Array> = { 城里: v(0.5, 0, 0.866), 粮食: v(0, 0.6, -0.8) };
+    const vectorsOf = async (ws: string[]) => ws.map((w) => words[w]!);
+    const city = [['住'], ['城里'], ['人'], ['占']];
+    const question = (text: string, vector: Float32Array) => ({ text, vector: async () => vector });
+    const asked = question('住在城里的人占多大比例', v(0.9, 0, 0.436));
+    // 城里 is in no passage: 0.5 is enough, and the stand-in is searched.
+    const unknown = await withLearntWords(city, ['城里'], (w) => w !== '城里', vectorsOf, learnt, options, asked);
+    expect(unknown.learnt).toEqual({ 城里: ['城镇', '常住人口城镇化率'] });
+    expect(unknown.terms).toContain('常住人口城镇化率');
+    // A word some passage holds must agree at 0.65: 0.5 is not enough.
+    const held = await withLearntWords(city, ['城里'], () => true, vectorsOf, learnt, options, asked);
+    expect(held.learnt).toEqual({ 城里: ['城镇'] });
+    // Phrases off (or no question given): word by word, as before.
+    expect((await withLearntWords(city, ['城里'], (w) => w !== '城里', vectorsOf, learnt, { ...options, phrase: undefined }, asked)).learnt).toEqual({ 城里: ['城镇'] });
+    expect((await withLearntWords(city, ['城里'], (w) => w !== '城里', vectorsOf, learnt, options)).learnt).toEqual({ 城里: ['城镇'] });
+    // The question's vector far from every indicator word: nothing of the phrase.
+    expect((await withLearntWords(city, ['城里'], (w) => w !== '城里', vectorsOf, learnt, options, question('住在城里的人占多大比例', v(0.5, 0, 0.866)))).learnt).toEqual({ 城里: ['城镇'] });
+    // 打多少粮食: 粮食产量 extends 粮食, a word the question names: it stands in for 打 (counted, not searched).
+    const grain = await withLearntWords([['打'], ['粮食']], ['打', '粮食'], () => true, vectorsOf, learnt, options, question('打多少粮食', v(0, 1, 0)));
+    expect(grain.learnt).toEqual({ 打: ['粮食产量'] });
+    expect(grain.concepts).toEqual([['打', '粮食产量'], ['粮食']]);
+    expect(grain.terms).toEqual(['打', '粮食']);
+    // An indicator word the question names already adds nothing.
+    expect((await withLearntWords([['打'], ['粮食']], ['打', '粮食'], () => true, vectorsOf, learnt, options, question('打多少粮食产量', v(0, 1, 0)))).learnt).toEqual({});
+  });
+
   it('the real model puts an everyday word next to the report word', async () => {
     const model = await loadEmbedder(sampleConfig());
     const records = ['追回欠薪', '粮食总产量', '人均预期寿命', '旅客吞吐量', '森林覆盖率'].flatMap((indicator, i) => [

@@ -11,6 +11,8 @@ import { parseConfig } from '../src/config/index.js';
 import { type Embedder, loadEmbedder } from '../src/embed/index.js';
 import { currentProblem, currentVersion, readIndex } from '../src/index/store.js';
 import { indicatorWords, learnWords } from '../src/index/vocabulary.js';
+import { DEFAULT_RANK } from '../src/search/engine.js';
+import { understand } from '../src/search/understand.js';
 import { nearestWords, withLearntWords } from '../src/search/vocabulary.js';
 import { SAMPLE_DIR, sampleConfig } from './helpers/sample.js';
 
@@ -105,6 +107,27 @@ describe('indicator words', () => {
     const [other] = await model.embed(['讨回']);
     expect(nearestWords(other!, learnt, { similarity: 0, top: 1 })[0]).toBe('追回');
   }, 60_000);
+  it("the real model matches an everyday phrase to the indicator no word of it is near, with the question's own vector", async () => {
+    const model = await loadEmbedder(sampleConfig());
+    const indicators = ['常住人口城镇化率', '粮食总产量', '人均预期寿命', '旅客吞吐量', '森林覆盖率', '地区生产总值', '居民人均可支配收入', '城镇新增就业', '进出口总额'];
+    const learnt = await learnWords(indicators.flatMap((indicator, i) => [{ indicator, passageId: 2 * i }, { indicator, passageId: 2 * i + 1 }]), model);
+    // A word "some passage holds": one the indicator words hold.
+    const known = (w: string) => learnt.words.some((x) => x.includes(w));
+    const standIns = async (q: string, phrase: boolean) => {
+      const u = understand(q, { synonyms: {}, covered: [] });
+      const vector = await model.embedQuery(u.normalized);
+      const options = { ...DEFAULT_RANK.learntWords!, ...(phrase ? {} : { phrase: undefined }) };
+      return (await withLearntWords(u.concepts, u.terms, known, (ws) => model.embed(ws), learnt, options, { text: u.normalized, vector: async () => vector })).learnt;
+    };
+    for (const [q, indicator, word] of [
+      ['住在城里的人占多大比例？', '常住人口城镇化率', '城里'],
+      ['平均能活到多少岁？', '人均预期寿命', '能活'],
+      ['外贸做到了多大规模？', '进出口总额', '外贸'],
+    ] as const) {
+      expect((await standIns(q, true))[word], q).toContain(indicator);
+      expect((await standIns(q, false))[word] ?? [], q).not.toContain(indicator);
+    }
+  }, 60_000);
 });
 
 // End to end through the real model and index: the sample plus a small report written for this test
@@ -166,7 +189,8 @@ describe('learnt vocabulary, end to end', () => {
     const config = parseConfig({ CORPUS_DIR: join(dir, 'corpus'), INDEX_DIR: join(dir, 'index') });
     const model = await loadEmbedder(config);
     const embedded: string[] = [];
-    const spy: Embedder = { ...model, embed: async (texts, o) => (embedded.push(...texts), model.embed(texts, o)) };
+    const queries: string[] = [];
+    const spy: Embedder = { ...model, embed: async (texts, o) => (embedded.push(...texts), model.embed(texts, o)), embedQuery: async (q) => (queries.push(q), model.embedQuery(q)) };
     const engine = await openEngine(config, { embedder: spy });
     expect(embedded).toEqual([]); // the index was fresh: nothing built
     const a = await engine.search('海东市去年每千人口医生多少人？');
@@ -175,6 +199,8 @@ describe('learnt vocabulary, end to end', () => {
     expect(embedded.length).toBeGreaterThan(0);
     expect(embedded.length).toBeLessThanOrEqual(a.understood.concepts.length);
     expect(embedded).not.toContain('医师');
+    // The question's phrase is matched with the question's own vector: one model call for the question, none for its phrase.
+    expect(queries).toEqual(['海东市去年每千人口医生多少人？']);
   }, 120_000);
 
   it('a damaged vocabulary file is found like any other data file', async () => {
@@ -232,5 +258,15 @@ describe('LEARNT_WORDS', () => {
     expect(parseConfig({ LEARNT_WORDS: 'on' }).learntWords).toBeUndefined();
     expect(parseConfig({ LEARNT_WORDS: 'off' }).learntWords).toBeNull();
     expect(parseConfig({ LEARNT_WORDS: '0.8' }).learntWords).toBe(0.8);
+  });
+});
+
+describe('LEARNT_PHRASES', () => {
+  it('reads on (the default) and off, and refuses anything else with the values it takes', () => {
+    expect(parseConfig({}).learntPhrases).toBe(true);
+    expect(parseConfig({ LEARNT_PHRASES: 'on' }).learntPhrases).toBe(true);
+    expect(parseConfig({ LEARNT_PHRASES: 'off' }).learntPhrases).toBe(false);
+    expect(() => parseConfig({ LEARNT_PHRASES: 'maybe' })).toThrow(/LEARNT_PHRASES/);
+    expect(DEFAULT_RANK.learntWords!.phrase).toEqual({ similarity: 0.55, top: 1, words: 0.65, unknownWords: 0.45 });
   });
 });

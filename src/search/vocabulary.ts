@@ -4,6 +4,7 @@
 // synonym of src/search/synonyms.json does. No word list is written by hand: the indicators are those the figures
 // stage read next to the reports' figures, and the model says which are near. The build embeds them and stores
 // them with the index (src/index/vocabulary.ts): a question reads them, it never embeds the vocabulary.
+import { UNITS } from '../clean/figures.js';
 import { tokenize } from '../index/tokenize.js';
 import { HAN_WORD, type LearntWords } from '../index/vocabulary.js';
 
@@ -85,8 +86,9 @@ export async function withLearntWords(
         if (near.includes(w) || mapped[w]?.includes(near)) return;
         if (dot(vectors[i]!, vectorOf(near)) >= (known(w) ? phrase.words : phrase.unknownWords)) (mapped[w] ??= []).push(near);
       });
+      // A unit (多少天, 几户) is what the figure is counted in, not a word of the indicator: 空气质量优良率 is no answer to 优良天数有多少天.
       if (asked.some((w) => near.includes(w))) {
-        for (const alts of concepts) if (/^\p{Script=Han}$/u.test(alts[0]!) && !alts.includes(near)) (mapped[alts[0]!] ??= []).push(near);
+        for (const alts of concepts) if (/^\p{Script=Han}$/u.test(alts[0]!) && !UNITS.includes(alts[0]!) && !alts.includes(near)) (mapped[alts[0]!] ??= []).push(near);
       }
     }
   }

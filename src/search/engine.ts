@@ -80,7 +80,7 @@ export const DEFAULT_RANK: RankOptions = {
   spanPenalty: 0.8,
   coveragePenalty: 1,
   mode: 'hybrid',
-  // Chosen on the tune part's, the sample's and our own paraphrases (docs/answers.md, round 4).
+  // Chosen on the tune part's, the sample's and our own paraphrases (docs/answers.md, round 4; the phrase: round 5).
   learntWords: { similarity: 0.75, top: 2, every: true, phrase: { similarity: 0.57, top: 1, words: 0.65, unknownWords: 0.45 } },
   ...fittedRank(),
 };

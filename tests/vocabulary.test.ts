@@ -11,6 +11,8 @@ import { parseConfig } from '../src/config/index.js';
 import { type Embedder, loadEmbedder } from '../src/embed/index.js';
 import { currentProblem, currentVersion, readIndex } from '../src/index/store.js';
 import { indicatorWords, learnWords } from '../src/index/vocabulary.js';
+import { DEFAULT_RANK } from '../src/search/engine.js';
+import { understand } from '../src/search/understand.js';
 import { nearestWords, withLearntWords } from '../src/search/vocabulary.js';
 import { SAMPLE_DIR, sampleConfig } from './helpers/sample.js';
 
@@ -61,6 +63,39 @@ describe('indicator words', () => {
     expect(none.concepts).toEqual([['讨回']]);
   });
 
+  it("stands in for the question's everyday phrase: the words that agree with its nearest indicator word, and the one-character verbs around a word it extends", async () => {
+    const v = (...x: number[]) => Float32Array.from(x);
+    const learnt = { words: ['常住人口城镇化率', '粮食产量', '城镇'], vectors: [v(1, 0, 0), v(0, 1, 0), v(0, 0, 1)] };
+    const phrase = { similarity: 0.57, top: 1, words: 0.65, unknownWords: 0.45 };
+    const options = { similarity: 0.75, top: 2, every: true, phrase };
+    // 住在城里的人占多大比例: the question's vector is near 常住人口城镇化率 (0.9), 城里's own only at 0.5 (its word stand-in is 城镇, 0.87).
+    const words: Record<string, Float32Array> = { 城里: v(0.5, 0, 0.866), 粮食: v(0, 0.6, -0.8) };
+    const vectorsOf = async (ws: string[]) => ws.map((w) => words[w]!);
+    const city = [['住'], ['城里'], ['人'], ['占']];
+    const question = (text: string, vector: Float32Array) => ({ text, vector: async () => vector });
+    const asked = question('住在城里的人占多大比例', v(0.9, 0, 0.436));
+    // 城里 is in no passage: 0.5 is enough, and the stand-in is searched.
+    const unknown = await withLearntWords(city, ['城里'], (w) => w !== '城里', vectorsOf, learnt, options, asked);
+    expect(unknown.learnt).toEqual({ 城里: ['城镇', '常住人口城镇化率'] });
+    expect(unknown.terms).toContain('常住人口城镇化率');
+    // A word some passage holds must agree at 0.65: 0.5 is not enough.
+    const held = await withLearntWords(city, ['城里'], () => true, vectorsOf, learnt, options, asked);
+    expect(held.learnt).toEqual({ 城里: ['城镇'] });
+    // Phrases off (or no question given): word by word, as before.
+    expect((await withLearntWords(city, ['城里'], (w) => w !== '城里', vectorsOf, learnt, { ...options, phrase: undefined }, asked)).learnt).toEqual({ 城里: ['城镇'] });
+    expect((await withLearntWords(city, ['城里'], (w) => w !== '城里', vectorsOf, learnt, options)).learnt).toEqual({ 城里: ['城镇'] });
+    // The question's vector far from every indicator word: nothing of the phrase.
+    expect((await withLearntWords(city, ['城里'], (w) => w !== '城里', vectorsOf, learnt, options, question('住在城里的人占多大比例', v(0.5, 0, 0.866)))).learnt).toEqual({ 城里: ['城镇'] });
+    // 打多少粮食: 粮食产量 extends 粮食, a word the question names: it stands in for 打 (counted, not searched).
+    // A unit (吨) is what the figure is counted in: never stood in for.
+    const grain = await withLearntWords([['打'], ['粮食'], ['吨']], ['打', '粮食', '吨'], () => true, vectorsOf, learnt, options, question('打多少吨粮食', v(0, 1, 0)));
+    expect(grain.learnt).toEqual({ 打: ['粮食产量'] });
+    expect(grain.concepts).toEqual([['打', '粮食产量'], ['粮食'], ['吨']]);
+    expect(grain.terms).toEqual(['打', '粮食', '吨']);
+    // An indicator word the question names already adds nothing.
+    expect((await withLearntWords([['打'], ['粮食']], ['打', '粮食'], () => true, vectorsOf, learnt, options, question('打多少粮食产量', v(0, 1, 0)))).learnt).toEqual({});
+  });
+
   it('the real model puts an everyday word next to the report word', async () => {
     const model = await loadEmbedder(sampleConfig());
     const records = ['追回欠薪', '粮食总产量', '人均预期寿命', '旅客吞吐量', '森林覆盖率'].flatMap((indicator, i) => [
@@ -72,6 +107,27 @@ describe('indicator words', () => {
     expect(nearestWords(vector!, learnt, { similarity: 0, top: 1 })[0]).toMatch(/寿命/);
     const [other] = await model.embed(['讨回']);
     expect(nearestWords(other!, learnt, { similarity: 0, top: 1 })[0]).toBe('追回');
+  }, 60_000);
+  it("the real model matches an everyday phrase to the indicator no word of it is near, with the question's own vector", async () => {
+    const model = await loadEmbedder(sampleConfig());
+    const indicators = ['常住人口城镇化率', '粮食总产量', '人均预期寿命', '旅客吞吐量', '森林覆盖率', '地区生产总值', '居民人均可支配收入', '城镇新增就业', '进出口总额'];
+    const learnt = await learnWords(indicators.flatMap((indicator, i) => [{ indicator, passageId: 2 * i }, { indicator, passageId: 2 * i + 1 }]), model);
+    // A word "some passage holds": one the indicator words hold.
+    const known = (w: string) => learnt.words.some((x) => x.includes(w));
+    const standIns = async (q: string, phrase: boolean) => {
+      const u = understand(q, { synonyms: {}, covered: [] });
+      const vector = await model.embedQuery(u.normalized);
+      const options = { ...DEFAULT_RANK.learntWords!, ...(phrase ? {} : { phrase: undefined }) };
+      return (await withLearntWords(u.concepts, u.terms, known, (ws) => model.embed(ws), learnt, options, { text: u.normalized, vector: async () => vector })).learnt;
+    };
+    for (const [q, indicator, word] of [
+      ['住在城里的人占多大比例？', '常住人口城镇化率', '城里'],
+      ['平均能活到多少岁？', '人均预期寿命', '能活'],
+      ['外贸做到了多大规模？', '进出口总额', '外贸'],
+    ] as const) {
+      expect((await standIns(q, true))[word], q).toContain(indicator);
+      expect((await standIns(q, false))[word] ?? [], q).not.toContain(indicator);
+    }
   }, 60_000);
 });
 
@@ -134,7 +190,8 @@ describe('learnt vocabulary, end to end', () => {
     const config = parseConfig({ CORPUS_DIR: join(dir, 'corpus'), INDEX_DIR: join(dir, 'index') });
     const model = await loadEmbedder(config);
     const embedded: string[] = [];
-    const spy: Embedder = { ...model, embed: async (texts, o) => (embedded.push(...texts), model.embed(texts, o)) };
+    const queries: string[] = [];
+    const spy: Embedder = { ...model, embed: async (texts, o) => (embedded.push(...texts), model.embed(texts, o)), embedQuery: async (q) => (queries.push(q), model.embedQuery(q)) };
     const engine = await openEngine(config, { embedder: spy });
     expect(embedded).toEqual([]); // the index was fresh: nothing built
     const a = await engine.search('海东市去年每千人口医生多少人？');
@@ -143,6 +200,8 @@ describe('learnt vocabulary, end to end', () => {
     expect(embedded.length).toBeGreaterThan(0);
     expect(embedded.length).toBeLessThanOrEqual(a.understood.concepts.length);
     expect(embedded).not.toContain('医师');
+    // The question's phrase is matched with the question's own vector: one model call for the question, none for its phrase.
+    expect(queries).toEqual(['海东市去年每千人口医生多少人？']);
   }, 120_000);
 
   it('a damaged vocabulary file is found like any other data file', async () => {
@@ -200,5 +259,15 @@ describe('LEARNT_WORDS', () => {
     expect(parseConfig({ LEARNT_WORDS: 'on' }).learntWords).toBeUndefined();
     expect(parseConfig({ LEARNT_WORDS: 'off' }).learntWords).toBeNull();
     expect(parseConfig({ LEARNT_WORDS: '0.8' }).learntWords).toBe(0.8);
+  });
+});
+
+describe('LEARNT_PHRASES', () => {
+  it('reads on (the default) and off, and refuses anything else with the values it takes', () => {
+    expect(parseConfig({}).learntPhrases).toBe(true);
+    expect(parseConfig({ LEARNT_PHRASES: 'on' }).learntPhrases).toBe(true);
+    expect(parseConfig({ LEARNT_PHRASES: 'off' }).learntPhrases).toBe(false);
+    expect(() => parseConfig({ LEARNT_PHRASES: 'maybe' })).toThrow(/LEARNT_PHRASES/);
+    expect(DEFAULT_RANK.learntWords!.phrase).toEqual({ similarity: 0.57, top: 1, words: 0.65, unknownWords: 0.45 });
   });
 });

@@ -33,7 +33,8 @@ export async function openEngine(config: Config, options: OpenOptions = {}): Pro
   await ensureIndex(config, { log, embedder: getEmbedder, onProgress: options.onProgress, warn: (m) => log.warn(m) });
   const [model, index] = await Promise.all([getEmbedder(), readIndex(config.indexDir, { warn: (m) => log.warn(m) })]);
   const synonyms = loadSynonyms(config.synonymsFile);
-  const learntWords = config.learntWords === null ? null : config.learntWords === undefined ? DEFAULT_RANK.learntWords : { ...DEFAULT_RANK.learntWords!, similarity: config.learntWords };
+  const words = config.learntWords === null ? null : config.learntWords === undefined ? DEFAULT_RANK.learntWords! : { ...DEFAULT_RANK.learntWords!, similarity: config.learntWords };
+  const learntWords = words && !config.learntPhrases ? { ...words, phrase: undefined } : words;
   return createEngine(index, model, synonyms, { ...DEFAULT_RANK, learntWords, ...options.rank }, config.indexDir);
 }
 

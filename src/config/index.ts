@@ -31,6 +31,7 @@ const schema = z.object({
     .string()
     .default('on')
     .refine((v) => ['on', 'off', ''].includes(v) || (Number(v) > 0 && Number(v) < 1), 'must be on, off or a cosine between 0 and 1 (e.g. 0.8)'),
+  LEARNT_PHRASES: z.enum(['on', 'off']).default('on'),
   BOT_TOKEN: z
     .string()
     .regex(/^\d+:[\w-]{20,}$/, 'looks malformed: expected "123456:ABC…" from @BotFather')
@@ -77,6 +78,8 @@ export interface Config {
   synonymsFile: string;
   /** Learnt vocabulary (src/search/vocabulary.ts): undefined = on with the fitted similarity, null = off, a number = on at that similarity. */
   learntWords: number | null | undefined;
+  /** The question's everyday phrase matched whole against the learnt vocabulary (off: word by word only, for ablation). */
+  learntPhrases: boolean;
   botToken: string | undefined;
   allowedUserIds: number[];
   allowedChatIds: number[];
@@ -134,6 +137,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     queryInstruction: e.QUERY_INSTRUCTION,
     synonymsFile: abs(e.SYNONYMS_FILE),
     learntWords: e.LEARNT_WORDS === 'off' ? null : e.LEARNT_WORDS === 'on' || e.LEARNT_WORDS === '' ? undefined : Number(e.LEARNT_WORDS),
+    learntPhrases: e.LEARNT_PHRASES === 'on',
     botToken: e.BOT_TOKEN,
     allowedUserIds: e.ALLOWED_USER_IDS,
     allowedChatIds: e.ALLOWED_CHAT_IDS,

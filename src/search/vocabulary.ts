@@ -4,6 +4,7 @@
 // synonym of src/search/synonyms.json does. No word list is written by hand: the indicators are those the figures
 // stage read next to the reports' figures, and the model says which are near. The build embeds them and stores
 // them with the index (src/index/vocabulary.ts): a question reads them, it never embeds the vocabulary.
+import { UNITS } from '../clean/figures.js';
 import { tokenize } from '../index/tokenize.js';
 import { HAN_WORD, type LearntWords } from '../index/vocabulary.js';
 
@@ -19,6 +20,16 @@ export interface LearntWordsOptions {
    * 机场 counts as named by a passage saying 旅客吞吐量.
    */
   every?: boolean;
+  /**
+   * Stand-ins for the question's everyday phrase, which no single word of it is near (住在城里的人占多大比例 →
+   * 常住人口城镇化率, 打多少粮食 → 粮食产量): the question's own vector (embedded for the search anyway: no model
+   * call of its own) against the indicator words, the nearest at cosine ≥ `similarity` (at most `top`). Each
+   * stands in for the question's words whose own vectors agree with it (cosine ≥ `words`, or ≥ `unknownWords`
+   * for a word no passage holds, which it is then also searched for) and, when it extends a word the question
+   * names (粮食 → 粮食产量), for the question's one-character words (打, 收: the everyday verbs around that word).
+   * Absent: word by word only. Fitted: docs/answers.md "Round 5: everyday phrases".
+   */
+  phrase?: { similarity: number; top: number; words: number; unknownWords: number };
 }
 
 /** Cosine of two unit vectors (the model's are normalized). */
@@ -50,19 +61,37 @@ export async function withLearntWords(
   vectorsOf: (words: string[]) => Promise<Float32Array[]>,
   learnt: LearntWords,
   options: LearntWordsOptions,
+  question?: { text: string; vector: () => Promise<Float32Array> },
 ): Promise<{ concepts: string[][]; terms: string[]; learnt: Record<string, string[]> }> {
   // A concept none of whose alternatives is in the index (a synonym already found one: nothing to learn); with
   // `every`, each concept's word.
   const isUnknown = (alts: string[]) => !alts.some(known);
-  const asked = concepts.filter((alts) => HAN_WORD.test(alts[0]!) && (options.every || isUnknown(alts))).map((alts) => alts[0]!);
+  const phrase = options.phrase && question ? options.phrase : undefined;
+  // Every word's vector is needed to tell which words the phrase's indicator word stands in for.
+  const asked = concepts.filter((alts) => HAN_WORD.test(alts[0]!) && (options.every || phrase || isUnknown(alts))).map((alts) => alts[0]!);
   if (asked.length === 0 || learnt.words.length === 0) return { concepts, terms, learnt: {} };
-  const vectors = await vectorsOf(asked);
+  const [vectors, questionVector] = await Promise.all([vectorsOf(asked), phrase ? question!.vector() : undefined]);
   const mapped: Record<string, string[]> = {};
   asked.forEach((w, i) => {
+    if (!options.every && !isUnknown(concepts.find((alts) => alts[0] === w)!)) return;
     // A near word holding the question's word (粮食总产量 for 粮食) adds nothing: a passage naming it names the word.
     const near = nearestWords(vectors[i]!, learnt, { ...options, top: learnt.words.length }).filter((n) => !n.includes(w)).slice(0, options.top);
     if (near.length > 0) mapped[w] = near;
   });
+  if (phrase && questionVector) {
+    const vectorOf = (w: string) => learnt.vectorOf?.get(w) ?? learnt.vectors[learnt.words.indexOf(w)]!;
+    // The phrase's indicator word, unless the question names it already.
+    for (const near of nearestWords(questionVector, learnt, phrase).filter((n) => !question!.text.includes(n))) {
+      asked.forEach((w, i) => {
+        if (near.includes(w) || mapped[w]?.includes(near)) return;
+        if (dot(vectors[i]!, vectorOf(near)) >= (known(w) ? phrase.words : phrase.unknownWords)) (mapped[w] ??= []).push(near);
+      });
+      // A unit (多少天, 几户) is what the figure is counted in, not a word of the indicator: 空气质量优良率 is no answer to 优良天数有多少天.
+      if (asked.some((w) => near.includes(w))) {
+        for (const alts of concepts) if (/^\p{Script=Han}$/u.test(alts[0]!) && !UNITS.includes(alts[0]!) && !alts.includes(near)) (mapped[alts[0]!] ??= []).push(near);
+      }
+    }
+  }
   if (Object.keys(mapped).length === 0) return { concepts, terms, learnt: {} };
   const out = concepts.map((alts) => (mapped[alts[0]!] ? [...new Set([...alts, ...mapped[alts[0]!]!])] : alts));
   // Searched: only the stand-ins of words no passage holds (a known word is searched as it is).

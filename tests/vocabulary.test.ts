@@ -10,8 +10,8 @@ import { openEngine } from '../src/app/open.js';
 import { parseConfig } from '../src/config/index.js';
 import { type Embedder, loadEmbedder } from '../src/embed/index.js';
 import { currentProblem, currentVersion, readIndex } from '../src/index/store.js';
-import { indicatorWords, learnWords } from '../src/index/vocabulary.js';
-import { nearestWords, withLearntWords } from '../src/search/vocabulary.js';
+import { indicatorWords, learnWords, withLookup } from '../src/index/vocabulary.js';
+import { nearestWords, standInMemory, standInsBy, withLearntWords } from '../src/search/vocabulary.js';
 import { SAMPLE_DIR, sampleConfig } from './helpers/sample.js';
 
 describe('indicator words', () => {
@@ -50,15 +50,69 @@ describe('indicator words', () => {
     const asked: string[] = [];
     const vectorsOf = async (words: string[]) => (asked.push(...words), words.map(() => v(1, 0, 0)));
     const known = (w: string) => w === '粮食';
-    const out = await withLearntWords([['讨回'], ['粮食']], ['讨回', '粮食'], known, vectorsOf, learnt, { similarity: 0.7, top: 2 });
+    const out = await withLearntWords([['讨回'], ['粮食']], ['讨回', '粮食'], known, standInsBy(vectorsOf, learnt, { similarity: 0.7, top: 2 }), {});
     expect(asked).toEqual(['讨回']); // the known word is never embedded
     expect(out.concepts).toEqual([['讨回', '追回'], ['粮食']]);
     expect(out.terms).toEqual(['讨回', '粮食', '追回']);
     expect(out.learnt).toEqual({ 讨回: ['追回'] });
     // Nothing near enough: the question reads as before.
-    const none = await withLearntWords([['讨回']], ['讨回'], known, vectorsOf, learnt, { similarity: 1.01, top: 2 });
+    const none = await withLearntWords([['讨回']], ['讨回'], known, standInsBy(vectorsOf, learnt, { similarity: 1.01, top: 2 }), {});
     expect(none.learnt).toEqual({});
     expect(none.concepts).toEqual([['讨回']]);
+  });
+
+  it('remembers each question word\'s stand-ins: a word asked again costs no model call and no pass over the vocabulary', async () => {
+    const v = (...x: number[]) => Float32Array.from(x);
+    const learnt = withLookup({ words: ['追回', '欠薪', '粮食'], vectors: [v(1, 0, 0), v(0.6, 0.8, 0), v(0, 0, 1)] });
+    const options = { similarity: 0.5, top: 2 };
+    const calls: string[][] = [];
+    const vectors: Record<string, Float32Array> = { 讨回: v(1, 0, 0), 口粮: v(0, 0, 1), 工钱: v(0.6, 0.8, 0) };
+    const memo = standInMemory(async (words) => (calls.push(words), words.map((w) => vectors[w]!)), 2);
+    const ask = memo.standIns(learnt, options);
+    // The new words of a question are embedded in one call, together, as before.
+    expect(await ask(['讨回', '口粮'])).toEqual([['追回', '欠薪'], ['粮食']]);
+    expect(calls).toEqual([['讨回', '口粮']]);
+    // Asked again: no model call, and no pass over the vocabulary (a changed word list would show in a new pass).
+    learnt.words[0] = '变了';
+    expect(await ask(['讨回'])).toEqual([['追回', '欠薪']]);
+    expect(calls).toHaveLength(1);
+    learnt.words[0] = '追回';
+    // Another vocabulary (a new index version): found again from the remembered vector, not embedded again.
+    const next = withLookup({ words: ['欠薪'], vectors: [v(0.6, 0.8, 0)] });
+    expect(await memo.standIns(next, options)(['讨回'])).toEqual([['欠薪']]);
+    expect(calls).toHaveLength(1);
+    // At most two words: the least recently asked (口粮) is dropped, 讨回 kept.
+    expect(await ask(['工钱'])).toEqual([['欠薪', '追回']]);
+    expect(memo.size).toBe(2);
+    await ask(['讨回']);
+    expect(calls).toEqual([['讨回', '口粮'], ['工钱']]);
+    await ask(['口粮']);
+    expect(calls).toEqual([['讨回', '口粮'], ['工钱'], ['口粮']]);
+    // A vocabulary word is never embedded.
+    expect(await ask(['欠薪'])).toEqual([['追回']]);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('a word asked by two questions at once is embedded once; a failed embedding is asked again next time', async () => {
+    const v = (...x: number[]) => Float32Array.from(x);
+    const learnt = { words: ['追回'], vectors: [v(1, 0)] };
+    const options = { similarity: 0.5, top: 2 };
+    const calls: string[][] = [];
+    let fail = true;
+    const memo = standInMemory(async (words) => {
+      calls.push(words);
+      await new Promise((r) => setTimeout(r, 10));
+      if (fail) throw new Error('model busy');
+      return words.map(() => v(1, 0));
+    });
+    const ask = memo.standIns(learnt, options);
+    const both = await Promise.allSettled([ask(['讨回']), ask(['讨回'])]);
+    expect(both.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(calls).toEqual([['讨回']]);
+    fail = false;
+    const again = await Promise.all([ask(['讨回']), ask(['讨回', '要回'])]);
+    expect(again).toEqual([[['追回']], [['追回'], ['追回']]]);
+    expect(calls).toEqual([['讨回'], ['讨回'], ['要回']]);
   });
 
   it('the real model puts an everyday word next to the report word', async () => {

@@ -15,7 +15,7 @@ import { coverage, type DecisionModel, features, loadDecision, outcome, probabil
 import { highlightWithKey } from './highlight.js';
 import { findPlaces } from '../places/find.js';
 import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
-import { dot, type LearntWords, type LearntWordsOptions, withLearntWords } from './vocabulary.js';
+import { dot, type LearntWordsOptions, standInMemory, withLearntWords } from './vocabulary.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
 export interface RankOptions {
@@ -206,16 +206,8 @@ function passagePeriod(index: StoredIndex, i: number): Period | null {
 
 export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, indexDir?: string) {
   let state = prepare(initial);
-  // Question words' vectors for the learnt vocabulary, remembered (the oldest dropped first past 5,000).
-  const wordCache = new Map<string, Float32Array>();
-  const wordVectors = async (words: string[], learnt: LearntWords) => {
-    // A word of the vocabulary itself has its vector already.
-    const known = (w: string) => learnt.vectorOf?.get(w);
-    const todo = words.filter((w) => !wordCache.has(w) && !known(w));
-    if (todo.length > 0) (await model.embed(todo, { batchSize: 32 })).forEach((v, i) => wordCache.set(todo[i]!, v));
-    while (wordCache.size > 5000) wordCache.delete(wordCache.keys().next().value!);
-    return words.map((w) => known(w) ?? wordCache.get(w)!);
-  };
+  // Question words' vectors and stand-ins for the learnt vocabulary, remembered per word (src/search/vocabulary.ts).
+  const standInMemo = standInMemory((words) => model.embed(words, { batchSize: 32 }));
 
   const notFound = (query: string, understood: QueryUnderstanding, reason: string, started: number): Answer => ({
     query,
@@ -294,7 +286,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     if (rank.learntWords && vocabulary) {
       // The question's words the model cannot embed now (busy, failing): this question searches without stand-ins.
       const asIs = { concepts: understood.concepts, terms: understood.terms, learnt: {} };
-      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, (words) => wordVectors(words, vocabulary), vocabulary, rank.learntWords).catch(() => asIs);
+      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, standInMemo.standIns(vocabulary, rank.learntWords), rank.learntWords).catch(() => asIs);
       // The stand-ins are searched and count for coverage; the highlight and key figure keep the question's own words.
       if (more.concepts !== understood.concepts) {
         const own = new Set(understood.concepts.flat());

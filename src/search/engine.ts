@@ -11,7 +11,7 @@ import type { Answer, Confidence, Engine, Passage, Place, QueryUnderstanding, Re
 import { findFigures } from '../clean/figures.js';
 import { describeFigures } from '../figures/records.js';
 import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, figureKind, namesIndicator, type Period, spanFigure, unitFirm, unitMatcher } from './cues.js';
-import { coverage, type DecisionModel, features, loadDecision, outcome, probability, wordCounts } from './decide.js';
+import { coverageOf, type DecisionModel, features, loadDecision, outcome, probability, wordCounts } from './decide.js';
 import { highlightWithKey } from './highlight.js';
 import { findPlaces } from '../places/find.js';
 import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
@@ -327,11 +327,12 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const contradictsOne = (id: number) => contradictsYear(passages[id]!, understood, periods[id]!, base(id));
     const spanFigureOf = (id: number) => figuresOf(id).some((f) => f.span && (!kind || f.kind === kind));
     const contradicts = years ? (id: number) => contradictsYears(passages[id]!, years, span === true && !spanFigureOf(id)) : contradictsOne;
+    const coverOf = coverageOf(understood.concepts, weight);
     for (const c of all) {
       const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
       const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
       c.score = (1 - wLex) * dense + wLex * lex;
-      if (rank.coveragePenalty !== 1) c.score *= rank.coveragePenalty ** (1 - coverage(texts[c.id]!, understood.concepts, weight));
+      if (rank.coveragePenalty !== 1) c.score *= rank.coveragePenalty ** (1 - coverOf(texts[c.id]!));
       if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
       // The figure of the kind asked (a rate for 增长多少, 户 for 多少户) is there: the passage can answer.
       if ((kind || unit) && hasKind(figuresOf(c.id), kind, unit)) c.score *= rank.figureBoost;
@@ -361,7 +362,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // (only the first passage of a section carries its heading's “十四五” in its indexed text).
     const planWords = years ? (/“?十[一二三四五六七八九]五”?(?:时期|期间|以来)?/.exec(understood.normalized)?.[0] ?? '') : '';
     const coverConcepts = planWords ? understood.concepts.filter((alts) => !alts.every((a) => planWords.includes(a))) : understood.concepts;
-    const covers = (id: number) => coverage(texts[id]!, coverConcepts, weight);
+    const coverOfAsked = coverageOf(coverConcepts, weight);
+    const covers = (id: number) => coverOfAsked(texts[id]!);
     promoteYearMatch(ranked, contradicts, covers);
     // Several years asked (年均, “十四五”期间, 累计): a passage speaking of several years (its period's span, or a
     // 年均/累计 figure of the kind asked) before last year's, as one year asked puts the single year first.
@@ -789,7 +791,13 @@ function promoteFirst(ranked: Candidate[], wanted: (id: number) => boolean, cove
 }
 
 /** Years a passage names (its section included); "2023年以来" is a span, not a year. */
-const namedYears = (p: Passage) => [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]));
+// (Worked out once per passage object: the year checks read them for every candidate of every question.)
+const yearsNamed = new WeakMap<Passage, number[]>();
+function namedYears(p: Passage): number[] {
+  let years = yearsNamed.get(p);
+  if (!years) yearsNamed.set(p, (years = [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]))));
+  return years;
+}
 
 /** A passage that names the year asked about, or (naming none) is the plan or review of exactly that year. */
 function agreesYear(p: Passage, u: QueryUnderstanding, period: Period | null, base?: number | null): boolean {

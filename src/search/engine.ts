@@ -9,10 +9,9 @@ import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';
 import type { Answer, Confidence, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { findFigures } from '../clean/figures.js';
-import { describeFigures } from '../figures/records.js';
 import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, figureKind, namesIndicator, type Period, spanFigure, unitFirm, unitMatcher } from './cues.js';
 import { coverageOf, type DecisionModel, features, loadDecision, outcome, probability, wordCounts } from './decide.js';
-import { highlightWithKey } from './highlight.js';
+import { describedOf, highlightWithKey } from './highlight.js';
 import { findPlaces } from '../places/find.js';
 import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
 import { dot, type LearntWordsOptions, standInMemory, withLearntWords } from './vocabulary.js';
@@ -617,7 +616,7 @@ function indicatorOption(r: SearchResult): string {
   const key = r.keyFigure;
   if (!key) return '';
   const sentence = r.text.replace(/\s+/g, '').split(/(?<=[。！？；])/).find((x) => x.includes(key.figure)) ?? '';
-  const described = describeFigures(sentence, null);
+  const described = describedOf(sentence);
   const own = described.find((d) => d.figure === key.figure)?.indicator;
   // Else another figure's indicator in the same clause ("企业开办由1天缩短到6小时": 6小时 alone is "缩短").
   const clause = sentence.split(/[，,；;。！？]/).find((c) => c.includes(key.figure)) ?? '';

@@ -1,8 +1,9 @@
 // The key figure, question cues and statistics cards, on text written for other places and formats.
 import { describe, expect, it } from 'vitest';
+import { describeFigures } from '../src/figures/records.js';
 import { segmentReport } from '../src/passages/index.js';
 import { askedFigureKind, askedPeriod, unitMatcher } from '../src/search/cues.js';
-import { highlight, keyFigure } from '../src/search/highlight.js';
+import { describedOf, highlight, keyFigure } from '../src/search/highlight.js';
 
 const weight = () => 1;
 const lead = (sentence: string, question: string, terms: string[], extra: { year?: number | null; period?: 'plan' | 'review' | null } = {}) =>
@@ -78,5 +79,17 @@ describe('headline context', () => {
     expect(clauseOf(s, '18.7%')).toBe('2024年全区研发投入 同比增长');
     expect(clauseOf(s, '58.3亿元')).toBe('2024年全区研发投入');
     expect(clauseOf('全年城镇新增就业3100人，同比增长2%。', '3100人')).toBe('全年城镇新增就业');
+  });
+});
+
+describe('a sentence\'s figures described once', () => {
+  it('gives what describeFigures gives, frozen and remembered per sentence', () => {
+    const sentence = '供热、燃气、排水管网分别改造800公里、600公里、300公里。';
+    const once = describedOf(sentence);
+    expect(once).toEqual(describeFigures(sentence, null));
+    expect(once.length).toBeGreaterThan(0);
+    expect(describedOf(sentence)).toBe(once); // remembered, not described again
+    expect(Object.isFrozen(once[0])).toBe(true);
+    expect(describedOf('粮食总产量达到120万吨。')).not.toBe(once);
   });
 });

@@ -197,3 +197,28 @@ describe('questions about other places, end to end', () => {
     expect((await updateIndex(config, { embedder: async () => embedder })).changed).toEqual(['chengdong-2025.md']);
   });
 });
+
+describe('places of short texts remembered', () => {
+  it('reads a short text once per gazetteer; each caller gets its own list of frozen mentions; long texts are read every time', () => {
+    const real = gazetteer();
+    const g = { ...real, names: new Map(real.names) };
+    const question = '郑州市去年地区生产总值多少？';
+    const first = findPlaces(question, g);
+    expect(first.map((m) => m.text)).toEqual(['郑州市']);
+    // The gazetteer loses the name: the remembered reading is what comes back (no second scan).
+    for (const name of [...g.names.keys()]) if (name.startsWith('郑州')) g.names.delete(name);
+    const again = findPlaces(question, g);
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+    again.push({ text: '某地', start: 0, places: [] });
+    expect(findPlaces(question, g)).toHaveLength(1);
+    expect(Object.isFrozen(first[0])).toBe(true);
+    // A long text (a passage, a report's front page) is not remembered: read again, without the name.
+    const long = `郑州市${'城乡居民收入稳步增长，'.repeat(12)}`;
+    expect(long.length).toBeGreaterThan(120);
+    expect(findPlaces(long, g)).toEqual([]);
+    expect(findPlaces(long, real).map((m) => m.text)).toEqual(['郑州市']);
+    // Another gazetteer remembers its own readings.
+    expect(findPlaces(question, real).map((m) => m.text)).toEqual(['郑州市']);
+  });
+});

@@ -67,6 +67,17 @@ describe('bold figures', () => {
   it('treats regex characters in figures literally', () => {
     expect(boldFigures('增长(3.9%)或3x9%', ['3.9%'])).toBe('增长(<b>3.9%</b>)或3x9%');
   });
+
+  it('the same figures again (their pattern remembered) bold the same, whatever was matched before', () => {
+    const long = `${'城乡居民收入稳步增长，'.repeat(12)}城镇新增就业6725人，${'各项工作扎实推进，'.repeat(12)}`;
+    const first = [boldFigures('城镇新增就业6725人。', ['6725人']), shortQuote(long, ['6725人'])];
+    expect(first[0]).toBe('城镇新增就业<b>6725人</b>。');
+    expect(first[1]).toContain('6725人');
+    // Again, and after the pattern was used on a longer text: no match position carried over.
+    expect([boldFigures('城镇新增就业6725人。', ['6725人']), shortQuote(long, ['6725人'])]).toEqual(first);
+    expect(boldFigures('6725人，又6725人', ['6725人'])).toBe('<b>6725人</b>，又<b>6725人</b>');
+    expect(boldFigures('没有数字', [])).toBe('没有数字');
+  });
 });
 
 describe('answer card', () => {

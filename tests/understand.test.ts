@@ -88,6 +88,9 @@ describe('query understanding', () => {
 
   it('normalises traditional characters and full-width digits', () => {
     expect(normalizeQuestion('城中區２０２３年  旅遊收入')).toBe('城中区2023年 旅游收入');
+    // Remembered per question as written: asked again, or another question, each gets its own reading.
+    expect(normalizeQuestion('城中區２０２３年  旅遊收入')).toBe('城中区2023年 旅游收入');
+    expect(normalizeQuestion('城中區２０２４年 財政收入')).toBe('城中区2024年 财政收入');
     expect(u('多少？').wantsFigure).toBe(true);
     expect(u('城中区有哪些重点工作').wantsFigure).toBe(false);
   });

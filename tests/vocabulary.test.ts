@@ -10,10 +10,10 @@ import { openEngine } from '../src/app/open.js';
 import { parseConfig } from '../src/config/index.js';
 import { type Embedder, loadEmbedder } from '../src/embed/index.js';
 import { currentProblem, currentVersion, readIndex } from '../src/index/store.js';
-import { indicatorWords, learnWords } from '../src/index/vocabulary.js';
+import { indicatorWords, learnWords, withLookup } from '../src/index/vocabulary.js';
 import { DEFAULT_RANK } from '../src/search/engine.js';
 import { understand } from '../src/search/understand.js';
-import { nearestWords, withLearntWords } from '../src/search/vocabulary.js';
+import { nearestWords, standInMemory, standInsBy, withLearntWords } from '../src/search/vocabulary.js';
 import { SAMPLE_DIR, sampleConfig } from './helpers/sample.js';
 
 describe('indicator words', () => {
@@ -52,13 +52,13 @@ describe('indicator words', () => {
     const asked: string[] = [];
     const vectorsOf = async (words: string[]) => (asked.push(...words), words.map(() => v(1, 0, 0)));
     const known = (w: string) => w === '粮食';
-    const out = await withLearntWords([['讨回'], ['粮食']], ['讨回', '粮食'], known, vectorsOf, learnt, { similarity: 0.7, top: 2 });
+    const out = await withLearntWords([['讨回'], ['粮食']], ['讨回', '粮食'], known, standInsBy(vectorsOf, learnt, { similarity: 0.7, top: 2 }), learnt, { similarity: 0.7, top: 2 });
     expect(asked).toEqual(['讨回']); // the known word is never embedded
     expect(out.concepts).toEqual([['讨回', '追回'], ['粮食']]);
     expect(out.terms).toEqual(['讨回', '粮食', '追回']);
     expect(out.learnt).toEqual({ 讨回: ['追回'] });
     // Nothing near enough: the question reads as before.
-    const none = await withLearntWords([['讨回']], ['讨回'], known, vectorsOf, learnt, { similarity: 1.01, top: 2 });
+    const none = await withLearntWords([['讨回']], ['讨回'], known, standInsBy(vectorsOf, learnt, { similarity: 1.01, top: 2 }), learnt, { similarity: 1.01, top: 2 });
     expect(none.learnt).toEqual({});
     expect(none.concepts).toEqual([['讨回']]);
   });
@@ -75,25 +75,79 @@ describe('indicator words', () => {
     const question = (text: string, vector: Float32Array) => ({ text, vector: async () => vector });
     const asked = question('住在城里的人占多大比例', v(0.9, 0, 0.436));
     // 城里 is in no passage: 0.5 is enough, and the stand-in is searched.
-    const unknown = await withLearntWords(city, ['城里'], (w) => w !== '城里', vectorsOf, learnt, options, asked);
+    const unknown = await withLearntWords(city, ['城里'], (w) => w !== '城里', standInsBy(vectorsOf, learnt, options), learnt, options, asked);
     expect(unknown.learnt).toEqual({ 城里: ['城镇', '常住人口城镇化率'] });
     expect(unknown.terms).toContain('常住人口城镇化率');
     // A word some passage holds must agree at 0.65: 0.5 is not enough.
-    const held = await withLearntWords(city, ['城里'], () => true, vectorsOf, learnt, options, asked);
+    const held = await withLearntWords(city, ['城里'], () => true, standInsBy(vectorsOf, learnt, options), learnt, options, asked);
     expect(held.learnt).toEqual({ 城里: ['城镇'] });
     // Phrases off (or no question given): word by word, as before.
-    expect((await withLearntWords(city, ['城里'], (w) => w !== '城里', vectorsOf, learnt, { ...options, phrase: undefined }, asked)).learnt).toEqual({ 城里: ['城镇'] });
-    expect((await withLearntWords(city, ['城里'], (w) => w !== '城里', vectorsOf, learnt, options)).learnt).toEqual({ 城里: ['城镇'] });
+    expect((await withLearntWords(city, ['城里'], (w) => w !== '城里', standInsBy(vectorsOf, learnt, { ...options, phrase: undefined }), learnt, { ...options, phrase: undefined }, asked)).learnt).toEqual({ 城里: ['城镇'] });
+    expect((await withLearntWords(city, ['城里'], (w) => w !== '城里', standInsBy(vectorsOf, learnt, options), learnt, options)).learnt).toEqual({ 城里: ['城镇'] });
     // The question's vector far from every indicator word: nothing of the phrase.
-    expect((await withLearntWords(city, ['城里'], (w) => w !== '城里', vectorsOf, learnt, options, question('住在城里的人占多大比例', v(0.5, 0, 0.866)))).learnt).toEqual({ 城里: ['城镇'] });
+    expect((await withLearntWords(city, ['城里'], (w) => w !== '城里', standInsBy(vectorsOf, learnt, options), learnt, options, question('住在城里的人占多大比例', v(0.5, 0, 0.866)))).learnt).toEqual({ 城里: ['城镇'] });
     // 打多少粮食: 粮食产量 extends 粮食, a word the question names: it stands in for 打 (counted, not searched).
     // A unit (吨) is what the figure is counted in: never stood in for.
-    const grain = await withLearntWords([['打'], ['粮食'], ['吨']], ['打', '粮食', '吨'], () => true, vectorsOf, learnt, options, question('打多少吨粮食', v(0, 1, 0)));
+    const grain = await withLearntWords([['打'], ['粮食'], ['吨']], ['打', '粮食', '吨'], () => true, standInsBy(vectorsOf, learnt, options), learnt, options, question('打多少吨粮食', v(0, 1, 0)));
     expect(grain.learnt).toEqual({ 打: ['粮食产量'] });
     expect(grain.concepts).toEqual([['打', '粮食产量'], ['粮食'], ['吨']]);
     expect(grain.terms).toEqual(['打', '粮食', '吨']);
     // An indicator word the question names already adds nothing.
-    expect((await withLearntWords([['打'], ['粮食']], ['打', '粮食'], () => true, vectorsOf, learnt, options, question('打多少粮食产量', v(0, 1, 0)))).learnt).toEqual({});
+    expect((await withLearntWords([['打'], ['粮食']], ['打', '粮食'], () => true, standInsBy(vectorsOf, learnt, options), learnt, options, question('打多少粮食产量', v(0, 1, 0)))).learnt).toEqual({});
+  });
+
+  it('remembers each question word\'s stand-ins: a word asked again costs no model call and no pass over the vocabulary', async () => {
+    const v = (...x: number[]) => Float32Array.from(x);
+    const learnt = withLookup({ words: ['追回', '欠薪', '粮食'], vectors: [v(1, 0, 0), v(0.6, 0.8, 0), v(0, 0, 1)] });
+    const options = { similarity: 0.5, top: 2 };
+    const calls: string[][] = [];
+    const vectors: Record<string, Float32Array> = { 讨回: v(1, 0, 0), 口粮: v(0, 0, 1), 工钱: v(0.6, 0.8, 0) };
+    const memo = standInMemory(async (words) => (calls.push(words), words.map((w) => vectors[w]!)), 2);
+    const ask = memo.standIns(learnt, options);
+    // The new words of a question are embedded in one call, together, as before.
+    expect(await ask(['讨回', '口粮'])).toEqual([['追回', '欠薪'], ['粮食']]);
+    expect(calls).toEqual([['讨回', '口粮']]);
+    // Asked again: no model call, and no pass over the vocabulary (a changed word list would show in a new pass).
+    learnt.words[0] = '变了';
+    expect(await ask(['讨回'])).toEqual([['追回', '欠薪']]);
+    expect(calls).toHaveLength(1);
+    learnt.words[0] = '追回';
+    // Another vocabulary (a new index version): found again from the remembered vector, not embedded again.
+    const next = withLookup({ words: ['欠薪'], vectors: [v(0.6, 0.8, 0)] });
+    expect(await memo.standIns(next, options)(['讨回'])).toEqual([['欠薪']]);
+    expect(calls).toHaveLength(1);
+    // At most two words: the least recently asked (口粮) is dropped, 讨回 kept.
+    expect(await ask(['工钱'])).toEqual([['欠薪', '追回']]);
+    expect(memo.size).toBe(2);
+    await ask(['讨回']);
+    expect(calls).toEqual([['讨回', '口粮'], ['工钱']]);
+    await ask(['口粮']);
+    expect(calls).toEqual([['讨回', '口粮'], ['工钱'], ['口粮']]);
+    // A vocabulary word is never embedded.
+    expect(await ask(['欠薪'])).toEqual([['追回']]);
+    expect(calls).toHaveLength(3);
+  });
+
+  it('a word asked by two questions at once is embedded once; a failed embedding is asked again next time', async () => {
+    const v = (...x: number[]) => Float32Array.from(x);
+    const learnt = { words: ['追回'], vectors: [v(1, 0)] };
+    const options = { similarity: 0.5, top: 2 };
+    const calls: string[][] = [];
+    let fail = true;
+    const memo = standInMemory(async (words) => {
+      calls.push(words);
+      await new Promise((r) => setTimeout(r, 10));
+      if (fail) throw new Error('model busy');
+      return words.map(() => v(1, 0));
+    });
+    const ask = memo.standIns(learnt, options);
+    const both = await Promise.allSettled([ask(['讨回']), ask(['讨回'])]);
+    expect(both.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(calls).toEqual([['讨回']]);
+    fail = false;
+    const again = await Promise.all([ask(['讨回']), ask(['讨回', '要回'])]);
+    expect(again).toEqual([[['追回']], [['追回'], ['追回']]]);
+    expect(calls).toEqual([['讨回'], ['讨回'], ['要回']]);
   });
 
   it('the real model puts an everyday word next to the report word', async () => {
@@ -118,7 +172,7 @@ describe('indicator words', () => {
       const u = understand(q, { synonyms: {}, covered: [] });
       const vector = await model.embedQuery(u.normalized);
       const options = { ...DEFAULT_RANK.learntWords!, ...(phrase ? {} : { phrase: undefined }) };
-      return (await withLearntWords(u.concepts, u.terms, known, (ws) => model.embed(ws), learnt, options, { text: u.normalized, vector: async () => vector })).learnt;
+      return (await withLearntWords(u.concepts, u.terms, known, standInsBy((ws) => model.embed(ws), learnt, options), learnt, options, { text: u.normalized, vector: async () => vector })).learnt;
     };
     for (const [q, indicator, word] of [
       ['住在城里的人占多大比例？', '常住人口城镇化率', '城里'],

@@ -145,6 +145,7 @@ export function summaryTable(r: BenchResults): string {
       rows.push([`${what}: answer latency p50 / p95 / max`, latency, '', '']);
     }
     if (l.mainThreadCpuMs !== null) rows.push([`${what}: CPU time of the main thread for the burst`, `${l.mainThreadCpuMs} ms`, '', '']);
+    if (l.processCpuMs !== undefined) rows.push([`${what}: CPU time of the whole process for the burst (main, embedding worker, GC and compiler threads)`, `${l.processCpuMs} ms`, '', '']);
     rows.push([`${what}: resident memory before → after (peak)`, `${mib(l.memory.rssBefore)} → ${mib(l.memory.rssAfter)} (${mib(l.memory.rssPeak)})`, '', '']);
   }
   return markdownTable(['measurement', 'result', 'target', ''], rows);

@@ -87,13 +87,23 @@ export function cutAtSentence(
  * match them allowing whitespace between characters.
  */
 function figurePattern(figures: readonly string[]): RegExp | null {
-  const wanted = [...new Set(figures.map((f) => f.replace(/\s+/g, '')).filter((f) => f.length > 0))];
-  if (wanted.length === 0) return null;
-  // Longest first, so "4500余万元" wins over "4500".
-  wanted.sort((a, b) => b.length - a.length);
-  const alt = wanted.map((f) => [...f].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*'));
-  return new RegExp(alt.join('|'), 'gu');
+  const key = JSON.stringify(figures);
+  let source = patterns.get(key);
+  if (source === undefined) {
+    const wanted = [...new Set(figures.map((f) => f.replace(/\s+/g, '')).filter((f) => f.length > 0))];
+    // Longest first, so "4500余万元" wins over "4500".
+    wanted.sort((a, b) => b.length - a.length);
+    source = wanted.map((f) => [...f].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*')).join('|');
+    patterns.set(key, source);
+    if (patterns.size > PATTERNS_KEPT) patterns.delete(patterns.keys().next().value!);
+  }
+  // A new RegExp each time: a global one keeps its lastIndex between uses.
+  return source === '' ? null : new RegExp(source, 'gu');
 }
+
+/** Each list of figures' pattern source, remembered (oldest first out): the same answers are shown again. */
+const patterns = new Map<string, string>();
+const PATTERNS_KEPT = 2000;
 
 /** Position of a figure in `text` (whitespace-tolerant), or -1. */
 function indexOfFigure(text: string, figure: string): { at: number; length: number } | null {

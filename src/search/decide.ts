@@ -110,14 +110,23 @@ export interface FeatureInput {
 
 /** IDF-weighted share of the question's concepts a text mentions (any alternative counts). */
 export function coverage(text: string, concepts: string[][], weight: (t: string) => number): number {
+  return coverageOf(concepts, weight)(text);
+}
+
+/**
+ * coverage() of one question's concepts, for many texts: each concept's weight worked out once, not again for every
+ * candidate (the same sums in the same order: the same figure to the last bit).
+ */
+export function coverageOf(concepts: string[][], weight: (t: string) => number): (text: string) => number {
+  const weights = concepts.map((alternatives) => Math.max(...alternatives.map(weight)));
   let total = 0;
-  let hit = 0;
-  for (const alternatives of concepts) {
-    const w = Math.max(...alternatives.map(weight));
-    total += w;
-    if (alternatives.some((a) => text.includes(a))) hit += w;
-  }
-  return total > 0 ? hit / total : 0;
+  for (const w of weights) total += w;
+  return (text) => {
+    if (!(total > 0)) return 0;
+    let hit = 0;
+    for (let i = 0; i < concepts.length; i++) if (concepts[i]!.some((a) => text.includes(a))) hit += weights[i]!;
+    return hit / total;
+  };
 }
 
 /** Share (IDF-weighted) of the question's concepts that stand shortly before a figure: "the indicator next to its number". */
@@ -156,6 +165,7 @@ export function features(input: FeatureInput): Features {
   const { ranked, texts, understood: u, weight } = input;
   const best = ranked[0]!;
   const text = texts[best.id]!;
+  const covers = coverageOf(u.concepts, weight);
   const weighted = u.concepts.map((alts) => ({ alts, w: Math.max(...alts.map(weight)) })).sort((a, b) => b.w - a.w);
   const total = weighted.reduce((s, c) => s + c.w, 0) || 1;
   const missing = weighted.filter((c) => !c.alts.some((a) => text.includes(a)));
@@ -172,8 +182,8 @@ export function features(input: FeatureInput): Features {
   const contradicts = input.contradictsYear(best.id) || (asked !== null && period !== null && period !== asked);
   const agrees = !contradicts && (input.agreesYear(best.id) || (asked !== null && period === asked));
   return {
-    coverage: coverage(text, u.concepts, weight),
-    coverageTop3: Math.max(...ranked.slice(0, 3).map((c) => coverage(texts[c.id]!, u.concepts, weight))),
+    coverage: covers(text),
+    coverageTop3: Math.max(...ranked.slice(0, 3).map((c) => covers(texts[c.id]!))),
     heaviestCovered: weighted.length > 0 && missing[0] !== weighted[0] ? 1 : 0,
     missingWeight: missing.length ? missing[0]!.w / total : 0,
     nearFigure: nearFigure(text, u.concepts, weight),

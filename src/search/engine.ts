@@ -9,13 +9,12 @@ import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';
 import type { Answer, Confidence, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { findFigures } from '../clean/figures.js';
-import { describeFigures } from '../figures/records.js';
 import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, figureKind, namesIndicator, type Period, spanFigure, unitFirm, unitMatcher } from './cues.js';
-import { coverage, type DecisionModel, features, loadDecision, outcome, probability, wordCounts } from './decide.js';
-import { highlightWithKey } from './highlight.js';
+import { coverageOf, type DecisionModel, features, loadDecision, outcome, probability, wordCounts } from './decide.js';
+import { describedOf, highlightWithKey } from './highlight.js';
 import { findPlaces } from '../places/find.js';
 import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
-import { dot, type LearntWords, type LearntWordsOptions, withLearntWords } from './vocabulary.js';
+import { dot, type LearntWordsOptions, standInMemory, withLearntWords } from './vocabulary.js';
 
 /** Ranking knobs, documented with their effect; defaults measured on the development questions (README). */
 export interface RankOptions {
@@ -206,16 +205,8 @@ function passagePeriod(index: StoredIndex, i: number): Period | null {
 
 export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, indexDir?: string) {
   let state = prepare(initial);
-  // Question words' vectors for the learnt vocabulary, remembered (the oldest dropped first past 5,000).
-  const wordCache = new Map<string, Float32Array>();
-  const wordVectors = async (words: string[], learnt: LearntWords) => {
-    // A word of the vocabulary itself has its vector already.
-    const known = (w: string) => learnt.vectorOf?.get(w);
-    const todo = words.filter((w) => !wordCache.has(w) && !known(w));
-    if (todo.length > 0) (await model.embed(todo, { batchSize: 32 })).forEach((v, i) => wordCache.set(todo[i]!, v));
-    while (wordCache.size > 5000) wordCache.delete(wordCache.keys().next().value!);
-    return words.map((w) => known(w) ?? wordCache.get(w)!);
-  };
+  // Question words' vectors and stand-ins for the learnt vocabulary, remembered per word (src/search/vocabulary.ts).
+  const standInMemo = standInMemory((words) => model.embed(words, { batchSize: 32 }));
 
   const notFound = (query: string, understood: QueryUnderstanding, reason: string, started: number): Answer => ({
     query,
@@ -295,7 +286,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       // The question's words the model cannot embed now (busy, failing): this question searches without stand-ins.
       const asIs = { concepts: understood.concepts, terms: understood.terms, learnt: {} };
       const question = { text: understood.normalized, vector: () => questionVector };
-      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, (words) => wordVectors(words, vocabulary), vocabulary, rank.learntWords, question).catch(() => asIs);
+      const more = await withLearntWords(understood.concepts, understood.terms, (w) => lexical.idf(w) > 0, standInMemo.standIns(vocabulary, rank.learntWords), vocabulary, rank.learntWords, question).catch(() => asIs);
       // The stand-ins are searched and count for coverage; the highlight and key figure keep the question's own words.
       if (more.concepts !== understood.concepts) {
         const own = new Set(understood.concepts.flat());
@@ -336,11 +327,12 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const contradictsOne = (id: number) => contradictsYear(passages[id]!, understood, periods[id]!, base(id));
     const spanFigureOf = (id: number) => figuresOf(id).some((f) => f.span && (!kind || f.kind === kind));
     const contradicts = years ? (id: number) => contradictsYears(passages[id]!, years, span === true && !spanFigureOf(id)) : contradictsOne;
+    const coverOf = coverageOf(understood.concepts, weight);
     for (const c of all) {
       const dense = maxSim > minSim ? (c.similarity - minSim) / (maxSim - minSim) : 1;
       const lex = maxLexical > 0 ? c.lexical / maxLexical : 0;
       c.score = (1 - wLex) * dense + wLex * lex;
-      if (rank.coveragePenalty !== 1) c.score *= rank.coveragePenalty ** (1 - coverage(texts[c.id]!, understood.concepts, weight));
+      if (rank.coveragePenalty !== 1) c.score *= rank.coveragePenalty ** (1 - coverOf(texts[c.id]!));
       if (understood.wantsFigure && /\d/.test(passages[c.id]!.text)) c.score *= rank.figureBoost;
       // The figure of the kind asked (a rate for 增长多少, 户 for 多少户) is there: the passage can answer.
       if ((kind || unit) && hasKind(figuresOf(c.id), kind, unit)) c.score *= rank.figureBoost;
@@ -370,7 +362,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // (only the first passage of a section carries its heading's “十四五” in its indexed text).
     const planWords = years ? (/“?十[一二三四五六七八九]五”?(?:时期|期间|以来)?/.exec(understood.normalized)?.[0] ?? '') : '';
     const coverConcepts = planWords ? understood.concepts.filter((alts) => !alts.every((a) => planWords.includes(a))) : understood.concepts;
-    const covers = (id: number) => coverage(texts[id]!, coverConcepts, weight);
+    const coverOfAsked = coverageOf(coverConcepts, weight);
+    const covers = (id: number) => coverOfAsked(texts[id]!);
     promoteYearMatch(ranked, contradicts, covers);
     // Several years asked (年均, “十四五”期间, 累计): a passage speaking of several years (its period's span, or a
     // 年均/累计 figure of the kind asked) before last year's, as one year asked puts the single year first.
@@ -624,7 +617,7 @@ function indicatorOption(r: SearchResult): string {
   const key = r.keyFigure;
   if (!key) return '';
   const sentence = r.text.replace(/\s+/g, '').split(/(?<=[。！？；])/).find((x) => x.includes(key.figure)) ?? '';
-  const described = describeFigures(sentence, null);
+  const described = describedOf(sentence);
   const own = described.find((d) => d.figure === key.figure)?.indicator;
   // Else another figure's indicator in the same clause ("企业开办由1天缩短到6小时": 6小时 alone is "缩短").
   const clause = sentence.split(/[，,；;。！？]/).find((c) => c.includes(key.figure)) ?? '';
@@ -798,7 +791,13 @@ function promoteFirst(ranked: Candidate[], wanted: (id: number) => boolean, cove
 }
 
 /** Years a passage names (its section included); "2023年以来" is a span, not a year. */
-const namedYears = (p: Passage) => [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]));
+// (Worked out once per passage object: the year checks read them for every candidate of every question.)
+const yearsNamed = new WeakMap<Passage, number[]>();
+function namedYears(p: Passage): number[] {
+  let years = yearsNamed.get(p);
+  if (!years) yearsNamed.set(p, (years = [...`${p.section ?? ''}${p.text}`.matchAll(/(20\d\d)\s*年(?!以来)/g)].map((m) => Number(m[1]))));
+  return years;
+}
 
 /** A passage that names the year asked about, or (naming none) is the plan or review of exactly that year. */
 function agreesYear(p: Passage, u: QueryUnderstanding, period: Period | null, base?: number | null): boolean {

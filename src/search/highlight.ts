@@ -1,6 +1,6 @@
 // The sentence of a passage that best answers, and the figures in it, nearest the question's words first.
 import { findFigures } from '../clean/figures.js';
-import { describeFigures } from '../figures/records.js';
+import { type DescribedFigure, describeFigures } from '../figures/records.js';
 import { tokenize } from '../index/tokenize.js';
 import { findPlaces } from '../places/find.js';
 import { TARGET_CUES } from '../structure/period.js';
@@ -214,6 +214,22 @@ function clauseWeight(sentence: string, figure: string, terms: string[], weight:
 }
 
 /**
+ * A sentence's figures described (describeFigures, no place words), remembered per sentence (oldest first out):
+ * the same passages answer the same questions again, and each answer reads its results' sentences. Frozen: shared.
+ */
+const described = new Map<string, readonly Readonly<DescribedFigure>[]>();
+const DESCRIBED_KEPT = 2000;
+export function describedOf(sentence: string): readonly Readonly<DescribedFigure>[] {
+  let out = described.get(sentence);
+  if (!out) {
+    out = Object.freeze(describeFigures(sentence, null).map((d) => Object.freeze(d)));
+    described.set(sentence, out);
+    if (described.size > DESCRIBED_KEPT) described.delete(described.keys().next().value!);
+  }
+  return out;
+}
+
+/**
  * The figure a card leads with: never one its clause dates to another year than the one asked, and of the kind
  * asked (a growth question leads with the rate, an amount question with the amount, a share question with the
  * share); among equals, the one nearest the question's words (the highlight's order).
@@ -244,7 +260,7 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   if (ctx.mustName) strict((f) => nearName(compact, f, ctx.mustName!));
   // A list read item by item ("供热、燃气、排水管网800公里、600公里、300公里"): a question naming one item's own
   // words (老燃气管子) takes that item's figure, not the first of the list; the item is what the figure counts.
-  const items = ctx.question ? describeFigures(compact, null).filter((d) => d.listed && pool.some((p) => p.figure === d.figure)) : [];
+  const items = ctx.question ? describedOf(compact).filter((d) => d.listed && pool.some((p) => p.figure === d.figure)) : [];
   let byList = false;
   if (items.length > 0) {
     const own = (d: (typeof items)[number]) => tokenize(d.indicator).filter((w) => w.length >= 2 && !items.some((o) => o !== d && o.indicator.includes(w)));

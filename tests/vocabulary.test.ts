@@ -96,6 +96,19 @@ describe('indicator words', () => {
     expect((await withLearntWords([['打'], ['粮食']], ['打', '粮食'], () => true, standInsBy(vectorsOf, learnt, options), learnt, options, question('打多少粮食产量', v(0, 1, 0)))).learnt).toEqual({});
   });
 
+  it('a remembered word\'s stand-ins are never changed by the phrase of the question that asked it', async () => {
+    const v = (...x: number[]) => Float32Array.from(x);
+    const learnt = withLookup({ words: ['常住人口城镇化率', '城镇'], vectors: [v(1, 0, 0), v(0, 0, 1)] });
+    const options = { similarity: 0.75, top: 2, every: true, phrase: { similarity: 0.57, top: 1, words: 0.65, unknownWords: 0.45 } };
+    const memo = standInMemory(async (ws) => ws.map(() => v(0.5, 0, 0.866)));
+    const standIns = memo.standIns(learnt, options);
+    const asked = { text: '住在城里的人占多大比例', vector: async () => v(0.9, 0, 0.436) };
+    const first = await withLearntWords([['城里']], ['城里'], () => false, standIns, learnt, options, asked);
+    expect(first.learnt).toEqual({ 城里: ['城镇', '常住人口城镇化率'] });
+    // The next question naming 城里 gets the word's own stand-ins, not the last question's phrase.
+    expect(await standIns(['城里'])).toEqual([['城镇']]);
+  });
+
   it('remembers each question word\'s stand-ins: a word asked again costs no model call and no pass over the vocabulary', async () => {
     const v = (...x: number[]) => Float32Array.from(x);
     const learnt = withLookup({ words: ['追回', '欠薪', '粮食'], vectors: [v(1, 0, 0), v(0.6, 0.8, 0), v(0, 0, 1)] });

@@ -181,7 +181,8 @@ export async function withLearntWords(
   const mapped: Record<string, string[]> = {};
   asked.forEach((w, i) => {
     if (!options.every && !isUnknown(concepts.find((alts) => alts[0] === w)!)) return;
-    if (found[i]!.length > 0) mapped[w] = found[i]!;
+    // A copy: the phrase below adds to it, and `standIns` may hand out what it remembers.
+    if (found[i]!.length > 0) mapped[w] = [...found[i]!];
   });
   if (phrase && questionVector) {
     const vectors = await standIns.vectors(asked);

@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { renderAnswerCard } from '../src/present/telegram.js';
 import { renderText } from '../src/present/text.js';
 import { toJson } from '../src/present/json.js';
-import { collectExamples, crossValidate, heldOutcome, type Labelled } from '../src/search/calibrate.js';
-import { chooseThresholds, FEATURES, features, fitLogistic, loadDecision, probability } from '../src/search/decide.js';
+import { collectExamples, crossValidate, type Labelled } from '../src/search/calibrate.js';
+import { chooseThresholds, FEATURES, fitLogistic, loadDecision, probability } from '../src/search/decide.js';
 import { openEngine } from '../src/app/open.js';
 import { normalizeForMatch, readQuestions, scoreQuestions } from '../src/search/evaluate.js';
 import type { Engine } from '../src/types.js';
@@ -57,26 +57,6 @@ describe('logistic fit', () => {
     // few unanswerable questions in the mix: the one at 0.7 weighs less, 0.6 keeps precision ≥ 0.75
     expect(chooseThresholds(p, examples, 0.75, 0.1).high).toBe(0.6);
   });
-  it('leaves answers the engine holds back anyway out of the precision it keeps', () => {
-    const ex = (answerable: boolean, correct: number, vetoed = false) => ({ answerable, correct, hitRank: correct ? 1 : null, features: {} as never, vetoed });
-    const p = [0.9, 0.8, 0.7, 0.6, 0.5];
-    // The unanswerable question at 0.8 would stop the threshold at 0.9; held back by the engine's own rules
-    // (no figure of the kind asked, the other period) it is never confident, and 0.6 keeps every confident answer right.
-    const blind = [ex(true, 1), ex(false, 0), ex(true, 1), ex(true, 1), ex(true, 0)];
-    expect(chooseThresholds(p, blind, 0.99, 0.5).high).toBe(0.9);
-    const held = [ex(true, 1), ex(false, 0, true), ex(true, 1), ex(true, 1), ex(true, 0)];
-    expect(chooseThresholds(p, held, 0.99, 0.5).high).toBe(0.6);
-    // Nor does it count among the unanswerable questions that must stay below the threshold.
-    expect(chooseThresholds(p, held, 0.99, 0.5, 1).high).toBe(0.6);
-    expect(chooseThresholds(p, blind, 0.99, 0.5, 1).high).toBeGreaterThan(0.8);
-  });
-  it('judges a held-back answer as the reporter sees it: never confident', () => {
-    const model = { high: 0.7, low: 0.2 };
-    const e = { answerable: true, correct: 1, hitRank: 1, features: {} as never };
-    expect(heldOutcome(model, 0.9, e)).toBe('high');
-    expect(heldOutcome(model, 0.9, { ...e, vetoed: true })).toBe('low');
-    expect(heldOutcome(model, 0.1, { ...e, vetoed: true })).toBe('none');
-  });
   it('decision.json is a complete model over the generic features', () => {
     const m = loadDecision();
     expect(m.features).toEqual([...FEATURES]);
@@ -94,53 +74,18 @@ beforeAll(async () => {
 describe('held-out figures (nested cross-validation over dev, extra and calib, leaving whole reports out)', () => {
   // Each fold holds out one of the sample's five reports: the decision is judged on a report it never saw
   // (docs/answers.md). Deterministic for a given index and question set; the margin (0.02, one question in 50)
-  // absorbs small ranking changes, nothing more. Measured: precision at mix 0.986, found 0.983, refused 0.875,
-  // recall@3 0.994, recall@1 0.972. (Round 5: outcomes as the reporter sees them, an answer the engine's own
-  // rules hold back never confident; before, thresholds and figures counted such answers as confident:
-  // precision at mix 0.993, found 0.843, refused 0.946 — docs/answers.md, "Round 5".)
+  // absorbs small ranking changes, nothing more. Measured: precision at mix 0.993, found 0.843, refused 0.946,
+  // recall@3 0.994, recall@1 0.966.
   it("reaches the targets at the reporters' mix", () => {
     const { figures } = crossValidate(examples);
     const margin = 0.02;
-    expect(figures.precisionConfidentAtMix).toBeGreaterThanOrEqual(0.986 - margin);
-    expect(figures.answerableFound).toBeGreaterThanOrEqual(0.983 - margin);
-    expect(figures.unanswerableNotFound).toBeGreaterThanOrEqual(0.875 - margin);
-    // The issue's floor for refusals (7 of 9 unanswerable questions refused), whatever the measured figure.
-    expect(figures.unanswerableNotFound).toBeGreaterThanOrEqual(0.8);
+    expect(figures.precisionConfidentAtMix).toBeGreaterThanOrEqual(0.993 - margin);
+    expect(figures.answerableFound).toBeGreaterThanOrEqual(0.843 - margin);
+    expect(figures.unanswerableNotFound).toBeGreaterThanOrEqual(0.946 - margin);
     expect(figures.recallAt3).toBeGreaterThanOrEqual(0.994 - margin);
-    expect(figures.recallAt1).toBeGreaterThanOrEqual(0.972 - margin);
+    expect(figures.recallAt1).toBeGreaterThanOrEqual(0.966 - margin);
     // Every report was held out once, and its figures are reported.
     expect(Object.keys(figures.perReport ?? {}).filter((r) => !r.startsWith('none:'))).toHaveLength(5);
-  });
-});
-
-describe('features', () => {
-  const ask = (normalized: string, text: string) =>
-    features({
-      ranked: [{ id: 0, similarity: 0.8, lexical: 1, score: 1 }],
-      texts: [text],
-      understood: { normalized, district: null, uncoveredPlace: null, year: null, wantsFigure: true, terms: [], concepts: [['居民'], ['可支配收入']] },
-      weight: () => 1,
-      contradictsYear: () => false,
-      agreesYear: () => false,
-      periodOf: () => null,
-    });
-  it('marks one side of a contrast asked that the passage does not name (农村 asked, all residents given)', () => {
-    expect(ask('农村居民人均可支配收入多少', '全体居民人均可支配收入43269元，增长6%').contrastMissing).toBe(1);
-    expect(ask('农村居民人均可支配收入多少', '农村居民人均可支配收入16000元，增长7%').contrastMissing).toBe(0);
-    // Both sides asked, or none: nothing to miss.
-    expect(ask('城镇居民和农村居民人均可支配收入分别多少', '全体居民人均可支配收入43269元').contrastMissing).toBe(0);
-    expect(ask('居民人均可支配收入多少', '全体居民人均可支配收入43269元').contrastMissing).toBe(0);
-  });
-});
-
-describe('collecting examples', () => {
-  it("marks the answers the engine's own rules hold back whatever the decision says", async () => {
-    const q = (question: string) => ({ id: question, question, source: null, answer: null, evidence: null });
-    const [otherPeriod, plain] = await collectExamples(engine, [q('城西区2022年城镇登记失业率是多少？'), q('城北区一般公共预算支出增长了多少？')]);
-    // The report gives only 2023's target: shown with a note, never confident.
-    expect(otherPeriod!.vetoed).toBe(true);
-    expect(plain!.vetoed).toBe(false);
-    expect(examples.some((e) => e.vetoed) && examples.some((e) => !e.vetoed)).toBe(true);
   });
 });
 

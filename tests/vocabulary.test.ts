@@ -211,7 +211,7 @@ describe('learnt vocabulary, end to end', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('answers a paraphrase the synonym file does not list confidently, and less surely without the learnt words', async () => {
+  it('answers a paraphrase the synonym file does not list confidently, and not without the learnt words', async () => {
     const env = { CORPUS_DIR: join(dir, 'corpus'), INDEX_DIR: join(dir, 'index') };
     const config = parseConfig(env);
     const on = await openEngine(config);
@@ -221,10 +221,7 @@ describe('learnt vocabulary, end to end', () => {
     expect(a.results[0]!.highlight).toContain('每千人口执业医师数达到2.9人');
     expect(a.understood.concepts.find((c) => c[0] === '医生')).toContain('医师');
     const off = await openEngine(parseConfig({ ...env, LEARNT_WORDS: 'off' }), { embedder: on.embedder });
-    // Without the learnt words the passage misses the question's heaviest word: the decision trusts it less
-    // (measured 0.751 against 0.914; whether that is still above the fitted threshold depends on the fit).
-    const without = (p: { decision?: { probability: number } }) => expect(p.decision!.probability).toBeLessThan(a.decision!.probability - 0.1);
-    without(await off.search(question));
+    expect((await off.search(question)).confidence).not.toBe('high');
     // The question's word cannot be embedded now: that question is answered without stand-ins, the next one has them.
     let fail = true;
     const flaky = { ...on.embedder, embed: async (texts: string[], o?: Parameters<typeof on.embedder.embed>[1]) => {
@@ -232,11 +229,9 @@ describe('learnt vocabulary, end to end', () => {
       return on.embedder.embed(texts, o);
     } };
     const once = await openEngine(config, { embedder: flaky });
-    without(await once.search(question));
+    expect((await once.search(question)).confidence).not.toBe('high');
     fail = false;
-    const again = await once.search(question);
-    expect(again.confidence).toBe('high');
-    expect(again.decision!.probability).toBe(a.decision!.probability);
+    expect((await once.search(question)).confidence).toBe('high');
   }, 180_000);
 
   it('the build stores the vocabulary: read back, it is what learnWords makes of the figure records', async () => {

@@ -30,9 +30,7 @@ async function main() {
   if (!(o.precision > 0 && o.precision <= 1)) throw new Error('--precision must be a share, e.g. 0.97');
   if (!(o.unanswerableShare > 0 && o.unanswerableShare < 1)) throw new Error('--mix must be a share between 0 and 1, e.g. 0.1');
   const files = positionals.length ? positionals : DEFAULT_FIT_FILES;
-  // A question asked in two files (own sets written beside the tune part) counts once.
-  const seen = new Set<string>();
-  const questions = files.flatMap((f) => readQuestions(f)).filter((q) => !seen.has(q.question) && seen.add(q.question));
+  const questions = files.flatMap((f) => readQuestions(f));
   const { config, log } = await startup();
   const engine = await openEngineForCli(config, log);
   if (values.rank) return fitRank(engine, questions.filter((q) => q.source !== null), files);
@@ -56,14 +54,13 @@ async function main() {
   writeFileSync(fileURLToPath(DECISION_FILE), JSON.stringify(out, null, 2) + '\n');
   const say = (s: string) => process.stdout.write(s + '\n');
   say(`fitted on ${examples.length} questions (${files.join(', ')}), l2 ${final.l2}, thresholds high ${out.high} / low ${out.low}`);
-  say(`held back by the engine's own rules whatever the decision says: ${examples.filter((e) => e.vetoed).length} (never confident, left out of the precision the thresholds keep)`);
   say(`nested ${o.folds}-fold cross-validation (each question held out from the model and the thresholds):`);
   for (const [key, v] of Object.entries(figures)) say(`  ${key}: ${typeof v === 'object' ? JSON.stringify(v) : v}`);
   say(`weights: ${final.features.map((f, i) => `${f} ${final.weights[i]!.toFixed(2)}`).join(', ')}`);
   if (values.details) {
     for (const h of [...held].sort((a, b) => b.probability - a.probability)) {
       const e = h.example;
-      say(`${h.probability.toFixed(3)} ${h.outcome.padEnd(4)} ${e.correct ? 'ok  ' : e.answerable ? 'MISS' : 'NEG '}${e.vetoed ? ' held' : ''} rank ${e.hitRank ?? '-'} ${e.question.question}`);
+      say(`${h.probability.toFixed(3)} ${h.outcome.padEnd(4)} ${e.correct ? 'ok  ' : e.answerable ? 'MISS' : 'NEG '} rank ${e.hitRank ?? '-'} ${e.question.question}`);
     }
   }
 }

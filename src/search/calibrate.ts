@@ -15,7 +15,7 @@ export interface CalibrationOptions {
   rejectUnanswerable: number;
 }
 
-export const DEFAULT_CALIBRATION: CalibrationOptions = { folds: 5, precision: 0.983, unanswerableShare: 0.1, rejectUnanswerable: 0.8 };
+export const DEFAULT_CALIBRATION: CalibrationOptions = { folds: 5, precision: 0.97, unanswerableShare: 0.1, rejectUnanswerable: 0.8 };
 
 /** The report a labelled question belongs to: its source, else the place it names (a question no report answers). */
 const reportOfExample = (e: Example) => {
@@ -57,22 +57,17 @@ export interface Labelled extends Example {
   question: EvalQuestion;
 }
 
-/**
- * Run each question through the engine with the decision saying "high" to everything: its features, and whether the
- * engine's own rules hold the answer back anyway (`vetoed`); questions refused before ranking (a place with no
- * report) are skipped.
- */
+/** Run each question through the engine with the decision switched off; questions refused before ranking (a place with no report) are skipped. */
 export async function collectExamples(engine: Engine & { rank: { decision?: DecisionModel } }, questions: EvalQuestion[]): Promise<Labelled[]> {
   const saved = engine.rank.decision;
-  engine.rank.decision = { features: [], mean: [], std: [], weights: [], bias: 0, high: -1, low: -2 };
+  engine.rank.decision = { features: [], mean: [], std: [], weights: [], bias: 0, high: 2, low: -1 };
   try {
     const out: Labelled[] = [];
     for (const q of questions) {
       const answer = await engine.search(q.question, { top: 5 });
       if (!answer.decision) continue;
       const hitRank = hitOf(q, answer)?.rank ?? null;
-      const vetoed = answer.confidence !== 'high';
-      out.push({ question: q, features: answer.decision.features as Features, correct: hitRank !== null && hitRank <= 3 ? 1 : 0, answerable: q.source !== null, hitRank, vetoed });
+      out.push({ question: q, features: answer.decision.features as Features, correct: hitRank !== null && hitRank <= 3 ? 1 : 0, answerable: q.source !== null, hitRank });
     }
     return out;
   } finally {
@@ -159,12 +154,6 @@ function groupsOf(held: HeldOut[], by: (h: HeldOut) => string): Record<string, G
   return Object.fromEntries([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, groupHeld(v)]));
 }
 
-/** The outcome the reporter sees: the decision's, but never confident when the engine's own rules hold the answer back. */
-export function heldOutcome(model: Pick<DecisionModel, 'high' | 'low'>, p: number, e: Example): 'high' | 'low' | 'none' {
-  const o = outcome(model, p);
-  return o === 'high' && e.vetoed ? 'low' : o;
-}
-
 /** Nested cross-validation by whole reports: the outer fold is held out from everything, the choice of thresholds included. */
 export function crossValidate(examples: Labelled[], o: CalibrationOptions = DEFAULT_CALIBRATION): { figures: CrossValidated; held: HeldOut[] } {
   const fold = reportFolds(examples, o.folds);
@@ -174,7 +163,7 @@ export function crossValidate(examples: Labelled[], o: CalibrationOptions = DEFA
     examples.forEach((example, i) => {
       if (fold[i] !== f) return;
       const p = probability(model, example.features);
-      held.push({ example, probability: p, outcome: heldOutcome(model, p, example) });
+      held.push({ example, probability: p, outcome: outcome(model, p) });
     });
   }
   const share = <T>(xs: T[], f: (x: T) => boolean) => (xs.length ? xs.filter(f).length / xs.length : 0);

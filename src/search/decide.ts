@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { findFigures } from '../clean/figures.js';
 import type { Confidence, QueryUnderstanding } from '../types.js';
-import { askedFigureKind, askedPeriod, contrastsOf, figureKind, type Period, unitMatcher } from './cues.js';
+import { askedFigureKind, askedPeriod, figureKind, type Period, unitMatcher } from './cues.js';
 
 /**
  * Generic features only (no place names, years or titles of the sample): the fit must carry to other reports.
@@ -35,7 +35,6 @@ export const FEATURES = [
   'yearContradicts',
   'periodConflicts',
   'concepts',
-  'contrastMissing',
 ] as const;
 export type FeatureName = (typeof FEATURES)[number];
 export type Features = Record<FeatureName, number>;
@@ -204,9 +203,6 @@ export function features(input: FeatureInput): Features {
     yearContradicts: input.contradictsYear(best.id) ? 1 : 0,
     periodConflicts: asked && period && period !== asked ? 1 : 0,
     concepts: Math.log1p(u.concepts.length),
-    // One side of a contrast asked (农村 of 城镇/农村, 贷款 of 存款/贷款) that the passage does not name: it speaks
-    // of the indicator in general or of the other side, whatever its other words (the same in a long or short report).
-    contrastMissing: contrastsOf(u.normalized).some((c) => !text.includes(c.asked)) ? 1 : 0,
   };
 }
 
@@ -285,11 +281,6 @@ export interface Example {
   answerable: boolean;
   /** 1-based rank of the evidence, or null. */
   hitRank: number | null;
-  /**
-   * The engine's own rules make the answer uncertain whatever the decision says (no figure of the kind asked, the
-   * other period, a multi-year passage for one year, asked back): the decision never makes it confident.
-   */
-  vetoed?: boolean;
 }
 
 /**
@@ -311,14 +302,12 @@ export function chooseThresholds(
   let n = 0;
   let lastOk = 1;
   for (const i of order) {
-    // An answer the engine holds back anyway is never confident: it neither helps nor harms precision.
-    if (examples[i]!.vetoed) continue;
     n += weight[i]!;
     tp += examples[i]!.correct * weight[i]!;
     if (tp / n >= targetPrecision) lastOk = p[i]!;
   }
   // Also keep the share of unanswerable questions answered found: false: high sits above that many of them.
-  const negatives = examples.map((e, i) => (e.answerable ? null : e.vetoed ? -Infinity : p[i]!)).filter((x): x is number => x !== null).sort((a, b) => a - b);
+  const negatives = examples.map((e, i) => (e.answerable ? null : p[i]!)).filter((x): x is number => x !== null).sort((a, b) => a - b);
   const k = Math.ceil(negatives.length * rejectUnanswerable);
   const rejecting = k > 0 && negatives.length ? negatives[Math.min(k, negatives.length) - 1]! + 1e-9 : 0;
   const high = Math.max(lastOk, rejecting);

@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = join(import.meta.dirname, '..', 'src');
-/** What each folder of src/ may import besides itself and the neutral top-level modules (types, log, percentile, format, expiring, random, tsx). */
+/** What each folder of src/ may import besides itself and the neutral top-level modules (types, log, percentile, format, expiring, remember, random, tsx). */
 const MAY_IMPORT: Record<string, string[]> = {
   config: [],
   // Knowledge every stage may read: China's administrative divisions (a package) and their forms.

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeChunked } from '../src/index/large-file.js';
-import { diskStore, lru, PassageDamagedError, readLayout, writePassages } from '../src/index/passage-store.js';
+import { diskStore, PassageDamagedError, readLayout, writePassages } from '../src/index/passage-store.js';
+import { lru } from '../src/remember.js';
 import { buildHnsw, currentProblem, currentVersion, DEFAULT_HNSW, FORMAT_VERSION, type Manifest, readIndex, writeIndex } from '../src/index/store.js';
 import type { Passage } from '../src/types.js';
 

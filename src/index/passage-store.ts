@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Passage } from '../types.js';
+import { lru } from '../remember.js';
 import { IndexDamagedError } from './integrity.js';
 import { CHUNK_BYTES } from './large-file.js';
 
@@ -157,29 +158,6 @@ export function readLayout(idx: Buffer, count: number, passagesBytes: number): L
     if (placeOf[i]! < 0 || placeOf[i]! >= table.placeCodes.length || fileOf[i]! < 0 || fileOf[i]! >= table.files.length) throw new Error(`passages.idx: place or file of passage ${i} out of its table`);
   }
   return { starts, lengths, facts: { placeOf, placeCodes: table.placeCodes, fileOf, files: table.files }, passageSums, vectorSums };
-}
-
-/** A small least-recently-used map: a Map keeps insertion order, so the first key is the oldest. */
-export function lru<K, V>(capacity: number) {
-  const map = new Map<K, V>();
-  return {
-    get(key: K): V | undefined {
-      const v = map.get(key);
-      if (v !== undefined) {
-        map.delete(key);
-        map.set(key, v);
-      }
-      return v;
-    },
-    set(key: K, value: V) {
-      map.delete(key);
-      map.set(key, value);
-      if (map.size > capacity) map.delete(map.keys().next().value as K);
-    },
-    get size() {
-      return map.size;
-    },
-  };
 }
 
 // The files stay open for as long as the store is used (a later build may delete the folder: the open file stays

@@ -3,6 +3,7 @@
 import type { Place } from '../types.js';
 import { type Gazetteer, gazetteer, within } from './gazetteer.js';
 import { jieba } from './segmenter.js';
+import { remembered } from '../remember.js';
 
 export interface Mention {
   /** The words as written (鼓楼, 宜君县). */
@@ -44,26 +45,19 @@ function lengthsByFirst(g: Gazetteer): Map<string, number[]> {
 }
 
 /**
- * Short texts' places, remembered per gazetteer (oldest first out): a question is read for places by the bot's
+ * Short texts' places, remembered per gazetteer (the 4,000 most recent): a question is read for places by the bot's
  * follow-up, by the engine and for each result's key figure, and reporters ask the same things. The mentions are
  * frozen (shared between callers); each caller gets its own list.
  */
-const remembered = new WeakMap<Gazetteer, Map<string, readonly Mention[]>>();
+const memories = new WeakMap<Gazetteer, (text: string) => readonly Mention[]>();
 const REMEMBER_UP_TO = 120;
-const REMEMBERED = 4000;
 
 /** Every place name in the text, left to right, the longest name at each position. */
 export function findPlaces(text: string, g: Gazetteer = gazetteer()): Mention[] {
   if (text.length > REMEMBER_UP_TO) return scan(text, g);
-  let memo = remembered.get(g);
-  if (!memo) remembered.set(g, (memo = new Map()));
-  let found = memo.get(text);
-  if (!found) {
-    found = Object.freeze(scan(text, g).map((m) => Object.freeze(m)));
-    memo.set(text, found);
-    if (memo.size > REMEMBERED) memo.delete(memo.keys().next().value!);
-  }
-  return found.slice();
+  let memo = memories.get(g);
+  if (!memo) memories.set(g, (memo = remembered(4000, (t: string) => Object.freeze(scan(t, g).map((m) => Object.freeze(m))))));
+  return memo(text).slice();
 }
 
 function scan(text: string, g: Gazetteer): Mention[] {

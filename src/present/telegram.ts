@@ -9,6 +9,7 @@
 import { splitAt } from '../passages/sentences.js';
 import { lineRange, sourceFull, sourceInWords } from './citation.js';
 import { type Answer, confidenceOf, type Passage, type SearchResult, type Source } from '../types.js';
+import { remembered } from '../remember.js';
 
 /** Telegram rejects message texts longer than this (in UTF-16 code units, after entity parsing). */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -87,23 +88,19 @@ export function cutAtSentence(
  * match them allowing whitespace between characters.
  */
 function figurePattern(figures: readonly string[]): RegExp | null {
-  const key = JSON.stringify(figures);
-  let source = patterns.get(key);
-  if (source === undefined) {
-    const wanted = [...new Set(figures.map((f) => f.replace(/\s+/g, '')).filter((f) => f.length > 0))];
-    // Longest first, so "4500余万元" wins over "4500".
-    wanted.sort((a, b) => b.length - a.length);
-    source = wanted.map((f) => [...f].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*')).join('|');
-    patterns.set(key, source);
-    if (patterns.size > PATTERNS_KEPT) patterns.delete(patterns.keys().next().value!);
-  }
+  const source = patternSource(JSON.stringify(figures));
   // A new RegExp each time: a global one keeps its lastIndex between uses.
   return source === '' ? null : new RegExp(source, 'gu');
 }
 
-/** Each list of figures' pattern source, remembered (oldest first out): the same answers are shown again. */
-const patterns = new Map<string, string>();
-const PATTERNS_KEPT = 2000;
+/** Each list of figures' (JSON) pattern source, remembered for the 2,000 most recent: the same answers are shown again. */
+const patternSource = remembered(2000, (list: string): string => {
+  const figures = JSON.parse(list) as string[];
+  const wanted = [...new Set(figures.map((f) => f.replace(/\s+/g, '')).filter((f) => f.length > 0))];
+  // Longest first, so "4500余万元" wins over "4500".
+  wanted.sort((a, b) => b.length - a.length);
+  return wanted.map((f) => [...f].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*')).join('|');
+});
 
 /** Position of a figure in `text` (whitespace-tolerant), or -1. */
 function indexOfFigure(text: string, figure: string): { at: number; length: number } | null {

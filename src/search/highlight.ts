@@ -6,6 +6,7 @@ import { findPlaces } from '../places/find.js';
 import { TARGET_CUES } from '../structure/period.js';
 import type { QueryUnderstanding, SearchResult } from '../types.js';
 import { type FigureKind, figureKind, otherRate, type Period, spanFigure } from './cues.js';
+import { remembered } from '../remember.js';
 
 export interface Highlight {
   sentence: string;
@@ -214,20 +215,13 @@ function clauseWeight(sentence: string, figure: string, terms: string[], weight:
 }
 
 /**
- * A sentence's figures described (describeFigures, no place words), remembered per sentence (oldest first out):
- * the same passages answer the same questions again, and each answer reads its results' sentences. Frozen: shared.
+ * A sentence's figures described (describeFigures, no place words), remembered for the 2,000 most recent
+ * sentences: the same passages answer the same questions again, and each answer reads its results' sentences.
+ * Frozen: shared.
  */
-const described = new Map<string, readonly Readonly<DescribedFigure>[]>();
-const DESCRIBED_KEPT = 2000;
-export function describedOf(sentence: string): readonly Readonly<DescribedFigure>[] {
-  let out = described.get(sentence);
-  if (!out) {
-    out = Object.freeze(describeFigures(sentence, null).map((d) => Object.freeze(d)));
-    described.set(sentence, out);
-    if (described.size > DESCRIBED_KEPT) described.delete(described.keys().next().value!);
-  }
-  return out;
-}
+export const describedOf = remembered(2000, (sentence: string): readonly Readonly<DescribedFigure>[] =>
+  Object.freeze(describeFigures(sentence, null).map((d) => Object.freeze(d))),
+);
 
 /**
  * The figure a card leads with: never one its clause dates to another year than the one asked, and of the kind

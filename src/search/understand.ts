@@ -5,6 +5,7 @@ import { tokenize } from '../index/tokenize.js';
 import { findPlaces, namedPlaces } from '../places/find.js';
 import { gazetteer, within } from '../places/gazetteer.js';
 import type { Place, PlaceRef, QueryUnderstanding } from '../types.js';
+import { remembered } from '../remember.js';
 
 export type Synonyms = Record<string, string[]>;
 
@@ -39,22 +40,12 @@ export interface UnderstandContext {
 }
 
 /** Normalise a question: traditional -> simplified, full-width digits/letters -> ASCII, one line. */
-export function normalizeQuestion(question: string): string {
-  const known = normalized.get(question);
-  if (known !== undefined) return known;
+// Remembered (the 2,000 most recent): the bot's follow-up reading and the engine both normalise each question, and
+// reporters ask the same things; the converter walks every character through its tables.
+export const normalizeQuestion = remembered(2000, (question: string): string => {
   const halfWidth = question.replace(/[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
-  const out: string = toSimplified(halfWidth.replace(/\s+/g, ' ').trim());
-  normalized.set(question, out);
-  if (normalized.size > NORMALIZED_KEPT) normalized.delete(normalized.keys().next().value!);
-  return out;
-}
-
-/**
- * Questions normalised, remembered (oldest first out): the bot's follow-up reading and the engine both normalise
- * each question, and reporters ask the same things; the converter walks every character through its tables.
- */
-const normalized = new Map<string, string>();
-const NORMALIZED_KEPT = 2000;
+  return toSimplified(halfWidth.replace(/\s+/g, ' ').trim());
+});
 
 /** A place's name as the question gave it, with its parent when the question named that too (北京市东城区). */
 function label(text: string, places: Place[], mentions: ReturnType<typeof findPlaces>): string {

@@ -19,6 +19,9 @@ export function lru<K, V>(capacity: number) {
       map.set(key, value);
       if (map.size > capacity) map.delete(map.keys().next().value as K);
     },
+    delete(key: K) {
+      map.delete(key);
+    },
     get size() {
       return map.size;
     },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../src/app/open.js';
+import { type Embedder, loadEmbedder } from '../src/embed/index.js';
 import { readQuestions, scoreQuestions } from '../src/search/evaluate.js';
 import type { Engine } from '../src/types.js';
 import { sampleConfig, sampleEnv } from './helpers/sample.js';
@@ -162,5 +163,32 @@ describe('command line', () => {
     expect(stdout).toContain('001_338ed807dc2533c7.txt');
     await expect(ask(['--top', 'x', '问题'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--top') });
     await expect(ask([])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage') });
+  });
+});
+
+describe('answers remembered', () => {
+  it('the same question asked at once is worked out once; other filters or ranking options are worked out anew', async () => {
+    const config = sampleConfig();
+    let queries = 0;
+    const model = await loadEmbedder(config);
+    const counting: Embedder = { ...model, embedQuery: async (q) => (queries++, model.embedQuery(q)) };
+    const remembering = await openEngine(config, { embedder: counting });
+    const q = '城中区去年城镇新增就业多少人？';
+    const [a, b] = await Promise.all([remembering.search(q), remembering.search(q)]);
+    expect(queries).toBe(1);
+    const { tookMs: _a, timings, ...first } = a;
+    const { tookMs: _b, timings: none, ...second } = b;
+    expect(JSON.parse(JSON.stringify(second))).toEqual(JSON.parse(JSON.stringify(first)));
+    expect(timings).toBeDefined();
+    expect(none).toBeUndefined();
+    // Another filter, or changed ranking options (as fitting does): a new answer.
+    const other = await remembering.search(q, { top: 1 });
+    expect(other.results).toHaveLength(1);
+    remembering.rank.mode = 'lexical';
+    expect((await remembering.search(q)).timings).toBeDefined();
+    // Opened for a benchmark of one answer's cost: nothing remembered.
+    const fresh = await openEngine(config, { embedder: counting, answerMemory: 0 });
+    expect((await fresh.search(q)).timings).toBeDefined();
+    expect((await fresh.search(q)).timings).toBeDefined();
   });
 });

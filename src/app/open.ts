@@ -6,7 +6,7 @@ import type { BuildReport, Progress } from '../index/build.js';
 import { readIndex, type StoredIndex } from '../index/store.js';
 import { type Logger, silentLogger } from '../log.js';
 import { ensureIndex, lockedUpdate } from './guarded.js';
-import { createEngine, DEFAULT_RANK, type RankOptions } from '../search/engine.js';
+import { ANSWER_MEMORY, createEngine, DEFAULT_RANK, type RankOptions } from '../search/engine.js';
 import { loadSynonyms } from '../search/understand.js';
 import type { Engine } from '../types.js';
 
@@ -22,6 +22,8 @@ export interface OpenOptions {
   embedder?: Embedder;
   /** Load the model in a worker thread (the bot, with config.embedWorker): questions are embedded beside the ranking. */
   embedInWorker?: boolean;
+  /** Answers remembered (the same question, filters and index version answered once): ANSWER_MEMORY when unset; 0 for benchmarks of one answer's cost. */
+  answerMemory?: number;
 }
 
 /** Open the engine: build or refresh the index when needed (saying so), load model and index once. */
@@ -35,7 +37,7 @@ export async function openEngine(config: Config, options: OpenOptions = {}): Pro
   const synonyms = loadSynonyms(config.synonymsFile);
   const words = config.learntWords === null ? null : config.learntWords === undefined ? DEFAULT_RANK.learntWords! : { ...DEFAULT_RANK.learntWords!, similarity: config.learntWords };
   const learntWords = words && !config.learntPhrases ? { ...words, phrase: undefined } : words;
-  return createEngine(index, model, synonyms, { ...DEFAULT_RANK, learntWords, ...options.rank }, config.indexDir);
+  return createEngine(index, model, synonyms, { ...DEFAULT_RANK, learntWords, ...options.rank }, config.indexDir, options.answerMemory ?? ANSWER_MEMORY);
 }
 
 /**

@@ -127,7 +127,7 @@ async function main() {
     log.info('index build…');
     const built = await benchBuild(config, embedder, join(workDir, 'build'));
     if (run('build')) results.build = built.result;
-    const engine = await openEngine(built.config, { embedder, log });
+    const engine = await openEngine(built.config, { embedder, log, answerMemory: 0 });
     const dev = readQuestions('tests/dev.jsonl');
     const extra = readQuestions('tests/extra.jsonl');
 
@@ -155,10 +155,10 @@ async function main() {
       // As deployed (npm start): a fresh engine, its question cache empty (each distinct question embedded once),
       // the model in a worker thread unless EMBED_WORKER=false.
       const deployed = await openEngine(built.config, { embedder: await loadEmbedder(built.config, { worker: built.config.embedWorker, onWarning: (m) => log.warn(m) }), log });
-      results.load = [{ ...(await benchLoad(deployed, built.config, questions, 100, 5, workDir)), variant: 'as deployed (question cache, empty at start)' }];
+      results.load = [{ ...(await benchLoad(deployed, built.config, questions, 100, 5, workDir)), variant: 'as deployed (question and answer memories, empty at start)' }];
       // Every question through the model, as if all 500 were different (the model where the bot has it).
-      const uncached = await openEngine(built.config, { embedder: await loadEmbedder(built.config, { queryCache: 0, worker: built.config.embedWorker, onWarning: (m) => log.warn(m) }), log });
-      results.load.push({ ...(await benchLoad(uncached, built.config, questions, 100, 5, workDir)), variant: 'question cache off (every question embedded)' });
+      const uncached = await openEngine(built.config, { embedder: await loadEmbedder(built.config, { queryCache: 0, worker: built.config.embedWorker, onWarning: (m) => log.warn(m) }), log, answerMemory: 0 });
+      results.load.push({ ...(await benchLoad(uncached, built.config, questions, 100, 5, workDir)), variant: 'question and answer memories off (every question embedded and answered)' });
     }
     if (run('scale')) {
       const questionVectors = await Promise.all([...dev, ...extra].map((q) => embedder.embedQuery(q)));

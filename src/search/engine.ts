@@ -13,6 +13,7 @@ import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, 
 import { coverageOf, type DecisionModel, features, loadDecision, outcome, probability, wordCounts } from './decide.js';
 import { describedOf, highlightWithKey } from './highlight.js';
 import { findPlaces } from '../places/find.js';
+import { lru } from '../remember.js';
 import { normalizeQuestion, placesAsked, speaksOf, understand, type Synonyms } from './understand.js';
 import { dot, type LearntWordsOptions, standInMemory, withLearntWords } from './vocabulary.js';
 
@@ -203,7 +204,10 @@ function passagePeriod(index: StoredIndex, i: number): Period | null {
   return null;
 }
 
-export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, indexDir?: string) {
+/** Answers an engine opened for reporters remembers (src/app/open.ts); benchmarks of one answer's cost use none. */
+export const ANSWER_MEMORY = 1000;
+
+export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Synonyms, rank: RankOptions, indexDir?: string, answerMemory = 0) {
   let state = prepare(initial);
   // Question words' vectors and stand-ins for the learnt vocabulary, remembered per word (src/search/vocabulary.ts).
   const standInMemo = standInMemory((words) => model.embed(words, { batchSize: 32 }));
@@ -529,8 +533,28 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     return true;
   }
 
+  // Answers remembered per index version (the `answerMemory` most recent): reporters ask the same things at once
+  // when a report comes out, and each answer is worked out once; an answer being worked out is awaited, not
+  // worked out again. Callers copy what they change (follow-ups, pages), so the answer itself is shared.
+  const answered = answerMemory > 0 ? lru<string, Promise<Answer>>(answerMemory) : null;
+  function rememberedSearch(query: string, options: SearchOptions = {}): Promise<Answer> {
+    if (!answered) return search(query, options);
+    // The ranking options in the key too: fitting and evaluation change them on an open engine.
+    const key = JSON.stringify([state.index.version, query, options.top ?? null, options.district ?? null, options.file ?? null, rank]);
+    const known = answered.get(key);
+    if (!known) {
+      const pending = search(query, options);
+      answered.set(key, pending);
+      pending.catch(() => answered.delete(key));
+      return pending;
+    }
+    const started = performance.now();
+    // Its own time, and no stage timings: none of the stages ran for it.
+    return known.then(({ timings: _worked, ...answer }) => ({ ...answer, tookMs: performance.now() - started }));
+  }
+
   return {
-    search,
+    search: rememberedSearch,
     context,
     reports,
     reload,

@@ -13,8 +13,18 @@ import { currentProblem, currentVersion, readIndex } from '../src/index/store.js
 import { indicatorWords, learnWords, withLookup } from '../src/index/vocabulary.js';
 import { DEFAULT_RANK } from '../src/search/engine.js';
 import { understand } from '../src/search/understand.js';
-import { nearestWords, standInMemory, standInsBy, withLearntWords } from '../src/search/vocabulary.js';
+import { type LearntWords, type LearntWordsOptions, nearestWords, type StandIns, standInMemory, standInsOf, withLearntWords } from '../src/search/vocabulary.js';
 import { SAMPLE_DIR, sampleConfig } from './helpers/sample.js';
+
+/** Stand-ins found afresh each time (the engine's memory without the remembering): `vectorsOf` embeds the words. */
+function standInsBy(vectorsOf: (words: string[]) => Promise<Float32Array[]>, learnt: LearntWords, options: LearntWordsOptions): StandIns {
+  const near = async (words: string[]) => {
+    if (learnt.words.length === 0) return words.map(() => []);
+    const vectors = await vectorsOf(words);
+    return words.map((w, i) => standInsOf(w, vectors[i]!, learnt, options));
+  };
+  return Object.assign(near, { vectors: vectorsOf });
+}
 
 describe('indicator words', () => {
   it('takes each indicator and its words named in two passages or more, Chinese words only', () => {

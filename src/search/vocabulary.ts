@@ -78,19 +78,6 @@ export function standInsOf(word: string, vector: Float32Array, learnt: LearntWor
 /** Question words -> their stand-ins, in the same order (possibly none each); `vectors`: the words' own vectors (the phrase needs them). */
 export type StandIns = ((words: string[]) => Promise<string[][]>) & { vectors: (words: string[]) => Promise<Float32Array[]> };
 
-/**
- * Stand-ins found afresh each time: `vectorsOf` embeds the words that are not in the vocabulary (all at once), a
- * vocabulary word has its vector already.
- */
-export function standInsBy(vectorsOf: (words: string[]) => Promise<Float32Array[]>, learnt: LearntWords, options: LearntWordsOptions): StandIns {
-  const near = async (words: string[]) => {
-    if (learnt.words.length === 0) return words.map(() => []);
-    const vectors = await vectorsOf(words);
-    return words.map((w, i) => standInsOf(w, vectors[i]!, learnt, options));
-  };
-  return Object.assign(near, { vectors: vectorsOf });
-}
-
 /** The most question words a StandInMemory keeps (least recently asked dropped first). */
 export const STAND_IN_MEMORY = 5000;
 

@@ -234,9 +234,7 @@ export async function writeSegment(indexDir: string, from: string, manifest: Man
 /** Everything a segment's folder holds but its graph and postings (checked with the version already), to merge it into another. */
 function readPartData(dir: string, count: number, dimension: number): { passages: Passage[]; vectors: Float32Array[]; figures: FigureRecord[]; vocabulary: Vocabulary } {
   try {
-    const passages = readJsonArray<Passage>(join(dir, 'passages.json'));
-    const vectors = unpackVectors(readChunked(join(dir, 'vectors.f32')), dimension);
-    if (passages.length !== count || vectors.length !== count) throw new Error(`${passages.length} passages and ${vectors.length} vectors where the manifest says ${count}`);
+    const { passages, vectors } = readPassagesAndVectors(dir, count, dimension);
     const learnt = readVocabulary(dir, dimension) ?? { words: [], vectors: [] };
     return { passages, vectors, figures: readJsonArray<FigureRecord>(join(dir, 'figures.json')), vocabulary: { ...learnt, once: readVocabularyWords(dir).once } };
   } catch (err) {
@@ -493,6 +491,12 @@ function openStore(dir: string, count: number, stored: StoredFiles, dimension: n
 
 /** A version written before passages.idx: every passage parsed and every vector read into memory, as before. */
 function readWholeStore(dir: string, count: number, dimension: number): PassageStore {
+  const { passages, vectors } = readPassagesAndVectors(dir, count, dimension);
+  return memoryStore(passages, vectors);
+}
+
+/** Every passage and vector of a part's folder, as many as the manifest says (IndexDamagedError otherwise). */
+function readPassagesAndVectors(dir: string, count: number, dimension: number): { passages: Passage[]; vectors: Float32Array[] } {
   let passages: Passage[];
   try {
     passages = readJsonArray<Passage>(join(dir, 'passages.json'));
@@ -505,7 +509,7 @@ function readWholeStore(dir: string, count: number, dimension: number): PassageS
   if (!Array.isArray(passages) || passages.length !== count || vectors.length !== count) {
     throw new IndexDamagedError(`${passages.length} passages and ${vectors.length} vectors where the manifest says ${count}`);
   }
-  return memoryStore(passages, vectors);
+  return { passages, vectors };
 }
 
 /**

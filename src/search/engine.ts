@@ -722,7 +722,7 @@ export function periodFit(p: Passage, u: QueryUnderstanding, asked: Period | nul
   const period = p.period;
   if (!period) return 0;
   const year = askedYear(p, u, base);
-  const wanted = asked ?? (year === null || p.source.year === null ? null : year === p.source.year ? 'plan' : year === p.source.year - 1 ? 'review' : null);
+  const wanted = periodMeant(p, asked, year);
   if (!wanted || period.kind !== wanted || (year !== null && year !== period.year)) return 0;
   if (period.span) return 0;
   // A year named with no period asked ("2023年粮食产量是多少"): its result, in the next year's report, before its plan.
@@ -757,13 +757,17 @@ function askedYear(p: Passage, u: QueryUnderstanding, base: number | null = p.so
   return 'absolute' in u.year ? u.year.absolute : base !== null ? base + u.year.relative : null;
 }
 
+/** The period a question means of a passage's report: the one asked, else its plan for the report's year, its review for the year before. */
+function periodMeant(p: Passage, asked: Period | null, year: number | null): Period | null {
+  return asked ?? (year === null || p.source.year === null ? null : year === p.source.year ? 'plan' : year === p.source.year - 1 ? 'review' : null);
+}
+
 /**
  * When the best passage answers another period than the one asked (a result for a target question, or the other
  * way round), the card says so instead of presenting it as the answer.
  */
 function periodNote(p: Passage, period: Period | null, key: SearchResult['keyFigure'], asked: Period | null, u: QueryUnderstanding, base: number | null): string | null {
-  const target = askedYear(p, u, base);
-  const wanted = asked ?? (target === null || p.source.year === null ? null : target === p.source.year ? 'plan' : target === p.source.year - 1 ? 'review' : null);
+  const wanted = periodMeant(p, asked, askedYear(p, u, base));
   if (!wanted || !period || period === wanted) return null;
   const year = p.source.year === null ? key?.year ?? null : period === 'plan' ? p.source.year : p.source.year - 1;
   const what = period === 'review' ? '实际值' : '目标';

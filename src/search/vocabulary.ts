@@ -7,6 +7,7 @@
 import { UNITS } from '../clean/figures.js';
 import { tokenize } from '../index/tokenize.js';
 import { HAN_WORD, type LearntWords } from '../index/vocabulary.js';
+import { lru } from '../remember.js';
 
 export type { LearntWords };
 
@@ -94,12 +95,10 @@ export function standInMemory(embed: (words: string[]) => Promise<Float32Array[]
     vector?: Promise<Float32Array>;
     near?: { of: LearntWords; options: LearntWordsOptions; words: string[] };
   }
-  const memory = new Map<string, Remembered>();
+  const memory = lru<string, Remembered>(size);
   const recall = (w: string) => {
-    const r = memory.get(w);
-    if (r) memory.delete(w); // re-inserted as the most recently asked
-    const entry = r ?? {};
-    memory.set(w, entry);
+    let entry = memory.get(w);
+    if (!entry) memory.set(w, (entry = {}));
     return entry;
   };
   return {
@@ -110,16 +109,14 @@ export function standInMemory(embed: (words: string[]) => Promise<Float32Array[]
         const known = (w: string) => learnt.vectorOf?.get(w);
         const fresh = (e: Remembered) => e.near?.of === learnt && e.near.options === options;
         // (A word twice in one question is embedded twice in its batch, as it always was: the batch shapes the vectors.)
-        const todo = words.filter((w, i) => !fresh(entries[i]!) && !known(w) && !entries[i]!.vector);
+        const todo = words.flatMap((w, i) => (!fresh(entries[i]!) && !known(w) && !entries[i]!.vector ? [{ w, e: entries[i]! }] : []));
         if (todo.length > 0) {
-          const embedded = embed(todo);
-          todo.forEach((w, i) => {
-            const e = memory.get(w)!;
+          const embedded = embed(todo.map((t) => t.w));
+          todo.forEach(({ w, e }, i) => {
             e.vector = embedded.then((v) => v[i]!);
             e.vector.catch(() => memory.get(w) === e && memory.delete(w));
           });
         }
-        while (memory.size > size) memory.delete(memory.keys().next().value!);
         const near: string[][] = [];
         for (const [i, w] of words.entries()) {
           const e = entries[i]!;
@@ -145,7 +142,7 @@ export function standInMemory(embed: (words: string[]) => Promise<Float32Array[]
 
 /**
  * The question's concepts with the stand-ins of its words that no passage holds (`known` false), and the search
- * terms with them and their words. `standIns` finds each asked word's stand-ins (standInsBy, standInMemory).
+ * terms with them and their words. `standIns` finds each asked word's stand-ins (standInMemory).
  * Concepts of known words are unchanged, so a question the reports' words already answer reads as before.
  */
 export async function withLearntWords(

@@ -1,7 +1,7 @@
 // The decision's coverage for many candidates of one question: each concept's weight worked out once, the same
 // figure as summing concept by concept for every text.
 import { describe, expect, it } from 'vitest';
-import { coverage, coverageOf } from '../src/search/decide.js';
+import { coverageOf } from '../src/search/decide.js';
 
 describe('coverage of one question over many texts', () => {
   const concepts = [['城镇新增就业', '新增就业'], ['人均可支配收入'], ['讨回', '追回']];
@@ -21,7 +21,7 @@ describe('coverage of one question over many texts', () => {
     };
     const covers = coverageOf(concepts, (t) => idf[t]!);
     expect(texts.map(covers)).toEqual(texts.map(byHand));
-    expect(texts.map((t) => coverage(t, concepts, (w) => idf[w]!))).toEqual(texts.map(byHand));
+    expect(texts.map((t) => coverageOf(concepts, (w) => idf[w]!)(t))).toEqual(texts.map(byHand));
     expect(covers(texts[1]!)).toBeCloseTo(3.3 / (2.1 + 3.3 + 0.9), 12);
     expect(coverageOf([], () => 1)('任何')).toBe(0);
   });

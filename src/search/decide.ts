@@ -107,14 +107,10 @@ export interface FeatureInput {
   periodOf: (id: number) => Period | null;
 }
 
-/** IDF-weighted share of the question's concepts a text mentions (any alternative counts). */
-export function coverage(text: string, concepts: string[][], weight: (t: string) => number): number {
-  return coverageOf(concepts, weight)(text);
-}
-
 /**
- * coverage() of one question's concepts, for many texts: each concept's weight worked out once, not again for every
- * candidate (the same sums in the same order: the same figure to the last bit).
+ * IDF-weighted share of the question's concepts a text mentions (any alternative counts), for many texts: each
+ * concept's weight worked out once, not again for every candidate (the same sums in the same order: the same
+ * figure to the last bit).
  */
 export function coverageOf(concepts: string[][], weight: (t: string) => number): (text: string) => number {
   const weights = concepts.map((alternatives) => Math.max(...alternatives.map(weight)));

@@ -2,7 +2,7 @@
 // Measures embedding throughput, index build, query latency, cold start, scale and load on this machine,
 // prints a table (or one JSON object with --json; logs go to stderr) and writes bench-results/latest.{json,md}
 // (git-ignored: results of this machine, not source).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import { loadEmbedder } from '../embed/index.js';
 import { indexedText } from '../index/indexed-text.js';
 import { DEFAULT_HNSW, type HnswParams } from '../index/store.js';
 import { createLogger } from '../log.js';
+import { readQuestions } from '../search/evaluate.js';
 import { loadSynonyms } from '../search/understand.js';
 import { benchBuild } from './build.js';
 import { benchCheck } from './check.js';
@@ -50,12 +51,8 @@ const numbers = (s: string, what: string) =>
     return n;
   });
 
-function readQuestions(file: string): string[] {
-  return readFileSync(join(ROOT, file), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { question: string }).question);
-}
+/** The questions of one of the repository's question files (tests/dev.jsonl…). */
+const questionsOf = (file: string) => readQuestions(join(ROOT, file)).map((q) => q.question);
 
 /**
  * The report the scale section adds to each end-to-end archive, and the questions about it: those of
@@ -63,10 +60,7 @@ function readQuestions(file: string): string[] {
  */
 function ingestReport(file: string): { file: string; questions: { question: string; answer: string }[] } {
   const name = file.split('/').pop()!;
-  const questions = readFileSync(join(ROOT, 'tests/real.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as { question: string; answer: string | null; source: string | null })
+  const questions = readQuestions(join(ROOT, 'tests/real.jsonl'))
     .filter((q) => q.source === name && q.answer)
     .map((q) => ({ question: q.question, answer: q.answer! }));
   return { file, questions };
@@ -128,8 +122,8 @@ async function main() {
     const built = await benchBuild(config, embedder, join(workDir, 'build'));
     if (run('build')) results.build = built.result;
     const engine = await openEngine(built.config, { embedder, log, answerMemory: 0 });
-    const dev = readQuestions('tests/dev.jsonl');
-    const extra = readQuestions('tests/extra.jsonl');
+    const dev = questionsOf('tests/dev.jsonl');
+    const extra = questionsOf('tests/extra.jsonl');
 
     if (run('embedding')) {
       log.info('embedding throughput…');

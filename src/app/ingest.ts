@@ -158,6 +158,12 @@ function removeLeftovers(corpusDir: string): void {
   }
 }
 
+/**
+ * Build options for a change to the corpus (add, correct, remove): progress shared with waiting readers, and the
+ * current version checked as a start checks it (src/index/build.ts quickCheck), not hashed whole.
+ */
+const changeOptions = (options: BuildOptions, held: Held): BuildOptions => ({ ...sharingProgress(options, held), quickCheck: true });
+
 /** Validate files, copy the good ones into corpus/ and update the index once. */
 export function ingestReports(
   config: Pick<Config, 'corpusDir' | 'indexDir' | 'modelId'>,
@@ -197,7 +203,7 @@ export function ingestReports(
         outcomes.push(outcome);
       }
       const changed = outcomes.some((o) => o.status === 'added' || o.status === 'replaced') || files.some((f) => f.correction);
-      const build = changed ? await updateIndex(config, { ...sharingProgress(options, held), quickCheck: true }) : null;
+      const build = changed ? await updateIndex(config, changeOptions(options, held)) : null;
       for (const d of done) d();
       return { outcomes, build };
     } catch (err) {
@@ -237,7 +243,7 @@ export function correctReport(config: Pick<Config, 'corpusDir' | 'indexDir' | 'm
   return serialize(config, 'correct', options, async (held) => {
     if (!listReportFiles(config.corpusDir).includes(file)) return { reason: `no report named "${file}" in the corpus` };
     writeCorrection(config.corpusDir, file, correction);
-    return updateIndex(config, { ...sharingProgress(options, held), quickCheck: true });
+    return updateIndex(config, changeOptions(options, held));
   });
 }
 
@@ -248,6 +254,6 @@ export function removeReport(config: Pick<Config, 'corpusDir' | 'indexDir' | 'mo
     if (!listReportFiles(config.corpusDir).includes(name)) return { reason: `no report named "${name}" in the corpus` };
     unlinkSync(join(config.corpusDir, name));
     writeCorrection(config.corpusDir, name, null);
-    return updateIndex(config, { ...sharingProgress(options, held), quickCheck: true });
+    return updateIndex(config, changeOptions(options, held));
   });
 }

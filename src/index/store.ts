@@ -219,7 +219,7 @@ export async function writeSegment(indexDir: string, from: string, manifest: Man
         passages: [...old.flatMap((o) => o.passages), ...passages],
         vectors: [...old.flatMap((o) => o.vectors), ...vectors],
         figures: [...old.flatMap((o) => o.figures), ...figures],
-        vocabulary: { words: [...old.flatMap((o) => o.vocabulary.words), ...vocabulary.words], vectors: [...old.flatMap((o) => o.vocabulary.vectors), ...vocabulary.vectors], once: [...new Set([...old.flatMap((o) => o.vocabulary.once), ...vocabulary.once])] },
+        vocabulary: { ...mergeVocabularies([...old.map((o) => o.vocabulary), vocabulary])!, once: [...new Set([...old.flatMap((o) => o.vocabulary.once), ...vocabulary.once])] },
       };
       const name = `seg-${Math.max(0, ...before.map((seg) => Number(seg.dir.slice(4)))) + 1}`;
       mkdirSync(join(dir, name));

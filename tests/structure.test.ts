@@ -119,6 +119,14 @@ describe('periods of five-year sections (lines written for these tests)', () => 
     expect(of('5.3万个')).toMatchObject({ period: 'target', year: 2021 });
     expect(of('5.3万个').span).toBeUndefined();
   });
+  it("a subsection's cue word (稳预期, 目标任务) does not turn the review into a plan; a year of its own does", () => {
+    const lines = ['2026年东山省政府工作报告', '一、2025年工作回顾', '（一）稳就业稳市场稳预期', '城镇新增就业46万人。', '（二）圆满完成主要目标任务', '地区生产总值增长5.1%。', '二、2026年主要任务', '（一）2026年主要预期目标', '城镇新增就业45万人以上。'].flatMap((l) => [l, '']);
+    const passages = segmentReport({ file: 'x.txt', hash: 'x', encoding: 'utf-8', lines }).passages;
+    const period = (t: string) => passages.find((p) => p.text.includes(t))?.period;
+    expect(period('46万人')).toMatchObject({ kind: 'review', year: 2025 });
+    expect(period('5.1%')).toMatchObject({ kind: 'review', year: 2025 });
+    expect(period('45万人以上')).toMatchObject({ kind: 'plan', year: 2026, targets: true });
+  });
 });
 
 describe('figures with period, span and unit', () => {

@@ -54,12 +54,16 @@ function inlineHeading(text: string): string | null {
 
 /** The period of a section path: the innermost heading that announces one. */
 function pathPeriod(path: string[], reportYear: number | null): Period | null {
-  for (const heading of [...path].reverse()) {
-    const p = headingPeriod(heading, reportYear);
-    if (p) return p;
+  let period: Period | null = null;
+  for (const heading of path) {
+    // Inside a review or a plan, a subsection keeps its period unless it names a year or a five-year plan of its
+    // own: a cue word in its title (（一）…稳市场稳预期, 圆满完成目标任务) does not turn a review into a plan.
+    if (period && !NAMES_TIME.test(heading)) continue;
+    period = headingPeriod(heading, reportYear) ?? period;
   }
-  return null;
+  return period;
 }
+const NAMES_TIME = /(?:19|20)\d\d|十[一二三四五六七八九]五|五年/;
 
 /** The first sentence of a paragraph: what it is about. */
 const leadOf = (text: string) => /^[^。！？；]*/.exec(text)![0];

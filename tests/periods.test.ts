@@ -42,6 +42,13 @@ describe('periods and places in ranking, end to end', () => {
     expect((await first('山西城镇新增就业目标是多少？'))?.text).toContain('45万人以上');
   });
 
+  it("answers last year from last year's figure in a section reviewing last year and the five years together", async () => {
+    // The subsection's title says 稳预期 (a plan's cue word): it is still the review. The figure given for each of
+    // the five years (每年…15万人以上) is not last year's.
+    const r = await first('山西去年高校毕业生留晋就业多少人？');
+    expect(r?.text).toContain('18.6万人');
+  });
+
   it('reads 现在 as the latest result, not a plan', async () => {
     const r = await first('山西现在常住人口城镇化率是多少？');
     expect(r?.text).toContain('66.5%');

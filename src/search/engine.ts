@@ -9,6 +9,7 @@ import { currentVersion, readIndex, type StoredIndex } from '../index/store.js';
 import { fullName, gazetteer } from '../places/gazetteer.js';
 import type { Answer, Confidence, Engine, Passage, Place, QueryUnderstanding, ReportSummary, SearchOptions, SearchResult, StageTimings } from '../types.js';
 import { findFigures } from '../clean/figures.js';
+import { spanOf } from '../figures/records.js';
 import { askedFigureKind, askedPeriod, askedSpan, contrastsOf, type FigureKind, figureKind, namesIndicator, type Period, spanFigure, unitFirm, unitMatcher } from './cues.js';
 import { coverageOf, type DecisionModel, features, loadDecision, outcome, probability, wordCounts } from './decide.js';
 import { describedOf, highlightWithKey } from './highlight.js';
@@ -98,6 +99,16 @@ interface PassageFigure {
  */
 export function passageSpan(p: Passage): boolean {
   return p.period?.span !== undefined;
+}
+
+/**
+ * A passage's figures, their kind and whether each is over several years: the whole passage's period, the clause
+ * before the figure (年均, 累计), or, in a section reviewing last year and the five years together, a sentence the
+ * figure records read as the five years' (每年, 年均 and no single year: spanOf).
+ */
+function passageFigures(p: Passage, text: string, whole: boolean): PassageFigure[] {
+  const five = p.period?.alsoSpan ? new Set(p.sentences.filter((s) => spanOf(s, p.period, p.source.year) !== null).flatMap((s) => findFigures(s))) : null;
+  return findFigures(text).map((figure) => ({ figure, kind: figureKind(text, figure), span: whole || spanFigure(text, figure) || five?.has(figure) === true }));
 }
 
 /**
@@ -227,8 +238,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const loaded = state;
     const { index, lexical, texts, covered, periods, figures, spans, placeOf, placeCodes: indexedPlaces, fileOf, files, yearBase } = state;
     const base = (id: number) => yearBase[fileOf[id]!] ?? null;
-    const figuresOf = (id: number) =>
-      (figures[id] ??= findFigures(texts[id]!).map((figure) => ({ figure, kind: figureKind(texts[id]!, figure), span: spans[id]! || spanFigure(texts[id]!, figure) })));
+    const figuresOf = (id: number) => (figures[id] ??= passageFigures(passages[id]!, texts[id]!, spans[id]!));
     // The candidates' passages, read from the index once they are candidates (learn).
     const passages: Passage[] = [];
     // A learnt stand-in weighs nothing of its own: a concept weighs what the question's word (or a synonym) does,
@@ -378,7 +388,11 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       ? (id: number) => spanFit(passages[id]!, years) + (span === true && multiYear(id) ? 1 : 0)
       : span === true
         ? (id: number) => (multiYear(id) ? 1 : 0)
-        : (id: number) => periodFit(passages[id]!, understood, asked, base(id));
+        : span === false
+          ? // In a review of last year and the five years together, a passage whose figures are the five years' (每年,
+            // 年均) fits one year asked no better than a five-year review does.
+            (id: number) => (passages[id]!.period?.alsoSpan && !hasSpan(figuresOf(id), kind, false) ? 0 : periodFit(passages[id]!, understood, asked, base(id)))
+          : (id: number) => periodFit(passages[id]!, understood, asked, base(id));
     promotePeriodMatch(ranked, fit, covers);
     // No place named and the country's report is indexed: a reporter asking "“十四五”城镇化率目标" means the country's.
     const nationalCode = gazetteer().national.code;

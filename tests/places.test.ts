@@ -52,6 +52,9 @@ describe('the gazetteer', () => {
     expect(named('从武汉出发')).toEqual([['420100']]);
     // Its people: 天津人 is one word to jieba and still names 天津.
     expect(named('天津人现在平均能活到多少岁')).toEqual([['120000']]);
+    // A province's short form opening a word of jieba's (北京地铁, 天津港) still names the province.
+    expect(named('北京地铁现在一共有多长？')).toEqual([['110000']]);
+    expect(named('天津港去年一共装卸了多少集装箱？')).toEqual([['120000']]);
   });
 
   it('tells namesakes apart by a parent named alongside, and never guesses otherwise', () => {

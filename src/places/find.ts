@@ -80,7 +80,9 @@ function scan(text: string, g: Gazetteer): Mention[] {
           cuts ??= wordBoundaries(text);
           // 天津人 (its people) is one word to jieba, and names the place as 天津 + 人 does.
           const people = text[i + len] === '人' && cuts.has(i + len + 1);
-          if (!cuts.has(i) || (!cuts.has(i + len) && !people)) continue;
+          // A province's short form opens a word of its own (北京地铁, 天津港): it names the province there too.
+          const opens = places.some((p) => p.level === 'province');
+          if (!cuts.has(i) || (!cuts.has(i + len) && !people && !opens)) continue;
         }
       }
       out.push({ text: name, start: i, places });

@@ -96,5 +96,7 @@ describe('figures', () => {
       '4500余万元',
     ]);
     expect(findFigures('2023年，城中区')).toEqual([]);
+    // Counts in 万 or 亿 with no unit, the thing counted named before them.
+    expect(findFigures('贫困人口减少6800多万，1亿多农村人口，装机2000万千瓦')).toEqual(['6800多万', '1亿多', '2000万千瓦']);
   });
 });

@@ -1,4 +1,5 @@
-// Figures: numbers with their unit or %, as reporters quote them ("6725人", "96.95亿元", "80%以上").
+// Figures: numbers with their unit or %, as reporters quote them ("6725人", "96.95亿元", "80%以上"), and counts in
+// 万 or 亿 with none ("减少1386万").
 
 export const UNITS = [
   '个百分点', '场次', '架次', '吨标准煤', '千瓦时', '千瓦', '兆瓦', '标准箱', '标箱', '立方米', '公斤', '斤', '艘', '架', '万平方米', '平方米', '平方公里', '公顷', '万亩', '亩', '公里', '千米', '米', '蒸吨', '吨',
@@ -12,8 +13,11 @@ const NUMBER = String.raw`\d+(?:[.,]\d+)*`;
 const MAGNITUDE = String.raw`(?:余|多)?[万亿千百]*(?:余|多)?`;
 const QUALIFIER = '(?:以上|以内|以下|左右)?';
 
-/** Matches one figure; `g` so it can be used with matchAll. */
-export const FIGURE_RE = new RegExp(`${NUMBER}${MAGNITUDE}(?:${UNITS.map(escape).join('|')})${QUALIFIER}`, 'g');
+/** A count with 万 or 亿 and no unit, the thing counted named before it ("贫困人口减少6800多万", "1亿多"). */
+const BARE_COUNT = String.raw`(?:余|多)?[万亿]+(?:余|多)?`;
+
+/** Matches one figure; `g` so it can be used with matchAll. A unit, where one follows, belongs to the figure. */
+export const FIGURE_RE = new RegExp(`${NUMBER}(?:${MAGNITUDE}(?:${UNITS.map(escape).join('|')})|${BARE_COUNT})${QUALIFIER}`, 'g');
 
 /** Figures in a text, in order of appearance, without duplicates. */
 export function findFigures(text: string): string[] {

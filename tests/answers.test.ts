@@ -66,6 +66,11 @@ describe('key figure by indicator', () => {
     expect(unitMatcher('今年给老楼加装多少部电梯？')!('500台以上')).toBe(true);
     expect(unitMatcher('今年给老楼加装多少部电梯？')!('500人')).toBe(false);
     expect(unitMatcher('今年要整治多少处管网混错接？')!('4个')).toBe(false);
+    // Things counted in their own units (cues.json countedIn): 集装箱 in 标准箱.
+    expect(unitMatcher('去年装卸了多少集装箱？')!('2400万标准箱')).toBe(true);
+    expect(unitMatcher('去年装卸了多少集装箱？')!('150条')).toBe(false);
+    // A fall in number is asked as often as a fall in per cent: 少了多少 asks no kind.
+    expect(askedFigureKind('五年贫困人口少了多少？')).toBeNull();
     expect(lead('完成国土绿化3万亩，提升改造公园7处。', '改造了几个公园？', ['公园'])).toBe('7处');
   });
   it('tells an amount from a rate and a change from a level', () => {

@@ -55,6 +55,13 @@ describe('query understanding', () => {
     expect(u('城中区目前有多少家养老机构？').concepts.flat()).not.toContain('目前');
   });
 
+  it('never counts words about the report itself (政府工作报告里说) as words the passage must name', () => {
+    const words = u('政府工作报告说城中区2023年地区生产总值增长多少？').concepts.flat();
+    for (const w of ['政府', '工作', '报告', '说']) expect(words).not.toContain(w);
+    expect(u('报告里提到城中区有多少家养老机构？').concepts.flat()).toEqual(expect.arrayContaining(['养老']));
+    expect(u('报告里提到城中区有多少家养老机构？').concepts.flat()).not.toContain('提到');
+  });
+
   it('expands reporters words with the synonym list', () => {
     const q = u('城中区去年GDP是多少？');
     expect(q.terms).toContain('地区生产总值');

@@ -10,8 +10,8 @@ export type FigureKind = AskedKind | 'rank';
 /** The kinds a question asks for. */
 export type AskedKind = 'growth' | 'amount' | 'share';
 
-const LISTS = ['growth', 'amount', 'share', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic'] as const;
-type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][]; sameCount: string[][] };
+const LISTS = ['growth', 'amount', 'share', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic', 'frame'] as const;
+type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][]; sameCount: string[][]; countedIn: Record<string, string[]> };
 
 const CUES: Cues = (() => {
   const raw = JSON.parse(readFileSync(new URL('./cues.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -26,6 +26,11 @@ const CUES: Cues = (() => {
     throw new Error('src/search/cues.json: "sameCount" must be a list of groups of measure words, e.g. [["部", "台"]]');
   }
   out.sameCount = same as string[][];
+  const counted = raw.countedIn ?? {};
+  if (typeof counted !== 'object' || Array.isArray(counted) || !Object.values(counted as object).every((v) => Array.isArray(v) && v.every((s) => typeof s === 'string'))) {
+    throw new Error('src/search/cues.json: "countedIn" must map a thing counted to its units, e.g. {"集装箱": ["标准箱"]}');
+  }
+  out.countedIn = counted as Record<string, string[]>;
   // Target and result words are the structure stage's one list of period cues (src/structure/cues.json).
   out.target = QUESTION_CUES.target;
   out.result = QUESTION_CUES.result;
@@ -38,6 +43,9 @@ const CUES: Cues = (() => {
 })();
 
 const has = (text: string, words: string[]) => words.some((w) => text.includes(w));
+
+/** Words about the report itself (政府工作报告里说), longest first: removed from a question's words. */
+export const FRAME_WORDS: readonly string[] = [...CUES.frame].sort((a, b) => b.length - a.length);
 
 /** Words of how a question asks (a target, a result, a growth), not of the indicator it names (follow-ups strip them). */
 export const ASKING_WORDS: readonly string[] = [...CUES.target, ...CUES.result, ...CUES.growth];
@@ -67,6 +75,9 @@ export function unitMatcher(question: string): ((figure: string) => boolean) | n
   // A duration first: "几天" accepts "6小时".
   if (has(question, CUES.duration)) return (f) => /(?:天|小时|年|个月|日)(?:以上|以内|以下|左右)?$/.test(f);
   const unit = MEASURE.exec(question)?.[1];
+  // "多少集装箱" is counted in 标准箱 (countedIn): those figures first, others still possible.
+  const counted = unit ? undefined : Object.entries(CUES.countedIn).find(([thing]) => new RegExp(`(?:多少|几)${thing}`).test(question))?.[1];
+  if (counted) return (f) => counted.some((u) => f.replace(/(?:以上|以内|以下|左右)$/, '').endsWith(u));
   // "几个" is any count ("几个公园" -> 5处), not a percentage, an amount of money or a measure.
   if (unit === '个') return (f) => !/(?:[%％‰元米亩吨岁天时]|百分点)(?:以上|以内|以下|左右)?$/.test(f);
   if (unit) {

@@ -6,6 +6,7 @@ import { findPlaces, namedPlaces } from '../places/find.js';
 import { gazetteer, within } from '../places/gazetteer.js';
 import type { Place, PlaceRef, QueryUnderstanding } from '../types.js';
 import { remembered } from '../remember.js';
+import { FRAME_WORDS } from './cues.js';
 
 export type Synonyms = Record<string, string[]>;
 
@@ -145,6 +146,7 @@ export function understand(question: string, ctx: UnderstandContext): QueryUnder
   for (const w of [...asked.words].sort((a, b) => b.length - a.length)) stripped = stripped.split(w).join(' ');
   stripped = stripped.replace(SCOPE_WORDS, ' ').replace(/20\d\d\s*年?|去年|今年|明年|上一年|本年度?|现在|目前|如今|当前|眼下/g, ' ');
   if (asked.national) for (const w of gazetteer().national.questionWords) stripped = stripped.split(w).join(' ');
+  for (const w of FRAME_WORDS) stripped = stripped.split(w).join(' ');
   const words = [...new Set(tokenize(stripped))];
   // "全国:GDP" in the synonym file applies to country-wide questions instead of "GDP" (国内生产总值, not 地区生产总值).
   const synonymOf = (k: string) => (asked.national && ctx.synonyms[`全国:${k}`]) || ctx.synonyms[k]!;

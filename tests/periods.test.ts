@@ -49,6 +49,24 @@ describe('periods and places in ranking, end to end', () => {
     expect(r?.text).toContain('18.6万人');
   });
 
+  it('takes the five-year plan a question names as its time, not as a word the passage must repeat', async () => {
+    // Only the section heading says “十四五”; the passage answering is about those years, and is found.
+    const a = await engine.search('全国“十四五”时期人均预期寿命要提高多少？');
+    expect(a.results[0]?.source.file).toBe('national-2021.txt');
+    expect(a.results[0]?.figures[0]).toBe('1岁');
+    expect(a.found).toBe(true);
+    // The decision reads the question's words as all there.
+    expect(a.decision?.features.coverage).toBe(1);
+  });
+
+  it('answers a year with the level a five-year review reached in it, and counts in 万 with no unit', async () => {
+    // The year's own review gives the growth only: the level reached at the end of the five years is the answer.
+    const a = await engine.search('2020年国内生产总值是多少？');
+    expect(a.results[0]?.figures[0]).toBe('101.6万亿元');
+    expect(a.found).toBe(true);
+    expect((await engine.search('“十三五”期间农村贫困人口减少了多少？')).results[0]?.figures[0]).toBe('5575万');
+  });
+
   it('reads 现在 as the latest result, not a plan', async () => {
     const r = await first('山西现在常住人口城镇化率是多少？');
     expect(r?.text).toContain('66.5%');

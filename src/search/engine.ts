@@ -111,6 +111,12 @@ function passageFigures(p: Passage, text: string, whole: boolean): PassageFigure
   return findFigures(text).map((figure) => ({ figure, kind: figureKind(text, figure), span: whole || spanFigure(text, figure) || five?.has(figure) === true }));
 }
 
+/** Is `figure` the level a multi-year passage says was reached (增加到, 提高至, 达) in its last year, the year asked? */
+function levelReached(p: Passage, text: string, figure: string | undefined, year: number | null): boolean {
+  const at = figure ? text.indexOf(figure) : -1;
+  return at > 0 && year !== null && p.period?.span?.[1] === year && /(?:到|至|达)$/.test(text.slice(0, at));
+}
+
 /**
  * The single year a passage's period speaks of (last year's review, this year's plan), or null for a multi-year
  * period or none: used where the text itself names no year.
@@ -399,6 +405,33 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     if (placeCodes.size === 0 && !options.file && !understood.district && indexedPlaces.includes(nationalCode)) {
       promoteFirst(ranked, (id) => indexedPlaces[placeOf[id]!] === nationalCode && !contradicts(id), covers);
     }
+    const askedCodes = new Set((understood.places ?? []).map((x) => x.code));
+    // A passage's highlight and key figure, worked out when first read: the bot searches for four pages and shows
+    // one, and most answers never have a later page opened. Every value is the same as if computed at once (it reads
+    // only this question's understanding and this index version).
+    const shown = new Map<number, { highlight: string; figures: string[]; keyFigure?: SearchResult['keyFigure'] }>();
+    const shownOf = (id: number) => {
+      const done = shown.get(id);
+      if (done) return done;
+      const p = passages[id]!;
+      const foreignPlace = (clause: string) => foreignPlaceIn(clause, p.source.place?.code ?? null, askedCodes, inside?.names);
+      const { h, key } = highlightWithKey(p.sentences, understood.terms, weight, understood.wantsFigure, {
+        kind, unit, terms: understood.terms, weight, year: askedYear(p, understood, base(id)), reportYear: p.source.year, asked: understood.year, period: periods[id]!, periodYear: periodYear(p), contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
+        ...(inside ? { mustName: inside.names } : {}),
+      });
+      // The key figure leads the list: `figures[0]` is what a card's first line and `ask --json` readers quote.
+      const out = { highlight: h.sentence, figures: key ? [key.figure, ...h.figures.filter((f) => f !== key.figure)] : h.figures, ...(key ? { keyFigure: key } : {}) };
+      shown.set(id, out);
+      return out;
+    };
+    // A figure asked and the best passage gives none of the indicator, kind and period asked, and one of the next
+    // two, of the same report, naming the question's words as fully and of no other year, does: that one first (a
+    // near tie, as above).
+    if (understood.wantsFigure && ranked[0] && !shownOf(ranked[0].id).keyFigure) {
+      const [full, file] = [covers(ranked[0].id), fileOf[ranked[0].id]];
+      const at = ranked.slice(1, 3).findIndex((c) => fileOf[c.id] === file && covers(c.id) >= full && !contradicts(c.id) && shownOf(c.id).keyFigure);
+      if (at >= 0) ranked.unshift(...ranked.splice(at + 1, 1));
+    }
     const best = ranked[0];
     const evidence = best ? { similarity: round(best.similarity), coverage: round(covers(best.id)) } : undefined;
     const where = district ? `${district}的报告` : '已收录的报告';
@@ -407,9 +440,16 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       lap('rank');
       return { ...notFound(query, understood, nothing, started), evidence, timings };
     }
+    // The name of a five-year plan asked (“十四五”期间) is a time: a passage about those years covers it as if it
+    // named it (only the first passage of its section carries the heading's words).
+    let featureTexts = texts;
+    if (planWords) {
+      featureTexts = [];
+      for (const c of ranked) featureTexts[c.id] = fit(c.id) > 0 ? planWords + texts[c.id]! : texts[c.id]!;
+    }
     const seen = features({
       ranked,
-      texts,
+      texts: featureTexts,
       understood,
       weight,
       // The decision was fitted on years written as digits (2023年, 去年): it reads them, not a plan's years.
@@ -436,24 +476,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       return { ...notFound(query, understood, nothing, started), evidence, decision, timings };
     }
 
-    const askedCodes = new Set((understood.places ?? []).map((x) => x.code));
-    // The highlight and key figure of a result are worked out when first read, not here: the bot searches for
-    // four pages and shows one, and most answers never have a later page opened. Every value is the same as if
-    // computed at once (it reads only this question's understanding and this index version), and JSON, cards and
-    // the decision below read it through the same properties.
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
       const p = passages[c.id]!;
-      let shown: { highlight: string; figures: string[]; keyFigure?: SearchResult['keyFigure'] } | undefined;
-      const detail = () => {
-        if (shown) return shown;
-        const foreignPlace = (clause: string) => foreignPlaceIn(clause, p.source.place?.code ?? null, askedCodes, inside?.names);
-        const { h, key } = highlightWithKey(p.sentences, understood.terms, weight, understood.wantsFigure, {
-          kind, unit, terms: understood.terms, weight, year: askedYear(p, understood, base(c.id)), reportYear: p.source.year, asked: understood.year, period: periods[c.id]!, periodYear: periodYear(p), contrasts, span, foreignPlace, unitFirm: firm, question: understood.normalized,
-          ...(inside ? { mustName: inside.names } : {}),
-        });
-        // The key figure leads the list: `figures[0]` is what a card's first line and `ask --json` readers quote.
-        return (shown = { highlight: h.sentence, figures: key ? [key.figure, ...h.figures.filter((f) => f !== key.figure)] : h.figures, ...(key ? { keyFigure: key } : {}) });
-      };
+      const detail = () => shownOf(c.id);
       return {
         rank: i + 1,
         score: round(c.score),
@@ -482,7 +507,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const otherPeriod = periodNote(passages[best.id]!, periods[best.id]!, results[0]?.keyFigure, asked, understood, base(best.id));
     if (otherPeriod && confidence === 'high') confidence = 'low';
     // One year asked and the best passage speaks of several (a five-year review or plan): not the answer asked.
-    const manyYears = span === false && confidence === 'high' && passageSpan(passages[best.id]!);
+    // (Unless its figure is the level reached at the end of those years, the year asked: "从54万亿元增加到82.7万亿元"
+    // in a review of 2013–2017 for 2017年.)
+    const manyYears = span === false && confidence === 'high' && passageSpan(passages[best.id]!) && !levelReached(passages[best.id]!, texts[best.id]!, results[0]?.keyFigure?.figure, askedYear(passages[best.id]!, understood, base(best.id)));
     if (manyYears) confidence = 'low';
     // Several years asked and the best passage gives one year's figure (last year's growth for 年均增长): not the answer.
     const lead = results[0]?.keyFigure;

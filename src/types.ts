@@ -182,7 +182,7 @@ export interface Carried {
   indicator?: string;
   year?: string;
   period?: 'plan' | 'review';
-  kind?: 'growth' | 'amount' | 'share';
+  kind?: 'growth' | 'amount' | 'share' | 'rank';
 }
 
 export interface SearchOptions {

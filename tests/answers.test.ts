@@ -71,6 +71,10 @@ describe('key figure by indicator', () => {
     expect(unitMatcher('去年装卸了多少集装箱？')!('150条')).toBe(false);
     // A fall in number is asked as often as a fall in per cent: 少了多少 asks no kind.
     expect(askedFigureKind('五年贫困人口少了多少？')).toBeNull();
+    // 排第几 asks a place in a ranking: a 第2位 figure, never the amount ranked.
+    expect(askedFigureKind('去年旅游人数在全市排第几？')).toBe('rank');
+    expect(lead('全区旅游人数731.2万人次，居全市第2位。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBe('2位');
+    expect(lead('全区旅游人数731.2万人次，同比增长91%。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBeUndefined();
     expect(lead('完成国土绿化3万亩，提升改造公园7处。', '改造了几个公园？', ['公园'])).toBe('7处');
   });
   it('tells an amount from a rate and a change from a level', () => {

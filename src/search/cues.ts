@@ -6,11 +6,11 @@ import { QUESTION_CUES } from '../structure/period.js';
 
 export type Period = 'plan' | 'review';
 /** What a figure measures; a rank (居全国第3位) is never asked as an amount, a rate or a share. */
-export type FigureKind = AskedKind | 'rank';
+export type FigureKind = AskedKind;
 /** The kinds a question asks for. */
-export type AskedKind = 'growth' | 'amount' | 'share';
+export type AskedKind = 'growth' | 'amount' | 'share' | 'rank';
 
-const LISTS = ['growth', 'amount', 'share', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic', 'frame'] as const;
+const LISTS = ['growth', 'amount', 'share', 'rank', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic', 'frame'] as const;
 type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][]; sameCount: string[][]; countedIn: Record<string, string[]> };
 
 const CUES: Cues = (() => {
@@ -59,6 +59,8 @@ export function askedPeriod(question: string): Period | null {
 
 /** The kind of figure asked for: a growth rate, an amount, a share, or null. Growth wins over amount ("投资增长多少"). */
 export function askedFigureKind(question: string): AskedKind | null {
+  // 排第几 asks a place in a ranking (居全市第2位), never the amount ranked.
+  if (has(question, CUES.rank)) return 'rank';
   if (has(question, CUES.growth)) return 'growth';
   if (has(question, CUES.share)) return 'share';
   if (has(question, CUES.amount)) return 'amount';

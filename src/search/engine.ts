@@ -707,7 +707,7 @@ export function uncertainWhy(f: Record<string, number>, text: string, concepts: 
 
 /** What kind of figure was asked, in words for a reason ("增长率", "多年合计或年均"). */
 function askedWhat(kind: FigureKind | null, span: boolean | null): string {
-  const what = kind === 'growth' ? '增长率' : kind === 'share' ? '比重或比率' : kind === 'amount' ? '总量' : '数字';
+  const what = kind === 'growth' ? '增长率' : kind === 'share' ? '比重或比率' : kind === 'amount' ? '总量' : kind === 'rank' ? '名次' : '数字';
   return span === true ? `多年的${what}` : span === false ? `单一年份的${what}` : what;
 }
 

@@ -136,6 +136,7 @@ export interface Reading {
 function asking(f: Pick<Frame, 'kind' | 'period' | 'wantsFigure' | 'indicator' | 'year'>): string {
   const growth = f.kind === 'growth' && !/增长|增速|增幅/.test(f.indicator);
   if (f.kind === 'share' && !SHARE.test(f.indicator)) return '占比是多少？';
+  if (f.kind === 'rank') return '排第几？';
   // 今年 already asks for the plan; the word 目标 would be one more concept a passage has to name (measured worse).
   const target = f.period === 'plan' && f.year !== '今年' ? '目标' : '';
   if (growth) return `增长${target}${target ? '是' : ''}多少？`;

@@ -267,7 +267,8 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   // (One indicator asked: a question asking for several, "…多少套、…多少个", names more than one.)
   const several = ctx.question !== undefined && /[、]|分别|多少.*(?:多少|几)|几.*多少/.test(ctx.question);
   const indicator = ctx.question && !several ? sharedName(ctx.question, compact) : null;
-  if (indicator && !byList && dated.some((d) => ofIndicator(compact, d.figure, indicator))) strict((f) => ofIndicator(compact, f, indicator));
+  // (A rank follows its indicator's clause: "旅游人数731.2万人次，居全市第2位".)
+  if (indicator && !byList && ctx.kind !== 'rank' && dated.some((d) => ofIndicator(compact, d.figure, indicator))) strict((f) => ofIndicator(compact, f, indicator));
   if (ctx.question) strict((f) => !otherRate(ctx.question!, labelOf(compact, f).label));
   if (ctx.foreignPlace) strict((f) => !ctx.foreignPlace!(labelOf(compact, f).clause));
   if (ctx.kind) strict((f) => figureKind(compact, f) === ctx.kind);

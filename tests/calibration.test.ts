@@ -7,7 +7,7 @@ import { renderAnswerCard } from '../src/present/telegram.js';
 import { renderText } from '../src/present/text.js';
 import { toJson } from '../src/present/json.js';
 import { collectExamples, crossValidate, type Labelled } from '../src/search/calibrate.js';
-import { chooseThresholds, FEATURES, fitLogistic, loadDecision, probability } from '../src/search/decide.js';
+import { chooseThresholds, FEATURES, features, fitLogistic, loadDecision, probability } from '../src/search/decide.js';
 import { openEngine } from '../src/app/open.js';
 import { normalizeForMatch, readQuestions, scoreQuestions } from '../src/search/evaluate.js';
 import type { Engine } from '../src/types.js';
@@ -56,6 +56,19 @@ describe('logistic fit', () => {
     expect(chooseThresholds(p, examples, 0.99, 0.5).high).toBe(0.8);
     // few unanswerable questions in the mix: the one at 0.7 weighs less, 0.6 keeps precision ≥ 0.75
     expect(chooseThresholds(p, examples, 0.75, 0.1).high).toBe(0.6);
+  });
+  it('reads a passage put first over a higher score (a period, year or figure fit) as a near tie, not as a loss', () => {
+    const u = { normalized: '城中区去年GDP增长多少？', district: null, places: [], uncoveredPlace: null, year: null, wantsFigure: true, terms: ['增长'], concepts: [['增长']] };
+    const f = features({
+      ranked: [{ id: 0, similarity: 0.8, lexical: 1, score: 0.6 }, { id: 1, similarity: 0.9, lexical: 1, score: 1 }],
+      texts: ['地区生产总值增长5%。', '地区生产总值1000亿元。'],
+      understood: u,
+      weight: () => 1,
+      contradictsYear: () => false,
+      agreesYear: () => true,
+      periodOf: () => null,
+    });
+    expect(f.scoreMargin).toBe(0);
   });
   it('decision.json is a complete model over the generic features', () => {
     const m = loadDecision();

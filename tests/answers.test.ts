@@ -72,6 +72,8 @@ describe('key figure by indicator', () => {
     // A fall in number is asked as often as a fall in per cent: 少了多少 asks no kind.
     expect(askedFigureKind('五年贫困人口少了多少？')).toBeNull();
     // 排第几 asks a place in a ranking: a 第2位 figure, never the amount ranked.
+    // The level now (现在一共多长) is the total reached, not what was added this year.
+    expect(lead('开通3条地铁新线、新增运营里程30公里，总里程达909公里。', '东山市地铁现在一共有多长？', ['地铁', '里程'])).toBe('909公里');
     expect(askedFigureKind('去年旅游人数在全市排第几？')).toBe('rank');
     expect(lead('全区旅游人数731.2万人次，居全市第2位。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBe('2位');
     expect(lead('全区旅游人数731.2万人次，同比增长91%。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBeUndefined();

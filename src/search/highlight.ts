@@ -198,6 +198,9 @@ function ownLabel(sentence: string, figure: string): string {
   return compact.slice(start + 1, at);
 }
 
+const LEVEL_NOW = /现在|目前|如今|一共|总共|总计/;
+const ADDED = /新增|新开|新建|新开通|增加|增长/;
+
 /** Weight of the question's words in the clause holding a figure: the clause that talks about what was asked. */
 function clauseWeight(sentence: string, figure: string, terms: string[], weight: (t: string) => number): number {
   const compact = sentence.replace(/\s+/g, '');
@@ -278,6 +281,8 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
     const change = /涨|增|多了|提高|提升|降|减|少了|升|上调/.test(ctx.question ?? '');
     (change ? narrow : strict)((f) => figureKind(compact, f) !== 'growth');
     narrow((f) => figureKind(compact, f) === 'amount');
+    // The level now (现在一共多长): the total reached before what was added this year ("新增里程30公里，总里程达909公里").
+    if (!change && LEVEL_NOW.test(ctx.question ?? '')) narrow((f) => !ADDED.test(labelOf(compact, f).label));
   }
   // A rate asked ("收入增长多少") needs no 元: the unit then only orders.
   if (ctx.unit) (ctx.unitFirm && ctx.kind !== 'growth' && ctx.kind !== 'share' ? strict : narrow)(ctx.unit);

@@ -75,6 +75,9 @@ describe('key figure by indicator', () => {
     // The level now (现在一共多长) is the total reached, not what was added this year.
     expect(lead('开通3条地铁新线、新增运营里程30公里，总里程达909公里。', '东山市地铁现在一共有多长？', ['地铁', '里程'])).toBe('909公里');
     expect(askedFigureKind('去年旅游人数在全市排第几？')).toBe('rank');
+    // 浓度 is a level in 微克/立方米, not a share (满意度 is).
+    expect(askedFigureKind('去年PM2.5年均浓度是多少？')).toBeNull();
+    expect(askedFigureKind('群众满意度是多少？')).toBe('share');
     expect(lead('全区旅游人数731.2万人次，居全市第2位。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBe('2位');
     expect(lead('全区旅游人数731.2万人次，同比增长91%。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBeUndefined();
     expect(lead('完成国土绿化3万亩，提升改造公园7处。', '改造了几个公园？', ['公园'])).toBe('7处');

@@ -98,5 +98,7 @@ describe('figures', () => {
     expect(findFigures('2023年，城中区')).toEqual([]);
     // Counts in 万 or 亿 with no unit, the thing counted named before them.
     expect(findFigures('贫困人口减少6800多万，1亿多农村人口，装机2000万千瓦')).toEqual(['6800多万', '1亿多', '2000万千瓦']);
+    // Units of air quality and computing power.
+    expect(findFigures('PM2.5年均浓度36.2微克/立方米，算力规模达到11.4万P')).toEqual(['36.2微克/立方米', '11.4万P']);
   });
 });

@@ -33,7 +33,7 @@ export const PIPELINE_FINGERPRINT = (() => {
   for (const dir of ['corpus', 'clean', 'structure', 'passages', 'places', 'figures']) {
     for (const f of readdirSync(join(src, dir)).filter((f) => /\.(ts|json)$/.test(f)).sort()) hash.update(readFileSync(join(src, dir, f)));
   }
-  for (const f of ['build.ts', 'indexed-text.ts', 'vocabulary.ts']) hash.update(readFileSync(join(src, 'index', f)));
+  for (const f of ['build.ts', 'indexed-text.ts', 'vocabulary.ts', 'tokenize.ts']) hash.update(readFileSync(join(src, 'index', f)));
   return hash.digest('hex').slice(0, 16);
 })();
 

@@ -10,7 +10,7 @@ export type FigureKind = AskedKind;
 /** The kinds a question asks for. */
 export type AskedKind = 'growth' | 'amount' | 'share' | 'rank';
 
-const LISTS = ['growth', 'amount', 'share', 'rank', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic', 'frame'] as const;
+const LISTS = ['growth', 'amount', 'share', 'notShare', 'rank', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic', 'frame'] as const;
 type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][]; sameCount: string[][]; countedIn: Record<string, string[]> };
 
 const CUES: Cues = (() => {
@@ -62,7 +62,7 @@ export function askedFigureKind(question: string): AskedKind | null {
   // 排第几 asks a place in a ranking (居全市第2位), never the amount ranked.
   if (has(question, CUES.rank)) return 'rank';
   if (has(question, CUES.growth)) return 'growth';
-  if (has(question, CUES.share)) return 'share';
+  if (has(CUES.notShare.reduce((q, w) => q.split(w).join(' '), question), CUES.share)) return 'share';
   if (has(question, CUES.amount)) return 'amount';
   return null;
 }

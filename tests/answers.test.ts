@@ -69,8 +69,9 @@ describe('key figure by indicator', () => {
     // Things counted in their own units (cues.json countedIn): 集装箱 in 标准箱.
     expect(unitMatcher('去年装卸了多少集装箱？')!('2400万标准箱')).toBe(true);
     expect(unitMatcher('去年装卸了多少集装箱？')!('150条')).toBe(false);
-    // A fall in number is asked as often as a fall in per cent: 少了多少 asks no kind.
-    expect(askedFigureKind('五年贫困人口少了多少？')).toBeNull();
+    // 少了多少 asks a change: a rate (同比下降7.17%) or a count after the change word (减少6800多万).
+    expect(askedFigureKind('五年贫困人口少了多少？')).toBe('growth');
+    expect(lead('贫困人口减少6800多万，易地扶贫搬迁830万人。', '五年贫困人口少了多少？', ['贫困人口'])).toBe('6800多万');
     // 排第几 asks a place in a ranking: a 第2位 figure, never the amount ranked.
     // The level now (现在一共多长) is the total reached, not what was added this year.
     expect(lead('开通3条地铁新线、新增运营里程30公里，总里程达909公里。', '东山市地铁现在一共有多长？', ['地铁', '里程'])).toBe('909公里');

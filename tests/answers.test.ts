@@ -66,22 +66,27 @@ describe('key figure by indicator', () => {
     expect(unitMatcher('今年给老楼加装多少部电梯？')!('500台以上')).toBe(true);
     expect(unitMatcher('今年给老楼加装多少部电梯？')!('500人')).toBe(false);
     expect(unitMatcher('今年要整治多少处管网混错接？')!('4个')).toBe(false);
+    expect(lead('完成国土绿化3万亩，提升改造公园7处。', '改造了几个公园？', ['公园'])).toBe('7处');
+  });
+  it('reads what the question\'s words ask: things counted in their own units, a change, a rank, a level now', () => {
     // Things counted in their own units (cues.json countedIn): 集装箱 in 标准箱.
     expect(unitMatcher('去年装卸了多少集装箱？')!('2400万标准箱')).toBe(true);
     expect(unitMatcher('去年装卸了多少集装箱？')!('150条')).toBe(false);
     // 少了多少 asks a change: a rate (同比下降7.17%) or a count after the change word (减少6800多万).
     expect(askedFigureKind('五年贫困人口少了多少？')).toBe('growth');
     expect(lead('贫困人口减少6800多万，易地扶贫搬迁830万人。', '五年贫困人口少了多少？', ['贫困人口'])).toBe('6800多万');
-    // 排第几 asks a place in a ranking: a 第2位 figure, never the amount ranked.
+    // 排第几 asks a place in a ranking: a 第2位 figure, never the amount ranked; 第几名 takes 第2位 too.
+    expect(askedFigureKind('去年旅游人数在全市排第几？')).toBe('rank');
+    expect(lead('全区旅游人数731.2万人次，居全市第2位。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBe('2位');
+    expect(lead('全区旅游人数731.2万人次，居全市第2位。', '去年旅游人数在全市排第几名？', ['旅游人数'])).toBe('2位');
+    expect(lead('全区旅游人数731.2万人次，同比增长91%。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBeUndefined();
     // The level now (现在一共多长) is the total reached, not what was added this year.
     expect(lead('开通3条地铁新线、新增运营里程30公里，总里程达909公里。', '东山市地铁现在一共有多长？', ['地铁', '里程'])).toBe('909公里');
-    expect(askedFigureKind('去年旅游人数在全市排第几？')).toBe('rank');
     // 浓度 is a level in 微克/立方米, not a share (满意度 is).
     expect(askedFigureKind('去年PM2.5年均浓度是多少？')).toBeNull();
     expect(askedFigureKind('群众满意度是多少？')).toBe('share');
-    expect(lead('全区旅游人数731.2万人次，居全市第2位。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBe('2位');
-    expect(lead('全区旅游人数731.2万人次，同比增长91%。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBeUndefined();
-    expect(lead('完成国土绿化3万亩，提升改造公园7处。', '改造了几个公园？', ['公园'])).toBe('7处');
+    // A unit written in letters belongs to a name, not to a question's measure (多少PM2.5).
+    expect(unitMatcher('去年减少了多少PM2.5？')).toBeNull();
   });
   it('tells an amount from a rate and a change from a level', () => {
     const s = '全市地区生产总值2860亿元，同比增长5.1%。';

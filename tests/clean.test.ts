@@ -100,5 +100,7 @@ describe('figures', () => {
     expect(findFigures('贫困人口减少6800多万，1亿多农村人口，装机2000万千瓦')).toEqual(['6800多万', '1亿多', '2000万千瓦']);
     // Units of air quality and computing power.
     expect(findFigures('PM2.5年均浓度36.2微克/立方米，算力规模达到11.4万P')).toEqual(['36.2微克/立方米', '11.4万P']);
+    // A number inside a name of letters and digits is no figure.
+    expect(findFigures('清理P2P网贷机构，B2B和P2P平台')).toEqual([]);
   });
 });

@@ -40,6 +40,13 @@ describe('reading a message against the last question', () => {
     expect(r!.carried).toEqual({ place: '城中区', indicator: '地区生产总值', year: '去年' });
   });
 
+  it('takes place, indicator and year for the rank (排第几？), and keeps asking the rank for another place', () => {
+    const [, r, o] = talk('城中区去年旅游人数是多少？', '排第几？', '那城西区呢？');
+    expect(r!.question).toBe('城中区去年旅游人数排第几？');
+    expect(r!.carried).toMatchObject({ place: '城中区', indicator: '旅游人数', year: '去年' });
+    expect(o!.question).toBe('城西区去年旅游人数排第几？');
+  });
+
   it('takes the place and year for a new indicator (农村劳动力转移就业呢？)', () => {
     const [, r] = talk('城中区去年城镇新增就业多少人？', '农村劳动力转移就业呢？');
     expect(r!.question).toBe('城中区去年农村劳动力转移就业是多少？');

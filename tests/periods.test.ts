@@ -65,6 +65,10 @@ describe('periods and places in ranking, end to end', () => {
     expect(a.results[0]?.figures[0]).toBe('101.6万亿元');
     expect(a.found).toBe(true);
     expect((await engine.search('“十三五”期间农村贫困人口减少了多少？')).results[0]?.figures[0]).toBe('5575万');
+    // Another plan's years asked: the 十三五 review's figure is no confident answer, and the card says why.
+    const other = await engine.search('全国“十四五”时期贫困人口减少了多少？');
+    expect(other.found).toBe(false);
+    expect(other.reason).toContain('另一段时期');
   });
 
   it('reads 现在 as the latest result, not a plan', async () => {

@@ -126,6 +126,9 @@ describe('periods of five-year sections (lines written for these tests)', () => 
     expect(period('46万人')).toMatchObject({ kind: 'review', year: 2025 });
     expect(period('5.1%')).toMatchObject({ kind: 'review', year: 2025 });
     expect(period('45万人以上')).toMatchObject({ kind: 'plan', year: 2026, targets: true });
+    // A subsection of the same kind refines it: 主要预期目标 with no year of its own is this year's main targets.
+    const plan = segmentReport({ file: 'y.txt', hash: 'y', encoding: 'utf-8', lines: ['2026年东山省政府工作报告', '二、2026年工作安排', '（一）主要预期目标', '地区生产总值增长5%左右。'].flatMap((l) => [l, '']) }).passages;
+    expect(plan.find((p) => p.text.includes('5%左右'))?.period).toMatchObject({ kind: 'plan', year: 2026, targets: true });
   });
 });
 

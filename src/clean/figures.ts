@@ -16,8 +16,9 @@ const QUALIFIER = '(?:以上|以内|以下|左右)?';
 /** A count with 万 or 亿 and no unit, the thing counted named before it ("贫困人口减少6800多万", "1亿多"). */
 const BARE_COUNT = String.raw`(?:余|多)?[万亿]+(?:余|多)?`;
 
-/** Matches one figure; `g` so it can be used with matchAll. A unit, where one follows, belongs to the figure. */
-export const FIGURE_RE = new RegExp(`${NUMBER}(?:${MAGNITUDE}(?:${UNITS.map(escape).join('|')})|${BARE_COUNT})${QUALIFIER}`, 'g');
+/** Matches one figure; `g` so it can be used with matchAll. A unit, where one follows, belongs to the figure; a
+ * number inside a name of letters and digits (P2P, PM2.5) is none. */
+export const FIGURE_RE = new RegExp(`(?<![A-Za-z])${NUMBER}(?:${MAGNITUDE}(?:${UNITS.map(escape).join('|')})|${BARE_COUNT})${QUALIFIER}`, 'g');
 
 /** Figures in a text, in order of appearance, without duplicates. */
 export function findFigures(text: string): string[] {

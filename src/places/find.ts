@@ -81,8 +81,8 @@ function scan(text: string, g: Gazetteer): Mention[] {
           // 天津人 (its people) is one word to jieba, and names the place as 天津 + 人 does.
           const people = text[i + len] === '人' && cuts.has(i + len + 1);
           // A province's short form opens a word of its own (北京地铁, 天津港): it names the province there too.
-          const opens = places.some((p) => p.level === 'province');
-          if (!cuts.has(i) || (!cuts.has(i + len) && !people && !opens)) continue;
+          const province = places.some((p) => p.level === 'province');
+          if (!cuts.has(i) || (!cuts.has(i + len) && !people && !province)) continue;
         }
       }
       out.push({ text: name, start: i, places });

@@ -5,10 +5,9 @@ import { UNITS } from '../clean/figures.js';
 import { QUESTION_CUES } from '../structure/period.js';
 
 export type Period = 'plan' | 'review';
-/** What a figure measures; a rank (居全国第3位) is never asked as an amount, a rate or a share. */
-export type FigureKind = AskedKind;
-/** The kinds a question asks for. */
-export type AskedKind = 'growth' | 'amount' | 'share' | 'rank';
+/** What a figure measures, and what a question asks for: a rate, an amount, a share, or a rank (居全国第3位, 排第几). */
+export type FigureKind = 'growth' | 'amount' | 'share' | 'rank';
+export type AskedKind = FigureKind;
 
 const LISTS = ['growth', 'amount', 'share', 'notShare', 'rank', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic', 'frame'] as const;
 type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][]; sameCount: string[][]; countedIn: Record<string, string[]> };
@@ -48,7 +47,14 @@ const has = (text: string, words: string[]) => words.some((w) => text.includes(w
 export const FRAME_WORDS: readonly string[] = [...CUES.frame].sort((a, b) => b.length - a.length);
 
 /** Words of how a question asks (a target, a result, a growth), not of the indicator it names (follow-ups strip them). */
-export const ASKING_WORDS: readonly string[] = [...CUES.target, ...CUES.result, ...CUES.growth];
+export const ASKING_WORDS: readonly string[] = [
+  ...CUES.target,
+  ...CUES.result,
+  ...CUES.growth,
+  // 排第几, and what is left of it once 几 is read as the measure asked (排第, 排名第).
+  ...CUES.rank,
+  ...CUES.rank.map((w) => w.replace(/几.*$/, '')).filter((w) => w.length >= 2),
+];
 
 /** Does the question ask for a target (plan) or for what was achieved (review)? Null when it does not say or says both. */
 export function askedPeriod(question: string): Period | null {
@@ -67,7 +73,7 @@ export function askedFigureKind(question: string): AskedKind | null {
   return null;
 }
 
-const MEASURE = new RegExp(`(?:多少|几)(${[...UNITS].sort((a, b) => b.length - a.length).map((u) => u.replace(/[%]/g, '\\$&')).join('|')})`);
+const MEASURE = new RegExp(`(?:多少|几)(${[...UNITS].sort((a, b) => b.length - a.length).map((u) => u.replace(/[%]/g, '\\$&')).join('|')})(?![A-Za-z])`);
 
 /**
  * Does a figure have the unit the question asks for? "多少户" wants 户, "花了多少钱" an amount in 元, "多长" a

@@ -188,7 +188,8 @@ export function features(input: FeatureInput): Features {
     similarityGap: maxSim - best.similarity,
     lexical: selfLexical > 0 ? Math.min(2, best.lexical / selfLexical) : 0,
     lexicalMargin: maxLexical > 0 ? (best.lexical - nextLexical) / maxLexical : 0,
-    // (A passage put first by a period, year or figure fit over a higher score is a near tie: margin 0.)
+    // (A passage put first over a higher score by any reordering of the engine's (a period, year, place or figure
+    // fit) is a near tie: margin 0.)
     scoreMargin: ranked[1] && best.score > 0 ? Math.max(0, (best.score - ranked[1].score) / best.score) : 1,
     wantsFigure: u.wantsFigure ? 1 : 0,
     figureMissing: u.wantsFigure && figures.length === 0 ? 1 : 0,

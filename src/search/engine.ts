@@ -406,9 +406,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       promoteFirst(ranked, (id) => indexedPlaces[placeOf[id]!] === nationalCode && !contradicts(id), covers);
     }
     const askedCodes = new Set((understood.places ?? []).map((x) => x.code));
-    // A passage's highlight and key figure, worked out when first read: the bot searches for four pages and shows
-    // one, and most answers never have a later page opened. Every value is the same as if computed at once (it reads
-    // only this question's understanding and this index version).
+    // A passage's highlight and key figure, worked out when first read (the promotion below reads the first three;
+    // the bot searches for four pages and shows one, and most later pages are never opened). Every value is the same
+    // as if computed at once (it reads only this question's understanding and this index version).
     const shown = new Map<number, { highlight: string; figures: string[]; keyFigure?: SearchResult['keyFigure'] }>();
     const shownOf = (id: number) => {
       const done = shown.get(id);
@@ -428,8 +428,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     // two, of the same report, naming the question's words as fully and of no other year, does: that one first (a
     // near tie, as above).
     if (understood.wantsFigure && ranked[0] && !shownOf(ranked[0].id).keyFigure) {
-      const [full, file] = [covers(ranked[0].id), fileOf[ranked[0].id]];
-      const at = ranked.slice(1, 3).findIndex((c) => fileOf[c.id] === file && covers(c.id) >= full && !contradicts(c.id) && shownOf(c.id).keyFigure);
+      const [full, report] = [covers(ranked[0].id), fileOf[ranked[0].id]];
+      const at = ranked.slice(1, 3).findIndex((c) => fileOf[c.id] === report && covers(c.id) >= full && !contradicts(c.id) && shownOf(c.id).keyFigure);
       if (at >= 0) ranked.unshift(...ranked.splice(at + 1, 1));
     }
     const best = ranked[0];
@@ -445,7 +445,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     let featureTexts = texts;
     if (planWords) {
       featureTexts = [];
-      for (const c of ranked) featureTexts[c.id] = fit(c.id) > 0 ? planWords + texts[c.id]! : texts[c.id]!;
+      for (const c of ranked) featureTexts[c.id] = fit(c.id) > 0 && !contradicts(c.id) ? planWords + texts[c.id]! : texts[c.id]!;
     }
     const seen = features({
       ranked,
@@ -515,6 +515,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
     const lead = results[0]?.keyFigure;
     const oneYear = span === true && confidence === 'high' && !passageSpan(passages[best.id]!) && !(lead ? spanFigure(results[0]!.highlight.replace(/\s+/g, ''), lead.figure) : multiYear(best.id));
     if (oneYear) confidence = 'low';
+    // Years named (“十四五”时期) and the best passage is about others (the 十三五 review): not the answer asked.
+    const otherYears = years !== null && confidence === 'high' && contradicts(best.id);
+    if (otherYears) confidence = 'low';
     const placesDiffer = placeCodes.size !== 1 && !options.file ? differingPlaces(results.slice(0, 3), understood.concepts) : [];
     const askBack = vagueQuestion(results, understood, placeCodes.size > 0 || !!options.file, covered.length, placesDiffer);
     if (askBack) confidence = confidence === 'high' ? 'low' : confidence;
@@ -536,6 +539,8 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
             ? `最接近的原文说的是多年的情况，不是所问的一年，下面的原文可能相关。`
             : oneYear
             ? `最接近的原文说的是单一年份的情况，不是所问的多年合计或年均，下面的原文可能相关。`
+            : otherYears
+            ? `最接近的原文说的是另一段时期，不是所问的${years![0]}—${years![1]}年，下面的原文可能相关。`
             : `${where}里没有找到确定的答案：${uncertainWhy(seen, texts[best.id]!, understood.concepts, weight)}，下面的原文可能相关。`;
     return {
       query, found: confidence === 'high', confidence, results, understood, evidence, decision,

@@ -9,7 +9,7 @@ import { UNITS } from '../clean/figures.js';
 import { gazetteer } from '../places/gazetteer.js';
 import { findPlaces, namedPlaces } from '../places/find.js';
 import type { Answer, Carried, Place, ReportSummary } from '../types.js';
-import { askedFigureKind, askedPeriod, ASKING_WORDS, type AskedKind, type Period } from './cues.js';
+import { askedFigureKind, askedPeriod, ASKING_WORDS, type AskedKind, FRAME_WORDS, type Period } from './cues.js';
 import { normalizeQuestion, placesAsked, WANTS_FIGURE } from './understand.js';
 
 interface Words {
@@ -41,7 +41,7 @@ const LEADING = new RegExp(`^(?:${alternation(WORDS.leading)})+`);
 const TRAILING = new RegExp(`(?:${alternation(WORDS.trailing)})?[？?。！!\\s]*$`);
 const YEAR = new RegExp(WORDS.years.join('|'));
 const YEARS = new RegExp(WORDS.years.join('|'), 'g');
-const STRIP = new RegExp(alternation([...ASKING_WORDS, ...WORDS.shares, ...WORDS.fillers]), 'g');
+const STRIP = new RegExp(alternation([...ASKING_WORDS, ...FRAME_WORDS, ...WORDS.shares, ...WORDS.fillers]), 'g');
 const SHARE = new RegExp(alternation(WORDS.shares));
 /** "多少人次", "几个": the unit asked in belongs to the question, not to the indicator. */
 const MEASURE = new RegExp(`(?:多少|几)(?:${alternation([...UNITS])})?`, 'g');

@@ -93,7 +93,7 @@ function namedYearOf(sentence: string, figure: string): number | null {
 }
 
 export interface KeyFigureContext {
-  /** Kind of figure asked for (growth rate, amount, share), or null. */
+  /** Kind of figure asked for (growth rate, amount, share, rank), or null. */
   kind: FigureKind | null;
   /** Does a figure have the unit asked for ("多少户" -> 户)? Null when the question names none. */
   unit: ((figure: string) => boolean) | null;
@@ -285,7 +285,7 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
     if (!change && LEVEL_NOW.test(ctx.question ?? '')) narrow((f) => !ADDED.test(labelOf(compact, f).label));
   }
   // A rate asked ("收入增长多少") needs no 元: the unit then only orders.
-  if (ctx.unit) (ctx.unitFirm && ctx.kind !== 'growth' && ctx.kind !== 'share' ? strict : narrow)(ctx.unit);
+  if (ctx.unit) (ctx.unitFirm && ctx.kind !== 'growth' && ctx.kind !== 'share' && ctx.kind !== 'rank' ? strict : narrow)(ctx.unit);
   if (ctx.span === false) strict((f) => !spanFigure(compact, f));
   else if (ctx.span === true) narrow((f) => spanFigure(compact, f));
   // Then the figure whose clause holds most of the question's words; ties keep the highlight's order (nearest first).

@@ -134,7 +134,9 @@ export function placesAsked(
 
 export function understand(question: string, ctx: UnderstandContext): QueryUnderstanding {
   const normalized = normalizeQuestion(question);
-  const asked = placesAsked(normalized, ctx.covered);
+  // Words about the report itself (政府工作报告里说) are no words to find, and a place after them starts a phrase.
+  const unframed = FRAME_WORDS.reduce((q, w) => q.split(w).join(' '), normalized);
+  const asked = placesAsked(unframed, ctx.covered);
 
   const explicit = /(20\d\d)\s*年?/.exec(normalized);
   const relative = RELATIVE_YEARS.find(([re]) => re.test(normalized))?.[1];
@@ -142,11 +144,10 @@ export function understand(question: string, ctx: UnderstandContext): QueryUnder
 
   // Each word of the question is a concept; a synonym of it (reporter's word -> report's word) also satisfies it.
   // Place and scope words are not: a passage need not repeat its report's place.
-  let stripped = normalized;
+  let stripped = unframed;
   for (const w of [...asked.words].sort((a, b) => b.length - a.length)) stripped = stripped.split(w).join(' ');
   stripped = stripped.replace(SCOPE_WORDS, ' ').replace(/20\d\d\s*年?|去年|今年|明年|上一年|本年度?|现在|目前|如今|当前|眼下/g, ' ');
   if (asked.national) for (const w of gazetteer().national.questionWords) stripped = stripped.split(w).join(' ');
-  for (const w of FRAME_WORDS) stripped = stripped.split(w).join(' ');
   const words = [...new Set(tokenize(stripped))];
   // "全国:GDP" in the synonym file applies to country-wide questions instead of "GDP" (国内生产总值, not 地区生产总值).
   const synonymOf = (k: string) => (asked.national && ctx.synonyms[`全国:${k}`]) || ctx.synonyms[k]!;

@@ -56,10 +56,12 @@ function inlineHeading(text: string): string | null {
 function pathPeriod(path: string[], reportYear: number | null): Period | null {
   let period: Period | null = null;
   for (const heading of path) {
-    // Inside a review or a plan, a subsection keeps its period unless it names a year or a five-year plan of its
-    // own: a cue word in its title (（一）…稳市场稳预期, 圆满完成目标任务) does not turn a review into a plan.
-    if (period && !NAMES_TIME.test(heading)) continue;
-    period = headingPeriod(heading, reportYear) ?? period;
+    const inner = headingPeriod(heading, reportYear);
+    // Inside a review or a plan, a subsection turns to the other only when it names a year or a five-year plan of
+    // its own: a cue word in its title (（一）…稳市场稳预期) does not turn a review into a plan. Within the same
+    // kind it refines it (（一）主要预期目标: this year's main targets).
+    if (period && inner && inner.kind !== period.kind && !NAMES_TIME.test(heading)) continue;
+    period = inner ?? period;
   }
   return period;
 }

@@ -87,6 +87,11 @@ describe('key figure by indicator', () => {
     expect(askedFigureKind('群众满意度是多少？')).toBe('share');
     // A unit written in letters belongs to a name, not to a question's measure (多少PM2.5).
     expect(unitMatcher('去年减少了多少PM2.5？')).toBeNull();
+    // A money word names the unit only when an amount is asked: 收入涨了多少 asks a rate.
+    expect(unitMatcher('去年脱贫群众的收入涨了多少？')).toBeNull();
+    expect(unitMatcher('去年在研发上花了多少钱？')!('120亿元')).toBe(true);
+    // 安排了多少 asks what a plan allocates, not only a result.
+    expect(askedPeriod('2021年中央预算内投资安排了多少？')).not.toBe('review');
   });
   it('tells an amount from a rate and a change from a level', () => {
     const s = '全市地区生产总值2860亿元，同比增长5.1%。';

@@ -94,7 +94,8 @@ export function unitMatcher(question: string): ((figure: string) => boolean) | n
     return (f) => units.some((u) => f.replace(/(?:以上|以内|以下|左右)$/, '').endsWith(u));
   }
   if (has(question, CUES.length)) return (f) => /(?:公里|千米|米)(?:以上|以内|以下|左右)?$/.test(f);
-  if (has(question, CUES.money)) return (f) => /元(?:以上|以内|以下|左右)?$/.test(f);
+  // A money word names the unit only when an amount is asked: 收入涨了多少 asks a rate, not 元.
+  if (has(question, CUES.money) && askedFigureKind(question) !== 'growth' && askedFigureKind(question) !== 'share') return (f) => /元(?:以上|以内|以下|左右)?$/.test(f);
   return null;
 }
 

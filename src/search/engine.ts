@@ -478,19 +478,18 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
 
     const results: SearchResult[] = ranked.slice(0, top).map((c, i) => {
       const p = passages[c.id]!;
-      const detail = () => shownOf(c.id);
       return {
         rank: i + 1,
         score: round(c.score),
         text: p.text,
         get highlight() {
-          return detail().highlight;
+          return shownOf(c.id).highlight;
         },
         get figures() {
-          return detail().figures;
+          return shownOf(c.id).figures;
         },
         get keyFigure() {
-          return detail().keyFigure;
+          return shownOf(c.id).keyFigure;
         },
         section: p.section,
         ...(p.sectionPath ? { sectionPath: p.sectionPath } : {}),

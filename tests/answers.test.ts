@@ -77,8 +77,8 @@ describe('key figure by indicator', () => {
     expect(lead('贫困人口减少6800多万，易地扶贫搬迁830万人。', '五年贫困人口少了多少？', ['贫困人口'])).toBe('6800多万');
     // 排第几 asks a place in a ranking: a 第2位 figure, never the amount ranked; 第几名 takes 第2位 too.
     expect(askedFigureKind('去年旅游人数在全市排第几？')).toBe('rank');
-    expect(lead('全区旅游人数731.2万人次，居全市第2位。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBe('2位');
-    expect(lead('全区旅游人数731.2万人次，居全市第2位。', '去年旅游人数在全市排第几名？', ['旅游人数'])).toBe('2位');
+    expect(lead('全区旅游人数731.2万人次，居全市第2位。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBe('第2位');
+    expect(lead('全区旅游人数731.2万人次，居全市第2位。', '去年旅游人数在全市排第几名？', ['旅游人数'])).toBe('第2位');
     expect(lead('全区旅游人数731.2万人次，同比增长91%。', '去年旅游人数在全市排第几？', ['旅游人数'])).toBeUndefined();
     // The level now (现在一共多长) is the total reached, not what was added this year.
     expect(lead('开通3条地铁新线、新增运营里程30公里，总里程达909公里。', '东山市地铁现在一共有多长？', ['地铁', '里程'])).toBe('909公里');

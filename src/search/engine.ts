@@ -420,7 +420,7 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
         ...(inside ? { mustName: inside.names } : {}),
       });
       // The key figure leads the list: `figures[0]` is what a card's first line and `ask --json` readers quote.
-      const out = { highlight: h.sentence, figures: key ? [key.figure, ...h.figures.filter((f) => f !== key.figure)] : h.figures, ...(key ? { keyFigure: key } : {}) };
+      const out = { highlight: h.sentence, figures: key ? [key.figure, ...h.figures.filter((f) => f !== key.figure && `第${f}` !== key.figure)] : h.figures, ...(key ? { keyFigure: key } : {}) };
       shown.set(id, out);
       return out;
     };

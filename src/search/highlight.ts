@@ -299,7 +299,9 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   // A target: the passage is a plan, or (its period unknown) its sentence says 目标/预期/力争 and dates it to the report's year.
   const target = ctx.period === 'plan' || (ctx.period === null && TARGET_CUES.test(h.sentence) && (year === null || year === ctx.reportYear));
   const item = items.find((d) => d.figure === lead.figure)?.indicator;
-  return { figure: lead.figure, clause: item && item.length >= 2 ? item : clauseOf(h.sentence, lead.figure), year, ...(target ? { target: true } : {}) };
+  // A rank is shown as written, 第2位 (2位 alone reads as two people).
+  const figure = figureKind(compact, lead.figure) === 'rank' && compact.includes(`第${lead.figure}`) ? `第${lead.figure}` : lead.figure;
+  return { figure, clause: item && item.length >= 2 ? item : clauseOf(h.sentence, lead.figure), year, ...(target ? { target: true } : {}) };
 }
 
 /**

@@ -60,8 +60,9 @@ describe('query understanding', () => {
     for (const w of ['政府', '工作', '报告', '说']) expect(words).not.toContain(w);
     expect(u('报告里提到城中区有多少家养老机构？').concepts.flat()).toEqual(expect.arrayContaining(['养老']));
     expect(u('报告里提到城中区有多少家养老机构？').concepts.flat()).not.toContain('提到');
-    // 在…里 is no word to find either.
+    // 在…里 and 定的多少 are no words to find either.
     expect(u('城中区民营经济在全区经济里占多大比重？').concepts.flat()).not.toContain('里');
+    expect(u('城中区今年GDP增长目标定的多少？').concepts.flat()).not.toContain('定');
     // A short place name right after them still names the place (湟中 is a place only where a phrase starts).
     expect(u('政府工作报告里说湟中今年转移农村劳动力目标多少？').district).toBe('湟中区');
   });

@@ -5,7 +5,7 @@ import { jieba as segmenter } from '../places/segmenter.js';
 /** Words that carry no meaning for retrieval (function words, question words, punctuation). */
 export const STOPWORDS = new Set(
   (
-    '的 了 和 与 及 等 是 在 对 为 将 把 被 从 以 于 之 其 这 那 这些 那些 个 也 都 又 并 而 或 就 还 要 让 向 到 由 上 中 下 里 ' +
+    '的 了 和 与 及 等 是 在 对 为 将 把 被 从 以 于 之 其 这 那 这些 那些 个 也 都 又 并 而 或 就 还 要 让 向 到 由 上 中 下 里 定 ' +
     '多少 几 几个 几家 几项 什么 哪些 哪个 哪里 怎么 怎样 如何 吗 呢 吧 啊 是否 有 有没有 一共 总共 共 大概 大约 ' +
     '请问 请 问 告诉 我 你 他们 我们 给 帮 了解 情况 一下 能 可以 达到 达 多大 比例 多久 目标 计划 打算'
   ).split(' '),

@@ -83,19 +83,19 @@ export function unitMatcher(question: string): ((figure: string) => boolean) | n
   // A duration first: "几天" accepts "6小时".
   if (has(question, CUES.duration)) return (f) => /(?:天|小时|年|个月|日)(?:以上|以内|以下|左右)?$/.test(f);
   const unit = MEASURE.exec(question)?.[1];
+  // A figure written in one of `units`, whatever its qualifier (500台以上).
+  const inUnits = (units: string[]) => (f: string) => units.some((u) => f.replace(/(?:以上|以内|以下|左右)$/, '').endsWith(u));
   // "多少集装箱" is counted in 标准箱 (countedIn): those figures first, others still possible.
   const counted = unit ? undefined : Object.entries(CUES.countedIn).find(([thing]) => new RegExp(`(?:多少|几)${thing}`).test(question))?.[1];
-  if (counted) return (f) => counted.some((u) => f.replace(/(?:以上|以内|以下|左右)$/, '').endsWith(u));
+  if (counted) return inUnits(counted);
   // "几个" is any count ("几个公园" -> 5处), not a percentage, an amount of money or a measure.
   if (unit === '个') return (f) => !/(?:[%％‰元米亩吨岁天时]|百分点)(?:以上|以内|以下|左右)?$/.test(f);
-  if (unit) {
-    // Any measure word counting the same things (部 asked, 台 given).
-    const units = [unit, ...CUES.sameCount.filter((g) => g.includes(unit)).flat()];
-    return (f) => units.some((u) => f.replace(/(?:以上|以内|以下|左右)$/, '').endsWith(u));
-  }
+  // Any measure word counting the same things (部 asked, 台 given).
+  if (unit) return inUnits([unit, ...CUES.sameCount.filter((g) => g.includes(unit)).flat()]);
   if (has(question, CUES.length)) return (f) => /(?:公里|千米|米)(?:以上|以内|以下|左右)?$/.test(f);
   // A money word names the unit only when an amount is asked: 收入涨了多少 asks a rate, not 元.
-  if (has(question, CUES.money) && askedFigureKind(question) !== 'growth' && askedFigureKind(question) !== 'share') return (f) => /元(?:以上|以内|以下|左右)?$/.test(f);
+  const kind = askedFigureKind(question);
+  if (has(question, CUES.money) && kind !== 'growth' && kind !== 'share') return (f) => /元(?:以上|以内|以下|左右)?$/.test(f);
   return null;
 }
 

@@ -130,6 +130,13 @@ describe('periods of five-year sections (lines written for these tests)', () => 
     const plan = segmentReport({ file: 'y.txt', hash: 'y', encoding: 'utf-8', lines: ['2026年东山省政府工作报告', '二、2026年工作安排', '（一）主要预期目标', '地区生产总值增长5%左右。'].flatMap((l) => [l, '']) }).passages;
     expect(plan.find((p) => p.text.includes('5%左右'))?.period).toMatchObject({ kind: 'plan', year: 2026, targets: true });
   });
+  it("this year's targets with their heading lost (a copy of parts of the report) are this year's, whatever they say of 完成", () => {
+    const lines = ['2026年东山市政府工作报告', '一、2025年工作和“十四五”发展回顾', '地区生产总值增长5.2%。', '2026年全市经济社会发展主要预期目标是：地区生产总值增长5%以上；完成省下达的节能减排约束性指标。', '2025年主要预期目标全面完成，城镇新增就业15.2万人。'].flatMap((l) => [l, '']);
+    const passages = segmentReport({ file: 'z.txt', hash: 'z', encoding: 'utf-8', lines }).passages;
+    const period = (t: string) => passages.find((p) => p.text.includes(t))?.period;
+    expect(period('5%以上')).toMatchObject({ kind: 'plan', year: 2026, targets: true });
+    expect(period('15.2万人')).toMatchObject({ kind: 'review', year: 2025 });
+  });
 });
 
 describe('figures with period, span and unit', () => {

@@ -123,7 +123,8 @@ export function readStructure(blocks: Block[], correction: MetaCorrection = {}):
     // A review of last year and of the five years: a paragraph speaks of one or the other, and the ones after it
     // go on with the same until a paragraph's lead names the other (刚刚过去的2025年… / “十四五”时期…).
     const both = sectionPeriod?.kind === 'review' ? (sectionPeriod.alsoSpan ?? sectionPeriod.span) : undefined;
-    if (sectionPeriod && both) {
+    // (This year's targets read from a paragraph's own words stay this year's.)
+    if (sectionPeriod && both && period?.kind !== 'plan') {
       const lead = leadOf(text);
       if (period?.span && MULTI_YEAR_REVIEW.test(lead)) spanCarried = true;
       else if (new RegExp(`${both[1]}年(?!以来)|过去一年|去年|一年来|刚刚过去的`).test(lead)) spanCarried = false;

@@ -126,7 +126,10 @@ export function refinePeriod(section: Period | null, text: string, reportYear: n
   }
   if (section.kind === 'plan' && !section.span && !section.targets && TARGETS_SECTION.test(text)) return { ...section, targets: true };
   // "经济社会发展主要预期目标：…" under a review heading (a news copy's 2022年工作回顾): this year's targets.
-  if (section.kind === 'review' && !section.span && reportYear !== null && TARGETS_SECTION.test(text) && !/(?:完成|实现|达到)/.test(text)) {
+  // Opening with this year (2026年…主要预期目标是, 今年…), they are this year's even when one says 完成 (完成…约束性指标).
+  const thisYear = /^(?:(20\d\d)年|今年)/.exec(text);
+  const opensThisYear = thisYear !== null && (thisYear[1] === undefined || Number(thisYear[1]) === reportYear);
+  if (section.kind === 'review' && !section.span && reportYear !== null && TARGETS_SECTION.test(text) && (opensThisYear || !/(?:完成|实现|达到)/.test(text))) {
     return { kind: 'plan', year: reportYear, targets: true };
   }
   // A paragraph of this year's plan about the five years ahead ("十五五”时期…", 未来五年): the multi-year plan.

@@ -52,6 +52,18 @@ describe('key figure by indicator', () => {
     // A question asking for two indicators keeps both figures.
     expect(lead('新建保障房3万套，改造老旧小区900个。', '新建了多少套保障房、改造了多少个老旧小区？', ['保障房', '老旧小区'])).toBeDefined();
   });
+  it('never answers a whole with one of its parts', () => {
+    // 外贸 asks 进出口: the 出口 of some goods beside it is a part, and 出口 asked is the part itself.
+    const s = '进出口规模稳居全国第二，新能源产品出口规模达860亿元。';
+    expect(lead(s, '东山省去年外贸做到了多大规模？', ['进出口', '规模'])).toBeUndefined();
+    expect(lead(s, '东山省去年新能源产品出口多少亿元？', ['出口'])).toBe('860亿元');
+    expect(lead('进出口总额4.2万亿元，其中出口2.6万亿元。', '东山省去年进出口总额是多少？', ['进出口总额'])).toBe('4.2万亿元');
+  });
+  it('leads with the level reached, not the round figure crossed beside it', () => {
+    expect(lead('地区生产总值迈上3万亿元台阶，达到31580亿元。', '东山省去年经济总量有多大？', ['地区生产总值'])).toBe('31580亿元');
+    // Crossed and nothing else: that is the figure there is.
+    expect(lead('地区生产总值突破3万亿元大关。', '东山省去年经济总量有多大？', ['地区生产总值'])).toBe('3万亿元');
+  });
   it('never answers one rate with another', () => {
     expect(otherRate('赤字率定的多少', '政府负债率控制在')).toBe(true);
     expect(otherRate('赤字率定的多少', '赤字率拟按')).toBe(false);

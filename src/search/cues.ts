@@ -10,7 +10,8 @@ export type FigureKind = 'growth' | 'amount' | 'share' | 'rank';
 export type AskedKind = FigureKind;
 
 const LISTS = ['growth', 'amount', 'share', 'notShare', 'rank', 'money', 'length', 'duration', 'span', 'spanFigure', 'generic', 'frame'] as const;
-type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][]; sameCount: string[][]; countedIn: Record<string, string[]> };
+type Whole = { whole: string; askedAs: string[]; parts: string[] };
+type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { contrasts: [string, string][]; wholes: Whole[]; sameCount: string[][]; countedIn: Record<string, string[]> };
 
 const CUES: Cues = (() => {
   const raw = JSON.parse(readFileSync(new URL('./cues.json', import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -20,6 +21,12 @@ const CUES: Cues = (() => {
     throw new Error('src/search/cues.json: "contrasts" must be a list of word pairs, e.g. [["收入", "支出"]]');
   }
   out.contrasts = pairs as [string, string][];
+  const wholes = raw.wholes ?? [];
+  const words = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
+  if (!Array.isArray(wholes) || !wholes.every((w) => typeof w?.whole === 'string' && words(w.askedAs) && words(w.parts))) {
+    throw new Error('src/search/cues.json: "wholes" must be a list of {"whole": "进出口", "askedAs": ["外贸"], "parts": ["出口", "进口"]}');
+  }
+  out.wholes = wholes as Whole[];
   const same = raw.sameCount ?? [];
   if (!Array.isArray(same) || !same.every((x) => Array.isArray(x) && x.every((s) => typeof s === 'string'))) {
     throw new Error('src/search/cues.json: "sameCount" must be a list of groups of measure words, e.g. [["部", "台"]]');
@@ -131,13 +138,17 @@ export function figureKind(sentence: string, figure: string): FigureKind {
 
 /**
  * Each contrast the question names one side of ("收入" asked, "支出" the other): a figure labelled with the other
- * side, and not with the word asked, answers another indicator.
+ * side, and not with the word asked, answers another indicator. So does one labelled with a part of a whole asked.
  */
 export function contrastsOf(question: string): { asked: string; other: string }[] {
   const out: { asked: string; other: string }[] = [];
   for (const [a, b] of CUES.contrasts) {
     if (question.includes(a) && !question.includes(b)) out.push({ asked: a, other: b });
     else if (question.includes(b) && !question.includes(a)) out.push({ asked: b, other: a });
+  }
+  for (const { whole, askedAs, parts } of CUES.wholes) {
+    const rest = question.split(whole).join(' ');
+    if (askedAs.some((w) => question.includes(w)) && !parts.some((p) => rest.includes(p))) for (const p of parts) out.push({ asked: whole, other: p });
   }
   return out;
 }

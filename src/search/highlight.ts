@@ -200,6 +200,8 @@ function ownLabel(sentence: string, figure: string): string {
 
 const LEVEL_NOW = /现在|目前|如今|一共|总共|总计/;
 const ADDED = /新增|新开|新建|新开通|增加|增长/;
+/** A round figure crossed (迈上6万亿元台阶), not the level reached that the sentence gives beside it (达到62661亿元). */
+const THRESHOLD = /^(?:台阶|大关|关口)/;
 
 /** Weight of the question's words in the clause holding a figure: the clause that talks about what was asked. */
 function clauseWeight(sentence: string, figure: string, terms: string[], weight: (t: string) => number): number {
@@ -288,6 +290,7 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   if (ctx.unit) (ctx.unitFirm && ctx.kind !== 'growth' && ctx.kind !== 'share' && ctx.kind !== 'rank' ? strict : narrow)(ctx.unit);
   if (ctx.span === false) strict((f) => !spanFigure(compact, f));
   else if (ctx.span === true) narrow((f) => spanFigure(compact, f));
+  narrow((f) => !THRESHOLD.test(compact.slice(compact.indexOf(f) + f.length)));
   // Then the figure whose clause holds most of the question's words; ties keep the highlight's order (nearest first).
   const scored = pool.map((d, i) => ({ d, i, w: clauseWeight(h.sentence, d.figure, ctx.terms, ctx.weight) }));
   scored.sort((x, y) => y.w - x.w || x.i - y.i);

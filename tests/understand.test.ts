@@ -1,14 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../src/index/tokenize.js';
 import { buildLexicalIndex } from '../src/index/lexical.js';
 import { periodOf } from '../src/structure/period.js';
 import { yearOfFigure } from '../src/search/highlight.js';
-import { loadSynonyms, normalizeQuestion, understand } from '../src/search/understand.js';
+import { loadQuestionWords, loadSynonyms, normalizeQuestion, understand } from '../src/search/understand.js';
 import { gazetteer } from '../src/places/gazetteer.js';
 import { resolvePlaceName } from '../src/structure/index.js';
 
-const synonyms = loadSynonyms(join(import.meta.dirname, '..', 'src', 'search', 'synonyms.json'));
+const words = (f: string) => join(import.meta.dirname, '..', 'src', 'search', f);
+const synonyms = loadQuestionWords({ synonymsFile: words('synonyms.json'), everydayFile: words('everyday.json') });
 // The sample's places by code (630103 城中区, 630104 城西区, 630105 城北区, 630106 湟中区).
 const covered = ['630103', '630104', '630105', '630106'].map((c) => gazetteer().byCode.get(c)!);
 const u = (q: string) => understand(q, { synonyms, covered });
@@ -67,6 +70,21 @@ describe('query understanding', () => {
     expect(u('政府工作报告里说湟中今年转移农村劳动力目标多少？').district).toBe('湟中区');
   });
 
+  it('segments the stretches between the words taken out apart, so their ends glue into no word nobody asked', () => {
+    // 到去年底 without 去年 is no 到底; 一共产了 is no 共产 (一共 is a question word, taken out as such).
+    expect(u('城中区到去年底经济总量有多大？').concepts.flat()).not.toContain('到底');
+    expect(u('城中区去年一共产了多少粮食？').concepts.flat()).not.toContain('共产');
+    expect(u('城中区去年一共产了多少粮食？').concepts.flat()).toContain('粮食');
+  });
+
+  it('reads a key of both word files with the values of both', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'words-'));
+    writeFileSync(join(dir, 's.json'), JSON.stringify({ 游客: ['旅游人数'] }));
+    writeFileSync(join(dir, 'e.json'), JSON.stringify({ _comment: 'x', 游客: ['接待游客', '旅游人数'], 来玩: ['旅游'] }));
+    expect(loadQuestionWords({ synonymsFile: join(dir, 's.json'), everydayFile: join(dir, 'e.json') })).toEqual({ 游客: ['旅游人数', '接待游客'], 来玩: ['旅游'] });
+    rmSync(dir, { recursive: true });
+  });
+
   it('expands reporters words with the synonym list', () => {
     const q = u('城中区去年GDP是多少？');
     expect(q.terms).toContain('地区生产总值');
@@ -76,6 +94,10 @@ describe('query understanding', () => {
     expect(u('全国GDP今年增长目标多少？').terms).toContain('国内生产总值');
     expect(u('全国GDP今年增长目标多少？').terms).not.toContain('地区生产总值');
     expect(u('城中区去年GDP是多少？').concepts.flat()).not.toContain('城中区');
+    // Everyday words (经济盘子) name the indicator too, and 生产总值 alone (全市生产总值) is GDP in a city's report.
+    expect(u('城中区去年经济盘子有多大？').concepts.find((c) => c.includes('盘子'))).toEqual(expect.arrayContaining(['地区生产总值', '生产总值']));
+    // Everyday words are read in questions only: the synonym file alone (what the fact-check reads) has none of them.
+    expect(loadSynonyms(words('synonyms.json'))['经济盘子']).toBeUndefined();
   });
 
   it('notices places no indexed report covers', () => {

@@ -7,7 +7,7 @@ import { readIndex, type StoredIndex } from '../index/store.js';
 import { type Logger, silentLogger } from '../log.js';
 import { ensureIndex, lockedUpdate } from './guarded.js';
 import { ANSWER_MEMORY, createEngine, DEFAULT_RANK, type RankOptions } from '../search/engine.js';
-import { loadSynonyms } from '../search/understand.js';
+import { loadQuestionWords } from '../search/understand.js';
 import type { Engine } from '../types.js';
 
 export type { Progress };
@@ -34,7 +34,7 @@ export async function openEngine(config: Config, options: OpenOptions = {}): Pro
 
   await ensureIndex(config, { log, embedder: getEmbedder, onProgress: options.onProgress, warn: (m) => log.warn(m) });
   const [model, index] = await Promise.all([getEmbedder(), readIndex(config.indexDir, { warn: (m) => log.warn(m) })]);
-  const synonyms = loadSynonyms(config.synonymsFile);
+  const synonyms = loadQuestionWords(config);
   const words = config.learntWords === null ? null : config.learntWords === undefined ? DEFAULT_RANK.learntWords! : { ...DEFAULT_RANK.learntWords!, similarity: config.learntWords };
   const learntWords = words && !config.learntPhrases ? { ...words, phrase: undefined } : words;
   return createEngine(index, model, synonyms, { ...DEFAULT_RANK, learntWords, ...options.rank }, config.indexDir, options.answerMemory ?? ANSWER_MEMORY);

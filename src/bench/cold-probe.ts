@@ -11,7 +11,7 @@ const { loadEmbedder } = await import('../embed/index.js');
 const { indexStatus } = await import('../index/build.js');
 const { readIndex } = await import('../index/store.js');
 const { createEngine, DEFAULT_RANK } = await import('../search/engine.js');
-const { loadSynonyms } = await import('../search/understand.js');
+const { loadQuestionWords } = await import('../search/understand.js');
 const imported = performance.now();
 
 const config = await loadConfig();
@@ -21,7 +21,7 @@ const model = await loadEmbedder(config);
 const modelLoaded = performance.now();
 const index = await readIndex(config.indexDir);
 const indexRead = performance.now();
-const engine = createEngine(index, model, loadSynonyms(config.synonymsFile), DEFAULT_RANK);
+const engine = createEngine(index, model, loadQuestionWords(config), DEFAULT_RANK);
 const opened = performance.now();
 const answer = await engine.search(question);
 const answered = performance.now();

@@ -10,7 +10,7 @@ import { splitSentences } from '../passages/sentences.js';
 import { collectExamples, crossValidate } from '../search/calibrate.js';
 import { createEngine, DEFAULT_RANK } from '../search/engine.js';
 import { readQuestions, scoreQuestions } from '../search/evaluate.js';
-import { loadSynonyms } from '../search/understand.js';
+import { loadQuestionWords } from '../search/understand.js';
 
 async function main() {
   const files = process.argv.length > 2 ? process.argv.slice(2) : ['tests/dev.jsonl', 'tests/extra.jsonl', 'tests/calib.jsonl'];
@@ -34,7 +34,7 @@ async function main() {
   index.sentenceVectors = Array.from({ length: index.manifest.passageCount }, () => []);
   vectors.forEach((v, i) => index.sentenceVectors![owner[i]!]!.push(v));
 
-  const synonyms = loadSynonyms(config.synonymsFile);
+  const synonyms = loadQuestionWords(config);
   const f3 = (x: number) => x.toFixed(3);
   for (const sentences of [false, true]) {
     const engine = createEngine(index, model, synonyms, { ...DEFAULT_RANK, sentences });

@@ -27,6 +27,7 @@ const schema = z.object({
   ALLOW_REMOTE_MODELS: bool.default('false'),
   QUERY_INSTRUCTION: bool.default('false'),
   SYNONYMS_FILE: z.string().default('src/search/synonyms.json'),
+  EVERYDAY_FILE: z.string().default('src/search/everyday.json'),
   LEARNT_WORDS: z
     .string()
     .default('on')
@@ -76,6 +77,8 @@ export interface Config {
   /** Prefix bge's retrieval instruction to queries (measured: see docs/calibration.md). */
   queryInstruction: boolean;
   synonymsFile: string;
+  /** Reporters' everyday words, for questions only (never the fact-check). */
+  everydayFile: string;
   /** Learnt vocabulary (src/search/vocabulary.ts): undefined = on with the fitted similarity, null = off, a number = on at that similarity. */
   learntWords: number | null | undefined;
   /** The question's everyday phrase matched whole against the learnt vocabulary (off: word by word only, for ablation). */
@@ -136,6 +139,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     allowRemoteModels: e.ALLOW_REMOTE_MODELS,
     queryInstruction: e.QUERY_INSTRUCTION,
     synonymsFile: abs(e.SYNONYMS_FILE),
+    everydayFile: abs(e.EVERYDAY_FILE),
     learntWords: e.LEARNT_WORDS === 'off' ? null : e.LEARNT_WORDS === 'on' || e.LEARNT_WORDS === '' ? undefined : Number(e.LEARNT_WORDS),
     learntPhrases: e.LEARNT_PHRASES === 'on',
     botToken: e.BOT_TOKEN,

@@ -1,7 +1,7 @@
 // What a reporter's question asks for: district, year, whether a figure is wanted, and the words to search.
 import { readFileSync } from 'node:fs';
 import * as OpenCC from 'opencc-js/t2cn';
-import { tokenize } from '../index/tokenize.js';
+import { STOPWORDS, tokenize } from '../index/tokenize.js';
 import { findPlaces, namedPlaces } from '../places/find.js';
 import { gazetteer, within } from '../places/gazetteer.js';
 import type { Place, PlaceRef, QueryUnderstanding } from '../types.js';
@@ -9,6 +9,16 @@ import { remembered } from '../remember.js';
 import { FRAME_WORDS } from './cues.js';
 
 export type Synonyms = Record<string, string[]>;
+
+/**
+ * The words a question is read with: the synonym file's, and the everyday words' file's (questions only; a key in
+ * both gets the values of both).
+ */
+export function loadQuestionWords(files: { synonymsFile: string; everydayFile: string }): Synonyms {
+  const out = loadSynonyms(files.synonymsFile);
+  for (const [k, v] of Object.entries(loadSynonyms(files.everydayFile))) out[k] = [...new Set([...(out[k] ?? []), ...v])];
+  return out;
+}
 
 export function loadSynonyms(path: string): Synonyms {
   const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
@@ -31,6 +41,9 @@ const RELATIVE_YEARS: [RegExp, -1 | 0 | 1][] = [
   [/今年|本年度?|这一年|新的一年/, 0],
   [/明年|下一年/, 1],
 ];
+
+/** The stop words of two characters or more, longest first, as they stand in a question's text. */
+const QUESTION_PHRASES = new RegExp([...STOPWORDS].filter((w) => w.length >= 2).sort((a, b) => b.length - a.length).join('|'), 'g');
 
 export const WANTS_FIGURE = /多少|几|比例|百分之|增长率|增速|多大|多高|多长|多久|多远|金额|人数|数量|规模|总额|面积|占比|增幅|降幅|排名|第几/;
 
@@ -146,9 +159,11 @@ export function understand(question: string, ctx: UnderstandContext): QueryUnder
   // Place and scope words are not: a passage need not repeat its report's place.
   let stripped = unframed;
   for (const w of [...asked.words].sort((a, b) => b.length - a.length)) stripped = stripped.split(w).join(' ');
-  stripped = stripped.replace(SCOPE_WORDS, ' ').replace(/20\d\d\s*年?|去年|今年|明年|上一年|本年度?|现在|目前|如今|当前|眼下/g, ' ');
+  stripped = stripped.replace(SCOPE_WORDS, ' ').replace(/(?:20\d\d\s*年?|去年|今年|明年|上一年|本年度?)[底末初]?|现在|目前|如今|当前|眼下/g, ' ');
   if (asked.national) for (const w of gazetteer().national.questionWords) stripped = stripped.split(w).join(' ');
-  const words = [...new Set(tokenize(stripped))];
+  // Each stretch between the words taken out is segmented alone, and so are the question's own function phrases
+  // (一共, 多少): segmented together, their neighbours glue into words nobody asked (湖北到去年底 → 到底, 一共产了 → 共产).
+  const words = [...new Set(stripped.replace(QUESTION_PHRASES, ' ').split(/\s+/).flatMap((chunk) => tokenize(chunk)))];
   // "全国:GDP" in the synonym file applies to country-wide questions instead of "GDP" (国内生产总值, not 地区生产总值).
   const synonymOf = (k: string) => (asked.national && ctx.synonyms[`全国:${k}`]) || ctx.synonyms[k]!;
   const synonymKeys = Object.keys(ctx.synonyms).filter((k) => !k.startsWith('全国:') && stripped.includes(k));

@@ -59,6 +59,14 @@ describe('key figure by indicator', () => {
     expect(lead(s, '东山省去年新能源产品出口多少亿元？', ['出口'])).toBe('860亿元');
     expect(lead('进出口总额4.2万亿元，其中出口2.6万亿元。', '东山省去年进出口总额是多少？', ['进出口总额'])).toBe('4.2万亿元');
   });
+  it('never answers the whole with a list of its parts, and a part named takes its own figure', () => {
+    const s = '对欧盟、东盟进出口分别增长6.1%、12.4%，进出口总额增长8.8%。';
+    expect(lead(s, '东山省去年进出口总额增长多少？', ['进出口总额', '进出口'])).toBe('8.8%');
+    expect(lead('对欧盟、东盟进出口分别增长6.1%、12.4%。', '东山省去年进出口总额增长多少？', ['进出口总额', '进出口'])).toBeUndefined();
+    expect(lead(s, '东山省去年对东盟进出口增长多少？', ['东盟', '进出口'])).toBe('12.4%');
+    // A list's items named through the question's synonyms (GDP → 地区生产总值) are named.
+    expect(lead('地区生产总值、一般公共预算收入分别增长5.2%、3.1%。', '东山省去年GDP增长多少？', ['GDP', '地区生产总值', '地区', '生产总值'])).toBe('5.2%');
+  });
   it('leads with the level reached, not the round figure crossed beside it', () => {
     expect(lead('地区生产总值迈上3万亿元台阶，达到31580亿元。', '东山省去年经济总量有多大？', ['地区生产总值'])).toBe('31580亿元');
     // Crossed and nothing else: that is the figure there is.

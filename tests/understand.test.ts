@@ -75,6 +75,9 @@ describe('query understanding', () => {
     expect(u('城中区到去年底经济总量有多大？').concepts.flat()).not.toContain('到底');
     expect(u('城中区去年一共产了多少粮食？').concepts.flat()).not.toContain('共产');
     expect(u('城中区去年一共产了多少粮食？').concepts.flat()).toContain('粮食');
+    // 多快 asks a figure, and like 多少 it is no word a passage must name.
+    expect(u('城中区去年外贸涨得有多快？').wantsFigure).toBe(true);
+    expect(u('城中区去年外贸涨得有多快？').concepts.flat()).not.toContain('快');
   });
 
   it('reads a key of both word files with the values of both', () => {

@@ -260,17 +260,22 @@ export function keyFigure(h: Highlight, ctx: KeyFigureContext): SearchResult['ke
   // A list read item by item ("供热、燃气、排水管网800公里、600公里、300公里"): a question naming one item's own
   // words (老燃气管子) takes that item's figure, not the first of the list; the item is what the figure counts.
   const items = ctx.question ? describedOf(compact).filter((d) => d.listed && pool.some((p) => p.figure === d.figure)) : [];
+  // (One indicator asked: a question asking for several, "…多少套、…多少个", names more than one.)
+  const several = ctx.question !== undefined && /[、]|分别|多少.*(?:多少|几)|几.*多少/.test(ctx.question);
   let byList = false;
   if (items.length > 0) {
+    // An item is named by its first word of its own: the words after it may be the whole list's (对东盟、欧盟进出口:
+    // 进出口 is read with the last item, but it is every item's), and the question's synonyms name it too (GDP).
     const own = (d: (typeof items)[number]) => tokenize(d.indicator).filter((w) => w.length >= 2 && !items.some((o) => o !== d && o.indicator.includes(w)));
-    const named = items.filter((d) => own(d).some((w) => ctx.question!.includes(w)));
+    const firsts = items.map((d) => own(d)[0]);
+    const named = items.filter((_, i) => firsts[i] !== undefined && (ctx.question!.includes(firsts[i]!) || ctx.terms.includes(firsts[i]!)));
     byList = named.length > 0 && named.length < items.length;
     if (byList) strict((f) => !items.some((d) => d.figure === f) || named.some((d) => d.figure === f));
+    // A list of parts none of which is asked (对东盟、欧盟进出口分别增长… for 进出口总额): its figures are the parts'.
+    else if (named.length === 0 && items.length >= 2 && !several && firsts.every((w) => w !== undefined)) strict((f) => !items.some((d) => d.figure === f));
   }
   // The sentence names the indicator as the question does and gives it a figure: a figure in a clause of another
   // indicator ("拉动消费215亿元" beside "社会消费品零售总额增长2%") is not its, whatever its kind.
-  // (One indicator asked: a question asking for several, "…多少套、…多少个", names more than one.)
-  const several = ctx.question !== undefined && /[、]|分别|多少.*(?:多少|几)|几.*多少/.test(ctx.question);
   const indicator = ctx.question && !several ? sharedName(ctx.question, compact) : null;
   // (A rank follows its indicator's clause: "旅游人数731.2万人次，居全市第2位".)
   if (indicator && !byList && ctx.kind !== 'rank' && dated.some((d) => ofIndicator(compact, d.figure, indicator))) strict((f) => ofIndicator(compact, f, indicator));

@@ -45,7 +45,7 @@ const RELATIVE_YEARS: [RegExp, -1 | 0 | 1][] = [
 /** The stop words of two characters or more, longest first, as they stand in a question's text. */
 const QUESTION_PHRASES = new RegExp([...STOPWORDS].filter((w) => w.length >= 2).sort((a, b) => b.length - a.length).join('|'), 'g');
 
-export const WANTS_FIGURE = /多少|几|比例|百分之|增长率|增速|多大|多高|多长|多久|多远|金额|人数|数量|规模|总额|面积|占比|增幅|降幅|排名|第几/;
+export const WANTS_FIGURE = /多少|几|比例|百分之|增长率|增速|多大|多高|多长|多久|多远|多快|金额|人数|数量|规模|总额|面积|占比|增幅|降幅|排名|第几/;
 
 export interface UnderstandContext {
   synonyms: Synonyms;

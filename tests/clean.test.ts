@@ -100,6 +100,8 @@ describe('figures', () => {
     expect(findFigures('贫困人口减少6800多万，1亿多农村人口，装机2000万千瓦')).toEqual(['6800多万', '1亿多', '2000万千瓦']);
     // Units of air quality and computing power.
     expect(findFigures('PM2.5年均浓度36.2微克/立方米，算力规模达到11.4万P')).toEqual(['36.2微克/立方米', '11.4万P']);
+    // Amounts in other currencies keep their unit (a 外资 question asks 多少钱), and so do minutes and 班次.
+    expect(findFigures('实际使用外资3.86亿美元，办事时间缩短到15分钟，开行中欧班列620班次')).toEqual(['3.86亿美元', '15分钟', '620班次']);
     // A number inside a name of letters and digits is no figure.
     expect(findFigures('清理P2P网贷机构，B2B和P2P平台')).toEqual([]);
   });

@@ -88,7 +88,7 @@ const MEASURE = new RegExp(`(?:多少|几)(${[...UNITS].sort((a, b) => b.length 
  */
 export function unitMatcher(question: string): ((figure: string) => boolean) | null {
   // A duration first: "几天" accepts "6小时".
-  if (has(question, CUES.duration)) return (f) => /(?:天|小时|年|个月|日)(?:以上|以内|以下|左右)?$/.test(f);
+  if (has(question, CUES.duration)) return (f) => /(?:天|小时|分钟|年|个月|日)(?:以上|以内|以下|左右)?$/.test(f);
   const unit = MEASURE.exec(question)?.[1];
   // A figure written in one of `units`, whatever its qualifier (500台以上).
   const inUnits = (units: string[]) => (f: string) => units.some((u) => f.replace(/(?:以上|以内|以下|左右)$/, '').endsWith(u));

@@ -85,6 +85,10 @@ describe('query understanding', () => {
     writeFileSync(join(dir, 's.json'), JSON.stringify({ 游客: ['旅游人数'] }));
     writeFileSync(join(dir, 'e.json'), JSON.stringify({ _comment: 'x', 游客: ['接待游客', '旅游人数'], 来玩: ['旅游'] }));
     expect(loadQuestionWords({ synonymsFile: join(dir, 's.json'), everydayFile: join(dir, 'e.json') })).toEqual({ 游客: ['旅游人数', '接待游客'], 来玩: ['旅游'] });
+    // A file that cannot be read or parsed names itself and the setting to change, in one line.
+    writeFileSync(join(dir, 'bad.json'), '{"游客": ');
+    expect(() => loadQuestionWords({ synonymsFile: join(dir, 's.json'), everydayFile: join(dir, 'bad.json') })).toThrow(/bad\.json cannot be read .*EVERYDAY_FILE/);
+    expect(() => loadQuestionWords({ synonymsFile: join(dir, 'none.json'), everydayFile: join(dir, 'e.json') })).toThrow(/none\.json cannot be read .*SYNONYMS_FILE/);
     rmSync(dir, { recursive: true });
   });
 

@@ -16,16 +16,22 @@ export type Synonyms = Record<string, string[]>;
  */
 export function loadQuestionWords(files: { synonymsFile: string; everydayFile: string }): Synonyms {
   const out = loadSynonyms(files.synonymsFile);
-  for (const [k, v] of Object.entries(loadSynonyms(files.everydayFile))) out[k] = [...new Set([...(out[k] ?? []), ...v])];
+  for (const [k, v] of Object.entries(loadSynonyms(files.everydayFile, 'EVERYDAY_FILE'))) out[k] = [...new Set([...(out[k] ?? []), ...v])];
   return out;
 }
 
-export function loadSynonyms(path: string): Synonyms {
-  const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+/** A word file ({"GDP": ["地区生产总值"]}); one that cannot be read or parsed names itself and its setting. */
+export function loadSynonyms(path: string, setting = 'SYNONYMS_FILE'): Synonyms {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`word file ${path} cannot be read (${e instanceof Error ? e.message.split('\n')[0] : String(e)}): fix it or point ${setting} in .env at another`);
+  }
   const out: Synonyms = {};
-  for (const [k, v] of Object.entries(raw)) {
+  for (const [k, v] of Object.entries(raw ?? {})) {
     if (k.startsWith('_')) continue;
-    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw new Error(`synonyms file ${path}: "${k}" must map to a list of words`);
+    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw new Error(`word file ${path} (${setting}): "${k}" must map to a list of words`);
     out[k] = v;
   }
   return out;

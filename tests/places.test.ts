@@ -50,6 +50,12 @@ describe('the gazetteer', () => {
     expect(named('去年到湖北的境外游客多了多少')).toEqual([['420000']]);
     expect(named('去年来拉萨的游客')).toEqual([['540100']]);
     expect(named('从武汉出发')).toEqual([['420100']]);
+    // After a time a province's or city's short form starts a phrase (去年湖北, 2025年江苏, “十四五”末青海); a district's
+    // two characters there may still be an everyday word (2023年新建高标准农田, above).
+    expect(named('去年湖北地区生产总值增长多少')).toEqual([['420000']]);
+    expect(named('2025年江苏城镇新增就业多少人')).toEqual([['320000']]);
+    expect(named('“十四五”末青海高速公路通车里程')).toEqual([['630000']]);
+    expect(named('今年郑州的目标')).toEqual([['410100']]);
     // Its people: 天津人 is one word to jieba and still names 天津.
     expect(named('天津人现在平均能活到多少岁')).toEqual([['120000']]);
     // A province's short form opening a word of jieba's (北京地铁, 天津港) still names the province.

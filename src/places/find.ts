@@ -27,6 +27,9 @@ function wordBoundaries(text: string): Set<number> {
 const SMALLER_PLACE = /[镇乡村路街]/;
 // 那 opens a follow-up (那四川呢？); after a verb of going (到湖北的游客, 来北京的游客, 从武汉出发) a place starts a phrase as well.
 const PHRASE_START = /[\s\p{P}和与及跟同在对于问看据那、到来去从赴往]/u;
+// After a time (去年湖北, 2025年江苏, “十四五”末青海) a province's or city's short form starts one too; a county's or
+// district's may be the everyday word it also is (2023年新建高标准农田).
+const AFTER_TIME = /[\d年末底初]/;
 
 /** The lengths of the names starting with each character, longest first: only those are looked up at a position. */
 const lengthsCache = new WeakMap<Gazetteer, Map<string, number[]>>();
@@ -73,7 +76,8 @@ function scan(text: string, g: Gazetteer): Mention[] {
       if (len === 2) {
         // Two characters are often an everyday word too (新建 is also a district): only as a whole word that
         // starts a phrase (the start, after punctuation, or after 和/与/在/问…), where reporters put a place.
-        if (i > 0 && !PHRASE_START.test(text[i - 1]!)) continue;
+        const wide = places.some((p) => p.level === 'province' || p.level === 'city');
+        if (i > 0 && !PHRASE_START.test(text[i - 1]!) && !(wide && AFTER_TIME.test(text[i - 1]!))) continue;
         if (SMALLER_PLACE.test(text[i + len] ?? '')) continue; // 共和镇 is a town, not 共和县
         // A form jieba knows as a word must stand as a word here (城中村 is one word, not 城中 + 村).
         if (isWord(name)) {

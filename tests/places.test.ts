@@ -56,6 +56,11 @@ describe('the gazetteer', () => {
     expect(named('2025年江苏城镇新增就业多少人')).toEqual([['320000']]);
     expect(named('“十四五”末青海高速公路通车里程')).toEqual([['630000']]);
     expect(named('今年郑州的目标')).toEqual([['410100']]);
+    // A province's short form that is a word of its own names it wherever it stands (帮我查一下江苏…, GDP湖北…),
+    // not inside another word (黄河北岸 holds no 河北).
+    expect(named('帮我查一下江苏去年城镇新增就业多少人')).toEqual([['320000']]);
+    expect(named('咱们湖北去年GDP增长多少')).toEqual([['420000']]);
+    expect(named('推进黄河北岸生态修复')).toEqual([]);
     // Its people: 天津人 is one word to jieba and still names 天津.
     expect(named('天津人现在平均能活到多少岁')).toEqual([['120000']]);
     // A province's short form opening a word of jieba's (北京地铁, 天津港) still names the province.

@@ -77,7 +77,10 @@ function scan(text: string, g: Gazetteer): Mention[] {
         // Two characters are often an everyday word too (新建 is also a district): only as a whole word that
         // starts a phrase (the start, after punctuation, or after 和/与/在/问…), where reporters put a place.
         const wide = places.some((p) => p.level === 'province' || p.level === 'city');
-        if (i > 0 && !PHRASE_START.test(text[i - 1]!) && !(wide && AFTER_TIME.test(text[i - 1]!))) continue;
+        // A province's short form that jieba cuts as a word of its own names it wherever it stands (帮我查一下江苏…,
+        // 咱们湖北…): no province's name is an everyday word.
+        const province = places.some((p) => p.level === 'province') && isWord(name);
+        if (i > 0 && !PHRASE_START.test(text[i - 1]!) && !(wide && AFTER_TIME.test(text[i - 1]!)) && !province) continue;
         if (SMALLER_PLACE.test(text[i + len] ?? '')) continue; // 共和镇 is a town, not 共和县
         // A form jieba knows as a word must stand as a word here (城中村 is one word, not 城中 + 村).
         if (isWord(name)) {
@@ -85,7 +88,6 @@ function scan(text: string, g: Gazetteer): Mention[] {
           // 天津人 (its people) is one word to jieba, and names the place as 天津 + 人 does.
           const people = text[i + len] === '人' && cuts.has(i + len + 1);
           // A province's short form opens a word of its own (北京地铁, 天津港): it names the province there too.
-          const province = places.some((p) => p.level === 'province');
           if (!cuts.has(i) || (!cuts.has(i + len) && !people && !province)) continue;
         }
       }

@@ -16,24 +16,25 @@ type Cues = Record<(typeof LISTS)[number] | 'target' | 'result', string[]> & { c
 const CUES: Cues = (() => {
   const raw = JSON.parse(readFileSync(new URL('./cues.json', import.meta.url), 'utf8')) as Record<string, unknown>;
   const out = {} as Cues;
+  // A list of words: what every entry of the file is made of.
+  const words = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
   const pairs = raw.contrasts ?? [];
-  if (!Array.isArray(pairs) || !pairs.every((x) => Array.isArray(x) && x.length === 2 && x.every((s) => typeof s === 'string'))) {
+  if (!Array.isArray(pairs) || !pairs.every((x) => words(x) && x.length === 2)) {
     throw new Error('src/search/cues.json: "contrasts" must be a list of word pairs, e.g. [["收入", "支出"]]');
   }
   out.contrasts = pairs as [string, string][];
   const wholes = raw.wholes ?? [];
-  const words = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string');
   if (!Array.isArray(wholes) || !wholes.every((w) => typeof w?.whole === 'string' && words(w.askedAs) && words(w.parts))) {
     throw new Error('src/search/cues.json: "wholes" must be a list of {"whole": "进出口", "askedAs": ["外贸"], "parts": ["出口", "进口"]}');
   }
   out.wholes = wholes as Whole[];
   const same = raw.sameCount ?? [];
-  if (!Array.isArray(same) || !same.every((x) => Array.isArray(x) && x.every((s) => typeof s === 'string'))) {
+  if (!Array.isArray(same) || !same.every(words)) {
     throw new Error('src/search/cues.json: "sameCount" must be a list of groups of measure words, e.g. [["部", "台"]]');
   }
   out.sameCount = same as string[][];
   const counted = raw.countedIn ?? {};
-  if (typeof counted !== 'object' || Array.isArray(counted) || !Object.values(counted as object).every((v) => Array.isArray(v) && v.every((s) => typeof s === 'string'))) {
+  if (typeof counted !== 'object' || Array.isArray(counted) || !Object.values(counted as object).every(words)) {
     throw new Error('src/search/cues.json: "countedIn" must map a thing counted to its units, e.g. {"集装箱": ["标准箱"]}');
   }
   out.countedIn = counted as Record<string, string[]>;
@@ -42,7 +43,7 @@ const CUES: Cues = (() => {
   out.result = QUESTION_CUES.result;
   for (const key of LISTS) {
     const v = raw[key];
-    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw new Error(`src/search/cues.json: "${key}" must be a list of words`);
+    if (!words(v)) throw new Error(`src/search/cues.json: "${key}" must be a list of words`);
     out[key] = v;
   }
   return out;

@@ -394,11 +394,9 @@ export function createEngine(initial: StoredIndex, model: Embedder, synonyms: Sy
       ? (id: number) => spanFit(passages[id]!, years) + (span === true && multiYear(id) ? 1 : 0)
       : span === true
         ? (id: number) => (multiYear(id) ? 1 : 0)
-        : span === false
-          ? // In a review of last year and the five years together, a passage whose figures are the five years' (每年,
-            // 年均) fits one year asked no better than a five-year review does.
-            (id: number) => (passages[id]!.period?.alsoSpan && !hasSpan(figuresOf(id), kind, false) ? 0 : periodFit(passages[id]!, understood, asked, base(id)))
-          : (id: number) => periodFit(passages[id]!, understood, asked, base(id));
+        : // One year asked, in a review of last year and the five years together: a passage whose figures are the five
+          // years' (每年, 年均) fits it no better than a five-year review does.
+          (id: number) => (span === false && passages[id]!.period?.alsoSpan && !hasSpan(figuresOf(id), kind, false) ? 0 : periodFit(passages[id]!, understood, asked, base(id)));
     promotePeriodMatch(ranked, fit, covers);
     // No place named and the country's report is indexed: a reporter asking "“十四五”城镇化率目标" means the country's.
     const nationalCode = gazetteer().national.code;
